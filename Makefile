@@ -1,0 +1,61 @@
+# The course's commands. `make reproduce` and `make test` set everything up themselves:
+# a virtual environment in .venv (exact versions from constraints.txt), the data, then the run.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+BUDGET ?= full
+export FMNIST_PROGRESS ?= $(if $(CI),0,1)
+
+.PHONY: help install data test test-lib test-notebooks reproduce lab book browser-check bench clean
+
+help:
+	@echo "make reproduce [BUDGET=full|smoke]  train every experiment, write results/<budget>/REPORT.md"
+	@echo "make test                           library tests, notebooks (nbval, smoke budget), book + browser check"
+	@echo "make lab                            JupyterLab on the course"
+	@echo "make book                           build the Jupyter Book (warnings are errors)"
+	@echo "make bench                          run the benchmarks"
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test,lab,book]'
+	@touch $@
+
+install: $(STAMP)
+
+# The data: verified copy found (FMNIST_DATA, data/, Debian's package)? Else install Debian's
+# package when we can (root + apt), else let torchvision download it (online).
+data: $(STAMP)
+	@if ! $(BIN)/python -m fmnist_lib data --offline > /dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null && [ -z "$$FMNIST_DATA" ]; then \
+	    echo "Installing Debian's dataset-fashion-mnist..."; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist > /dev/null 2>&1 || \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist > /dev/null; } || true; \
+	  fi; \
+	  $(BIN)/python -m fmnist_lib data || exit 1; \
+	fi
+
+test: test-lib test-notebooks
+
+test-lib: data
+	$(BIN)/python -m pytest tests
+
+test-notebooks: data
+	@if ls notebooks/*.ipynb > /dev/null 2>&1; then \
+	  FMNIST_BUDGET=smoke FMNIST_PROGRESS=0 $(BIN)/python -m pytest --nbval-lax notebooks/ -p no:cacheprovider; \
+	else echo "no notebooks yet"; fi
+
+reproduce: data
+	$(BIN)/python -m fmnist_lib reproduce --budget $(BUDGET)
+
+lab: data
+	$(BIN)/jupyter lab notebooks/
+
+bench: data
+	$(BIN)/python benchmarks/data_pipeline.py
+	$(BIN)/python benchmarks/training_overhead.py
+
+clean:
+	rm -rf _build .pytest_cache

@@ -1,0 +1,284 @@
+"""The paper's experiments as a registry, run under a budget, resumable and reusable.
+
+``run_experiment("ae-raschka-128")`` trains (or resumes, or simply reloads) one run and
+returns its model, history and test metrics. ``reproduce()`` runs them all and writes
+``results/<budget>/metrics.json`` and ``REPORT.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import torch
+from torch import nn
+
+from . import paper
+from .data import Splits, load_splits, project_root
+from .evaluation import final_metrics
+from .models import build_model, count_parameters, freeze, transfer_encoder
+from .training import History, TrainConfig, atomic_save, default_device, fit, seed_everything
+
+#: The seed of a pretrained encoder used by classifiers (all classifier seeds share it, so that
+#: their spread measures the classifier's training, not the pretraining).
+DEPENDENCY_SEED = 0
+
+
+@dataclass(frozen=True)
+class Experiment:
+    name: str
+    title: str
+    model: str
+    hidden_size: int
+    dropout: float
+    epochs: int
+    batch_size: int
+    lr: float
+    patience: int | None = None
+    init_from: str | None = None        # experiment whose encoder initialises this model
+    allow_partial: bool = False         # copy only the compatible encoder layers
+    freeze_encoder: bool = False        # train the head only (feature extraction)
+    group: str = "paper"                # "paper" (Tables I/II), "variant" (tried in the paper), "question"
+    note: str = ""
+
+    @property
+    def task(self) -> str:
+        return "reconstruction" if self.name.startswith("ae-") else "classification"
+
+
+EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
+    Experiment("ae-feedforward-512", "feed-forward (512)", "FeedForwardAutoencoder", 512, 0.1, 60, 1000, 1e-3),
+    Experiment("ae-consigna-128", "consigna (128)", "ConsignaAutoencoder", 128, 0.0, 20, 32, 1e-3),
+    Experiment("ae-raschka-64", "Raschka (64)", "RaschkaAutoencoder", 64, 0.0, 17, 32, 5e-4, patience=3,
+               note="the paper chose 17 epochs by early stopping; we cap at 17 with patience 3"),
+    Experiment("ae-raschka-128", "Raschka (128)", "RaschkaAutoencoder", 128, 0.0, 14, 32, 5e-4, patience=3,
+               note="the paper chose 14 epochs by early stopping; we cap at 14 with patience 3"),
+    Experiment("clf-consigna-10", "consigna (10)", "ConsignaClassifier", 10, 0.8, 35, 32, 5e-4),
+    Experiment("clf-raschka-10", "Raschka (10)", "RaschkaClassifier", 10, 0.8, 15, 40, 7e-4),
+    Experiment("clf-consigna-fe-128", "consigna FE (128)", "ConsignaClassifier", 128, 0.8, 26, 32, 5e-4,
+               init_from="ae-consigna-128", note="fine-tuning from the consigna autoencoder's encoder"),
+    Experiment("clf-consigna-frozen-128", "consigna frozen (128)", "ConsignaClassifier", 128, 0.8, 26, 32, 5e-4,
+               init_from="ae-consigna-128", freeze_encoder=True, group="variant",
+               note="feature extraction proper: the pretrained encoder is frozen, only the head learns"),
+    Experiment("clf-consigna-10-from-128", "consigna (10) from 128", "ConsignaClassifier", 10, 0.8, 35, 32, 5e-4,
+               init_from="ae-consigna-128", allow_partial=True, group="variant",
+               note="the n=128 encoder's conv layers copied; Linear(800->128) cannot go into Linear(800->10)"),
+    Experiment("ae-consigna-10", "consigna (10)", "ConsignaAutoencoder", 10, 0.0, 20, 32, 1e-3, group="question",
+               note="open question 1: an n=10 autoencoder to pretrain the n=10 classifier"),
+    Experiment("clf-consigna-fe-10", "consigna FE (10)", "ConsignaClassifier", 10, 0.8, 35, 32, 5e-4,
+               init_from="ae-consigna-10", group="question",
+               note="open question 1: is FE better for its hidden size or for its pretrained start?"),
+]}
+
+
+@dataclass(frozen=True)
+class Budget:
+    name: str
+    train_size: int | None   # None: all 50,000 training images
+    val_subset: int | None   # None: all 10,000 validation images
+    test_size: int | None    # None: all 10,000 test images
+    max_epochs: int | None   # None: each experiment's own
+
+
+BUDGETS = {
+    "full": Budget("full", None, None, None, None),
+    "smoke": Budget("smoke", 1000, 500, 1000, 2),
+}
+
+
+def budget_from_env(default: str = "full") -> str:
+    """The budget named by ``FMNIST_BUDGET`` (``full`` or ``smoke``), else ``default``."""
+    name = os.environ.get("FMNIST_BUDGET", default)
+    return get_budget(name).name
+
+
+def get_budget(name: str) -> Budget:
+    if name not in BUDGETS:
+        raise ValueError(f"unknown budget {name!r}; choose one of {sorted(BUDGETS)}")
+    return BUDGETS[name]
+
+
+def get_experiment(name: str) -> Experiment:
+    if name not in EXPERIMENTS:
+        raise ValueError(f"unknown experiment {name!r}; choose one of: {', '.join(EXPERIMENTS)}")
+    return EXPERIMENTS[name]
+
+
+def dependencies(name: str) -> list[str]:
+    """The experiments ``name`` needs first, deepest first."""
+    exp = get_experiment(name)
+    return [*dependencies(exp.init_from), exp.init_from] if exp.init_from else []
+
+
+def splits_for(budget: str) -> Splits:
+    b = get_budget(budget)
+    return load_splits(train_size=b.train_size, val_subset=b.val_subset, test_size=b.test_size)
+
+
+def default_runs_dir() -> Path:
+    return Path(os.environ.get("FMNIST_RUNS", project_root() / "runs"))
+
+
+def hardware() -> dict[str, Any]:
+    device = default_device()
+    return {
+        "device": str(device),
+        "device_name": torch.cuda.get_device_name() if device.type == "cuda" else platform.processor() or platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "platform": platform.platform(),
+    }
+
+
+def versions() -> dict[str, str]:
+    import numpy
+    import torchvision
+
+    from . import __version__
+    return {"fmnist_lib": __version__, "torch": torch.__version__, "torchvision": torchvision.__version__,
+            "numpy": numpy.__version__, "python": platform.python_version()}
+
+
+def git_commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project_root(), capture_output=True, text=True, timeout=10)
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+@dataclass
+class RunResult:
+    experiment: Experiment
+    seed: int
+    budget: str
+    model: nn.Module
+    history: History
+    test: dict[str, Any]
+    seconds: float
+    run_dir: Path
+    transfer: str = ""
+
+    def summary(self) -> dict[str, Any]:
+        """The JSON record of this run (what ``metrics.json`` holds)."""
+        return {
+            "seed": self.seed, "test": self.test, "epochs_run": len(self.history.epochs),
+            "best_epoch": self.history.best_epoch, "stopped_early": self.history.stopped_early,
+            "history": self.history.epochs, "seconds": self.seconds,
+            "parameters": count_parameters(self.model),
+            "trainable_parameters": count_parameters(self.model, trainable_only=True),
+            "transfer": self.transfer, "hardware": hardware(),
+        }
+
+
+def run_dir_for(name: str, budget: str, seed: int, epochs: int | None, runs_dir: Path) -> Path:
+    suffix = f"-epochs{epochs}" if epochs is not None else ""
+    return Path(runs_dir) / budget / name / f"seed{seed}{suffix}"
+
+
+def build(exp: Experiment) -> nn.Module:
+    return build_model(exp.model, hidden_size=exp.hidden_size, dropout=exp.dropout)
+
+
+def run_experiment(
+    name: str,
+    budget: str | None = None,
+    seed: int = 0,
+    runs_dir: str | os.PathLike | None = None,
+    epochs: int | None = None,
+    progress: bool | None = None,
+    splits: Splits | None = None,
+) -> RunResult:
+    """Train experiment ``name`` (dependencies first), or resume it, or reload a finished run.
+
+    ``budget`` defaults to ``$FMNIST_BUDGET`` or ``full``; ``epochs`` overrides the epoch count
+    (the run then lives in its own folder). The model's initial weights come from ``seed``.
+    """
+    exp = get_experiment(name)
+    budget = budget_from_env() if budget is None else get_budget(budget).name
+    if epochs is not None and (not isinstance(epochs, int) or epochs < 1):
+        raise ValueError(f"epochs must be an int >= 1, got {epochs!r}")
+    runs_dir = Path(runs_dir) if runs_dir is not None else default_runs_dir()
+    run_dir = run_dir_for(name, budget, seed, epochs, runs_dir)
+    splits = splits if splits is not None else splits_for(budget)
+    n_epochs = epochs or min(exp.epochs, get_budget(budget).max_epochs or exp.epochs)
+    config = TrainConfig(task=exp.task, epochs=n_epochs, batch_size=exp.batch_size, lr=exp.lr, seed=seed,
+                         patience=exp.patience)
+
+    result_file = run_dir / "result.json"
+    if result_file.exists():
+        model = build(exp)
+        model.load_state_dict(torch.load(run_dir / "model.pt", map_location="cpu", weights_only=True))
+        model.eval()
+        record = json.loads(result_file.read_text())
+        history = History(epochs=record["history"], best_epoch=record["best_epoch"], stopped_early=record["stopped_early"])
+        return RunResult(exp, seed, budget, model, history, record["test"], record["seconds"], run_dir, record["transfer"])
+
+    seed_everything(seed)
+    model = build(exp)
+    transfer = ""
+    if exp.init_from:
+        source = run_experiment(exp.init_from, budget, DEPENDENCY_SEED, runs_dir, progress=progress, splits=splits)
+        transfer = str(transfer_encoder(source.model, model, allow_partial=exp.allow_partial))
+        if exp.freeze_encoder:
+            freeze(model.encoder)
+    identity = {"experiment": name, "budget": budget, "sizes": splits.sizes(), "init_from": exp.init_from,
+                "freeze": exp.freeze_encoder}
+    history = fit(model, splits.train, splits.val, config, checkpoint=run_dir / "checkpoint.pt",
+                  identity=identity, progress=progress)
+    model.cpu().eval()
+    test = final_metrics(model, splits.test, exp.task)
+    seconds = sum(e["seconds"] for e in history.epochs)
+    result = RunResult(exp, seed, budget, model, history, test, seconds, run_dir, transfer)
+    atomic_save(model.state_dict(), run_dir / "model.pt")
+    tmp = result_file.with_suffix(".tmp")
+    tmp.write_text(json.dumps(result.summary(), indent=1))
+    tmp.replace(result_file)
+    return result
+
+
+def reproduce(
+    budget: str = "full",
+    seeds: int = 3,
+    ae_seeds: int = 1,
+    runs_dir: str | os.PathLike | None = None,
+    results_dir: str | os.PathLike | None = None,
+    names: Iterable[str] | None = None,
+    progress: bool | None = None,
+) -> dict[str, Any]:
+    """Run every experiment (classifiers with ``seeds`` seeds, autoencoders with ``ae_seeds``),
+    then write ``metrics.json``, ``REPORT.md`` and the figures under ``results/<budget>/``."""
+    from .report import write_results
+
+    if seeds < 1 or ae_seeds < 1:
+        raise ValueError("seeds and ae_seeds must be >= 1")
+    names = list(names) if names is not None else list(EXPERIMENTS)
+    for n in names:
+        get_experiment(n)
+    splits = splits_for(budget)
+    start = time.perf_counter()
+    experiments: dict[str, Any] = {}
+    results: dict[str, list[RunResult]] = {}
+    for name in names:
+        exp = EXPERIMENTS[name]
+        k = ae_seeds if exp.task == "reconstruction" else seeds
+        print(f"[reproduce] {name}: {k} seed(s), budget {budget}", flush=True)
+        runs = [run_experiment(name, budget, s, runs_dir, progress=progress, splits=splits) for s in range(k)]
+        results[name] = runs
+        experiments[name] = {"settings": asdict(exp), "task": exp.task, "paper": paper.SETTINGS.get(name),
+                             "runs": [r.summary() for r in runs]}
+    metrics = {
+        "budget": budget, "sizes": splits.sizes(), "created": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "git_commit": git_commit(), "versions": versions(), "hardware": hardware(),
+        "wall_seconds": time.perf_counter() - start, "experiments": experiments,
+    }
+    out = Path(results_dir) if results_dir is not None else project_root() / "results"
+    first_of_class = [int((splits.val.labels == c).nonzero()[0]) for c in range(10)]
+    write_results(metrics, results, out / budget, images=splits.val.images[first_of_class])
+    return metrics

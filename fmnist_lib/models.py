@@ -1,0 +1,288 @@
+"""The paper's models: three autoencoders, two classifiers built from their encoders, and
+the transfer of encoder weights between them.
+
+Each autoencoder has ``.encoder`` (image -> code of ``hidden_size``) and ``.decoder``
+(code -> image in [0, 1], shape (N, 1, 28, 28)). Each classifier has ``.encoder`` (the same
+layers, with the paper's dropout changes) and ``.head`` (``Linear(hidden_size, 10)``) and
+returns raw logits: ``nn.CrossEntropyLoss`` applies log-softmax itself, and ``argmax`` of the
+logits is the prediction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+from .data import IMAGE_SHAPE, NUM_CLASSES
+
+
+def _check_dropout(p: float) -> float:
+    if not 0.0 <= p < 1.0:
+        raise ValueError(f"dropout must be in [0, 1), got {p}: p=1 would zero every activation")
+    return float(p)
+
+
+def _check_hidden(n: int) -> int:
+    if not isinstance(n, int) or n < 1:
+        raise ValueError(f"hidden_size must be a positive int, got {n!r}")
+    return n
+
+
+class Trim(nn.Module):
+    """Crop the last two dimensions to ``size`` (Raschka's decoder makes 29x29; we need 28x28)."""
+
+    def __init__(self, size: tuple[int, int] = (28, 28)) -> None:
+        super().__init__()
+        self.size = tuple(size)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h, w = self.size
+        if x.shape[-2] < h or x.shape[-1] < w:
+            raise ValueError(f"Trim to {self.size} needs at least that size, got {tuple(x.shape[-2:])}")
+        return x[..., :h, :w]
+
+    def extra_repr(self) -> str:
+        return f"size={self.size}"
+
+
+# --------------------------------------------------------------------------- autoencoders
+class FeedForwardAutoencoder(nn.Module):
+    """784 -> Linear -> hidden (ReLU, Dropout) -> Linear -> 784 (Sigmoid), the paper's Figure 2."""
+
+    def __init__(self, hidden_size: int = 512, dropout: float = 0.1) -> None:
+        super().__init__()
+        hidden_size, dropout = _check_hidden(hidden_size), _check_dropout(dropout)
+        self.encoder = nn.Sequential(
+            nn.Flatten(), nn.Linear(28 * 28, hidden_size), nn.ReLU(), nn.Dropout(dropout))
+        self.decoder = nn.Sequential(
+            nn.Linear(hidden_size, 28 * 28), nn.Sigmoid(), nn.Unflatten(1, IMAGE_SHAPE))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.decoder(self.encoder(x))
+
+
+def consigna_encoder(hidden_size: int, dropout: float, classifier: bool = False) -> nn.Sequential:
+    """The «consigna» encoder: two conv + max-pool stages, then ``Linear(800, n)`` + ReLU.
+
+    Autoencoder: dropout after each ReLU. Classifier (the paper's change): the first two
+    dropouts are removed and the third moves to just after ``Flatten``.
+    """
+    drop = (lambda: nn.Identity()) if classifier else (lambda: nn.Dropout(dropout))
+    layers = [
+        nn.Conv2d(1, 16, kernel_size=3), nn.ReLU(), drop(),   # (16, 26, 26)
+        nn.MaxPool2d(kernel_size=2),                          # (16, 13, 13)
+        nn.Conv2d(16, 32, kernel_size=3), nn.ReLU(), drop(),  # (32, 11, 11)
+        nn.MaxPool2d(kernel_size=2),                          # (32, 5, 5)
+        nn.Flatten(),                                         # 800
+    ]
+    if classifier:
+        layers.append(nn.Dropout(dropout))
+    layers += [nn.Linear(32 * 5 * 5, hidden_size), nn.ReLU()]
+    if not classifier:
+        layers.append(nn.Dropout(dropout))
+    return nn.Sequential(*[m for m in layers if not isinstance(m, nn.Identity)])
+
+
+class ConsignaAutoencoder(nn.Module):
+    """The «consigna» convolutional autoencoder (the paper's Figure 3), corrected.
+
+    Corrections to the paper's listing:
+
+    * ``nn.Sequential([...])`` was given a *list*; ``Sequential`` takes modules as separate
+      arguments (``nn.Sequential(*layers)``), a list raises ``TypeError``.
+    * The listing put a ``Dropout`` *after* the final ``Sigmoid``: in training it would zero
+      output pixels (and scale the rest by 1/(1-p), beyond [0, 1]). The decoder ends in ``Sigmoid``.
+    """
+
+    def __init__(self, hidden_size: int = 128, dropout: float = 0.0) -> None:
+        super().__init__()
+        hidden_size, dropout = _check_hidden(hidden_size), _check_dropout(dropout)
+        self.encoder = consigna_encoder(hidden_size, dropout)
+        self.decoder = nn.Sequential(
+            nn.Linear(hidden_size, 32 * 5 * 5), nn.ReLU(), nn.Dropout(dropout),
+            nn.Unflatten(1, (32, 5, 5)),
+            nn.ConvTranspose2d(32, 16, kernel_size=4, stride=2, output_padding=1),  # (16, 13, 13)
+            nn.ReLU(), nn.Dropout(dropout),
+            nn.ConvTranspose2d(16, 1, kernel_size=3, stride=2, output_padding=1),   # (1, 28, 28)
+            nn.Sigmoid(),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.decoder(self.encoder(x))
+
+
+def raschka_encoder(hidden_size: int, dropout: float, classifier: bool = False) -> nn.Sequential:
+    """The «Raschka» encoder: four 3x3 convs (LeakyReLU 0.01), ``Flatten`` and ``Linear(3136, n)``.
+
+    Autoencoder: dropout after the first three activations. Classifier (the paper's change):
+    no dropout between the convolutions, one ``Dropout`` just after ``Flatten``.
+    """
+    def act() -> list[nn.Module]:
+        return [nn.LeakyReLU(0.01)] + ([] if classifier else [nn.Dropout(dropout)])
+
+    return nn.Sequential(
+        nn.Conv2d(1, 32, kernel_size=3, stride=1, padding=1), *act(),   # (32, 28, 28)
+        nn.Conv2d(32, 64, kernel_size=3, stride=2, padding=1), *act(),  # (64, 14, 14)
+        nn.Conv2d(64, 64, kernel_size=3, stride=2, padding=1), *act(),  # (64, 7, 7)
+        nn.Conv2d(64, 64, kernel_size=3, stride=1, padding=1),          # (64, 7, 7)
+        nn.Flatten(),                                                   # 3136
+        *([nn.Dropout(dropout)] if classifier else []),
+        nn.Linear(64 * 7 * 7, hidden_size),
+    )
+
+
+class RaschkaAutoencoder(nn.Module):
+    """The «Raschka» convolutional autoencoder (the paper's Figure 4, after STAT 453), corrected.
+
+    Corrections to the paper's listing:
+
+    * ``nn.Conv2d(1, 32, stride=1, 1, kernel_size=...)`` puts a positional argument after a
+      keyword one, a ``SyntaxError``; written here with keywords only.
+    * Dimension comments: the second transposed convolution is ``(7-1)*2 - 2*1 + 3 = 13``
+      (the listing wrote ``(7-1)*2+2+1``) and the last ``(27-1)*1 - 0 + 3 = 29``
+      (the listing wrote ``(27-1)*3+29``). ``Trim`` then crops 29x29 to 28x28.
+    """
+
+    def __init__(self, hidden_size: int = 128, dropout: float = 0.0) -> None:
+        super().__init__()
+        hidden_size, dropout = _check_hidden(hidden_size), _check_dropout(dropout)
+
+        def act() -> list[nn.Module]:
+            return [nn.LeakyReLU(0.01), nn.Dropout(dropout)]
+
+        self.encoder = raschka_encoder(hidden_size, dropout)
+        self.decoder = nn.Sequential(
+            nn.Linear(hidden_size, 64 * 7 * 7),
+            nn.Unflatten(1, (64, 7, 7)),
+            nn.ConvTranspose2d(64, 64, kernel_size=3, stride=1, padding=1), *act(),  # (64, 7, 7)
+            nn.ConvTranspose2d(64, 64, kernel_size=3, stride=2, padding=1), *act(),  # (64, 13, 13)
+            nn.ConvTranspose2d(64, 32, kernel_size=3, stride=2, padding=0), *act(),  # (32, 27, 27)
+            nn.ConvTranspose2d(32, 1, kernel_size=3, stride=1, padding=0),           # (1, 29, 29)
+            Trim((28, 28)),
+            nn.Sigmoid(),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.decoder(self.encoder(x))
+
+
+# --------------------------------------------------------------------------- classifiers
+class EncoderClassifier(nn.Module):
+    """An encoder followed by ``Linear(hidden_size, 10)``; returns raw logits (N, 10)."""
+
+    def __init__(self, encoder: nn.Sequential, hidden_size: int) -> None:
+        super().__init__()
+        self.hidden_size = hidden_size
+        self.encoder = encoder
+        self.head = nn.Linear(hidden_size, NUM_CLASSES)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.encoder(x))
+
+
+class ConsignaClassifier(EncoderClassifier):
+    """«consigna» encoder (dropout only after ``Flatten``) + a linear head on raw logits."""
+
+    def __init__(self, hidden_size: int = 10, dropout: float = 0.8) -> None:
+        super().__init__(consigna_encoder(_check_hidden(hidden_size), _check_dropout(dropout),
+                                          classifier=True), hidden_size)
+
+
+class RaschkaClassifier(EncoderClassifier):
+    """«Raschka» encoder (dropout only after ``Flatten``) + a linear head on raw logits.
+
+    As in the paper, the encoder ends in ``Linear(3136, n)`` with no activation, so encoder
+    output and head compose into one linear map of rank at most ``n``: a linear bottleneck.
+    """
+
+    def __init__(self, hidden_size: int = 10, dropout: float = 0.8) -> None:
+        super().__init__(raschka_encoder(_check_hidden(hidden_size), _check_dropout(dropout),
+                                         classifier=True), hidden_size)
+
+
+MODELS: dict[str, type[nn.Module]] = {
+    cls.__name__: cls for cls in (FeedForwardAutoencoder, ConsignaAutoencoder, RaschkaAutoencoder,
+                                  ConsignaClassifier, RaschkaClassifier)
+}
+
+
+def build_model(name: str, **kwargs) -> nn.Module:
+    """A model by class name, e.g. ``build_model("RaschkaAutoencoder", hidden_size=64)``."""
+    if name not in MODELS:
+        raise ValueError(f"unknown model {name!r}; choose one of {sorted(MODELS)}")
+    return MODELS[name](**kwargs)
+
+
+def count_parameters(model: nn.Module, trainable_only: bool = False) -> int:
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
+
+
+# --------------------------------------------------------------------------- transfer learning
+class TransferError(ValueError):
+    """Encoder weights that cannot be copied (different layers or shapes)."""
+
+
+@dataclass
+class TransferReport:
+    copied: list[str] = field(default_factory=list)    # target tensor names, e.g. "encoder.0.weight"
+    refused: list[str] = field(default_factory=list)   # "encoder.8: Linear(800 -> 128) into Linear(800 -> 10)"
+
+    def __str__(self) -> str:
+        lines = [f"copied {len(self.copied)} tensors: {', '.join(self.copied) or '-'}"]
+        lines += [f"refused: {r}" for r in self.refused]
+        return "\n".join(lines)
+
+
+def _weighted_layers(seq: nn.Module) -> list[tuple[str, nn.Module]]:
+    return [(n, m) for n, m in seq.named_children() if any(True for _ in m.parameters(recurse=False))]
+
+
+def _describe(m: nn.Module) -> str:
+    if isinstance(m, nn.Linear):
+        return f"Linear({m.in_features} -> {m.out_features})"
+    if isinstance(m, nn.Conv2d):
+        return f"Conv2d({m.in_channels} -> {m.out_channels}, k={m.kernel_size})"
+    return type(m).__name__
+
+
+def transfer_encoder(source: nn.Module, target: nn.Module, allow_partial: bool = False) -> TransferReport:
+    """Copy ``source.encoder``'s weights into ``target.encoder``, layer by layer, in order.
+
+    Layers are matched by position among the layers that have weights (dropout and activations
+    may differ, as they do between an autoencoder and its classifier). A layer whose type or
+    tensor shapes differ cannot be copied: with ``allow_partial=False`` nothing is copied and a
+    ``TransferError`` says why; with ``allow_partial=True`` the compatible layers are copied, the
+    others keep their fresh initialisation, and the report lists both.
+    """
+    src_layers, dst_layers = _weighted_layers(source.encoder), _weighted_layers(target.encoder)
+    if len(src_layers) != len(dst_layers):
+        raise TransferError(f"the encoders have {len(src_layers)} and {len(dst_layers)} weighted layers: "
+                            "they are not the same architecture")
+    report, pairs = TransferReport(), []
+    for (sn, sm), (dn, dm) in zip(src_layers, dst_layers):
+        s_state, d_state = sm.state_dict(), dm.state_dict()
+        same = type(sm) is type(dm) and s_state.keys() == d_state.keys() and all(
+            s_state[k].shape == d_state[k].shape for k in s_state)
+        if same:
+            pairs.append((dm, s_state))
+            report.copied += [f"encoder.{dn}.{k}" for k in d_state]
+        else:
+            report.refused.append(f"encoder.{dn}: {_describe(sm)} cannot go into {_describe(dm)}")
+    if report.refused and not allow_partial:
+        raise TransferError(
+            "cannot copy the whole encoder: " + "; ".join(report.refused) +
+            ". Build the target with the source's hidden_size, or pass allow_partial=True to copy "
+            "only the compatible layers.")
+    with torch.no_grad():
+        for module, state in pairs:
+            module.load_state_dict(state)
+    return report
+
+
+def freeze(module: nn.Module) -> nn.Module:
+    """Stop gradients into ``module``'s parameters (feature extraction: train only the head)."""
+    for p in module.parameters():
+        p.requires_grad_(False)
+    return module

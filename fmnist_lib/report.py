@@ -1,0 +1,235 @@
+"""``results/<budget>/``: metrics.json, the figures, and REPORT.md generated from metrics.json.
+
+Every number in the report is computed here from ``metrics.json`` or taken from
+``fmnist_lib.paper``; nothing is typed by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from . import paper
+from .data import CLASS_NAMES
+
+GOAL_SECONDS = 60 * 60  # the whole paper in at most 60 minutes on 2 cores
+
+
+# --------------------------------------------------------------------------- numbers
+def values(metrics: Mapping, name: str, key: str) -> list[float]:
+    """A test metric of every seed of an experiment (empty if the experiment did not run)."""
+    runs = metrics["experiments"].get(name, {}).get("runs", [])
+    return [r["test"][key] for r in runs if key in r["test"]]
+
+
+def mean_std(xs: Sequence[float]) -> tuple[float, float]:
+    """Mean and sample standard deviation (NaN for fewer than two values)."""
+    return float(np.mean(xs)), (float(np.std(xs, ddof=1)) if len(xs) > 1 else math.nan)
+
+
+def fmt(xs: Sequence[float], scale: float = 1.0, digits: int = 4, unit: str = "") -> str:
+    if not xs:
+        return "not run"
+    m, s = mean_std([x * scale for x in xs])
+    spread = f" ± {s:.{digits}f}" if not math.isnan(s) else ""
+    return f"{m:.{digits}f}{spread}{unit} (n={len(xs)})"
+
+
+def compare(a: Sequence[float], b: Sequence[float], lower_is_better: bool) -> tuple[bool | None, str]:
+    """Is ``a`` better than ``b``? And whether the gap exceeds the seeds' combined spread."""
+    if not a or not b:
+        return None, "not run"
+    (ma, sa), (mb, sb) = mean_std(a), mean_std(b)
+    better = ma < mb if lower_is_better else ma > mb
+    spread = math.sqrt(np.nan_to_num(sa) ** 2 + np.nan_to_num(sb) ** 2)
+    if len(a) < 2 or len(b) < 2:
+        strength = "one seed, no error bar"
+    elif abs(ma - mb) > 2 * spread:
+        strength = "gap > 2× the seeds' spread"
+    else:
+        strength = "gap within 2× the seeds' spread: weak"
+    return better, strength
+
+
+def claims(metrics: Mapping) -> list[tuple[str, bool | None, str]]:
+    """The paper's claims, each with our verdict and the numbers behind it."""
+    mse = {n: values(metrics, n, "mse") for n in paper.TABLE_I}
+    acc = lambda n: values(metrics, n, "accuracy")  # noqa: E731
+    out = []
+
+    ranked = sorted((n for n in mse if mse[n]), key=lambda n: np.mean(mse[n]))
+    if len(ranked) == len(paper.TABLE_I):
+        best_two = set(ranked[:2])
+        out.append(("The two best autoencoders are feed-forward and Raschka (128)",
+                    best_two == {"ae-feedforward-512", "ae-raschka-128"},
+                    "ranking by test MSE: " + " < ".join(f"{n} {np.mean(mse[n]):.5f}" for n in ranked)))
+    for a, b, text in [("ae-raschka-128", "ae-feedforward-512", "Raschka (128) reaches a lower error than feed-forward"),
+                       ("ae-raschka-128", "ae-raschka-64", "Raschka (64) is (slightly) worse than Raschka (128)")]:
+        ok, why = compare(mse[a], mse[b], lower_is_better=True)
+        out.append((text, ok, f"test MSE {fmt(mse[a], digits=5)} vs {fmt(mse[b], digits=5)}; {why}"))
+    for a, b, text in [
+        ("clf-consigna-fe-128", "clf-consigna-10", "consigna FE is better than consigna (10)"),
+        ("clf-consigna-fe-128", "clf-consigna-frozen-128", "fine-tuning beats a frozen pretrained encoder"),
+        ("clf-consigna-10", "clf-consigna-10-from-128",
+         "starting n=10 from the n=128 encoder is not beneficial (from scratch is at least as good)"),
+        ("clf-raschka-10", "clf-consigna-10", "the Raschka classifier beats the consigna classifier"),
+    ]:
+        ok, why = compare(acc(a), acc(b), lower_is_better=False)
+        out.append((text, ok, f"test accuracy {fmt(acc(a), 100, 2, '%')} vs {fmt(acc(b), 100, 2, '%')}; {why}"))
+    per_class = [r["test"]["per_class_accuracy"]
+                 for r in metrics["experiments"].get(paper.CONFUSION_EXPERIMENT, {}).get("runs", [])]
+    if per_class:
+        mean_pc = np.mean(per_class, axis=0)
+        worst = int(np.argmin(mean_pc))
+        out.append(("Shirt (class 6) is the Raschka classifier's worst class", worst == 6,
+                    f"worst class: {worst} {CLASS_NAMES[worst]} at {mean_pc[worst]:.1%} (mean over seeds)"))
+    return out
+
+
+# --------------------------------------------------------------------------- markdown
+def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _epochs(metrics: Mapping, name: str) -> str:
+    runs = metrics["experiments"].get(name, {}).get("runs", [])
+    return ", ".join(str(r["epochs_run"]) for r in runs) or "-"
+
+
+def render_report(metrics: Mapping, figures: Sequence[str] = ()) -> str:
+    """REPORT.md's text, from ``metrics.json``'s content."""
+    exps = metrics["experiments"]
+    v = metrics["versions"]
+    hw = metrics["hardware"]
+    parts = [
+        f"# Reproduction report — budget `{metrics['budget']}`",
+        "",
+        "Generated by `python -m fmnist_lib reproduce` from `metrics.json`; every number below is computed "
+        "from it (ours) or from `fmnist_lib/paper.py` (the paper's).",
+        "",
+        f"- data: {metrics['sizes']['train']} train / {metrics['sizes']['val']} validation (carved from the "
+        f"official training set) / {metrics['sizes']['test']} test images",
+        f"- commit `{metrics.get('git_commit')}`, created {metrics['created']}",
+        f"- hardware: {hw['device']} ({hw['device_name']}), {hw['cpu_count']} CPUs, {hw['torch_threads']} torch threads",
+        f"- versions: " + ", ".join(f"{k} {val}" for k, val in v.items()),
+    ]
+    if metrics["budget"] != "full":
+        parts += ["", "> **Smoke budget**: a small subset and 2 epochs, to test the code paths. These numbers are "
+                      "not comparable with the paper's."]
+
+    parts += ["", "## Table I — autoencoders", "",
+              "The paper gives no MSE numbers (only curves); ours is the test MSE per pixel, mean ± std over seeds.", ""]
+    rows = []
+    for name in paper.TABLE_I:
+        p = paper.SETTINGS[name]
+        rows.append([p["model"], p["hidden"], p["epochs"], _epochs(metrics, name), p["batch"], p["lr"], p["dropout"],
+                     fmt(values(metrics, name, "mse"), digits=5)])
+    parts.append(_table(["model", "hidden", "epochs (paper)", "epochs run (ours, per seed)", "batch", "lr",
+                         "dropout", "test MSE (ours)"], rows))
+
+    parts += ["", "## Table II — classifiers", ""]
+    rows = []
+    for name in paper.TABLE_II:
+        p = paper.SETTINGS[name]
+        paper_acc = f"{paper.accuracy():.2%}" if name == paper.CONFUSION_EXPERIMENT else "not reported"
+        rows.append([p["model"], p["hidden"], p["epochs"], _epochs(metrics, name), p["batch"], p["lr"], p["dropout"],
+                     paper_acc, fmt(values(metrics, name, "accuracy"), 100, 2, "%")])
+    parts.append(_table(["model", "hidden", "epochs (paper)", "epochs run (ours)", "batch", "lr", "dropout",
+                         "test accuracy (paper)", "test accuracy (ours)"], rows))
+
+    others = [n for n in exps if n not in paper.TABLE_I and n not in paper.TABLE_II]
+    if others:
+        parts += ["", "## Variants and open questions", ""]
+        rows = []
+        for name in others:
+            e = exps[name]
+            key = "mse" if e["task"] == "reconstruction" else "accuracy"
+            shown = fmt(values(metrics, name, key), digits=5) if key == "mse" else fmt(values(metrics, name, key), 100, 2, "%")
+            rows.append([name, e["settings"]["note"] or e["settings"]["title"], f"test {key}: {shown}"])
+        parts.append(_table(["experiment", "what", "result"], rows))
+
+    cm_runs = exps.get(paper.CONFUSION_EXPERIMENT, {}).get("runs", [])
+    if cm_runs:
+        ours = np.mean([r["test"]["confusion_matrix"] for r in cm_runs], axis=0)
+        scale = 1000 / ours.sum(axis=1, keepdims=True)  # per 1000 images of each class, like the paper
+        ours_per_1000 = np.rint(ours * scale).astype(int)
+        parts += ["", "## Confusion matrix — Raschka classifier", "",
+                  f"Paper: accuracy {paper.accuracy():.2%}. Ours: mean over {len(cm_runs)} seed(s), per 1000 test "
+                  "images of each class (rows: true class, columns: predicted).", ""]
+        header = ["true \\ pred"] + [str(i) for i in range(10)]
+        parts += ["Paper:", "", _table(header, [[f"{i} {CLASS_NAMES[i]}", *row] for i, row in enumerate(paper.CONFUSION_MATRIX)]),
+                  "", "Ours:", "", _table(header, [[f"{i} {CLASS_NAMES[i]}", *row] for i, row in enumerate(ours_per_1000.tolist())])]
+        pc = np.mean([r["test"]["per_class_accuracy"] for r in cm_runs], axis=0)
+        parts += ["", "Per-class accuracy:", "",
+                  _table(["class", "paper", "ours"],
+                         [[f"{i} {CLASS_NAMES[i]}", f"{paper.per_class_accuracy()[i]:.1%}", f"{pc[i]:.1%}"] for i in range(10)])]
+
+    parts += ["", "## The paper's claims", ""]
+    verdict = {True: "confirmed", False: "not confirmed", None: "not run"}
+    parts.append(_table(["claim", "verdict", "evidence"], [[c, verdict[ok], why] for c, ok, why in claims(metrics)]))
+
+    parts += ["", "## Time", ""]
+    rows, total = [], 0.0
+    for name, e in exps.items():
+        secs = [r["seconds"] for r in e["runs"]]
+        epochs = sum(r["epochs_run"] for r in e["runs"])
+        total += sum(secs)
+        rows.append([name, len(secs), epochs, f"{np.mean(secs):.0f}", f"{sum(secs) / max(epochs, 1):.1f}", f"{sum(secs):.0f}"])
+    parts.append(_table(["experiment", "runs", "epochs (all runs)", "s per run", "s per epoch", "s total"], rows))
+    one_seed = sum(e["runs"][0]["seconds"] for e in exps.values() if e["runs"])
+    parts += ["", f"Training time, all runs: {total / 60:.1f} min. One seed of every experiment: {one_seed / 60:.1f} min "
+                  f"against the goal of the whole paper in {GOAL_SECONDS // 60} min on 2 cores: "
+                  f"{'met' if one_seed <= GOAL_SECONDS else 'not met'} on this hardware ({hw['device']}, "
+                  f"{hw['cpu_count']} CPUs). Wall time of the reproduce command: {metrics['wall_seconds'] / 60:.1f} min "
+                  "(finished runs are reused, not retrained)."]
+    if figures:
+        parts += ["", "## Figures", ""] + [f"![{f}]({f})" for f in figures]
+    return "\n".join(parts) + "\n"
+
+
+def write_results(metrics: Mapping, results: Mapping, out_dir: Path, images=None) -> None:
+    """Write metrics.json, the figures (PNG) and REPORT.md into ``out_dir``."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from . import plots
+    from .evaluation import reconstruct
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=1))
+    figures = []
+
+    def save(fig, name: str) -> None:
+        fig.savefig(out_dir / name, dpi=plots.DPI, bbox_inches="tight")
+        plt.close(fig)
+        figures.append(name)
+
+    def first_runs(names):
+        return {results[n][0].experiment.title: results[n][0].history.epochs for n in names if n in results}
+
+    ae = first_runs(paper.TABLE_I)
+    if ae:
+        save(plots.training_curves(ae, ("loss",), ("MSE",), "Autoencoders: train vs validation MSE (Figure 5)",
+                                   log_scale=True), "figure5_autoencoder_curves.png")
+    clf = first_runs(paper.TABLE_II)
+    if clf:
+        save(plots.training_curves(clf, ("loss", "accuracy"), ("cross-entropy", "accuracy"),
+                                   "Classifiers: train vs validation (Figure 7)"), "figure7_classifier_curves.png")
+    if images is not None and ae:
+        outs = {results[n][0].experiment.title: reconstruct(results[n][0].model, images)
+                for n in paper.TABLE_I if n in results}
+        save(plots.reconstructions(images, outs), "figure6_reconstructions.png")
+    if paper.CONFUSION_EXPERIMENT in results:
+        ours = np.sum([r.test["confusion_matrix"] for r in results[paper.CONFUSION_EXPERIMENT]], axis=0)
+        save(plots.confusion_matrices({"paper": paper.CONFUSION_MATRIX,
+                                       f"ours (sum of {len(results[paper.CONFUSION_EXPERIMENT])} seeds)": ours}),
+             "confusion_matrices.png")
+    (out_dir / "REPORT.md").write_text(render_report(metrics, figures))

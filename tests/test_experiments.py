@@ -1,0 +1,112 @@
+import json
+import math
+
+import pytest
+import torch
+
+from fmnist_lib import paper
+from fmnist_lib.experiments import (BUDGETS, EXPERIMENTS, budget_from_env, dependencies, reproduce,
+                                    run_experiment)
+from fmnist_lib.models import ConsignaClassifier, RaschkaAutoencoder
+from fmnist_lib.report import claims, compare, render_report
+
+
+def test_registry_matches_the_papers_tables():
+    for name, p in paper.SETTINGS.items():
+        e = EXPERIMENTS[name]
+        assert (e.hidden_size, e.epochs, e.batch_size, e.lr, e.dropout) == \
+            (p["hidden"], p["epochs"], p["batch"], p["lr"], p["dropout"])
+    assert EXPERIMENTS["ae-raschka-128"].patience is not None  # chosen by early stopping
+    assert EXPERIMENTS["clf-consigna-frozen-128"].freeze_encoder
+    assert dependencies("clf-consigna-fe-128") == ["ae-consigna-128"]
+
+
+def test_paper_confusion_matrix_is_consistent():
+    assert all(sum(row) == 1000 for row in paper.CONFUSION_MATRIX)
+    assert paper.accuracy() == pytest.approx(0.9217)
+    assert min(range(10), key=lambda i: paper.per_class_accuracy()[i]) == 6
+
+
+def test_budget_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("FMNIST_BUDGET", "smoke")
+    assert budget_from_env() == "smoke"
+    monkeypatch.setenv("FMNIST_BUDGET", "huge")
+    with pytest.raises(ValueError, match="unknown budget"):
+        budget_from_env()
+
+
+def test_unknown_experiment_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="unknown experiment"):
+        run_experiment("ae-resnet", budget="smoke", runs_dir=tmp_path)
+
+
+def test_run_trains_dependency_first_then_reuses_finished_runs(tmp_path, small_splits):
+    result = run_experiment("clf-consigna-fe-128", budget="smoke", runs_dir=tmp_path)
+    assert isinstance(result.model, ConsignaClassifier)
+    assert (tmp_path / "smoke" / "ae-consigna-128" / "seed0" / "result.json").exists()
+    assert "copied 6 tensors" in result.transfer
+    assert len(result.history.epochs) == BUDGETS["smoke"].max_epochs
+    assert 0 <= result.test["accuracy"] <= 1 and len(result.test["confusion_matrix"]) == 10
+    finished = result.run_dir / "result.json"
+    stamp = finished.stat().st_mtime_ns
+    again = run_experiment("clf-consigna-fe-128", budget="smoke", runs_dir=tmp_path)
+    assert finished.stat().st_mtime_ns == stamp  # reused, not retrained
+    assert all(torch.equal(a, b) for a, b in zip(result.model.state_dict().values(), again.model.state_dict().values()))
+    assert again.test == result.test
+
+
+def test_partial_transfer_experiment_reports_what_was_refused(tmp_path):
+    result = run_experiment("clf-consigna-10-from-128", budget="smoke", runs_dir=tmp_path, epochs=1)
+    assert "refused: encoder.8: Linear(800 -> 128) cannot go into Linear(800 -> 10)" in result.transfer
+
+
+def test_frozen_experiment_keeps_the_pretrained_encoder(tmp_path):
+    source = run_experiment("ae-consigna-128", budget="smoke", runs_dir=tmp_path)
+    result = run_experiment("clf-consigna-frozen-128", budget="smoke", runs_dir=tmp_path, epochs=1)
+    src = list(source.model.encoder.parameters())
+    dst = list(result.model.encoder.parameters())
+    assert all(torch.equal(a, b) for a, b in zip(src, dst))
+
+
+def test_reproduce_writes_metrics_and_a_report(tmp_path):
+    names = ["ae-feedforward-512", "clf-consigna-10"]
+    metrics = reproduce("smoke", seeds=2, runs_dir=tmp_path / "runs", results_dir=tmp_path / "results", names=names,
+                        progress=False)
+    out = tmp_path / "results" / "smoke"
+    stored = json.loads((out / "metrics.json").read_text())
+    assert stored == json.loads(json.dumps(metrics))
+    runs = stored["experiments"]["clf-consigna-10"]["runs"]
+    assert [r["seed"] for r in runs] == [0, 1]
+    assert {"accuracy", "per_class_accuracy", "confusion_matrix"} <= set(runs[0]["test"])
+    assert "mse" in stored["experiments"]["ae-feedforward-512"]["runs"][0]["test"]
+    report = (out / "REPORT.md").read_text()
+    assert "Table I" in report and "Smoke budget" in report and "figure5_autoencoder_curves.png" in report
+    mean_acc = sum(r["test"]["accuracy"] for r in runs) / 2
+    assert f"{100 * mean_acc:.2f}" in report  # numbers come from metrics.json
+    assert (out / "figure5_autoencoder_curves.png").stat().st_size > 1000
+
+
+def _fake_metrics(mse: dict, acc: dict) -> dict:
+    experiments = {n: {"task": "reconstruction", "runs": [{"test": {"mse": v}, "seconds": 1.0, "epochs_run": 1}
+                                                          for v in vs]} for n, vs in mse.items()}
+    experiments |= {n: {"task": "classification", "runs": [{"test": {"accuracy": v}, "seconds": 1.0, "epochs_run": 1}
+                                                           for v in vs]} for n, vs in acc.items()}
+    return {"experiments": experiments}
+
+
+def test_claims_can_come_out_either_way():
+    mse = {"ae-consigna-128": [0.02], "ae-feedforward-512": [0.010], "ae-raschka-64": [0.012],
+           "ae-raschka-128": [0.008]}
+    verdicts = {c: ok for c, ok, _ in claims(_fake_metrics(mse, {}))}
+    assert verdicts["Raschka (128) reaches a lower error than feed-forward"] is True
+    mse["ae-raschka-128"] = [0.013]
+    verdicts = {c: ok for c, ok, _ in claims(_fake_metrics(mse, {}))}
+    assert verdicts["Raschka (128) reaches a lower error than feed-forward"] is False
+    assert verdicts["The two best autoencoders are feed-forward and Raschka (128)"] is False
+
+
+def test_compare_reports_weak_gaps():
+    assert compare([0.90, 0.91, 0.92], [0.80, 0.81, 0.79], lower_is_better=False) == (True, "gap > 2× the seeds' spread")
+    ok, why = compare([0.90, 0.95, 0.85], [0.89, 0.93, 0.86], lower_is_better=False)
+    assert ok and "weak" in why
+    assert compare([], [0.9], lower_is_better=False) == (None, "not run")

@@ -1,0 +1,104 @@
+import pytest
+import torch
+from torch import nn
+
+from fmnist_lib.models import (ConsignaAutoencoder, ConsignaClassifier, FeedForwardAutoencoder, RaschkaAutoencoder,
+                               RaschkaClassifier, Trim, TransferError, build_model, freeze, transfer_encoder)
+
+AUTOENCODERS = [FeedForwardAutoencoder, ConsignaAutoencoder, RaschkaAutoencoder]
+
+
+@pytest.mark.parametrize("cls", AUTOENCODERS)
+def test_autoencoders_reconstruct_images_in_unit_range(cls, small_splits):
+    model = cls().train()
+    x = small_splits.val.floats()[:16]
+    out = model(x)
+    assert out.shape == (16, 1, 28, 28)
+    assert 0.0 <= out.min() and out.max() <= 1.0
+    assert torch.equal(model.eval()(x), model.decoder(model.encoder(x)))
+
+
+@pytest.mark.parametrize("cls, hidden", [(FeedForwardAutoencoder, 512), (ConsignaAutoencoder, 128),
+                                         (RaschkaAutoencoder, 64)])
+def test_encoder_outputs_the_hidden_size(cls, hidden):
+    assert cls(hidden_size=hidden).encoder(torch.zeros(2, 1, 28, 28)).shape == (2, hidden)
+
+
+def test_consigna_decoder_ends_in_sigmoid_without_dropout():
+    """The paper's listing had Dropout after the final Sigmoid: it would zero output pixels."""
+    decoder = ConsignaAutoencoder(dropout=0.5).decoder
+    assert isinstance(decoder[-1], nn.Sigmoid)
+    decoder.train()
+    out = decoder(torch.randn(64, 128))
+    assert (out > 0).all() and (out < 1).all()
+
+
+@pytest.mark.parametrize("cls", [ConsignaClassifier, RaschkaClassifier])
+def test_classifiers_have_one_dropout_right_after_flatten(cls):
+    model = cls()
+    layers = list(model.encoder)
+    dropouts = [i for i, m in enumerate(layers) if isinstance(m, nn.Dropout)]
+    assert len(dropouts) == 1 and isinstance(layers[dropouts[0] - 1], nn.Flatten)
+    assert layers[dropouts[0]].p == 0.8
+    logits = model(torch.rand(5, 1, 28, 28))
+    assert logits.shape == (5, 10)
+    assert not torch.allclose(logits.softmax(1).sum(1), logits.sum(1))  # raw logits, not probabilities
+
+
+def test_trim_crops_and_refuses_small_inputs():
+    assert Trim()(torch.zeros(1, 1, 29, 29)).shape == (1, 1, 28, 28)
+    with pytest.raises(ValueError, match="at least"):
+        Trim()(torch.zeros(1, 1, 27, 29))
+
+
+@pytest.mark.parametrize("kwargs, message", [({"dropout": 1.0}, "dropout"), ({"dropout": -0.1}, "dropout"),
+                                             ({"hidden_size": 0}, "hidden_size")])
+def test_bad_hyperparameters_are_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        ConsignaAutoencoder(**kwargs)
+
+
+def test_build_model_by_name():
+    assert isinstance(build_model("RaschkaAutoencoder", hidden_size=64), RaschkaAutoencoder)
+    with pytest.raises(ValueError, match="unknown model"):
+        build_model("Resnet")
+
+
+def test_transfer_copies_every_encoder_tensor():
+    source, target = ConsignaAutoencoder(hidden_size=128), ConsignaClassifier(hidden_size=128)
+    report = transfer_encoder(source, target)
+    assert len(report.copied) == 6 and not report.refused
+    src = [p for p in source.encoder.parameters()]
+    dst = [p for p in target.encoder.parameters()]
+    assert all(torch.equal(a, b) for a, b in zip(src, dst))
+
+
+def test_transfer_refuses_n10_from_n128_and_copies_nothing():
+    source, target = ConsignaAutoencoder(hidden_size=128), ConsignaClassifier(hidden_size=10)
+    before = [p.clone() for p in target.parameters()]
+    with pytest.raises(TransferError, match=r"Linear\(800 -> 128\) cannot go into Linear\(800 -> 10\)"):
+        transfer_encoder(source, target)
+    assert all(torch.equal(a, b) for a, b in zip(before, target.parameters()))
+
+
+def test_partial_transfer_copies_the_convolutions_only():
+    source, target = ConsignaAutoencoder(hidden_size=128), ConsignaClassifier(hidden_size=10)
+    fresh_linear = target.encoder[-2].weight.clone()
+    report = transfer_encoder(source, target, allow_partial=True)
+    assert report.copied == ["encoder.0.weight", "encoder.0.bias", "encoder.3.weight", "encoder.3.bias"]
+    assert len(report.refused) == 1 and "refused" in str(report)
+    assert torch.equal(target.encoder[0].weight, source.encoder[0].weight)
+    assert torch.equal(target.encoder[-2].weight, fresh_linear)
+
+
+def test_transfer_between_different_architectures_is_refused():
+    with pytest.raises(TransferError):
+        transfer_encoder(RaschkaAutoencoder(), ConsignaClassifier(hidden_size=128))
+
+
+def test_freeze_stops_gradients_into_the_encoder():
+    model = ConsignaClassifier(hidden_size=128)
+    freeze(model.encoder)
+    model(torch.rand(4, 1, 28, 28)).sum().backward()
+    assert all(p.grad is None for p in model.encoder.parameters())
+    assert model.head.weight.grad is not None
