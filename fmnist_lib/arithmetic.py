@@ -144,8 +144,22 @@ def formula(layer: nn.Module, in_hw: tuple[int, int]) -> str:
     return parts[0] if parts[0] == parts[1] else f"H: {parts[0]}; W: {parts[1]}"
 
 
+def multiply_adds(layer: nn.Module, in_shape: tuple[int, ...], out_shape: tuple[int, ...]) -> int:
+    """Connections of a layer: multiply-adds for one sample (weights are shared in a conv, so a
+    conv has far more connections than parameters)."""
+    if isinstance(layer, nn.Linear):
+        return layer.in_features * layer.out_features
+    if isinstance(layer, nn.Conv2d):  # each output pixel sees k*k*C_in/groups inputs
+        kh, kw = layer.kernel_size
+        return kh * kw * layer.in_channels // layer.groups * out_shape[0] * out_shape[1] * out_shape[2]
+    if isinstance(layer, nn.ConvTranspose2d):  # each input pixel spreads into k*k*C_out outputs
+        kh, kw = layer.kernel_size
+        return kh * kw * layer.out_channels // layer.groups * in_shape[0] * in_shape[1] * in_shape[2]
+    return 0
+
+
 def trace_shapes(model: nn.Module, input_shape: tuple[int, ...] = (1, 28, 28)):
-    """One row per leaf layer: name, type, output shape, parameter count and formula.
+    """One row per leaf layer: name, type, output shape, parameter count, multiply-adds and formula.
 
     Runs one dummy sample through ``model`` in eval mode without gradients and restores the
     model's mode afterwards. Returns a ``pandas.DataFrame`` (a table in a notebook).
@@ -163,6 +177,7 @@ def trace_shapes(model: nn.Module, input_shape: tuple[int, ...] = (1, 28, 28)):
                 "type": type(module).__name__,
                 "output shape": tuple(output.shape[1:]),
                 "parameters": sum(p.numel() for p in module.parameters(recurse=False)),
+                "multiply-adds": multiply_adds(module, tuple(x.shape[1:]), tuple(output.shape[1:])),
                 "formula": formula(module, tuple(x.shape[-2:])) if x.dim() == 4 else "",
             })
         return record
@@ -180,5 +195,5 @@ def trace_shapes(model: nn.Module, input_shape: tuple[int, ...] = (1, 28, 28)):
         for h in hooks:
             h.remove()
         model.train(was_training)
-    table = pd.DataFrame(rows, columns=["layer", "type", "output shape", "parameters", "formula"])
+    table = pd.DataFrame(rows, columns=["layer", "type", "output shape", "parameters", "multiply-adds", "formula"])
     return table.set_index("layer")

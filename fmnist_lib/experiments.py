@@ -12,7 +12,7 @@ import os
 import platform
 import subprocess
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -46,6 +46,7 @@ class Experiment:
     freeze_encoder: bool = False        # train the head only (feature extraction)
     group: str = "paper"                # "paper" (Tables I/II), "variant" (tried in the paper), "question"
     note: str = ""
+    softmax_output: bool = False        # classifiers: a Softmax output layer (the paper's worse variant)
 
     @property
     def task(self) -> str:
@@ -69,6 +70,10 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
     Experiment("clf-consigna-10-from-128", "consigna (10) from 128", "ConsignaClassifier", 10, 0.8, 35, 32, 5e-4,
                init_from="ae-consigna-128", allow_partial=True, group="variant",
                note="the n=128 encoder's conv layers copied; Linear(800->128) cannot go into Linear(800->10)"),
+    Experiment("clf-feedforward-512", "feed-forward (512)", "FeedForwardClassifier", 512, 0.1, 35, 1000, 1e-3,
+               group="question", note="conclusion check: do the conv nets beat a feed-forward classifier?"),
+    Experiment("clf-consigna-128", "consigna (128) from scratch", "ConsignaClassifier", 128, 0.8, 26, 32, 5e-4,
+               group="question", note="open question 1: FE's hidden size without its pretrained start"),
     Experiment("ae-consigna-10", "consigna (10)", "ConsignaAutoencoder", 10, 0.0, 20, 32, 1e-3, group="question",
                note="open question 1: an n=10 autoencoder to pretrain the n=10 classifier"),
     Experiment("clf-consigna-fe-10", "consigna FE (10)", "ConsignaClassifier", 10, 0.8, 35, 32, 5e-4,
@@ -88,8 +93,11 @@ class Budget:
 
 BUDGETS = {
     "full": Budget("full", None, None, None, None),
+    "quick": Budget("quick", 10_000, 2000, None, 5),   # sweeps and demos at a fraction of the cost
     "smoke": Budget("smoke", 1000, 500, 1000, 2),
 }
+#: Hyperparameters that ``run_experiment(..., overrides=...)`` may change.
+OVERRIDABLE = ("hidden_size", "dropout", "epochs", "batch_size", "lr", "patience", "softmax_output")
 
 
 def budget_from_env(default: str = "full") -> str:
@@ -177,13 +185,25 @@ class RunResult:
         }
 
 
-def run_dir_for(name: str, budget: str, seed: int, epochs: int | None, runs_dir: Path) -> Path:
+def run_dir_for(name: str, budget: str, seed: int, epochs: int | None, runs_dir: Path,
+                overrides: dict[str, Any] | None = None) -> Path:
+    """``runs/<budget>/<name>/seed<k>[-epochs<n>][-<key><value>...]``: one folder per distinct run."""
     suffix = f"-epochs{epochs}" if epochs is not None else ""
+    suffix += "".join(f"-{k}{v}" for k, v in sorted((overrides or {}).items()))
     return Path(runs_dir) / budget / name / f"seed{seed}{suffix}"
 
 
 def build(exp: Experiment) -> nn.Module:
-    return build_model(exp.model, hidden_size=exp.hidden_size, dropout=exp.dropout)
+    kwargs = {"softmax_output": True} if exp.softmax_output else {}
+    return build_model(exp.model, hidden_size=exp.hidden_size, dropout=exp.dropout, **kwargs)
+
+
+def with_overrides(exp: Experiment, overrides: dict[str, Any] | None) -> Experiment:
+    """The experiment with some hyperparameters changed (validated names)."""
+    unknown = set(overrides or {}) - set(OVERRIDABLE)
+    if unknown:
+        raise ValueError(f"cannot override {sorted(unknown)}; overridable: {', '.join(OVERRIDABLE)}")
+    return replace(exp, **(overrides or {}))
 
 
 def run_experiment(
@@ -194,18 +214,21 @@ def run_experiment(
     epochs: int | None = None,
     progress: bool | None = None,
     splits: Splits | None = None,
+    overrides: dict[str, Any] | None = None,
 ) -> RunResult:
     """Train experiment ``name`` (dependencies first), or resume it, or reload a finished run.
 
     ``budget`` defaults to ``$FMNIST_BUDGET`` or ``full``; ``epochs`` overrides the epoch count
-    (the run then lives in its own folder). The model's initial weights come from ``seed``.
+    (beyond the budget's cap); ``overrides`` changes hyperparameters (see ``OVERRIDABLE``), e.g.
+    ``{"lr": 1e-2, "batch_size": 256}`` for a sweep. Each distinct run lives in its own folder.
+    The model's initial weights come from ``seed``.
     """
-    exp = get_experiment(name)
+    exp = with_overrides(get_experiment(name), overrides)
     budget = budget_from_env() if budget is None else get_budget(budget).name
     if epochs is not None and (not isinstance(epochs, int) or epochs < 1):
         raise ValueError(f"epochs must be an int >= 1, got {epochs!r}")
     runs_dir = Path(runs_dir) if runs_dir is not None else default_runs_dir()
-    run_dir = run_dir_for(name, budget, seed, epochs, runs_dir)
+    run_dir = run_dir_for(name, budget, seed, epochs, runs_dir, overrides)
     splits = splits if splits is not None else splits_for(budget)
     n_epochs = epochs or min(exp.epochs, get_budget(budget).max_epochs or exp.epochs)
     config = TrainConfig(task=exp.task, epochs=n_epochs, batch_size=exp.batch_size, lr=exp.lr, seed=seed,
@@ -229,7 +252,7 @@ def run_experiment(
         if exp.freeze_encoder:
             freeze(model.encoder)
     identity = {"experiment": name, "budget": budget, "sizes": splits.sizes(), "init_from": exp.init_from,
-                "freeze": exp.freeze_encoder}
+                "freeze": exp.freeze_encoder, "overrides": overrides or {}}
     history = fit(model, splits.train, splits.val, config, checkpoint=run_dir / "checkpoint.pt",
                   identity=identity, progress=progress)
     model.cpu().eval()
@@ -241,6 +264,52 @@ def run_experiment(
     tmp.write_text(json.dumps(result.summary(), indent=1))
     tmp.replace(result_file)
     return result
+
+
+def summary_table(results: dict[str, RunResult]):
+    """One row per run: settings, epochs, last train/validation metrics, test metric, size, time."""
+    import pandas as pd
+
+    rows = []
+    for name, r in results.items():
+        e, last = r.experiment, r.history.epochs[-1]
+        row = {"experiment": name, "model": e.title, "hidden": e.hidden_size, "batch": e.batch_size, "lr": e.lr,
+               "dropout": e.dropout, "epochs run": len(r.history.epochs), "best epoch": r.history.best_epoch,
+               "train loss": last["train_loss"], "val loss": last["val_loss"]}
+        if e.task == "reconstruction":
+            row["test MSE"] = r.test["mse"]
+        else:
+            row |= {"val accuracy": last["val_accuracy"], "test accuracy": r.test["accuracy"]}
+        rows.append(row | {"parameters": count_parameters(r.model),
+                           "trainable": count_parameters(r.model, trainable_only=True), "seconds": round(r.seconds, 1)})
+    return pd.DataFrame(rows).set_index("experiment")
+
+
+def sweep(name: str, grid: dict[str, list], budget: str | None = None, seed: int = 0,
+          runs_dir: str | os.PathLike | None = None, progress: bool | None = None):
+    """Train ``name`` for every combination of ``grid`` (e.g. ``{"lr": [...], "batch_size": [...]}``)
+    and tabulate the *validation* results — never the test set, which is for the final model only.
+
+    Returns a DataFrame: the grid's columns, then ``val_loss`` (last epoch), ``best_val_loss``,
+    ``val_accuracy`` (classifiers), ``epochs`` and ``seconds``. Finished runs are reused.
+    """
+    import itertools
+
+    import pandas as pd
+
+    budget = budget_from_env() if budget is None else get_budget(budget).name
+    splits = splits_for(budget)
+    keys = list(grid)
+    rows = []
+    for combo in itertools.product(*(grid[k] for k in keys)):
+        overrides = dict(zip(keys, combo))
+        r = run_experiment(name, budget, seed, runs_dir, progress=progress, splits=splits, overrides=overrides)
+        last = r.history.epochs[-1]
+        row = {**overrides, "val_loss": last["val_loss"], "best_val_loss": min(r.history.column("val_loss"))}
+        if "val_accuracy" in last:
+            row["val_accuracy"] = last["val_accuracy"]
+        rows.append(row | {"epochs": len(r.history.epochs), "seconds": r.seconds})
+    return pd.DataFrame(rows)
 
 
 def reproduce(

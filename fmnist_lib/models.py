@@ -170,24 +170,43 @@ class RaschkaAutoencoder(nn.Module):
 
 # --------------------------------------------------------------------------- classifiers
 class EncoderClassifier(nn.Module):
-    """An encoder followed by ``Linear(hidden_size, 10)``; returns raw logits (N, 10)."""
+    """An encoder followed by ``Linear(hidden_size, 10)``; returns raw logits (N, 10).
 
-    def __init__(self, encoder: nn.Sequential, hidden_size: int) -> None:
+    ``softmax_output=True`` appends a ``Softmax`` — the variant the paper tried and found worse.
+    ``nn.CrossEntropyLoss`` expects logits and applies log-softmax itself, so a softmax output is
+    squashed twice: the loss then lives in a narrow range and its gradients shrink as soon as
+    one probability dominates, so training is slower. The argmax (the prediction) is the same.
+    """
+
+    def __init__(self, encoder: nn.Sequential, hidden_size: int, softmax_output: bool = False) -> None:
         super().__init__()
         self.hidden_size = hidden_size
         self.encoder = encoder
         self.head = nn.Linear(hidden_size, NUM_CLASSES)
+        self.output = nn.Softmax(dim=1) if softmax_output else nn.Identity()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.encoder(x))
+        return self.output(self.head(self.encoder(x)))
+
+
+class FeedForwardClassifier(EncoderClassifier):
+    """The feed-forward autoencoder's encoder (784 -> hidden, ReLU, Dropout) + a linear head.
+
+    Not in the paper's tables; the course uses it to test the paper's conclusion that the
+    convolutional nets beat the feed-forward one on classification too.
+    """
+
+    def __init__(self, hidden_size: int = 512, dropout: float = 0.1, softmax_output: bool = False) -> None:
+        encoder = FeedForwardAutoencoder(hidden_size, dropout).encoder
+        super().__init__(encoder, hidden_size, softmax_output)
 
 
 class ConsignaClassifier(EncoderClassifier):
     """«consigna» encoder (dropout only after ``Flatten``) + a linear head on raw logits."""
 
-    def __init__(self, hidden_size: int = 10, dropout: float = 0.8) -> None:
+    def __init__(self, hidden_size: int = 10, dropout: float = 0.8, softmax_output: bool = False) -> None:
         super().__init__(consigna_encoder(_check_hidden(hidden_size), _check_dropout(dropout),
-                                          classifier=True), hidden_size)
+                                          classifier=True), hidden_size, softmax_output)
 
 
 class RaschkaClassifier(EncoderClassifier):
@@ -197,14 +216,45 @@ class RaschkaClassifier(EncoderClassifier):
     output and head compose into one linear map of rank at most ``n``: a linear bottleneck.
     """
 
-    def __init__(self, hidden_size: int = 10, dropout: float = 0.8) -> None:
+    def __init__(self, hidden_size: int = 10, dropout: float = 0.8, softmax_output: bool = False) -> None:
         super().__init__(raschka_encoder(_check_hidden(hidden_size), _check_dropout(dropout),
-                                         classifier=True), hidden_size)
+                                         classifier=True), hidden_size, softmax_output)
+
+
+class DeepMLP(nn.Module):
+    """A plain deep classifier, ``depth`` hidden layers of ``hidden_size`` units, for the gradient lessons.
+
+    With ``activation="sigmoid"`` the gradient reaching the first layers shrinks layer after
+    layer (sigmoid' <= 1/4): vanishing gradients. ReLU and LeakyReLU pass gradients through
+    unchanged where they are active.
+    """
+
+    ACTIVATIONS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(0.01)}
+
+    def __init__(self, depth: int = 8, hidden_size: int = 64, activation: str = "sigmoid",
+                 dropout: float = 0.0) -> None:
+        super().__init__()
+        if activation not in self.ACTIVATIONS:
+            raise ValueError(f"activation must be one of {sorted(self.ACTIVATIONS)}, got {activation!r}")
+        if depth < 1:
+            raise ValueError(f"depth must be >= 1, got {depth}")
+        _check_dropout(dropout)
+        layers: list[nn.Module] = [nn.Flatten()]
+        sizes = [28 * 28] + [_check_hidden(hidden_size)] * depth
+        for a, b in zip(sizes, sizes[1:]):
+            layers += [nn.Linear(a, b), self.ACTIVATIONS[activation]()]
+            if dropout:
+                layers.append(nn.Dropout(dropout))
+        self.encoder = nn.Sequential(*layers)
+        self.head = nn.Linear(hidden_size, NUM_CLASSES)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.encoder(x))
 
 
 MODELS: dict[str, type[nn.Module]] = {
     cls.__name__: cls for cls in (FeedForwardAutoencoder, ConsignaAutoencoder, RaschkaAutoencoder,
-                                  ConsignaClassifier, RaschkaClassifier)
+                                  FeedForwardClassifier, ConsignaClassifier, RaschkaClassifier, DeepMLP)
 }
 
 

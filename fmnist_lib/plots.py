@@ -15,19 +15,29 @@ from .data import CLASS_NAMES, ImageSet
 DPI = 80  # modest, so that notebooks with figures stay small
 
 
+def mosaic(images: torch.Tensor, rows: int, gap: int = 2) -> np.ndarray:
+    """Tile uint8 images (N, 1, 28, 28), row by row, into one array with white gaps."""
+    n, _, h, w = images.shape
+    cols = -(-n // rows)
+    canvas = np.zeros((rows * (h + gap) - gap, cols * (w + gap) - gap), dtype=np.uint8)
+    for k in range(n):
+        r, c = divmod(k, cols)
+        canvas[r * (h + gap): r * (h + gap) + h, c * (w + gap): c * (w + gap) + w] = images[k, 0].numpy()
+    return canvas
+
+
 def sample_grid(data: ImageSet, per_class: int = 8, seed: int = 0) -> Figure:
-    """A labelled grid: one row per class, ``per_class`` random images of it."""
+    """A labelled grid: one row per class, ``per_class`` random images of it (one image, small file)."""
     rng = np.random.default_rng(seed)
-    fig, axes = plt.subplots(len(CLASS_NAMES), per_class, figsize=(per_class * 0.9, len(CLASS_NAMES) * 0.95), dpi=DPI)
     labels = data.labels.numpy()
-    for c, name in enumerate(CLASS_NAMES):
-        picks = rng.choice(np.flatnonzero(labels == c), size=per_class, replace=False)
-        for j, i in enumerate(picks):
-            ax = axes[c, j]
-            ax.imshow(data.images[i, 0].numpy(), cmap="gray_r")
-            ax.set_xticks([]), ax.set_yticks([])
-        axes[c, 0].set_ylabel(f"{c} {name}", rotation=0, ha="right", va="center", fontsize=9)
-    fig.suptitle("Fashion-MNIST: random training images, one row per class")
+    picks = np.concatenate([rng.choice(np.flatnonzero(labels == c), size=per_class, replace=False)
+                            for c in range(len(CLASS_NAMES))])
+    canvas = mosaic(data.images[torch.from_numpy(picks)], rows=len(CLASS_NAMES))
+    fig, ax = plt.subplots(figsize=(per_class * 0.6 + 1.6, len(CLASS_NAMES) * 0.6), dpi=DPI)
+    ax.imshow(canvas, cmap="gray_r", interpolation="nearest")
+    ax.set_yticks([14 + 30 * c for c in range(len(CLASS_NAMES))], [f"{c} {n}" for c, n in enumerate(CLASS_NAMES)])
+    ax.set_xticks([])
+    ax.set_title("Random training images, one row per class")
     fig.tight_layout()
     return fig
 
@@ -105,5 +115,27 @@ def confusion_matrices(matrices: Mapping[str, Sequence[Sequence[float]]], fmt: s
         ax.set_title(f"{title}: accuracy {acc:.2%}")
         ax.set_xlabel("predicted class")
         ax.set_ylabel("true class")
+    fig.tight_layout()
+    return fig
+
+
+def gradient_norms(tracks: Mapping[str, "pd.DataFrame"], step: int | None = None) -> Figure:
+    """Per-layer gradient norm against depth (log scale) for several runs of ``track_gradients``,
+    at ``step`` (default: each run's last recorded step), and each run's loss over the steps."""
+    fig, (ax_g, ax_l) = plt.subplots(1, 2, figsize=(11, 3.6), dpi=DPI)
+    for name, df in tracks.items():
+        at = df[df["step"] == (step if step is not None else df["step"].max())]
+        ax_g.semilogy(at["depth"], at["grad_norm"], marker="o", label=name)
+        per_step = df.groupby("step")["loss"].first()
+        ax_l.plot(per_step.index, per_step.values, label=name)
+    ax_g.set_xlabel("layer (1 = next to the input)")
+    ax_g.set_ylabel("gradient norm (log scale)")
+    ax_g.set_title("Gradient reaching each layer")
+    ax_l.set_xlabel("step")
+    ax_l.set_ylabel("training loss")
+    ax_l.set_title("Loss during training")
+    for ax in (ax_g, ax_l):
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
     fig.tight_layout()
     return fig

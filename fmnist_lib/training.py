@@ -25,6 +25,7 @@ from .data import Batches, ImageSet
 from .evaluation import check_task, evaluate, loss_function, target_of
 
 CHECKPOINT_FORMAT = 1
+OPTIMIZERS = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}
 
 
 class TrainingDiverged(RuntimeError):
@@ -49,6 +50,7 @@ class TrainConfig:
     min_delta: float = 0.0          # ... by more than this
     restore_best: bool = True       # ... then go back to the best epoch's weights
     eval_batch_size: int = 1000
+    optimizer: str = "adam"         # "adam" (the paper's, everywhere) or "sgd" (plain, for the lessons)
 
     def __post_init__(self) -> None:
         check_task(self.task)
@@ -64,6 +66,7 @@ class TrainConfig:
             (self.min_delta >= 0, f"min_delta must be >= 0, got {self.min_delta!r}"),
             (isinstance(self.eval_batch_size, int) and self.eval_batch_size >= 1,
              f"eval_batch_size must be an int >= 1, got {self.eval_batch_size!r}"),
+            (self.optimizer in OPTIMIZERS, f"optimizer must be one of {sorted(OPTIMIZERS)}, got {self.optimizer!r}"),
         ]
         for ok, message in checks:
             if not ok:
@@ -174,7 +177,7 @@ def fit(
     device: str | torch.device | None = None,
     progress: bool | None = None,
 ) -> History:
-    """Train ``model`` with Adam on ``train``, validating on ``val`` after every epoch.
+    """Train ``model`` with Adam (or plain SGD) on ``train``, validating on ``val`` after every epoch.
 
     ``checkpoint``: a file written atomically after every epoch. If it exists, training resumes
     from it, provided it was written for the same config, architecture and ``identity`` (e.g.
@@ -196,7 +199,7 @@ def fit(
     params = [p for p in model.parameters() if p.requires_grad]
     if not params:
         raise ValueError("the model has no trainable parameters (is everything frozen?)")
-    optimizer = torch.optim.Adam(params, lr=config.lr)
+    optimizer = OPTIMIZERS[config.optimizer](params, lr=config.lr)
     loss_fn = loss_function(config.task)
     loader_gen = torch.Generator().manual_seed(config.seed)
     loader = Batches(train, config.batch_size, shuffle=True, generator=loader_gen, device=device)
