@@ -1,3 +1,18 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: -all
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
 # %% [markdown]
 # # 1. Fashion-MNIST: the data
 #
@@ -143,7 +158,8 @@ from dataclasses import asdict
 
 from fmnist_lib.experiments import BUDGETS
 
-pd.DataFrame([asdict(b) for b in BUDGETS.values()]).set_index("name").fillna("all / paper's")
+pd.DataFrame([{k: "all / the paper's" if v is None else v for k, v in asdict(b).items()}
+              for b in BUDGETS.values()]).set_index("name")
 
 # %%
 from fmnist_lib.experiments import splits_for
