@@ -49,7 +49,7 @@ def target_of(task: str, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return x if task == "reconstruction" else y
 
 
-def evaluate(model: nn.Module, data: ImageSet, task: str, batch_size: int = 1000) -> dict[str, float]:
+def evaluate(model: nn.Module, data: ImageSet, task: str, batch_size: int = 64) -> dict[str, float]:
     """Mean loss per sample (per pixel for MSE) and, for classification, accuracy."""
     check_task(task)
     loss_fn = loss_function(task)
@@ -67,7 +67,7 @@ def evaluate(model: nn.Module, data: ImageSet, task: str, batch_size: int = 1000
     return result
 
 
-def predict(model: nn.Module, data: ImageSet, batch_size: int = 1000) -> torch.Tensor:
+def predict(model: nn.Module, data: ImageSet, batch_size: int = 64) -> torch.Tensor:
     """Predicted class (argmax of the logits) for every image, on the CPU."""
     with eval_mode(model):
         return torch.cat([model(x).argmax(1).cpu()

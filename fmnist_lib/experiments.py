@@ -23,7 +23,8 @@ from . import paper
 from .data import Splits, load_splits, project_root
 from .evaluation import final_metrics
 from .models import build_model, count_parameters, freeze, transfer_encoder
-from .training import History, TrainConfig, atomic_save, default_device, fit, seed_everything
+from .training import (CheckpointMismatch, History, TrainConfig, atomic_save, default_device, fit, run_fingerprint,
+                       seed_everything)
 
 #: The seed of a pretrained encoder used by classifiers (all classifier seeds share it, so that
 #: their spread measures the classifier's training, not the pretraining).
@@ -234,12 +235,19 @@ def run_experiment(
     config = TrainConfig(task=exp.task, epochs=n_epochs, batch_size=exp.batch_size, lr=exp.lr, seed=seed,
                          patience=exp.patience)
 
+    identity = {"experiment": name, "budget": budget, "sizes": splits.sizes(), "init_from": exp.init_from,
+                "freeze": exp.freeze_encoder, "overrides": overrides or {}}
+    fingerprint = run_fingerprint(build(exp), config, identity)
     result_file = run_dir / "result.json"
     if result_file.exists():
+        record = json.loads(result_file.read_text())
+        if record.get("fingerprint") != fingerprint:
+            raise CheckpointMismatch(
+                f"the finished run in {run_dir} was trained with a different configuration or architecture. "
+                "Delete that folder to retrain, or use another runs directory (--runs-dir / FMNIST_RUNS).")
         model = build(exp)
         model.load_state_dict(torch.load(run_dir / "model.pt", map_location="cpu", weights_only=True))
         model.eval()
-        record = json.loads(result_file.read_text())
         history = History(epochs=record["history"], best_epoch=record["best_epoch"], stopped_early=record["stopped_early"])
         return RunResult(exp, seed, budget, model, history, record["test"], record["seconds"], run_dir, record["transfer"])
 
@@ -251,8 +259,6 @@ def run_experiment(
         transfer = str(transfer_encoder(source.model, model, allow_partial=exp.allow_partial))
         if exp.freeze_encoder:
             freeze(model.encoder)
-    identity = {"experiment": name, "budget": budget, "sizes": splits.sizes(), "init_from": exp.init_from,
-                "freeze": exp.freeze_encoder, "overrides": overrides or {}}
     history = fit(model, splits.train, splits.val, config, checkpoint=run_dir / "checkpoint.pt",
                   identity=identity, progress=progress)
     model.cpu().eval()
@@ -261,7 +267,7 @@ def run_experiment(
     result = RunResult(exp, seed, budget, model, history, test, seconds, run_dir, transfer)
     atomic_save(model.state_dict(), run_dir / "model.pt")
     tmp = result_file.with_suffix(".tmp")
-    tmp.write_text(json.dumps(result.summary(), indent=1))
+    tmp.write_text(json.dumps(result.summary() | {"fingerprint": fingerprint}, indent=1))
     tmp.replace(result_file)
     return result
 
@@ -331,6 +337,8 @@ def reproduce(
     for n in names:
         get_experiment(n)
     splits = splits_for(budget)
+    out = (Path(results_dir) if results_dir is not None else project_root() / "results") / budget
+    first_of_class = [int((splits.val.labels == c).nonzero()[0]) for c in range(10)]
     start = time.perf_counter()
     experiments: dict[str, Any] = {}
     results: dict[str, list[RunResult]] = {}
@@ -342,12 +350,12 @@ def reproduce(
         results[name] = runs
         experiments[name] = {"settings": asdict(exp), "task": exp.task, "paper": paper.SETTINGS.get(name),
                              "runs": [r.summary() for r in runs]}
-    metrics = {
-        "budget": budget, "sizes": splits.sizes(), "created": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "git_commit": git_commit(), "versions": versions(), "hardware": hardware(),
-        "wall_seconds": time.perf_counter() - start, "experiments": experiments,
-    }
-    out = Path(results_dir) if results_dir is not None else project_root() / "results"
-    first_of_class = [int((splits.val.labels == c).nonzero()[0]) for c in range(10)]
-    write_results(metrics, results, out / budget, images=splits.val.images[first_of_class])
+        metrics = {
+            "budget": budget, "sizes": splits.sizes(), "created": time.strftime("%Y-%m-%d %H:%M:%S"),
+            "git_commit": git_commit(), "versions": versions(), "hardware": hardware(),
+            "wall_seconds": time.perf_counter() - start, "complete": len(experiments) == len(names),
+            "experiments": experiments,
+        }
+        # written after every experiment, so that a long run leaves usable partial results
+        write_results(metrics, results, out, images=splits.val.images[first_of_class])
     return metrics

@@ -119,6 +119,9 @@ def render_report(metrics: Mapping, figures: Sequence[str] = ()) -> str:
         f"- hardware: {hw['device']} ({hw['device_name']}), {hw['cpu_count']} CPUs, {hw['torch_threads']} torch threads",
         f"- versions: " + ", ".join(f"{k} {val}" for k, val in v.items()),
     ]
+    if not metrics.get("complete", True):
+        parts += ["", f"> **Partial results**: {len(exps)} experiment(s) finished so far; the run continues "
+                      "(finished runs are reused when it resumes)."]
     if metrics["budget"] != "full":
         parts += ["", "> **Smoke budget**: a small subset and 2 epochs, to test the code paths. These numbers are "
                       "not comparable with the paper's."]

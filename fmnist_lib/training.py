@@ -49,8 +49,9 @@ class TrainConfig:
     patience: int | None = None     # early stopping: epochs without improvement of val loss
     min_delta: float = 0.0          # ... by more than this
     restore_best: bool = True       # ... then go back to the best epoch's weights
-    eval_batch_size: int = 1000
+    eval_batch_size: int = 64       # large eval batches are memory-bound on CPU (benchmarks/profile_epoch.py)
     optimizer: str = "adam"         # "adam" (the paper's, everywhere) or "sgd" (plain, for the lessons)
+    channels_last: bool = True      # NHWC weights: faster convolutions on CPU (benchmarks/profile_epoch.py)
 
     def __post_init__(self) -> None:
         check_task(self.task)
@@ -118,6 +119,13 @@ def progress_default() -> bool:
 def config_hash(payload: dict[str, Any]) -> str:
     """A short stable hash of a JSON-serialisable configuration."""
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def run_fingerprint(model: nn.Module, config: "TrainConfig", identity: dict[str, Any] | None = None) -> str:
+    """What makes two runs the same run: settings (but not the evaluation batch size, which
+    cannot change the weights), architecture and the caller's identity (experiment, data sizes)."""
+    settings = {k: v for k, v in dataclasses.asdict(config).items() if k != "eval_batch_size"}
+    return config_hash({"config": settings, "architecture": repr(model), "identity": identity or {}})
 
 
 # --------------------------------------------------------------------------- checkpoints
@@ -191,11 +199,12 @@ def fit(
     device = torch.device(device) if device is not None else default_device()
     progress = progress_default() if progress is None else progress
     ckpt_path = Path(checkpoint) if checkpoint is not None else None
-    fingerprint = config_hash({"config": dataclasses.asdict(config), "architecture": repr(model),
-                               "identity": identity or {}})
+    fingerprint = run_fingerprint(model, config, identity)
 
     was_training = model.training
     model.to(device)
+    if config.channels_last:
+        model.to(memory_format=torch.channels_last)  # only 4-D weights change layout
     params = [p for p in model.parameters() if p.requires_grad]
     if not params:
         raise ValueError("the model has no trainable parameters (is everything frozen?)")

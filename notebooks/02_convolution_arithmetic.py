@@ -169,8 +169,9 @@ for bad in [lambda: conv_output_size(4, 7), lambda: conv_transpose_output_size(7
 # ## A calculator
 #
 # Move the sliders: the output size from the formula is shown next to the size a real PyTorch
-# layer produces. (The sliders need a running kernel; on the website, the table below shows the
-# same check for a few settings.)
+# layer produces. The computation runs in Python, so it needs a running kernel (JupyterLab,
+# Colab): on the website the sliders move but the result does not update. The table below shows
+# the same check for a few settings.
 
 # %%
 from fmnist_lib.widgets import size_calculator

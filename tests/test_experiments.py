@@ -110,3 +110,15 @@ def test_compare_reports_weak_gaps():
     ok, why = compare([0.90, 0.95, 0.85], [0.89, 0.93, 0.86], lower_is_better=False)
     assert ok and "weak" in why
     assert compare([], [0.9], lower_is_better=False) == (None, "not run")
+
+
+def test_a_finished_run_from_another_configuration_is_refused(tmp_path):
+    from fmnist_lib.training import CheckpointMismatch
+
+    result = run_experiment("ae-feedforward-512", budget="smoke", runs_dir=tmp_path, epochs=1)
+    record_file = result.run_dir / "result.json"
+    record = json.loads(record_file.read_text())
+    record["fingerprint"] = "written-by-an-older-version"
+    record_file.write_text(json.dumps(record))
+    with pytest.raises(CheckpointMismatch, match="Delete that folder"):
+        run_experiment("ae-feedforward-512", budget="smoke", runs_dir=tmp_path, epochs=1)
