@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 BUDGET ?= full
 export FMNIST_PROGRESS ?= $(if $(CI),0,1)
 
-.PHONY: help install data test test-lib test-notebooks reproduce lab book browser-check bench clean
+.PHONY: help install data test test-lib test-notebooks reproduce notebooks lab book browser-check bench clean
 
 help:
 	@echo "make reproduce [BUDGET=full|smoke]  train every experiment, write results/<budget>/REPORT.md"
@@ -16,6 +16,7 @@ help:
 	@echo "make lab                            JupyterLab on the course"
 	@echo "make book                           build the Jupyter Book (warnings are errors)"
 	@echo "make bench                          run the benchmarks"
+	@echo "make notebooks [BUDGET=...]         execute the notebooks and store their outputs"
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,7 +38,7 @@ data: $(STAMP)
 	  $(BIN)/python -m fmnist_lib data || exit 1; \
 	fi
 
-test: test-lib test-notebooks
+test: test-lib test-notebooks browser-check
 
 test-lib: data
 	$(BIN)/python -m pytest tests
@@ -47,8 +48,39 @@ test-notebooks: data
 	  FMNIST_BUDGET=smoke FMNIST_PROGRESS=0 $(BIN)/python -m pytest --nbval-lax notebooks/ -p no:cacheprovider; \
 	else echo "no notebooks yet"; fi
 
+# The book. Its JavaScript (MathJax, the ipywidgets embed manager, RequireJS) comes from npm
+# (package-lock.json) into book_assets/, which Sphinx copies into _build/html/_static/: the site
+# needs no CDN. --all: every page is read again, so -W sees every warning on every build.
+NPM ?= npm
+ASSETS := book_assets
+MATHJAX_FILES := tex-mml-chtml.js a11y adaptors input output sre ui
+WIDGETS_DIST := node_modules/@jupyter-widgets/html-manager/dist
+
+node_modules/.package-lock.json: package.json package-lock.json
+	$(NPM) ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+$(ASSETS)/.stamp: node_modules/.package-lock.json book_ext/widgets-setup.js
+	rm -rf $(ASSETS)
+	mkdir -p $(ASSETS)/mathjax $(ASSETS)/widgets $(ASSETS)/requirejs
+	cp -R $(addprefix node_modules/mathjax/es5/,$(MATHJAX_FILES)) node_modules/mathjax/LICENSE $(ASSETS)/mathjax/
+	cp $(WIDGETS_DIST)/embed-amd.js $(WIDGETS_DIST)/*.woff2 $(WIDGETS_DIST)/*.woff $(WIDGETS_DIST)/*.ttf \
+	  $(WIDGETS_DIST)/*.eot $(WIDGETS_DIST)/*.svg book_ext/widgets-setup.js $(ASSETS)/widgets/
+	cp node_modules/requirejs/require.js $(ASSETS)/requirejs/
+	@touch $@
+
+book: $(STAMP) $(ASSETS)/.stamp
+	$(BIN)/jupyter-book build . --all -W -n --keep-going
+
+# Every page of the built book in Debian's chromium, offline (book_checks/test_browser.py).
+browser-check: book
+	$(BIN)/python -m pytest book_checks -p no:cacheprovider
+
 reproduce: data
 	$(BIN)/python -m fmnist_lib reproduce --budget $(BUDGET)
+
+# Execute every notebook at BUDGET and store it with its outputs (the runs under runs/ are reused).
+notebooks: data
+	$(BIN)/python tools/run_notebooks.py --budget $(BUDGET)
 
 lab: data
 	$(BIN)/jupyter lab notebooks/

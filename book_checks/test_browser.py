@@ -1,0 +1,324 @@
+"""Every page of the built book, opened in Debian's chromium with no network but 127.0.0.1.
+
+Run by `make browser-check` (after `make book`); not part of `pytest tests`. For each page of
+_toc.yml: the title, the images, no traceback in the outputs, no missing local file, no request
+to another host, math typeset by MathJax, widgets rendered. Screenshots: _build/screenshots/.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from playwright.sync_api import Browser, Page, Request, Route, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+
+ROOT = Path(__file__).resolve().parent.parent
+HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOCAL_HOST = "127.0.0.1"
+TIMEOUT_MS = 30_000
+SETTLE_MS = 15_000
+WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
+WIDGET_STATE = 'script[type="application/vnd.jupyter.widget-state+json"]'
+
+
+# --- the pages ---------------------------------------------------------------------------
+
+def _toc_files(entry: dict) -> Iterator[str]:
+    """The `file:` entries of a _toc.yml node and of everything under it, in order."""
+    if "file" in entry:
+        yield entry["file"]
+    for key in ("parts", "chapters", "sections"):
+        for child in entry.get(key, []):
+            yield from _toc_files(child)
+
+
+def book_pages() -> list[str]:
+    """The document names of the book, root first, as _toc.yml lists them."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"], *_toc_files(toc)]
+    return [re.sub(r"\.(ipynb|md)$", "", name) for name in files]
+
+
+def source_of(docname: str) -> Path:
+    """The source file of a page: the notebook or the Markdown file."""
+    for suffix in (".ipynb", ".md"):
+        if (ROOT / f"{docname}{suffix}").exists():
+            return ROOT / f"{docname}{suffix}"
+    raise FileNotFoundError(f"{docname}: neither {docname}.ipynb nor {docname}.md exists")
+
+
+def _markdown_lines(path: Path) -> Iterator[str]:
+    """The Markdown lines of a page, code fences left out."""
+    if path.suffix == ".ipynb":
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    else:
+        text = path.read_text(encoding="utf-8")
+    fenced = False
+    for line in text.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced:
+            yield line
+
+
+def plain(markdown: str) -> str:
+    """The text a Markdown heading shows: no emphasis, code marks, link targets or extra spaces."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"[*`]", "", text)
+    return " ".join(text.split())
+
+
+def expected_title(docname: str) -> str:
+    """The page's first `# ` heading, as plain text."""
+    for line in _markdown_lines(source_of(docname)):
+        if line.startswith("# "):
+            return plain(line[2:])
+    raise AssertionError(f"{docname}: the source has no `# Title` heading (the page's title)")
+
+
+def html_path(docname: str) -> str:
+    return f"{docname}.html"
+
+
+# --- the server and the browser ----------------------------------------------------------
+
+@dataclass
+class Server:
+    """The local server of _build/html: its address and every 4xx/5xx it answered."""
+
+    url: str
+    errors: list[str] = field(default_factory=list)
+
+
+def _handler(errors: list[str]) -> type[http.server.SimpleHTTPRequestHandler]:
+    """A request handler that serves _build/html quietly and records its error answers."""
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(HTML), **kwargs)
+
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            if str(code).isdigit() and int(code) >= 400:
+                errors.append(f"HTTP {int(code)} {self.path}")
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib signature)
+            pass
+
+    return Handler
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[Server]:
+    """_build/html served on 127.0.0.1, on a free port, for the whole session."""
+    if not (HTML / "index.html").exists():
+        pytest.fail(f"{HTML} has no index.html: build the book first (make book)")
+    errors: list[str] = []
+    httpd = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), _handler(errors))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield Server(f"http://{LOCAL_HOST}:{httpd.server_address[1]}/", errors)
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium, headless (no `playwright install`: the browser is the system's)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no browser at {CHROMIUM}: install Debian's chromium (apt-get install chromium)")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Traffic:
+    """What a page asked for: blocked external requests, failed local ones, script errors."""
+
+    blocked: list[str] = field(default_factory=list)
+    local_errors: list[str] = field(default_factory=list)
+    server_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+
+def watch(page: Page) -> Traffic:
+    """Blocks every request to a host other than 127.0.0.1 and records what goes wrong."""
+    traffic = Traffic()
+
+    def route(r: Route, request: Request) -> None:
+        if urlsplit(request.url).hostname == LOCAL_HOST or request.url.startswith(("data:", "blob:")):
+            r.continue_()
+        else:
+            traffic.blocked.append(f"{request.resource_type} {request.url}")
+            r.abort("blockedbyclient")
+
+    page.route("**/*", route)
+    page.on("response", lambda res: res.status >= 400 and traffic.local_errors.append(
+        f"HTTP {res.status} {res.url}"))
+    page.on("requestfailed", lambda req: urlsplit(req.url).hostname == LOCAL_HOST and
+            traffic.local_errors.append(f"failed ({req.failure}) {req.url}"))
+    page.on("pageerror", lambda exc: traffic.page_errors.append(str(exc)))
+    return traffic
+
+
+@dataclass
+class Visit:
+    """A page loaded, typeset and screenshot, with what it requested."""
+
+    docname: str
+    page: Page
+    traffic: Traffic
+    late: list[str]
+
+
+@pytest.fixture(scope="module", params=book_pages())
+def visit(request: pytest.FixtureRequest, browser: Browser, server: Server) -> Iterator[Visit]:
+    """Opens one page of the book, waits for MathJax and the widgets, saves a screenshot."""
+    docname: str = request.param
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    traffic = watch(page)
+    served_before = len(server.errors)
+    response = page.goto(server.url + html_path(docname), wait_until="load")
+    assert response is not None and response.ok, f"{docname}: {html_path(docname)} was not served"
+    late = settle(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{Path(docname).name}.png", full_page=True)
+    traffic.server_errors = server.errors[served_before:]  # what the page events may miss
+    yield Visit(docname, page, traffic, late)
+    context.close()
+
+
+def settle(page: Page) -> list[str]:
+    """Waits until every image has loaded or failed, MathJax has typeset and widgets are drawn.
+
+    Returns what did not finish in time (the checks then say what is wrong on the page).
+    """
+    late: list[str] = []
+    page.evaluate("""() => Promise.all([...document.images].map(img => {
+        img.loading = 'eager';
+        return img.complete ? null : new Promise(done => { img.onload = img.onerror = done; });
+    }))""")
+    if page.locator("script[src*='mathjax']").count():
+        try:
+            page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                                   timeout=SETTLE_MS)
+            page.evaluate("() => MathJax.startup.promise")
+        except PlaywrightError as exc:
+            late.append(f"MathJax did not start: {exc.message.splitlines()[0]}")
+    views = page.locator(WIDGET_VIEW).count()
+    if views and page.locator(WIDGET_STATE).count():
+        try:
+            page.wait_for_function("n => document.querySelectorAll('.widget-subarea > *').length >= n",
+                                   arg=views, timeout=SETTLE_MS)
+        except PlaywrightError as exc:
+            late.append(f"widgets not drawn: {exc.message.splitlines()[0]}")
+    return late
+
+
+# --- the checks --------------------------------------------------------------------------
+
+def test_title(visit: Visit) -> None:
+    """The page shows its source's first heading as its only h1, and as the document title."""
+    h1s = visit.page.evaluate("""() => [...document.querySelectorAll('main h1')]
+        .filter(h => !h.closest('.onlyprint'))  // the theme's print-only copy of the title
+        .map(h => { const c = h.cloneNode(true); c.querySelectorAll('.headerlink').forEach(a => a.remove());
+                    return c.textContent.replace(/\\s+/g, ' ').trim(); })""")
+    expected = expected_title(visit.docname)
+    assert h1s, f"{visit.docname}: the page has no h1 (expected {expected!r})"
+    assert len(h1s) == 1, f"{visit.docname}: one `# ` heading per page expected, found h1s {h1s}"
+    if "$" not in expected:
+        assert h1s[0] == expected, f"{visit.docname}: h1 is {h1s[0]!r}, the source's heading {expected!r}"
+    title = visit.page.title()
+    assert title.startswith(h1s[0]), f"{visit.docname}: document title {title!r} does not start with {h1s[0]!r}"
+
+
+def test_images_load(visit: Visit) -> None:
+    """Every <img> has loaded: a natural width above zero."""
+    broken = visit.page.evaluate(
+        "() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
+    assert not broken, f"{visit.docname}: images that did not load: {broken}"
+
+
+def test_no_traceback_in_outputs(visit: Visit) -> None:
+    """No cell output is an error: no traceback block, no 'Traceback' text."""
+    errors = visit.page.locator(".cell_output .traceback, .cell_output .output.error, .output.traceback")
+    assert errors.count() == 0, (
+        f"{visit.docname}: {errors.count()} error output(s), the first: {errors.first.inner_text()[:500]!r}")
+    texts = visit.page.locator(".cell_output").all_text_contents()
+    hits = [t[:300] for t in texts if "Traceback (most recent call last)" in t]
+    assert not hits, f"{visit.docname}: a traceback printed in an output: {hits}"
+
+
+def test_no_missing_local_file(visit: Visit) -> None:
+    """Every request to the local server succeeded (no 4xx/5xx, no failed load)."""
+    assert not visit.traffic.local_errors, f"{visit.docname}: missing local files: {visit.traffic.local_errors}"
+    assert not visit.traffic.server_errors, (
+        f"{visit.docname}: the server answered errors: {visit.traffic.server_errors}")
+
+
+def test_no_external_request(visit: Visit) -> None:
+    """The page asked no other host for anything (scripts, styles, fonts, images...): it works offline."""
+    assert not visit.traffic.blocked, (
+        f"{visit.docname}: requests to other hosts (blocked, the page is not self-contained): "
+        f"{visit.traffic.blocked}")
+
+
+def test_no_script_error(visit: Visit) -> None:
+    """No uncaught JavaScript exception on the page."""
+    assert not visit.traffic.page_errors, f"{visit.docname}: JavaScript errors: {visit.traffic.page_errors}"
+
+
+def test_math_is_typeset(visit: Visit) -> None:
+    """Every math spot was typeset by MathJax, without TeX errors, and no raw TeX is left."""
+    spots = visit.page.locator(".math").count()
+    if spots:
+        assert visit.page.locator("script[src*='mathjax']").count(), (
+            f"{visit.docname}: {spots} math spot(s) but MathJax is not loaded")
+    raw = visit.page.evaluate("""() => [...document.querySelectorAll('.math')].filter(m => {
+        if (!m.querySelector('mjx-container')) return true;
+        const c = m.cloneNode(true); c.querySelectorAll('mjx-container').forEach(x => x.remove());
+        return /\\\\\\(|\\\\\\[|\\$\\$|\\\\begin/.test(c.textContent);
+    }).map(m => m.textContent.slice(0, 120))""")
+    assert not raw, f"{visit.docname}: math not typeset by MathJax {visit.late}: {raw}"
+    errors = visit.page.locator("mjx-merror").all_text_contents()
+    assert not errors, f"{visit.docname}: TeX errors in the math: {errors}"
+    stray = visit.page.evaluate("""() => {
+        const c = document.querySelector('article, main').cloneNode(true);
+        c.querySelectorAll('pre, code, script, style, .math, mjx-container').forEach(x => x.remove());
+        return (c.textContent.match(/.{0,40}(\\$\\$|\\\\begin\\{).{0,40}/g) || []);
+    }""")
+    assert not stray, f"{visit.docname}: raw TeX left in the text (not parsed as math): {stray}"
+
+
+def test_widgets_are_rendered(visit: Visit) -> None:
+    """Every widget output is drawn from the notebook's saved widget state, without an error view."""
+    views = visit.page.locator(WIDGET_VIEW).count()
+    if not views:
+        return
+    assert visit.page.locator(WIDGET_STATE).count(), (
+        f"{visit.docname}: {views} widget output(s) but no saved widget state in the notebook's "
+        "metadata (save it: JupyterLab 'Save Widget State Automatically', or execute with nbclient)")
+    drawn = visit.page.evaluate(f"""() => [...document.querySelectorAll('{WIDGET_VIEW}')].filter(s => {{
+        const area = s.previousElementSibling;
+        return area && area.classList.contains('widget-subarea') && area.children.length > 0
+            && !area.querySelector('.jupyter-widgets-error-widget');
+    }}).length""")
+    assert drawn == views, f"{visit.docname}: {views - drawn} of {views} widget(s) not rendered {visit.late}"
