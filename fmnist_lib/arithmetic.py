@@ -96,7 +96,7 @@ def _tconv1d(size: int, kernel_size: int, stride: int, padding: int, output_padd
         raise ValueError(
             f"output_padding={output_padding} must be smaller than stride ({stride}) or dilation "
             f"({dilation}): it only picks one of the input sizes that a strided convolution maps to "
-            "the same output, so it cannot exceed stride - 1.")
+            "the same output.")
     out = (size - 1) * stride - 2 * padding + dilation * (kernel_size - 1) + output_padding + 1
     if out < 1:
         raise ValueError(f"the output would have {out} pixels: padding={padding} crops more than "
@@ -114,7 +114,7 @@ def conv_transpose_output_size(size: Size, kernel_size: Size, stride: Size = 1, 
 # --------------------------------------------------------------------------- formulas as text
 def _formula_1d(layer: nn.Module, size: int, i: int) -> str:
     def get(attr: str) -> int:
-        v = getattr(layer, attr)
+        v = getattr(layer, attr, 1)  # AvgPool2d has no dilation
         return v[i] if isinstance(v, (tuple, list)) else v
 
     k, s, p, d = get("kernel_size"), get("stride"), get("padding"), get("dilation")
@@ -123,13 +123,12 @@ def _formula_1d(layer: nn.Module, size: int, i: int) -> str:
         op = get("output_padding")
         out = _tconv1d(size, k, s, p, op, d)
         return f"({size} - 1)*{s} - 2*{p} + {kernel} + {op} = {out}"
-    if isinstance(layer, (nn.MaxPool2d, nn.AvgPool2d)):
-        ceil = bool(getattr(layer, "ceil_mode", False))
-        out = _pool1d(size, k, s, p, d, ceil)
-    else:
-        out = _conv1d(size, k, s, p, d)
-    rounding = "ceil" if getattr(layer, "ceil_mode", False) else "floor"
-    return f"{rounding}(({size} - {kernel} + 2*{p}) / {s}) + 1 = {out}"
+    ceil = bool(getattr(layer, "ceil_mode", False))
+    out = _pool1d(size, k, s, p, d, ceil) if isinstance(layer, (nn.MaxPool2d, nn.AvgPool2d)) else _conv1d(size, k, s, p, d)
+    text = f"{'ceil' if ceil else 'floor'}(({size} - {kernel} + 2*{p}) / {s}) + 1"
+    if ceil and out != math.ceil((size + 2 * p - (d * (k - 1) + 1)) / s) + 1:
+        text += " - 1 (a last window starting in the padding is dropped)"
+    return f"{text} = {out}"
 
 
 def formula(layer: nn.Module, in_hw: tuple[int, int]) -> str:
@@ -140,6 +139,8 @@ def formula(layer: nn.Module, in_hw: tuple[int, int]) -> str:
     """
     if not isinstance(layer, (nn.Conv2d, nn.ConvTranspose2d, nn.MaxPool2d, nn.AvgPool2d)):
         return ""
+    if isinstance(getattr(layer, "padding", 0), str):  # padding="same"/"valid": no formula to fill in
+        return f"padding={layer.padding!r}"
     parts = [_formula_1d(layer, in_hw[i], i) for i in range(2)]
     return parts[0] if parts[0] == parts[1] else f"H: {parts[0]}; W: {parts[1]}"
 
@@ -185,15 +186,13 @@ def trace_shapes(model: nn.Module, input_shape: tuple[int, ...] = (1, 28, 28)):
     for name, module in model.named_modules():
         if not list(module.children()):
             hooks.append(module.register_forward_hook(hook(name)))
-    was_training = model.training
-    device = next(model.parameters()).device
+    from .evaluation import eval_mode, model_device
+
     try:
-        model.eval()
-        with torch.no_grad():
-            model(torch.zeros((1, *input_shape), device=device))
+        with eval_mode(model):
+            model(torch.zeros((1, *input_shape), device=model_device(model)))
     finally:
         for h in hooks:
             h.remove()
-        model.train(was_training)
     table = pd.DataFrame(rows, columns=["layer", "type", "output shape", "parameters", "multiply-adds", "formula"])
     return table.set_index("layer")

@@ -13,6 +13,8 @@ import dataclasses
 import gzip
 import hashlib
 import os
+import warnings
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -92,12 +94,14 @@ def find_file(directory: Path, name: str) -> Path | None:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The decompressed content of an IDX file (``.gz`` or not)."""
-    if path.suffix == ".gz":
+    """The decompressed content of an IDX file, gzipped or not (told by its first bytes, not its name)."""
+    with open(path, "rb") as fh:
+        gzipped = fh.read(2) == b"\x1f\x8b"
+    if gzipped:
         try:
             with gzip.open(path, "rb") as fh:
                 return fh.read()
-        except (OSError, EOFError) as exc:  # truncated or not gzip at all
+        except (OSError, EOFError, zlib.error) as exc:  # truncated, damaged, or not gzip at all
             raise DataError(f"{path}: cannot be decompressed ({exc}). {HOW_TO_FIX}") from exc
     return path.read_bytes()
 
@@ -113,10 +117,9 @@ def check_bytes(name: str, content: bytes) -> str | None:
     return None
 
 
-@lru_cache(maxsize=16)
-def _verified(path: Path, mtime_ns: int, size: int) -> bytes:
+@lru_cache(maxsize=len(FILES))
+def _verified(name: str, path: Path, mtime_ns: int, size: int) -> bytes:
     """Read and verify once per file version; raises DataError on mismatch."""
-    name = path.name.removesuffix(".gz")
     content = read_bytes(path)
     problem = check_bytes(name, content)
     if problem:
@@ -125,10 +128,14 @@ def _verified(path: Path, mtime_ns: int, size: int) -> bytes:
     return content
 
 
-def verified_bytes(path: Path) -> bytes:
-    """The decompressed, checksum-verified content of ``path``."""
+def verified_bytes(path: Path, name: str | None = None) -> bytes:
+    """The decompressed, checksum-verified content of ``path`` (Fashion-MNIST file ``name``,
+    by default the file's own name without ``.gz``; a symlink keeps the name it is found by)."""
+    name = name or path.name.removesuffix(".gz")
+    if name not in FILES:
+        raise DataError(f"{path}: {name!r} is not one of the dataset's files {sorted(FILES)}")
     st = path.stat()
-    return _verified(path.resolve(), st.st_mtime_ns, st.st_size)
+    return _verified(name, path.resolve(), st.st_mtime_ns, st.st_size)
 
 
 def inspect(directory: Path) -> list[FileStatus]:
@@ -140,7 +147,7 @@ def inspect(directory: Path) -> list[FileStatus]:
             out.append(FileStatus(name, None, False, "missing"))
             continue
         try:
-            verified_bytes(path)
+            verified_bytes(path, name)
             out.append(FileStatus(name, path, True, "ok (checksum verified)"))
         except DataError as exc:
             out.append(FileStatus(name, path, False, str(exc)))
@@ -175,17 +182,23 @@ def locate(root: str | os.PathLike | None = None, download: bool = True) -> Data
     if not explicit and os.environ.get(ENV_VAR):
         explicit = [(Path(os.environ[ENV_VAR]), ENV_VAR)]
     implicit = [(cache_dir(), "project cache"), (DEBIAN_DIR, "Debian package")]
+    problems = []
     for directory, origin in explicit or implicit:
         if not explicit and not _has_any(directory):
             continue
         statuses = inspect(directory)
         bad = [s for s in statuses if not s.ok]
-        if bad:
-            lines = "\n".join(f"  {s.name}: {s.detail}" for s in bad)
-            raise DataError(f"Fashion-MNIST in {directory} ({origin}) is not usable:\n{lines}\n{HOW_TO_FIX}")
-        return DataSource(directory, origin, {s.name: s.path for s in statuses})
+        if not bad:
+            return DataSource(directory, origin, {s.name: s.path for s in statuses})
+        lines = "\n".join(f"  {s.name}: {s.detail}" for s in bad)
+        problem = f"Fashion-MNIST in {directory} ({origin}) is not usable:\n{lines}"
+        if explicit:
+            raise DataError(f"{problem}\n{HOW_TO_FIX}")
+        # a broken default location (e.g. an interrupted download) must not hide a good one
+        warnings.warn(f"{problem}\nskipping it (delete it to silence this warning)", stacklevel=2)
+        problems.append(problem)
     if not download:
-        raise DataError(f"Fashion-MNIST was not found. {HOW_TO_FIX}")
+        raise DataError("\n".join(problems + [f"Fashion-MNIST was not found. {HOW_TO_FIX}"]))
     target = cache_dir()
     _download(target)
     return dataclasses.replace(locate(target, download=False), origin="download")
@@ -248,7 +261,7 @@ class Splits:
 @lru_cache(maxsize=4)
 def _load_official(directory: str) -> tuple[ImageSet, ImageSet]:
     source = locate(directory, download=False)
-    arrays = {n: parse_idx(verified_bytes(p)) for n, p in source.files.items()}
+    arrays = {n: parse_idx(verified_bytes(p, n)) for n, p in source.files.items()}
 
     def make(prefix: str) -> ImageSet:
         images = torch.from_numpy(arrays[f"{prefix}-images-idx3-ubyte"].copy()).unsqueeze(1)
@@ -347,19 +360,22 @@ class Batches:
             yield to_float(images[start:stop]), labels[start:stop]
 
 
-def ensure_torchvision_layout(root: str | os.PathLike | None = None) -> Path:
-    """Write the four verified, uncompressed files to ``data/FashionMNIST/raw`` if absent.
+def ensure_torchvision_layout(root: str | os.PathLike | None = None, target: str | os.PathLike | None = None) -> Path:
+    """Write the four verified, uncompressed files to ``<target>/FashionMNIST/raw`` (default
+    target: the project's ``data/``) unless verified copies are already there.
 
     torchvision's ``FashionMNIST(download=False)`` reads only that layout; this lets it run
     offline from the Debian package (used by the benchmark). Returns the ``root`` to pass it.
     """
+    from .storage import atomic_write
+
     source = locate(root)
-    raw = cache_dir() / "FashionMNIST" / "raw"
-    raw.mkdir(parents=True, exist_ok=True)
+    target = Path(target) if target is not None else cache_dir()
+    raw = target / "FashionMNIST" / "raw"
     for name, path in source.files.items():
-        target = raw / name
-        if not target.exists() or target.stat().st_size != FILES[name][0]:
-            tmp = target.with_suffix(".tmp")
-            tmp.write_bytes(verified_bytes(path))
-            tmp.replace(target)
-    return cache_dir()
+        existing = raw / name
+        try:
+            verified_bytes(existing, name)
+        except (OSError, DataError):
+            atomic_write(existing, verified_bytes(path, name))
+    return target

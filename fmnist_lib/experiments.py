@@ -23,7 +23,8 @@ from . import paper
 from .data import Splits, load_splits, project_root
 from .evaluation import final_metrics
 from .models import build_model, count_parameters, freeze, transfer_encoder
-from .training import (CheckpointMismatch, History, TrainConfig, atomic_save, default_device, fit, run_fingerprint,
+from .storage import atomic_save, atomic_write
+from .training import (CheckpointMismatch, History, TrainConfig, default_device, fit, run_fingerprint,
                        seed_everything)
 
 #: The seed of a pretrained encoder used by classifiers (all classifier seeds share it, so that
@@ -102,9 +103,14 @@ OVERRIDABLE = ("hidden_size", "dropout", "epochs", "batch_size", "lr", "patience
 
 
 def budget_from_env(default: str = "full") -> str:
-    """The budget named by ``FMNIST_BUDGET`` (``full`` or ``smoke``), else ``default``."""
+    """The budget named by ``FMNIST_BUDGET`` (``full``, ``quick`` or ``smoke``), else ``default``."""
     name = os.environ.get("FMNIST_BUDGET", default)
     return get_budget(name).name
+
+
+def resolve_budget(budget: str | None) -> str:
+    """``budget`` validated, or ``$FMNIST_BUDGET`` / ``full`` when None."""
+    return budget_from_env() if budget is None else get_budget(budget).name
 
 
 def get_budget(name: str) -> Budget:
@@ -173,6 +179,7 @@ class RunResult:
     seconds: float
     run_dir: Path
     transfer: str = ""
+    hardware: dict[str, Any] | None = None  # where it was trained (recorded at training time)
 
     def summary(self) -> dict[str, Any]:
         """The JSON record of this run (what ``metrics.json`` holds)."""
@@ -182,7 +189,7 @@ class RunResult:
             "history": self.history.epochs, "seconds": self.seconds,
             "parameters": count_parameters(self.model),
             "trainable_parameters": count_parameters(self.model, trainable_only=True),
-            "transfer": self.transfer, "hardware": hardware(),
+            "transfer": self.transfer, "hardware": self.hardware or hardware(),
         }
 
 
@@ -222,10 +229,11 @@ def run_experiment(
     ``budget`` defaults to ``$FMNIST_BUDGET`` or ``full``; ``epochs`` overrides the epoch count
     (beyond the budget's cap); ``overrides`` changes hyperparameters (see ``OVERRIDABLE``), e.g.
     ``{"lr": 1e-2, "batch_size": 256}`` for a sweep. Each distinct run lives in its own folder.
-    The model's initial weights come from ``seed``.
+    The model's initial weights come from ``seed``. ``splits`` may pass ``splits_for(budget)``
+    already loaded (the run folder is named by the budget, so other splits do not belong there).
     """
     exp = with_overrides(get_experiment(name), overrides)
-    budget = budget_from_env() if budget is None else get_budget(budget).name
+    budget = resolve_budget(budget)
     if epochs is not None and (not isinstance(epochs, int) or epochs < 1):
         raise ValueError(f"epochs must be an int >= 1, got {epochs!r}")
     runs_dir = Path(runs_dir) if runs_dir is not None else default_runs_dir()
@@ -247,9 +255,12 @@ def run_experiment(
                 "Delete that folder to retrain, or use another runs directory (--runs-dir / FMNIST_RUNS).")
         model = build(exp)
         model.load_state_dict(torch.load(run_dir / "model.pt", map_location="cpu", weights_only=True))
+        if exp.freeze_encoder:
+            freeze(model.encoder)
         model.eval()
         history = History(epochs=record["history"], best_epoch=record["best_epoch"], stopped_early=record["stopped_early"])
-        return RunResult(exp, seed, budget, model, history, record["test"], record["seconds"], run_dir, record["transfer"])
+        return RunResult(exp, seed, budget, model, history, record["test"], record["seconds"], run_dir,
+                         record["transfer"], record["hardware"])
 
     seed_everything(seed)
     model = build(exp)
@@ -264,11 +275,9 @@ def run_experiment(
     model.cpu().eval()
     test = final_metrics(model, splits.test, exp.task)
     seconds = sum(e["seconds"] for e in history.epochs)
-    result = RunResult(exp, seed, budget, model, history, test, seconds, run_dir, transfer)
+    result = RunResult(exp, seed, budget, model, history, test, seconds, run_dir, transfer, hardware())
     atomic_save(model.state_dict(), run_dir / "model.pt")
-    tmp = result_file.with_suffix(".tmp")
-    tmp.write_text(json.dumps(result.summary() | {"fingerprint": fingerprint}, indent=1))
-    tmp.replace(result_file)
+    atomic_write(result_file, json.dumps(result.summary() | {"fingerprint": fingerprint}, indent=1))
     return result
 
 
@@ -303,7 +312,7 @@ def sweep(name: str, grid: dict[str, list], budget: str | None = None, seed: int
 
     import pandas as pd
 
-    budget = budget_from_env() if budget is None else get_budget(budget).name
+    budget = resolve_budget(budget)
     splits = splits_for(budget)
     keys = list(grid)
     rows = []

@@ -15,6 +15,8 @@ import numpy as np
 
 from . import paper
 from .data import CLASS_NAMES
+from .experiments import BUDGETS
+from .storage import atomic_write
 
 GOAL_SECONDS = 60 * 60  # the whole paper in at most 60 minutes on 2 cores
 
@@ -123,8 +125,9 @@ def render_report(metrics: Mapping, figures: Sequence[str] = ()) -> str:
         parts += ["", f"> **Partial results**: {len(exps)} experiment(s) finished so far; the run continues "
                       "(finished runs are reused when it resumes)."]
     if metrics["budget"] != "full":
-        parts += ["", "> **Smoke budget**: a small subset and 2 epochs, to test the code paths. These numbers are "
-                      "not comparable with the paper's."]
+        b = BUDGETS[metrics["budget"]]
+        parts += ["", f"> **{b.name.capitalize()} budget**: {b.train_size} training images and at most {b.max_epochs} "
+                      "epochs. These numbers test the code paths; they are not comparable with the paper's."]
 
     parts += ["", "## Table I — autoencoders", "",
               "The paper gives no MSE numbers (only curves); ours is the test MSE per pixel, mean ± std over seeds.", ""]
@@ -207,7 +210,7 @@ def write_results(metrics: Mapping, results: Mapping, out_dir: Path, images=None
     from .evaluation import reconstruct
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=1))
+    atomic_write(out_dir / "metrics.json", json.dumps(metrics, indent=1))
     figures = []
 
     def save(fig, name: str) -> None:
@@ -235,4 +238,4 @@ def write_results(metrics: Mapping, results: Mapping, out_dir: Path, images=None
         save(plots.confusion_matrices({"paper": paper.CONFUSION_MATRIX,
                                        f"ours (sum of {len(results[paper.CONFUSION_EXPERIMENT])} seeds)": ours}),
              "confusion_matrices.png")
-    (out_dir / "REPORT.md").write_text(render_report(metrics, figures))
+    atomic_write(out_dir / "REPORT.md", render_report(metrics, figures))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 import os
 import random
 import time
@@ -23,6 +24,7 @@ from torch import nn
 
 from .data import Batches, ImageSet
 from .evaluation import check_task, evaluate, loss_function, target_of
+from .storage import atomic_save
 
 CHECKPOINT_FORMAT = 1
 OPTIMIZERS = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}
@@ -48,25 +50,30 @@ class TrainConfig:
     seed: int = 0
     patience: int | None = None     # early stopping: epochs without improvement of val loss
     min_delta: float = 0.0          # ... by more than this
-    restore_best: bool = True       # ... then go back to the best epoch's weights
+    restore_best: bool = True       # with patience: end on the best epoch's weights (also at the epoch cap)
     eval_batch_size: int = 64       # large eval batches are memory-bound on CPU (benchmarks/profile_epoch.py)
     optimizer: str = "adam"         # "adam" (the paper's, everywhere) or "sgd" (plain, for the lessons)
     channels_last: bool = True      # NHWC weights: faster convolutions on CPU (benchmarks/profile_epoch.py)
 
     def __post_init__(self) -> None:
         check_task(self.task)
+        def whole(v: Any, low: int) -> bool:
+            return isinstance(v, int) and not isinstance(v, bool) and v >= low
+
+        def number(v: Any) -> bool:
+            return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
         checks = [
-            (isinstance(self.epochs, int) and self.epochs >= 1, f"epochs must be an int >= 1, got {self.epochs!r}"),
-            (isinstance(self.batch_size, int) and self.batch_size >= 1,
-             f"batch_size must be an int >= 1, got {self.batch_size!r}"),
-            (isinstance(self.lr, (int, float)) and np.isfinite(self.lr) and self.lr > 0,
-             f"lr must be a finite number > 0, got {self.lr!r}"),
-            (isinstance(self.seed, int) and self.seed >= 0, f"seed must be an int >= 0, got {self.seed!r}"),
-            (self.patience is None or (isinstance(self.patience, int) and self.patience >= 1),
+            (whole(self.epochs, 1), f"epochs must be an int >= 1, got {self.epochs!r}"),
+            (whole(self.batch_size, 1), f"batch_size must be an int >= 1, got {self.batch_size!r}"),
+            (number(self.lr) and self.lr > 0, f"lr must be a finite number > 0, got {self.lr!r}"),
+            (whole(self.seed, 0), f"seed must be an int >= 0, got {self.seed!r}"),
+            (self.patience is None or whole(self.patience, 1),
              f"patience must be None or an int >= 1, got {self.patience!r}"),
-            (self.min_delta >= 0, f"min_delta must be >= 0, got {self.min_delta!r}"),
-            (isinstance(self.eval_batch_size, int) and self.eval_batch_size >= 1,
-             f"eval_batch_size must be an int >= 1, got {self.eval_batch_size!r}"),
+            (number(self.min_delta) and self.min_delta >= 0, f"min_delta must be a finite number >= 0, got {self.min_delta!r}"),
+            (whole(self.eval_batch_size, 1), f"eval_batch_size must be an int >= 1, got {self.eval_batch_size!r}"),
+            (isinstance(self.restore_best, bool) and isinstance(self.channels_last, bool),
+             "restore_best and channels_last must be True or False"),
             (self.optimizer in OPTIMIZERS, f"optimizer must be one of {sorted(OPTIMIZERS)}, got {self.optimizer!r}"),
         ]
         for ok, message in checks:
@@ -96,10 +103,16 @@ class History:
 
 # --------------------------------------------------------------------------- environment
 def default_device() -> torch.device:
-    """cuda if available, else Apple's mps, else the CPU."""
+    """``$FMNIST_DEVICE`` if set (e.g. ``cpu``), else cuda if available, else Apple's mps, else the CPU.
+
+    Exact resume (same final weights as an uninterrupted run) is guaranteed on the CPU only:
+    GPU kernels are not all deterministic.
+    """
+    if os.environ.get("FMNIST_DEVICE"):
+        return torch.device(os.environ["FMNIST_DEVICE"])
     if torch.cuda.is_available():
         return torch.device("cuda")
-    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+    if _has_mps():
         return torch.device("mps")
     return torch.device("cpu")
 
@@ -129,18 +142,6 @@ def run_fingerprint(model: nn.Module, config: "TrainConfig", identity: dict[str,
 
 
 # --------------------------------------------------------------------------- checkpoints
-def atomic_save(obj: Any, path: Path) -> None:
-    """``torch.save`` to a temporary file beside ``path``, then rename: a crash never leaves a
-    half-written checkpoint."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    torch.save(obj, tmp)
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
 def load_checkpoint(path: Path) -> dict[str, Any]:
     """Load a checkpoint safely (tensors and plain containers only)."""
     return torch.load(path, map_location="cpu", weights_only=True)
@@ -155,6 +156,7 @@ def _rng_state(loader_gen: torch.Generator) -> dict[str, Any]:
         "numpy": [np_state[0], torch.from_numpy(np_state[1].astype(np.int64)), *map(float, np_state[2:])],
         "python": [py_state[0], list(py_state[1]), py_state[2]],
         "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
+        "mps": [torch.mps.get_rng_state()] if _has_mps() else [],
     }
 
 
@@ -167,6 +169,12 @@ def _set_rng_state(state: dict[str, Any], loader_gen: torch.Generator) -> None:
     random.setstate((version, tuple(internal), gauss_next))
     if state["cuda"] and torch.cuda.is_available():
         torch.cuda.set_rng_state_all(state["cuda"])
+    if state.get("mps") and _has_mps():
+        torch.mps.set_rng_state(state["mps"][0])
+
+
+def _has_mps() -> bool:
+    return bool(getattr(torch.backends, "mps", None) and torch.backends.mps.is_available())
 
 
 def _state_copy(model: nn.Module) -> dict[str, torch.Tensor]:
@@ -190,7 +198,8 @@ def fit(
     ``checkpoint``: a file written atomically after every epoch. If it exists, training resumes
     from it, provided it was written for the same config, architecture and ``identity`` (e.g.
     experiment name and data sizes); otherwise ``CheckpointMismatch`` is raised. Returns the
-    history; the model ends with the last epoch's weights, or the best epoch's with early stopping.
+    history. The model ends with the last epoch's weights; with ``patience`` (and ``restore_best``)
+    it ends with the best validation epoch's, whether early stopping fired or the cap was reached.
     """
     if not isinstance(config, TrainConfig):
         raise TypeError("config must be a TrainConfig")
@@ -241,59 +250,66 @@ def fit(
 
     from tqdm.auto import tqdm
 
+    def diverged(value: float, where: str, epoch: int) -> TrainingDiverged:
+        kept = (f"The last good checkpoint (epoch {epoch - 1}) is kept at {ckpt_path}." if epoch > 1 else
+                "No epoch had finished, so there is no checkpoint to go back to.") if ckpt_path is not None else ""
+        return TrainingDiverged(
+            f"the loss became {value} at epoch {epoch}, {where}. Likely causes: the learning rate "
+            f"({config.lr}) is too high or the gradients exploded; lower the learning rate or the depth, "
+            f"or use ReLU/LeakyReLU. {kept}")
+
     done = history.stopped_early or len(history.epochs) >= config.epochs
     epoch_bar = tqdm(total=config.epochs, initial=len(history.epochs), desc="epochs", disable=not progress or done,
                      leave=False)
-    while not done:
-        epoch = len(history.epochs) + 1
-        start = time.perf_counter()
-        model.train()
-        total, correct, seen = 0.0, 0, 0
-        bar = tqdm(loader, desc=f"epoch {epoch}", disable=not progress, leave=False, mininterval=0.5)
-        for batch, (x, y) in enumerate(bar, start=1):
-            out = model(x)
-            loss = loss_fn(out, target_of(config.task, x, y))
-            value = loss.item()
-            if not np.isfinite(value):
-                raise TrainingDiverged(
-                    f"the loss became {value} at epoch {epoch}, batch {batch}/{len(loader)}. "
-                    f"Likely causes: the learning rate ({config.lr}) is too high or the gradients "
-                    "exploded; lower the learning rate or the depth, or use ReLU/LeakyReLU. "
-                    + (f"The last good checkpoint (epoch {epoch - 1}) is kept at {ckpt_path}."
-                       if ckpt_path is not None else ""))
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            total += value
+    try:
+        while not done:
+            epoch = len(history.epochs) + 1
+            start = time.perf_counter()
+            model.train()
+            total, correct, seen = 0.0, 0, 0
+            bar = tqdm(loader, desc=f"epoch {epoch}", disable=not progress, leave=False, mininterval=0.5)
+            for batch, (x, y) in enumerate(bar, start=1):
+                out = model(x)
+                loss = loss_fn(out, target_of(config.task, x, y))
+                value = loss.item()
+                if not math.isfinite(value):
+                    raise diverged(value, f"batch {batch}/{len(loader)}", epoch)
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+                total += value
+                if config.task == "classification":
+                    correct += (out.argmax(1) == y).sum().item()
+                    seen += len(y)
+                if batch % 50 == 0:
+                    bar.set_postfix(loss=f"{total / batch:.4f}", refresh=False)
+            row = {"epoch": epoch, "train_loss": total / len(loader)}
             if config.task == "classification":
-                correct += (out.argmax(1) == y).sum().item()
-                seen += len(y)
-            if batch % 50 == 0:
-                bar.set_postfix(loss=f"{total / batch:.4f}", refresh=False)
-        row = {"epoch": epoch, "train_loss": total / len(loader)}
-        if config.task == "classification":
-            row["train_accuracy"] = correct / seen
-        val_metrics = evaluate(model, val, config.task, config.eval_batch_size)
-        row["val_loss"] = val_metrics["loss"]
-        if "accuracy" in val_metrics:
-            row["val_accuracy"] = val_metrics["accuracy"]
-        row["seconds"] = time.perf_counter() - start
-        history.epochs.append(row)
+                row["train_accuracy"] = correct / seen
+            val_metrics = evaluate(model, val, config.task, config.eval_batch_size)
+            if not math.isfinite(val_metrics["loss"]):  # the last steps broke the weights: do not save them
+                raise diverged(val_metrics["loss"], "on the validation set after the last batch", epoch)
+            row["val_loss"] = val_metrics["loss"]
+            if "accuracy" in val_metrics:
+                row["val_accuracy"] = val_metrics["accuracy"]
+            row["seconds"] = time.perf_counter() - start
+            history.epochs.append(row)
 
-        if row["val_loss"] < best["loss"] - config.min_delta:
-            best.update(loss=row["val_loss"], epoch=epoch, bad_epochs=0,
-                        state=_state_copy(model) if config.patience is not None and config.restore_best else None)
-        else:
-            best["bad_epochs"] += 1
-        history.best_epoch = best["epoch"]
-        if config.patience is not None and best["bad_epochs"] >= config.patience:
-            history.stopped_early = True
-        done = history.stopped_early or epoch >= config.epochs
-        epoch_bar.update(1)
-        epoch_bar.set_postfix(train=f"{row['train_loss']:.4f}", val=f"{row['val_loss']:.4f}")
-        save()
-    epoch_bar.close()
-    if history.stopped_early and best["state"] is not None:
-        model.load_state_dict(best["state"])  # also when resuming an already-finished run
-    model.train(was_training)
+            if row["val_loss"] < best["loss"] - config.min_delta:
+                best.update(loss=row["val_loss"], epoch=epoch, bad_epochs=0,
+                            state=_state_copy(model) if config.patience is not None and config.restore_best else None)
+            else:
+                best["bad_epochs"] += 1
+            history.best_epoch = best["epoch"]
+            if config.patience is not None and best["bad_epochs"] >= config.patience:
+                history.stopped_early = True
+            done = history.stopped_early or epoch >= config.epochs
+            epoch_bar.update(1)
+            epoch_bar.set_postfix(train=f"{row['train_loss']:.4f}", val=f"{row['val_loss']:.4f}")
+            save()
+        epoch_bar.close()
+        if best["state"] is not None:  # early stopping, or the cap reached after the best epoch
+            model.load_state_dict(best["state"])
+    finally:
+        model.train(was_training)
     return history

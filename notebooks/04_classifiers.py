@@ -111,7 +111,7 @@ for confidence in (2.0, 5.0, 10.0):
 # %%
 from fmnist_lib.experiments import run_experiment, summary_table
 
-SWEEP_BUDGET = "quick" if BUDGET == "full" else "smoke"
+SWEEP_BUDGET = "smoke" if BUDGET == "smoke" else "quick"
 softmax_runs = {
     "logits (CrossEntropyLoss)": run_experiment("clf-consigna-10", SWEEP_BUDGET),
     "softmax output layer": run_experiment("clf-consigna-10", SWEEP_BUDGET, overrides={"softmax_output": True}),

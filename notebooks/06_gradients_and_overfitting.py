@@ -38,7 +38,7 @@ if "google.colab" in sys.modules and not importlib.util.find_spec("fmnist_lib"):
 from fmnist_lib.course import setup
 
 BUDGET = setup()  # FMNIST_BUDGET=full (default) or smoke
-SMALL = "quick" if BUDGET == "full" else "smoke"  # the budget of this chapter's demonstrations
+SMALL = "smoke" if BUDGET == "smoke" else "quick"  # the budget of this chapter's demonstrations
 
 # %% [markdown]
 # ## Why gradients vanish

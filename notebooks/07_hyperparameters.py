@@ -39,7 +39,7 @@ if "google.colab" in sys.modules and not importlib.util.find_spec("fmnist_lib"):
 from fmnist_lib.course import setup
 
 BUDGET = setup()  # FMNIST_BUDGET=full (default) or smoke
-SWEEP = "quick" if BUDGET == "full" else "smoke"  # the budget of this chapter's sweeps
+SWEEP = "smoke" if BUDGET == "smoke" else "quick"  # the budget of this chapter's sweeps
 
 # %% [markdown]
 # ## Batch size and learning rate, together

@@ -16,9 +16,10 @@ def _torch_hw(layer: nn.Module, h: int, w: int):
     """The layer's real output (h, w), or None when PyTorch refuses the configuration."""
     try:
         with torch.no_grad():
-            return tuple(layer(torch.zeros(1, getattr(layer, "in_channels", 1), h, w)).shape[-2:])
+            out = tuple(layer(torch.zeros(1, getattr(layer, "in_channels", 1), h, w)).shape[-2:])
     except (RuntimeError, ValueError):
         return None
+    return out if min(out) > 0 else None  # an empty output is as impossible as an error: ours refuses it
 
 
 def _ours(fn, *args, **kwargs):
@@ -88,6 +89,13 @@ def test_bad_types_are_refused():
         conv_output_size("28", 3)
     with pytest.raises(TypeError):
         conv_output_size((28, 28, 28), 3)
+
+
+def test_formula_handles_ceil_mode_avgpool_and_string_padding():
+    text = formula(nn.MaxPool2d(2, 2, padding=1, ceil_mode=True), (5, 5))
+    assert text.startswith("ceil((5 - 2 + 2*1) / 2) + 1 - 1") and text.endswith("= 3")
+    assert formula(nn.AvgPool2d(2), (28, 28)) == "floor((28 - 2 + 2*0) / 2) + 1 = 14"
+    assert formula(nn.Conv2d(1, 1, 3, padding="same"), (28, 28)) == "padding='same'"
 
 
 def test_formula_shows_the_layers_own_numbers():

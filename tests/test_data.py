@@ -124,6 +124,38 @@ def test_a_truncated_gzip_and_a_missing_file_are_errors(copy_of_data):
     assert "train-images-idx3-ubyte" in message and "t10k-labels-idx1-ubyte: missing" in message
 
 
+def test_damage_inside_a_gzip_stream_is_a_clear_error(copy_of_data):
+    gz = copy_of_data / "train-images-idx3-ubyte.gz"
+    content = bytearray(gz.read_bytes())
+    for i in range(1000, 1100):
+        content[i] ^= 0x5A
+    gz.write_bytes(bytes(content))
+    with pytest.raises(DataError, match="train-images-idx3-ubyte"):
+        locate(copy_of_data)
+
+
+def test_files_found_through_symlinks_keep_their_names(copy_of_data):
+    files = [p for p in copy_of_data.iterdir() if p.is_file()]
+    store = copy_of_data / "content-addressed-store"
+    store.mkdir()
+    for i, path in enumerate(files):  # e.g. DVC or git-annex: hash-named blobs behind links
+        blob = store / f"blob-{i}"
+        path.rename(blob)
+        path.symlink_to(blob)
+    assert locate(copy_of_data).directory == copy_of_data
+
+
+def test_a_broken_default_cache_does_not_hide_a_good_copy(tmp_path, monkeypatch):
+    broken = tmp_path / "data"
+    (broken / "FashionMNIST" / "raw").mkdir(parents=True)
+    (broken / "FashionMNIST" / "raw" / "train-images-idx3-ubyte").write_bytes(b"interrupted download")
+    monkeypatch.setattr(data, "cache_dir", lambda: broken)
+    monkeypatch.delenv("FMNIST_DATA", raising=False)
+    with pytest.warns(UserWarning, match="skipping it"):
+        source = locate(download=False)
+    assert source.origin == "Debian package"
+
+
 def test_an_explicit_wrong_location_does_not_fall_back(tmp_path):
     with pytest.raises(DataError, match="missing"):
         locate(tmp_path)
@@ -148,10 +180,14 @@ def test_cli_data_fails_naming_the_corrupted_file(copy_of_data):
     assert "t10k-labels-idx1-ubyte" in out.stderr and "SHA-256" in out.stderr
 
 
-def test_torchvision_layout_is_written_from_the_verified_copy():
-    root = data.ensure_torchvision_layout()
+def test_torchvision_layout_is_written_from_the_verified_copy(tmp_path):
+    root = data.ensure_torchvision_layout(target=tmp_path)
     from torchvision.datasets import FashionMNIST
 
     ds = FashionMNIST(str(root), train=False, download=False)
-    train, test = data.load_official()
+    _, test = data.load_official()
     assert len(ds) == 10000 and torch.equal(ds.data, test.images[:, 0])
+    labels = tmp_path / "FashionMNIST" / "raw" / "t10k-labels-idx1-ubyte"
+    _corrupt(labels)  # same size, wrong content: must be rewritten, not trusted
+    data.ensure_torchvision_layout(target=tmp_path)
+    assert data.check_bytes("t10k-labels-idx1-ubyte", labels.read_bytes()) is None

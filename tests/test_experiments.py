@@ -60,12 +60,14 @@ def test_partial_transfer_experiment_reports_what_was_refused(tmp_path):
     assert "refused: encoder.8: Linear(800 -> 128) cannot go into Linear(800 -> 10)" in result.transfer
 
 
-def test_frozen_experiment_keeps_the_pretrained_encoder(tmp_path):
+def test_frozen_experiment_keeps_the_pretrained_encoder_also_when_reloaded(tmp_path):
     source = run_experiment("ae-consigna-128", budget="smoke", runs_dir=tmp_path)
     result = run_experiment("clf-consigna-frozen-128", budget="smoke", runs_dir=tmp_path, epochs=1)
     src = list(source.model.encoder.parameters())
     dst = list(result.model.encoder.parameters())
     assert all(torch.equal(a, b) for a, b in zip(src, dst))
+    reloaded = run_experiment("clf-consigna-frozen-128", budget="smoke", runs_dir=tmp_path, epochs=1)
+    assert reloaded.summary()["trainable_parameters"] == result.summary()["trainable_parameters"] == 1290
 
 
 def test_reproduce_writes_metrics_and_a_report(tmp_path):

@@ -51,13 +51,27 @@ def test_same_seed_same_numbers(small_splits):
     assert a.column("train_loss") != c.column("train_loss")
 
 
-def test_fit_restores_the_models_mode(small_splits):
-    model = _ae().train()
+def test_fit_restores_the_models_mode_even_on_error(small_splits):
+    model = _ae().eval()
     fit(model, small_splits.train, small_splits.val, TrainConfig("reconstruction", 1, 64, 1e-3), device="cpu")
-    assert model.training
+    assert not model.training
+    exploding = ExplodesAt(at_call=2).eval()
+    with pytest.raises(TrainingDiverged):
+        fit(exploding, small_splits.train, small_splits.val, TrainConfig("reconstruction", 1, 100, 1e-3), device="cpu")
+    assert not exploding.training
     model.eval()
     evaluate(model, small_splits.val, "reconstruction")
     assert not model.training
+
+
+def test_best_weights_are_restored_when_the_cap_comes_first(small_splits):
+    cfg = TrainConfig("reconstruction", epochs=3, batch_size=64, lr=1e-3, patience=5, min_delta=10.0)
+    model = _ae()
+    history = fit(model, small_splits.train, small_splits.val, cfg, device="cpu")
+    assert not history.stopped_early and len(history.epochs) == 3 and history.best_epoch == 1
+    reference = _ae()
+    fit(reference, small_splits.train, small_splits.val, TrainConfig("reconstruction", 1, 64, 1e-3), device="cpu")
+    assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), reference.state_dict().values()))
 
 
 def test_early_stopping_stops_and_restores_the_best_weights(small_splits):
@@ -74,6 +88,7 @@ def test_early_stopping_stops_and_restores_the_best_weights(small_splits):
 @pytest.mark.parametrize("kwargs, message", [
     ({"lr": 0}, "lr"), ({"lr": float("nan")}, "lr"), ({"epochs": 0}, "epochs"), ({"batch_size": 0}, "batch_size"),
     ({"task": "segmentation"}, "task"), ({"patience": 0}, "patience"), ({"seed": -1}, "seed"),
+    ({"epochs": True}, "epochs"), ({"min_delta": float("inf")}, "min_delta"), ({"optimizer": "lbfgs"}, "optimizer"),
 ])
 def test_bad_settings_fail_before_any_work(kwargs, message):
     settings = {"task": "reconstruction", "epochs": 1, "batch_size": 32, "lr": 1e-3} | kwargs
@@ -117,21 +132,25 @@ def test_nan_loss_stops_with_epoch_and_batch_and_keeps_the_last_good_checkpoint(
     assert load_checkpoint(ckpt)["epoch"] == 1
 
 
-def _train_cmd(runs: Path, epochs: int) -> list[str]:
-    return [sys.executable, "-m", "fmnist_lib", "train", "ae-consigna-128", "--budget", "smoke",
+def _train_cmd(name: str, runs: Path, epochs: int) -> list[str]:
+    return [sys.executable, "-m", "fmnist_lib", "train", name, "--budget", "smoke",
             "--epochs", str(epochs), "--runs-dir", str(runs)]
 
 
-def test_a_sigkilled_run_resumes_to_the_same_weights(tmp_path):
+@pytest.mark.parametrize("name", [
+    "clf-raschka-10",   # dropout 0.8: the dropout random stream must resume exactly
+    "ae-raschka-64",    # patience 3: the early-stopping state must resume exactly
+])
+def test_a_sigkilled_run_resumes_to_the_same_weights(tmp_path, name):
     """Kill a training process mid-run (SIGKILL), run it again: same final weights as uninterrupted."""
-    epochs = 8
-    env = {**os.environ, "FMNIST_PROGRESS": "0"}
-    subprocess.run(_train_cmd(tmp_path / "straight", epochs), check=True, env=env, timeout=300)
+    epochs = 6
+    env = {**os.environ, "FMNIST_PROGRESS": "0", "FMNIST_DEVICE": "cpu"}
+    subprocess.run(_train_cmd(name, tmp_path / "straight", epochs), check=True, env=env, timeout=600)
 
     runs = tmp_path / "killed"
-    ckpt = runs / "smoke" / "ae-consigna-128" / f"seed0-epochs{epochs}" / "checkpoint.pt"
-    proc = subprocess.Popen(_train_cmd(runs, epochs), env=env)
-    deadline = time.time() + 240
+    ckpt = runs / "smoke" / name / f"seed0-epochs{epochs}" / "checkpoint.pt"
+    proc = subprocess.Popen(_train_cmd(name, runs, epochs), env=env)
+    deadline = time.time() + 300
     while not ckpt.exists() and time.time() < deadline and proc.poll() is None:
         time.sleep(0.02)
     time.sleep(0.3)  # into the middle of the next epoch
@@ -142,10 +161,11 @@ def test_a_sigkilled_run_resumes_to_the_same_weights(tmp_path):
     assert 1 <= killed_at < epochs, "the process must die mid-run for this test to mean anything"
     assert not (ckpt.parent / "result.json").exists()
 
-    subprocess.run(_train_cmd(runs, epochs), check=True, env=env, timeout=300)
+    subprocess.run(_train_cmd(name, runs, epochs), check=True, env=env, timeout=600)
     straight = torch.load(tmp_path / "straight" / ckpt.relative_to(runs).parent / "model.pt", weights_only=True)
     resumed = torch.load(ckpt.parent / "model.pt", weights_only=True)
     assert straight.keys() == resumed.keys()
     assert all(torch.equal(straight[k], resumed[k]) for k in straight)
     history = json.loads((ckpt.parent / "result.json").read_text())["history"]
-    assert [e["epoch"] for e in history] == list(range(1, epochs + 1))
+    straight_history = json.loads((tmp_path / "straight" / ckpt.relative_to(runs).parent / "result.json").read_text())
+    assert [e["val_loss"] for e in history] == [e["val_loss"] for e in straight_history["history"]]
