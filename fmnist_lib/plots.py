@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .data import CLASS_NAMES, ImageSet
 
@@ -73,6 +74,7 @@ def training_curves(histories: Mapping[str, Sequence[Mapping[str, float]]],
             ax.plot(epochs, [r[f"train_{metric}"] for r in rows], color=color, label=f"{name} train")
             ax.plot(epochs, [r[f"val_{metric}"] for r in rows], color=color, ls="--", label=f"{name} validation")
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(ylabel)
         if log_scale:
             ax.set_yscale("log")
