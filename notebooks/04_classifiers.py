@@ -156,7 +156,7 @@ fig = training_curves({r.experiment.title: r.history.epochs for r in results.val
                       ("cross-entropy", "accuracy"), "Classifiers: training (solid) vs validation (dashed)")
 
 # %% [markdown]
-# Validation accuracy is *above* training accuracy here: training accuracy is measured with
+# Validation accuracy can sit *above* training accuracy: training accuracy is measured with
 # dropout active ($p = 0.8$ removes most features), validation without. The gap between the
 # curves is therefore not a measure of over-fitting by itself; its *trend* over the epochs is.
 #

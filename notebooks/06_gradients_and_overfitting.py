@@ -112,6 +112,8 @@ try:
         TrainConfig("classification", epochs=2, batch_size=32, lr=0.5, optimizer="sgd"), progress=False)
 except TrainingDiverged as error:
     print("TrainingDiverged:", error)
+else:
+    print("this time the run survived two epochs: try a larger learning rate")
 
 # %% [markdown]
 # The remedies the report lists act on the size of each step: a **smaller learning rate**;
