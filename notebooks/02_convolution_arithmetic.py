@@ -155,6 +155,35 @@ for op in (0, 1):
     print(f"ConvTranspose2d(k=3, s=2, p=1, output_padding={op}) from 14: formula {ours}, PyTorch {pytorch}")
 
 # %% [markdown]
+# Output padding has a price. The extra row and column it adds lie beyond the reach of every
+# kernel tap: with $K = 3$, $S = 2$ the input pixel $i$ spreads into outputs $2i, 2i+1, 2i+2$, so
+# from 13 inputs the last output reached is $2 \cdot 12 + 2 = 26$, and row 27 receives only the
+# bias. «consigna»'s last layer is exactly this case. We ask autograd which output rows depend on
+# the input at all:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+def rows_reached(layer: nn.ConvTranspose2d, size: int) -> list[int]:
+    """Output rows whose value depends on the input (a zero gradient means: bias only)."""
+    x = torch.rand(1, layer.in_channels, size, size, requires_grad=True)
+    out = layer(x)
+    grads = [torch.autograd.grad(out[0, :, r].sum(), x, retain_graph=True)[0] for r in range(out.shape[-2])]
+    return [r for r, g in enumerate(grads) if g.abs().sum() > 0]
+
+
+consigna_last = nn.ConvTranspose2d(16, 1, kernel_size=3, stride=2, output_padding=1)
+alternative = nn.ConvTranspose2d(16, 1, kernel_size=4, stride=2)  # (13 - 1)*2 + 4 = 28, no output padding
+for name, layer in {"K=3, S=2, P_out=1 (consigna)": consigna_last, "K=4, S=2, P_out=0": alternative}.items():
+    reached = rows_reached(layer, 13)
+    print(f"{name:<30} output {conv_transpose_output_size(13, layer.kernel_size[0], 2, 0, layer.output_padding[0])}"
+          f" rows, rows never reached by the input: {sorted(set(range(28)) - set(reached))}")
+
+# %% [markdown]
+# The «consigna» decoder therefore paints its last row and column with one constant (the
+# sigmoid of a bias): look for the strip along the right and bottom edges of its reconstructions
+# in chapter 3. A kernel of 4 reaches all 28 rows with no output padding. (This function is the
+# lesson's instrument, like `real` above.)
+#
 # Impossible settings are refused *before* any tensor is built, with the reason:
 
 # %%

@@ -155,6 +155,10 @@ originals = splits.val.images[first_of_each_class]
 fig = reconstructions(originals, {r.experiment.title: reconstruct(r.model, originals) for r in results.values()})
 
 # %% [markdown]
+# Look at the right and bottom edges of the «consigna» reconstructions: its last transposed
+# convolution leaves the last row and column to the bias alone (chapter 2 shows why), so they
+# come out as one flat grey whatever the image — part of why this model lags behind.
+#
 # ## Which autoencoder is best?
 #
 # The test MSE per pixel, measured once on the 10,000 test images after training:
