@@ -102,7 +102,7 @@ def read_bytes(path: Path) -> bytes:
             with gzip.open(path, "rb") as fh:
                 return fh.read()
         except (OSError, EOFError, zlib.error) as exc:  # truncated, damaged, or not gzip at all
-            raise DataError(f"{path}: cannot be decompressed ({exc}). {HOW_TO_FIX}") from exc
+            raise DataError(f"{path}: cannot be decompressed ({exc})") from exc
     return path.read_bytes()
 
 
@@ -124,7 +124,7 @@ def _verified(name: str, path: Path, mtime_ns: int, size: int) -> bytes:
     problem = check_bytes(name, content)
     if problem:
         raise DataError(f"{path} {problem}: the file is corrupted, truncated or not "
-                        f"Fashion-MNIST's {name}. {HOW_TO_FIX}")
+                        f"Fashion-MNIST's {name}.")
     return content
 
 
