@@ -54,6 +54,14 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    metrics = experiments.report_finished(budget=args.budget, runs_dir=args.runs_dir, results_dir=args.results_dir)
+    runs = sum(len(e["runs"]) for e in metrics["experiments"].values())
+    print(f"wrote {args.results_dir or 'results'}/{metrics['budget']}/REPORT.md from {runs} finished run(s) "
+          f"of {len(metrics['experiments'])} experiment(s)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m fmnist_lib", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -84,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--results-dir", default=None, help="default: results/")
     p.add_argument("--only", nargs="+", default=None, metavar="NAME", help="run only these experiments")
     p.set_defaults(func=cmd_reproduce)
+
+    p = sub.add_parser("report", help="write results/<budget>/ from the finished runs, training nothing")
+    common(p)
+    p.add_argument("--results-dir", default=None, help="default: results/")
+    p.set_defaults(func=cmd_report)
 
     args = parser.parse_args(argv)
     if getattr(args, "budget", "x") is None:

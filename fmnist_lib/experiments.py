@@ -327,6 +327,25 @@ def sweep(name: str, grid: dict[str, list], budget: str | None = None, seed: int
     return pd.DataFrame(rows)
 
 
+def _publish(budget: str, splits: Splits, results: dict[str, list[RunResult]], results_dir, start: float,
+             complete: bool) -> dict[str, Any]:
+    """Build ``metrics.json``'s content from finished runs and write it with the report and figures."""
+    from .report import write_results
+
+    experiments = {name: {"settings": asdict(runs[0].experiment), "task": runs[0].experiment.task,
+                          "paper": paper.SETTINGS.get(name), "runs": [r.summary() for r in runs]}
+                   for name, runs in results.items()}
+    metrics = {
+        "budget": budget, "sizes": splits.sizes(), "created": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "git_commit": git_commit(), "versions": versions(), "hardware": hardware(),
+        "wall_seconds": time.perf_counter() - start, "complete": complete, "experiments": experiments,
+    }
+    out = (Path(results_dir) if results_dir is not None else project_root() / "results") / budget
+    first_of_class = [int((splits.val.labels == c).nonzero()[0]) for c in range(10)]
+    write_results(metrics, results, out, images=splits.val.images[first_of_class])
+    return metrics
+
+
 def reproduce(
     budget: str = "full",
     seeds: int = 3,
@@ -337,34 +356,38 @@ def reproduce(
     progress: bool | None = None,
 ) -> dict[str, Any]:
     """Run every experiment (classifiers with ``seeds`` seeds, autoencoders with ``ae_seeds``),
-    then write ``metrics.json``, ``REPORT.md`` and the figures under ``results/<budget>/``."""
-    from .report import write_results
-
+    then write ``metrics.json``, ``REPORT.md`` and the figures under ``results/<budget>/`` —
+    after every experiment, so that a long run leaves usable partial results."""
     if seeds < 1 or ae_seeds < 1:
         raise ValueError("seeds and ae_seeds must be >= 1")
     names = list(names) if names is not None else list(EXPERIMENTS)
     for n in names:
         get_experiment(n)
     splits = splits_for(budget)
-    out = (Path(results_dir) if results_dir is not None else project_root() / "results") / budget
-    first_of_class = [int((splits.val.labels == c).nonzero()[0]) for c in range(10)]
     start = time.perf_counter()
-    experiments: dict[str, Any] = {}
     results: dict[str, list[RunResult]] = {}
+    metrics: dict[str, Any] = {}
     for name in names:
-        exp = EXPERIMENTS[name]
-        k = ae_seeds if exp.task == "reconstruction" else seeds
+        k = ae_seeds if EXPERIMENTS[name].task == "reconstruction" else seeds
         print(f"[reproduce] {name}: {k} seed(s), budget {budget}", flush=True)
-        runs = [run_experiment(name, budget, s, runs_dir, progress=progress, splits=splits) for s in range(k)]
-        results[name] = runs
-        experiments[name] = {"settings": asdict(exp), "task": exp.task, "paper": paper.SETTINGS.get(name),
-                             "runs": [r.summary() for r in runs]}
-        metrics = {
-            "budget": budget, "sizes": splits.sizes(), "created": time.strftime("%Y-%m-%d %H:%M:%S"),
-            "git_commit": git_commit(), "versions": versions(), "hardware": hardware(),
-            "wall_seconds": time.perf_counter() - start, "complete": len(experiments) == len(names),
-            "experiments": experiments,
-        }
-        # written after every experiment, so that a long run leaves usable partial results
-        write_results(metrics, results, out, images=splits.val.images[first_of_class])
+        results[name] = [run_experiment(name, budget, s, runs_dir, progress=progress, splits=splits) for s in range(k)]
+        metrics = _publish(budget, splits, results, results_dir, start, complete=len(results) == len(names))
     return metrics
+
+
+def report_finished(budget: str = "full", runs_dir: str | os.PathLike | None = None,
+                    results_dir: str | os.PathLike | None = None) -> dict[str, Any]:
+    """Write ``results/<budget>/`` from the runs that have finished so far, training nothing
+    (e.g. while ``reproduce`` is still running elsewhere, or after it was stopped)."""
+    runs_dir = Path(runs_dir) if runs_dir is not None else default_runs_dir()
+    splits = splits_for(budget)
+    start = time.perf_counter()
+    results: dict[str, list[RunResult]] = {}
+    for name in EXPERIMENTS:
+        seeds = sorted(int(p.parent.name[4:]) for p in (runs_dir / budget / name).glob("seed*/result.json")
+                       if p.parent.name[4:].isdigit())
+        if seeds:
+            results[name] = [run_experiment(name, budget, s, runs_dir, splits=splits) for s in seeds]
+    if not results:
+        raise ValueError(f"no finished run of budget {budget!r} under {runs_dir}")
+    return _publish(budget, splits, results, results_dir, start, complete=False)

@@ -124,3 +124,17 @@ def test_a_finished_run_from_another_configuration_is_refused(tmp_path):
     record_file.write_text(json.dumps(record))
     with pytest.raises(CheckpointMismatch, match="Delete that folder"):
         run_experiment("ae-feedforward-512", budget="smoke", runs_dir=tmp_path, epochs=1)
+
+
+def test_report_from_finished_runs_trains_nothing(tmp_path):
+    from fmnist_lib.experiments import report_finished
+
+    with pytest.raises(ValueError, match="no finished run"):
+        report_finished("smoke", runs_dir=tmp_path / "runs", results_dir=tmp_path / "results")
+    run_experiment("ae-feedforward-512", budget="smoke", runs_dir=tmp_path / "runs")
+    unfinished = tmp_path / "runs" / "smoke" / "clf-consigna-10" / "seed0"
+    unfinished.mkdir(parents=True)  # a run in progress: no result.json yet
+    metrics = report_finished("smoke", runs_dir=tmp_path / "runs", results_dir=tmp_path / "results")
+    assert list(metrics["experiments"]) == ["ae-feedforward-512"] and not metrics["complete"]
+    assert "Partial results" in (tmp_path / "results" / "smoke" / "REPORT.md").read_text()
+    assert not (unfinished / "checkpoint.pt").exists()
