@@ -137,7 +137,21 @@ def splits_for(budget: str) -> Splits:
 
 
 def default_runs_dir() -> Path:
-    return Path(os.environ.get("FMNIST_RUNS", project_root() / "runs"))
+    """``$FMNIST_RUNS`` (when set and not empty), else ``runs/`` in the project."""
+    return Path(os.environ.get("FMNIST_RUNS") or project_root() / "runs")
+
+
+def reference_runs_dir() -> Path:
+    """The committed reference run: ``results/reference-runs/<budget>/<name>/seed<k>/`` holds each
+    finished run's ``model.pt`` and ``result.json`` (not its checkpoints). Pass it as ``runs_dir``
+    (or ``FMNIST_RUNS``) to reuse the published models instead of retraining them, or to resume
+    the reference run where it stopped."""
+    return project_root() / "results" / "reference-runs"
+
+
+def seeds_required(name: str, seeds: int = 3, ae_seeds: int = 1) -> int:
+    """How many seeds ``reproduce`` runs for ``name``: ``ae_seeds`` for autoencoders, else ``seeds``."""
+    return ae_seeds if get_experiment(name).task == "reconstruction" else seeds
 
 
 def hardware() -> dict[str, Any]:
@@ -327,8 +341,15 @@ def sweep(name: str, grid: dict[str, list], budget: str | None = None, seed: int
     return pd.DataFrame(rows)
 
 
+def missing_runs(results: dict[str, list], seeds: int = 3, ae_seeds: int = 1) -> dict[str, str]:
+    """Registered experiments with fewer finished seeds than ``reproduce`` runs: ``{name: "1 of 3"}``."""
+    have = {n: len(results.get(n, [])) for n in EXPERIMENTS}
+    return {n: f"{k} of {seeds_required(n, seeds, ae_seeds)}" for n, k in have.items()
+            if k < seeds_required(n, seeds, ae_seeds)}
+
+
 def _publish(budget: str, splits: Splits, results: dict[str, list[RunResult]], results_dir, start: float,
-             complete: bool) -> dict[str, Any]:
+             complete: bool, missing: dict[str, str] | None = None) -> dict[str, Any]:
     """Build ``metrics.json``'s content from finished runs and write it with the report and figures."""
     from .report import write_results
 
@@ -338,7 +359,8 @@ def _publish(budget: str, splits: Splits, results: dict[str, list[RunResult]], r
     metrics = {
         "budget": budget, "sizes": splits.sizes(), "created": time.strftime("%Y-%m-%d %H:%M:%S"),
         "git_commit": git_commit(), "versions": versions(), "hardware": hardware(),
-        "wall_seconds": time.perf_counter() - start, "complete": complete, "experiments": experiments,
+        "wall_seconds": time.perf_counter() - start, "complete": complete, "missing": missing or {},
+        "experiments": experiments,
     }
     out = (Path(results_dir) if results_dir is not None else project_root() / "results") / budget
     first_of_class = [int((splits.val.labels == c).nonzero()[0]) for c in range(10)]
@@ -368,26 +390,30 @@ def reproduce(
     results: dict[str, list[RunResult]] = {}
     metrics: dict[str, Any] = {}
     for name in names:
-        k = ae_seeds if EXPERIMENTS[name].task == "reconstruction" else seeds
+        k = seeds_required(name, seeds, ae_seeds)
         print(f"[reproduce] {name}: {k} seed(s), budget {budget}", flush=True)
         results[name] = [run_experiment(name, budget, s, runs_dir, progress=progress, splits=splits) for s in range(k)]
-        metrics = _publish(budget, splits, results, results_dir, start, complete=len(results) == len(names))
+        metrics = _publish(budget, splits, results, results_dir, start, complete=len(results) == len(names),
+                           missing={n: m for n, m in missing_runs(results, seeds, ae_seeds).items() if n in names})
     return metrics
 
 
 def report_finished(budget: str = "full", runs_dir: str | os.PathLike | None = None,
-                    results_dir: str | os.PathLike | None = None) -> dict[str, Any]:
+                    results_dir: str | os.PathLike | None = None, seeds: int = 3,
+                    ae_seeds: int = 1) -> dict[str, Any]:
     """Write ``results/<budget>/`` from the runs that have finished so far, training nothing
-    (e.g. while ``reproduce`` is still running elsewhere, or after it was stopped)."""
+    (e.g. while ``reproduce`` is still running elsewhere, or after it was stopped). The report
+    is marked complete when every experiment has the seeds ``reproduce`` would run."""
     runs_dir = Path(runs_dir) if runs_dir is not None else default_runs_dir()
     splits = splits_for(budget)
     start = time.perf_counter()
     results: dict[str, list[RunResult]] = {}
     for name in EXPERIMENTS:
-        seeds = sorted(int(p.parent.name[4:]) for p in (runs_dir / budget / name).glob("seed*/result.json")
-                       if p.parent.name[4:].isdigit())
-        if seeds:
-            results[name] = [run_experiment(name, budget, s, runs_dir, splits=splits) for s in seeds]
+        finished = sorted(int(p.parent.name[4:]) for p in (runs_dir / budget / name).glob("seed*/result.json")
+                          if p.parent.name[4:].isdigit())
+        if finished:
+            results[name] = [run_experiment(name, budget, s, runs_dir, splits=splits) for s in finished]
     if not results:
         raise ValueError(f"no finished run of budget {budget!r} under {runs_dir}")
-    return _publish(budget, splits, results, results_dir, start, complete=False)
+    missing = missing_runs(results, seeds, ae_seeds)
+    return _publish(budget, splits, results, results_dir, start, complete=not missing, missing=missing)

@@ -136,5 +136,41 @@ def test_report_from_finished_runs_trains_nothing(tmp_path):
     unfinished.mkdir(parents=True)  # a run in progress: no result.json yet
     metrics = report_finished("smoke", runs_dir=tmp_path / "runs", results_dir=tmp_path / "results")
     assert list(metrics["experiments"]) == ["ae-feedforward-512"] and not metrics["complete"]
-    assert "Partial results" in (tmp_path / "results" / "smoke" / "REPORT.md").read_text()
+    assert metrics["missing"]["clf-consigna-10"] == "0 of 3" and "ae-feedforward-512" not in metrics["missing"]
+    report = (tmp_path / "results" / "smoke" / "REPORT.md").read_text()
+    assert "Partial results" in report and "`clf-consigna-10` 0 of 3" in report
     assert not (unfinished / "checkpoint.pt").exists()
+
+
+def _raschka_metrics(accuracies: list[float]) -> dict:
+    runs = [{"seed": k, "test": {"accuracy": a}, "epochs_run": 2, "best_epoch": 2, "seconds": 1.0,
+             "history": [{"epoch": 1, "train_accuracy": 0.8, "val_accuracy": 0.79},
+                         {"epoch": 2, "train_accuracy": a + 0.02, "val_accuracy": a}]}
+            for k, a in enumerate(accuracies)]
+    return {"experiments": {paper.CONFUSION_EXPERIMENT: {"task": "classification", "runs": runs}}}
+
+
+def test_raschka_check_flags_a_mean_below_the_threshold():
+    from fmnist_lib.report import raschka_check
+
+    low = "\n".join(raschka_check(_raschka_metrics([0.905, 0.912, 0.910])))
+    assert "**below 91.5%**" in low and "1.27 percentage points below the paper" in low
+    high = "\n".join(raschka_check(_raschka_metrics([0.918, 0.921, 0.922])))
+    assert "at or above 91.5%" in high and "below 91.5%" not in high
+    assert raschka_check({"experiments": {}}) == []
+
+
+def test_time_table_judges_the_goal_on_the_whole_paper_only():
+    from fmnist_lib.report import GOAL_SECONDS, time_table
+
+    def metrics(names, seconds):
+        runs = lambda: [{"seconds": seconds, "epochs_run": 1, "hardware": {"torch_threads": 2}}]  # noqa: E731
+        return {"hardware": {"device": "cpu", "cpu_count": 2}, "wall_seconds": 1.0,
+                "experiments": {n: {"settings": {"group": "paper"}, "runs": runs()} for n in names}}
+
+    everything = [*paper.TABLE_I, *paper.TABLE_II]
+    fast = GOAL_SECONDS / len(everything) - 1
+    assert ": met on" in "\n".join(time_table(metrics(everything, fast)))
+    assert ": not met on" in "\n".join(time_table(metrics(everything, 2 * fast)))
+    partial = "\n".join(time_table(metrics(everything[:-1], fast)))
+    assert ": not met on" in partial and f"{len(everything) - 1} of the paper's {len(everything)}" in partial
