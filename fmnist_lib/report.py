@@ -184,8 +184,9 @@ def render_report(metrics: Mapping, figures: Sequence[str] = ()) -> str:
     ]
     if not metrics.get("complete", True):
         missing = metrics.get("missing") or {}
-        parts += ["", f"> **Partial results**: {len(exps)} experiment(s) with finished runs so far; the run continues "
-                      "(finished runs are reused when it resumes)."]
+        parts += ["", f"> **Partial results**: {len(exps)} experiment(s) with finished runs so far. "
+                      f"`make reproduce BUDGET={metrics['budget']}` continues the run: finished runs are reused, "
+                      "interrupted ones resume from their last checkpoint (kept on the machine that ran them, not in git)."]
         if missing:
             parts += [">", "> Seeds finished / required: " + ", ".join(f"`{n}` {k}" for n, k in missing.items()) + "."]
     if metrics["budget"] != "full":
