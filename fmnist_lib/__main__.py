@@ -29,7 +29,7 @@ def cmd_data(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     for e in experiments.EXPERIMENTS.values():
-        print(f"{e.name:<26} {e.group:<9} {e.model}(hidden={e.hidden_size}, dropout={e.dropout}) "
+        print(f"{e.name:<26} {e.group:<13} {e.model}(hidden={e.hidden_size}, dropout={e.dropout}) "
               f"epochs={e.epochs} batch={e.batch_size} lr={e.lr}" + (f" <- {e.init_from}" if e.init_from else ""))
     return 0
 

@@ -174,3 +174,17 @@ def test_time_table_judges_the_goal_on_the_whole_paper_only():
     assert ": not met on" in "\n".join(time_table(metrics(everything, 2 * fast)))
     partial = "\n".join(time_table(metrics(everything[:-1], fast)))
     assert ": not met on" in partial and f"{len(everything) - 1} of the paper's {len(everything)}" in partial
+
+
+def test_the_papers_protocol_trains_on_validation_images_and_chooses_on_the_test_set(small_splits, tmp_path):
+    from fmnist_lib.experiments import Experiment, paper_protocol
+
+    splits = paper_protocol(small_splits)
+    assert len(splits.train) == len(small_splits.train) + len(small_splits.val)
+    assert splits.val is small_splits.test and splits.test is small_splits.test
+    assert torch.equal(splits.train.labels.bincount(), small_splits.train.labels.bincount() + small_splits.val.labels.bincount())
+    with pytest.raises(ValueError, match="protocol must be"):
+        Experiment("clf-x", "x", "RaschkaClassifier", 10, 0.8, 1, 40, 7e-4, protocol="test-set")
+    result = run_experiment("clf-raschka-10-paper-protocol", "smoke", runs_dir=tmp_path, epochs=1)
+    # the validation curve is the test set's: its last value is the test accuracy of the final model
+    assert result.history.epochs[-1]["val_accuracy"] == pytest.approx(result.test["accuracy"])
