@@ -96,34 +96,59 @@ RASCHKA_THRESHOLD = 0.915  # below this mean test accuracy, the gap to the paper
 
 
 def raschka_check(metrics: Mapping) -> list[str]:
-    """The Raschka classifier seed by seed against the paper's 92.17%: test accuracy, where the
-    validation accuracy peaked, and the train/validation gap (over- or under-fitting?)."""
+    """The Raschka classifier seed by seed against the paper's 92.17%, and where a gap comes from:
+    the set that chose the epoch (validation accuracy there), the paper's protocol run by us
+    (``clf-raschka-10-paper-protocol``), and the spread over seeds."""
     runs = metrics["experiments"].get(paper.CONFUSION_EXPERIMENT, {}).get("runs", [])
     if not runs:
         return []
-    rows = []
+    rows, chosen_val = [], []
     for r in runs:
         h = r["history"]
-        best = max(h, key=lambda e: e["val_accuracy"])
+        chosen = next((e for e in h if e["epoch"] == r["best_epoch"]), h[-1])
+        chosen_val.append(chosen["val_accuracy"])
         rows.append([r["seed"], f"{r['test']['accuracy']:.2%}", r["epochs_run"], r["best_epoch"],
-                     f"{best['val_accuracy']:.2%} (epoch {best['epoch']})", f"{h[-1]['train_accuracy']:.2%}",
-                     f"{h[-1]['val_accuracy']:.2%}"])
+                     f"{chosen['val_accuracy']:.2%}", f"{h[-1]['train_accuracy']:.2%}", f"{h[-1]['val_accuracy']:.2%}"])
     accs = values(metrics, paper.CONFUSION_EXPERIMENT, "accuracy")
-    mean = float(np.mean(accs))
+    mean, target = float(np.mean(accs)), paper.accuracy()
+    pp = lambda x: f"{100 * abs(x):.2f} percentage points {'below' if x < 0 else 'above'}"  # noqa: E731
     verdict = (f"at or above {RASCHKA_THRESHOLD:.1%}" if mean >= RASCHKA_THRESHOLD
                else f"**below {RASCHKA_THRESHOLD:.1%}**")
+    out = ["", f"## Raschka classifier against the paper's {target:.2%}", "",
+           f"Mean test accuracy {fmt(accs, 100, 2, '%')}: {verdict}, {pp(mean - target)} the paper. The test model "
+           "is the epoch with the lowest validation loss (the chosen epoch); the last epoch's train and validation "
+           "accuracy show the fit.", "",
+           _table(["seed", "test accuracy", "epochs run", "chosen epoch", "val accuracy (chosen epoch)",
+                   "train accuracy (last)", "val accuracy (last)"], rows),
+           "", "Where a gap to the paper can come from, measured:", "",
+           f"- **The set that chose the epoch.** The paper names only training and validation sets, and its confusion "
+           f"matrix counts 1,000 images per class: the official test set, which therefore served as its validation "
+           f"set, the one its epochs were chosen on. On *our* validation split, the set that chose our epoch, the same "
+           f"models score {fmt(chosen_val, 100, 2, '%')}, {pp(float(np.mean(chosen_val)) - target)} the paper."]
     protocol = values(metrics, "clf-raschka-10-paper-protocol", "accuracy")
-    extra = []
     if protocol:
-        extra = ["", f"Trained with the paper's protocol instead (all 60,000 training images, the epoch chosen on the "
-                     f"test set itself: `clf-raschka-10-paper-protocol`): {fmt(protocol, 100, 2, '%')}, "
-                     f"{100 * (np.mean(protocol) - mean):+.2f} percentage points from ours."]
-    return ["", f"## Raschka classifier against the paper's {paper.accuracy():.2%}", "",
-            f"Mean test accuracy {fmt(accs, 100, 2, '%')}: {verdict}, {100 * abs(paper.accuracy() - mean):.2f} "
-            f"percentage points {'below' if mean < paper.accuracy() else 'above'} the paper. The test model is the epoch with the lowest "
-            "validation loss (best epoch); the last epoch's train and validation accuracy show the fit.", "",
-            _table(["seed", "test accuracy", "epochs run", "best epoch (val loss)", "best val accuracy",
-                    "train accuracy (last)", "val accuracy (last)"], rows), *extra]
+        pm = float(np.mean(protocol))
+        out += [f"- **The paper's protocol, run by us** (`clf-raschka-10-paper-protocol`: all 60,000 training images, "
+                f"the epoch chosen on the test set itself): {fmt(protocol, 100, 2, '%')}, {pp(pm - mean)} our "
+                f"held-out protocol and {pp(pm - target)} the paper."]
+    if len(accs) > 1:
+        out += [f"- **Seeds.** Our {len(accs)} seeds spread by {100 * float(np.std(accs, ddof=1)):.2f} percentage points "
+                f"(sample std; range {100 * min(accs):.2f}–{100 * max(accs):.2f}%); the paper reports a single run."]
+    if protocol and len(protocol) > 1:
+        spread = 2 * float(np.std(protocol, ddof=1))
+        if abs(pm - target) <= spread:
+            why = (f"with the paper's protocol our accuracy is within twice the seeds' spread ({100 * spread:.2f} "
+                   f"points) of {target:.2%}: the gap comes from the protocol (more training images, and an epoch "
+                   "chosen on the images it is scored on), not from the model or its training.")
+        elif pm > mean:
+            why = (f"the paper's protocol accounts for {100 * (pm - mean):.2f} of the {100 * (target - mean):.2f} "
+                   f"points; the remaining {100 * (target - pm):.2f} exceed twice the seeds' spread "
+                   f"({100 * spread:.2f}) and are not explained by these measurements.")
+        else:
+            why = ("the paper's protocol does not raise our accuracy; the gap is not explained by these "
+                   "measurements.")
+        out += ["", "**Verdict**: " + why]
+    return out
 
 
 def time_table(metrics: Mapping) -> list[str]:

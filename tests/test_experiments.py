@@ -150,6 +150,12 @@ def _raschka_metrics(accuracies: list[float]) -> dict:
     return {"experiments": {paper.CONFUSION_EXPERIMENT: {"task": "classification", "runs": runs}}}
 
 
+def _with_protocol(metrics: dict, accuracies: list[float]) -> dict:
+    runs = [{"seed": k, "test": {"accuracy": a}} for k, a in enumerate(accuracies)]
+    metrics["experiments"]["clf-raschka-10-paper-protocol"] = {"task": "classification", "runs": runs}
+    return metrics
+
+
 def test_raschka_check_flags_a_mean_below_the_threshold():
     from fmnist_lib.report import raschka_check
 
@@ -158,6 +164,12 @@ def test_raschka_check_flags_a_mean_below_the_threshold():
     high = "\n".join(raschka_check(_raschka_metrics([0.918, 0.921, 0.922])))
     assert "at or above 91.5%" in high and "below 91.5%" not in high
     assert raschka_check({"experiments": {}}) == []
+    explained = "\n".join(raschka_check(_with_protocol(_raschka_metrics([0.91, 0.912]), [0.920, 0.923])))
+    assert "the gap comes from the protocol" in explained
+    partly = "\n".join(raschka_check(_with_protocol(_raschka_metrics([0.90, 0.902]), [0.910, 0.911])))
+    assert "accounts for 0.95 of the 2.07 points" in partly
+    not_at_all = "\n".join(raschka_check(_with_protocol(_raschka_metrics([0.90, 0.902]), [0.895, 0.896])))
+    assert "does not raise our accuracy" in not_at_all
 
 
 def test_time_table_judges_the_goal_on_the_whole_paper_only():
