@@ -51,7 +51,7 @@ class Experiment:
     note: str = ""
     softmax_output: bool = False        # classifiers: a Softmax output layer (the paper's worse variant)
     protocol: str = "held-out"          # "held-out": epochs chosen on a validation split of the training
-    #                                     images; "paper": train on all of them, choose on the test set
+    #                                     images; "paper": train on all of them, validate on the test set
 
     def __post_init__(self) -> None:
         if self.protocol not in ("held-out", "paper"):
@@ -90,7 +90,7 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
                note="open question 1: is FE better for its hidden size or for its pretrained start?"),
     Experiment("clf-raschka-10-paper-protocol", "Raschka (10), the paper's protocol", "RaschkaClassifier", 10, 0.8,
                15, 40, 7e-4, protocol="paper", group="investigation",
-               note="the paper's protocol: all 60,000 training images, the epoch chosen on the test set itself"),
+               note="the paper's protocol: all 60,000 training images, the test set as validation set"),
 ]}
 
 
@@ -148,8 +148,9 @@ def splits_for(budget: str) -> Splits:
 
 def paper_protocol(splits: Splits) -> Splits:
     """The splits as the paper used them: training on the training *and* validation images, and
-    the test set standing in for the validation set, so that the epoch is chosen on the very
-    images the final accuracy is measured on. Optimistic by construction; kept to measure by how much."""
+    the test set standing in for the validation set, so that whatever is read off the validation
+    curves (epochs, early stopping) is read on the very images the final accuracy is measured on.
+    Optimistic by construction; kept to measure by how much."""
     train = ImageSet(torch.cat([splits.train.images, splits.val.images]),
                      torch.cat([splits.train.labels, splits.val.labels]))
     return Splits(train, splits.test, splits.test)

@@ -95,51 +95,73 @@ def claims(metrics: Mapping) -> list[tuple[str, bool | None, str]]:
 RASCHKA_THRESHOLD = 0.915  # below this mean test accuracy, the gap to the paper's 92.17% needs explaining
 
 
+def _tested_epoch(run: Mapping, patience: int | None) -> Mapping:
+    """The history entry of the weights that were tested: the best epoch with early stopping
+    (patience), else the last one (a fixed epoch count, as the paper's classifiers)."""
+    h = run["history"]
+    if patience is not None and run.get("best_epoch") is not None:
+        return next((e for e in h if e["epoch"] == run["best_epoch"]), h[-1])
+    return h[-1]
+
+
 def raschka_check(metrics: Mapping) -> list[str]:
     """The Raschka classifier seed by seed against the paper's 92.17%, and where a gap comes from:
-    the set that chose the epoch (validation accuracy there), the paper's protocol run by us
-    (``clf-raschka-10-paper-protocol``), and the spread over seeds."""
-    runs = metrics["experiments"].get(paper.CONFUSION_EXPERIMENT, {}).get("runs", [])
+    the accuracy on the set the epochs were chosen from, the paper's protocol run by us
+    (``clf-raschka-10-paper-protocol``), the best point of a test curve, and the spread over seeds."""
+    exps = metrics["experiments"]
+    e = exps.get(paper.CONFUSION_EXPERIMENT, {})
+    runs = e.get("runs", [])
     if not runs:
         return []
-    rows, chosen_val = [], []
+    patience = e.get("settings", {}).get("patience")
+    rows, tested_val = [], []
     for r in runs:
-        h = r["history"]
-        chosen = next((e for e in h if e["epoch"] == r["best_epoch"]), h[-1])
-        chosen_val.append(chosen["val_accuracy"])
-        rows.append([r["seed"], f"{r['test']['accuracy']:.2%}", r["epochs_run"], r["best_epoch"],
-                     f"{chosen['val_accuracy']:.2%}", f"{h[-1]['train_accuracy']:.2%}", f"{h[-1]['val_accuracy']:.2%}"])
+        h, t = r["history"], _tested_epoch(r, patience)
+        best = max(h, key=lambda x: x["val_accuracy"])
+        tested_val.append(t["val_accuracy"])
+        rows.append([r["seed"], f"{r['test']['accuracy']:.2%}", r["epochs_run"], t["epoch"], f"{t['val_accuracy']:.2%}",
+                     f"{best['val_accuracy']:.2%} (epoch {best['epoch']})", f"{h[-1]['train_accuracy']:.2%}"])
     accs = values(metrics, paper.CONFUSION_EXPERIMENT, "accuracy")
     mean, target = float(np.mean(accs)), paper.accuracy()
     pp = lambda x: f"{100 * abs(x):.2f} percentage points {'below' if x < 0 else 'above'}"  # noqa: E731
     verdict = (f"at or above {RASCHKA_THRESHOLD:.1%}" if mean >= RASCHKA_THRESHOLD
                else f"**below {RASCHKA_THRESHOLD:.1%}**")
+    tested = ("the weights of the best epoch (early stopping)" if patience is not None
+              else "the last epoch's weights (a fixed epoch count, the paper's)")
     out = ["", f"## Raschka classifier against the paper's {target:.2%}", "",
-           f"Mean test accuracy {fmt(accs, 100, 2, '%')}: {verdict}, {pp(mean - target)} the paper. The test model "
-           "is the epoch with the lowest validation loss (the chosen epoch); the last epoch's train and validation "
-           "accuracy show the fit.", "",
-           _table(["seed", "test accuracy", "epochs run", "chosen epoch", "val accuracy (chosen epoch)",
-                   "train accuracy (last)", "val accuracy (last)"], rows),
+           f"Mean test accuracy {fmt(accs, 100, 2, '%')}: {verdict}, {pp(mean - target)} the paper. "
+           f"The test uses {tested}.", "",
+           _table(["seed", "test accuracy", "epochs run", "tested epoch", "val accuracy (tested epoch)",
+                   "best val accuracy", "train accuracy (last)"], rows),
            "", "Where a gap to the paper can come from, measured:", "",
-           f"- **The set that chose the epoch.** The paper names only training and validation sets, and its confusion "
-           f"matrix counts 1,000 images per class: the official test set, which therefore served as its validation "
-           f"set, the one its epochs were chosen on. On *our* validation split, the set that chose our epoch, the same "
-           f"models score {fmt(chosen_val, 100, 2, '%')}, {pp(float(np.mean(chosen_val)) - target)} the paper."]
-    protocol = values(metrics, "clf-raschka-10-paper-protocol", "accuracy")
+           f"- **The set the epochs were chosen from.** The paper names only training and validation sets, and its "
+           f"confusion matrix counts 1,000 images per class: the official test set, which therefore was its "
+           f"validation set too, the curves it chose its epochs from. Our epochs are the paper's; on our validation "
+           f"split the same weights score {fmt(tested_val, 100, 2, '%')}, "
+           f"{pp(float(np.mean(tested_val)) - target)} the paper."]
+    p_runs = exps.get("clf-raschka-10-paper-protocol", {}).get("runs", [])
+    protocol = [r["test"]["accuracy"] for r in p_runs]
     if protocol:
         pm = float(np.mean(protocol))
+        peaks = [max(x["val_accuracy"] for x in r["history"]) for r in p_runs if r.get("history")]
         out += [f"- **The paper's protocol, run by us** (`clf-raschka-10-paper-protocol`: all 60,000 training images, "
-                f"the epoch chosen on the test set itself): {fmt(protocol, 100, 2, '%')}, {pp(pm - mean)} our "
-                f"held-out protocol and {pp(pm - target)} the paper."]
+                f"the test set as validation set): {fmt(protocol, 100, 2, '%')}, {pp(pm - mean)} our held-out "
+                f"protocol and {pp(pm - target)} the paper."
+                + (f" Reading each run's best point off its test curve instead, as a choice of epochs made on those "
+                   f"curves can, would report {fmt(peaks, 100, 2, '%')}." if peaks else "")]
     if len(accs) > 1:
         out += [f"- **Seeds.** Our {len(accs)} seeds spread by {100 * float(np.std(accs, ddof=1)):.2f} percentage points "
                 f"(sample std; range {100 * min(accs):.2f}–{100 * max(accs):.2f}%); the paper reports a single run."]
-    if protocol and len(protocol) > 1:
+    if len(protocol) > 1:
         spread = 2 * float(np.std(protocol, ddof=1))
+        peak = float(np.mean(peaks)) if peaks else float("nan")
         if abs(pm - target) <= spread:
             why = (f"with the paper's protocol our accuracy is within twice the seeds' spread ({100 * spread:.2f} "
-                   f"points) of {target:.2%}: the gap comes from the protocol (more training images, and an epoch "
-                   "chosen on the images it is scored on), not from the model or its training.")
+                   f"points) of {target:.2%}: the gap comes from the protocol, not from the model or its training.")
+        elif abs(peak - target) <= spread or peak > target:
+            why = (f"the paper's protocol alone gives {pm:.2%}; the paper's {target:.2%} is reached only at the best "
+                   f"point of a test curve ({peak:.2%} on average). The gap is the choice of epochs on the test set "
+                   "plus run-to-run variation, not the model: our held-out number is the honest one.")
         elif pm > mean:
             why = (f"the paper's protocol accounts for {100 * (pm - mean):.2f} of the {100 * (target - mean):.2f} "
                    f"points; the remaining {100 * (target - pm):.2f} exceed twice the seeds' spread "

@@ -150,8 +150,10 @@ def _raschka_metrics(accuracies: list[float]) -> dict:
     return {"experiments": {paper.CONFUSION_EXPERIMENT: {"task": "classification", "runs": runs}}}
 
 
-def _with_protocol(metrics: dict, accuracies: list[float]) -> dict:
-    runs = [{"seed": k, "test": {"accuracy": a}} for k, a in enumerate(accuracies)]
+def _with_protocol(metrics: dict, accuracies: list[float], peak: float | None = None) -> dict:
+    runs = [{"seed": k, "test": {"accuracy": a},
+             "history": [{"epoch": 1, "val_accuracy": peak or a}, {"epoch": 2, "val_accuracy": a}]}
+            for k, a in enumerate(accuracies)]
     metrics["experiments"]["clf-raschka-10-paper-protocol"] = {"task": "classification", "runs": runs}
     return metrics
 
@@ -168,6 +170,8 @@ def test_raschka_check_flags_a_mean_below_the_threshold():
     assert "the gap comes from the protocol" in explained
     partly = "\n".join(raschka_check(_with_protocol(_raschka_metrics([0.90, 0.902]), [0.910, 0.911])))
     assert "accounts for 0.95 of the 2.07 points" in partly
+    at_the_peak = "\n".join(raschka_check(_with_protocol(_raschka_metrics([0.91, 0.912]), [0.911, 0.913], peak=0.923)))
+    assert "reached only at the best point of a test curve (92.30% on average)" in at_the_peak
     not_at_all = "\n".join(raschka_check(_with_protocol(_raschka_metrics([0.90, 0.902]), [0.895, 0.896])))
     assert "does not raise our accuracy" in not_at_all
 
