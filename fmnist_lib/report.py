@@ -154,21 +154,24 @@ def raschka_check(metrics: Mapping) -> list[str]:
                 f"(sample std; range {100 * min(accs):.2f}–{100 * max(accs):.2f}%); the paper reports a single run."]
     if len(protocol) > 1:
         spread = 2 * float(np.std(protocol, ddof=1))
-        peak = float(np.mean(peaks)) if peaks else float("nan")
-        if abs(pm - target) <= spread:
-            why = (f"with the paper's protocol our accuracy is within twice the seeds' spread ({100 * spread:.2f} "
-                   f"points) of {target:.2%}: the gap comes from the protocol, not from the model or its training.")
-        elif abs(peak - target) <= spread or peak > target:
-            why = (f"the paper's protocol alone gives {pm:.2%}; the paper's {target:.2%} is reached only at the best "
-                   f"point of a test curve ({peak:.2%} on average). The gap is the choice of epochs on the test set "
-                   "plus run-to-run variation, not the model: our held-out number is the honest one.")
-        elif pm > mean:
-            why = (f"the paper's protocol accounts for {100 * (pm - mean):.2f} of the {100 * (target - mean):.2f} "
-                   f"points; the remaining {100 * (target - pm):.2f} exceed twice the seeds' spread "
-                   f"({100 * spread:.2f}) and are not explained by these measurements.")
+        effect = pm - mean
+        peak = float(np.mean(peaks)) if peaks else pm
+        z = (target - pm) / (spread / 2) if spread > 0 else float("inf")
+        best_run = max(accs + protocol)
+        if effect > spread / 2 and abs(pm - target) <= spread:
+            why = (f"the paper's protocol raises our accuracy by {100 * effect:.2f} points, to within twice the seeds' "
+                   f"spread ({100 * spread:.2f} points) of {target:.2%}: the gap comes from the protocol, not from the "
+                   "model or its training.")
+        elif z <= 3:
+            why = (f"the paper's protocol moves our mean by {100 * effect:+.2f} points"
+                   + (", less than the seeds' spread: it is not the explanation. " if abs(effect) <= spread / 2 else ". ")
+                   + f"Our best single run scored {best_run:.2%}, and the best point of a test curve averages "
+                   f"{peak:.2%}; the paper's {target:.2%} lies {z:.1f} single-run standard deviations above our "
+                   f"protocol-matched mean ({pm:.2%}). Read it as one favourable run, its epochs perhaps chosen on "
+                   f"the test curve; for this model, quote the held-out {mean:.2%}.")
         else:
-            why = ("the paper's protocol does not raise our accuracy; the gap is not explained by these "
-                   "measurements.")
+            why = (f"the paper's {target:.2%} lies {z:.1f} single-run standard deviations above our protocol-matched "
+                   f"mean ({pm:.2%}): beyond run-to-run variation, and not explained by these measurements.")
         out += ["", "**Verdict**: " + why]
     return out
 

@@ -168,12 +168,11 @@ def test_raschka_check_flags_a_mean_below_the_threshold():
     assert raschka_check({"experiments": {}}) == []
     explained = "\n".join(raschka_check(_with_protocol(_raschka_metrics([0.91, 0.912]), [0.920, 0.923])))
     assert "the gap comes from the protocol" in explained
-    partly = "\n".join(raschka_check(_with_protocol(_raschka_metrics([0.90, 0.902]), [0.910, 0.911])))
-    assert "accounts for 0.95 of the 2.07 points" in partly
-    at_the_peak = "\n".join(raschka_check(_with_protocol(_raschka_metrics([0.91, 0.912]), [0.911, 0.913], peak=0.923)))
-    assert "reached only at the best point of a test curve (92.30% on average)" in at_the_peak
-    not_at_all = "\n".join(raschka_check(_with_protocol(_raschka_metrics([0.90, 0.902]), [0.895, 0.896])))
-    assert "does not raise our accuracy" in not_at_all
+    variation = "\n".join(raschka_check(_with_protocol(_raschka_metrics([0.913, 0.918]), [0.912, 0.920], peak=0.921)))
+    assert "it is not the explanation" in variation and "one favourable run" in variation
+    assert "best point of a test curve averages 92.10%" in variation and "quote the held-out 91.55%" in variation
+    beyond = "\n".join(raschka_check(_with_protocol(_raschka_metrics([0.90, 0.902]), [0.895, 0.896])))
+    assert "beyond run-to-run variation" in beyond
 
 
 def test_time_table_judges_the_goal_on_the_whole_paper_only():
