@@ -79,7 +79,8 @@ browser-check: book
 # Where runs live: the full budget uses the committed reference run (results/reference-runs: each
 # finished run's weights and record), so `make reproduce` retrains only what is missing and
 # `make notebooks` reuses the published models; other budgets use runs/. FMNIST_RUNS overrides.
-RUNS = $(or $(FMNIST_RUNS),$(if $(filter full,$(BUDGET)),results/reference-runs,runs))
+# Absolute: the notebooks' kernels run in notebooks/, where a relative path would mean another folder.
+RUNS = $(abspath $(or $(FMNIST_RUNS),$(if $(filter full,$(BUDGET)),results/reference-runs,runs)))
 
 reproduce: data
 	$(BIN)/python -m fmnist_lib reproduce --budget $(BUDGET) --runs-dir $(RUNS)

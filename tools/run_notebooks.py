@@ -42,6 +42,8 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["FMNIST_BUDGET"] = args.budget  # the kernel inherits it
     os.environ.setdefault("FMNIST_PROGRESS", "0")
+    if os.environ.get("FMNIST_RUNS"):  # the kernels run in notebooks/: a relative path would point elsewhere
+        os.environ["FMNIST_RUNS"] = str(Path(os.environ["FMNIST_RUNS"]).resolve())
     scripts = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
     for script in scripts:
         print(f"{script.name}: {execute(script, args.budget, args.timeout):.0f} s", flush=True)
