@@ -367,9 +367,8 @@ def sweep(name: str, grid: dict[str, list], budget: str | None = None, seed: int
 
 def missing_runs(results: dict[str, list], seeds: int = 3, ae_seeds: int = 1) -> dict[str, str]:
     """Registered experiments with fewer finished seeds than ``reproduce`` runs: ``{name: "1 of 3"}``."""
-    have = {n: len(results.get(n, [])) for n in EXPERIMENTS}
-    return {n: f"{k} of {seeds_required(n, seeds, ae_seeds)}" for n, k in have.items()
-            if k < seeds_required(n, seeds, ae_seeds)}
+    need = {n: seeds_required(n, seeds, ae_seeds) for n in EXPERIMENTS}
+    return {n: f"{len(results.get(n, []))} of {k}" for n, k in need.items() if len(results.get(n, [])) < k}
 
 
 def _publish(budget: str, splits: Splits, results: dict[str, list[RunResult]], results_dir, start: float,

@@ -191,7 +191,7 @@ def time_table(metrics: Mapping) -> list[str]:
            "Seconds of training (the sum of the epochs' times, validation included) as recorded by each run.", "",
            _table(["experiment", "group", "runs", "epochs (all runs)", "torch threads", "s per epoch", "s per run",
                    "s total"], rows)]
-    paper_names = [n for n in (*paper.TABLE_I, *paper.TABLE_II)]
+    paper_names = [*paper.TABLE_I, *paper.TABLE_II]
     have = [n for n in paper_names if exps.get(n, {}).get("runs")]
     paper_one_seed = sum(exps[n]["runs"][0]["seconds"] for n in have)
     scope = "the whole paper" if len(have) == len(paper_names) else f"{len(have)} of the paper's {len(paper_names)} experiments"
