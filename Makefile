@@ -99,6 +99,7 @@ lab: data
 bench: data
 	$(BIN)/python benchmarks/data_pipeline.py
 	$(BIN)/python benchmarks/training_overhead.py
+	$(BIN)/python benchmarks/profile_epoch.py
 
 clean:
 	rm -rf _build .pytest_cache
