@@ -176,6 +176,58 @@ def raschka_check(metrics: Mapping) -> list[str]:
     return out
 
 
+def _effect(plus: Sequence[Sequence[float]], minus: Sequence[Sequence[float]]) -> tuple[float, float]:
+    """Mean of the ``plus`` cells' means minus mean of the ``minus`` cells', and its standard error."""
+    cells = [*plus, *minus]
+    effect = float(np.mean([np.mean(c) for c in plus]) - np.mean([np.mean(c) for c in minus]))
+    var = sum(np.var(c, ddof=1) / len(c) for c in cells) / (len(cells) / 2) ** 2
+    return effect, math.sqrt(var)
+
+
+def open_questions(metrics: Mapping) -> list[str]:
+    """The report's open questions that our extra experiments answer, judged against the seeds' noise."""
+    acc = lambda n: values(metrics, n, "accuracy")  # noqa: E731
+    out: list[str] = []
+    design = {("n = 10", "random"): "clf-consigna-10", ("n = 128", "random"): "clf-consigna-128",
+              ("n = 10", "pretrained"): "clf-consigna-fe-10", ("n = 128", "pretrained"): "clf-consigna-fe-128"}
+    cells = {k: acc(n) for k, n in design.items()}
+    if all(len(v) >= 2 for v in cells.values()):
+        out += ["", "## Open question: is consigna FE better for its hidden size or its pretrained start?", "",
+                "consigna FE (n = 128, fine-tuned from the autoencoder) beat consigna (n = 10, random start), but "
+                "it differs in both. The two missing cells complete a 2 × 2 design (test accuracy):", ""]
+        out.append(_table(["hidden", "random start", "pretrained start"],
+                          [[h, fmt(cells[(h, "random")], 100, 2, "%"), fmt(cells[(h, "pretrained")], 100, 2, "%")]
+                           for h in ("n = 10", "n = 128")]))
+        effects = {
+            "hidden size (128 − 10)": _effect([cells[("n = 128", s)] for s in ("random", "pretrained")],
+                                              [cells[("n = 10", s)] for s in ("random", "pretrained")]),
+            "pretrained start (pretrained − random)": _effect([cells[(h, "pretrained")] for h in ("n = 10", "n = 128")],
+                                                              [cells[(h, "random")] for h in ("n = 10", "n = 128")]),
+        }
+        out += ["", "Each effect is averaged over the other factor; its standard error comes from the seeds' spread.", ""]
+        out.append(_table(["effect", "test accuracy", "standard error", "verdict"],
+                          [[k, f"{100 * e:+.2f} points", f"{100 * se:.2f}",
+                            "real (> 2 standard errors)" if abs(e) > 2 * se else "within the seeds' noise"]
+                           for k, (e, se) in effects.items()]))
+        real = [k.split(" (")[0] for k, (e, se) in effects.items() if abs(e) > 2 * se and e > 0]
+        answer = (f"**Answer**: the {' and the '.join(real)} explain{'s' if len(real) == 1 else ''} the gain."
+                  if real else "**Answer**: neither effect stands out of the seeds' noise.")
+        out += ["", answer]
+    ff = acc("clf-feedforward-512")
+    if len(ff) >= 2:
+        out += ["", "## Conclusion check: do the convolutional classifiers beat a feed-forward one?", "",
+                "The paper concludes that the convolutional nets beat the feed-forward one on both tasks, but it "
+                "trained no feed-forward classifier. "
+                f"`clf-feedforward-512` (784-512-10, the feed-forward autoencoder's encoder shape): {fmt(ff, 100, 2, '%')}.", ""]
+        rows = []
+        for name in ("clf-consigna-10", "clf-consigna-fe-128", "clf-raschka-10"):
+            if acc(name):
+                ok, why = compare(acc(name), ff, lower_is_better=False)
+                rows.append([name, fmt(acc(name), 100, 2, "%"), "yes" if ok else "no", why])
+        out.append(_table(["convolutional classifier", "test accuracy", "beats feed-forward?", "strength"], rows))
+    return out
+
+
 def time_table(metrics: Mapping) -> list[str]:
     """Training time per experiment, and the paper (Tables I and II, one seed each) against the goal."""
     exps, hw = metrics["experiments"], metrics["hardware"]
@@ -302,6 +354,7 @@ def render_report(metrics: Mapping, figures: Sequence[str] = ()) -> str:
     parts.append(_table(["claim", "verdict", "evidence"], [[c, verdict[ok], why] for c, ok, why in claims(metrics)]))
 
     parts += raschka_check(metrics)
+    parts += open_questions(metrics)
     parts += time_table(metrics)
     if figures:
         parts += ["", "## Figures", ""] + [f"![{f}]({f})" for f in figures]

@@ -203,3 +203,30 @@ def test_the_papers_protocol_trains_on_validation_images_and_chooses_on_the_test
     result = run_experiment("clf-raschka-10-paper-protocol", "smoke", runs_dir=tmp_path, epochs=1)
     # the validation curve is the test set's: its last value is the test accuracy of the final model
     assert result.history.epochs[-1]["val_accuracy"] == pytest.approx(result.test["accuracy"])
+
+
+def test_open_questions_separate_hidden_size_from_pretrained_start():
+    from fmnist_lib.report import open_questions
+
+    def design(fe_10, consigna_128):
+        return _fake_metrics({}, {"clf-consigna-10": [0.880, 0.883, 0.878], "clf-consigna-fe-128": [0.896, 0.898, 0.894],
+                                  "clf-consigna-fe-10": fe_10, "clf-consigna-128": consigna_128})
+
+    size = "\n".join(open_questions(design(fe_10=[0.881, 0.879, 0.882], consigna_128=[0.897, 0.895, 0.899])))
+    assert "the hidden size explains the gain" in size
+    # ((88.07 + 89.60) - (88.03 + 89.70)) / 2 = -0.03, from the cell means
+    assert "| pretrained start (pretrained − random) | -0.03 points |" in size
+    start = "\n".join(open_questions(design(fe_10=[0.897, 0.895, 0.899], consigna_128=[0.881, 0.879, 0.882])))
+    assert "the pretrained start explains the gain" in start
+    assert "## Open question" in start and "Conclusion check" not in start  # no feed-forward runs: no section
+    assert open_questions(_fake_metrics({}, {"clf-consigna-10": [0.88, 0.89]})) == []
+
+
+def test_conclusion_check_compares_each_conv_classifier_with_the_feed_forward_one():
+    from fmnist_lib.report import open_questions
+
+    text = "\n".join(open_questions(_fake_metrics({}, {"clf-feedforward-512": [0.889, 0.890, 0.891],
+                                                       "clf-consigna-10": [0.880, 0.881, 0.882],
+                                                       "clf-raschka-10": [0.914, 0.915, 0.916]})))
+    assert "| clf-consigna-10 | 88.10 ± 0.10% (n=3) | no |" in text
+    assert "| clf-raschka-10 | 91.50 ± 0.10% (n=3) | yes | gap > 2× the seeds' spread |" in text
