@@ -145,8 +145,8 @@ fig = class_histogram({split: getattr(full, split).class_counts() for split in (
 # %% [markdown]
 # ## Budgets
 #
-# Training every model of this course at the paper's settings takes about one and a half to
-# two and a half hours on a laptop's CPU. To keep the notebooks testable, the library has
+# Training the paper's models once at its settings takes about an hour and a half on a 2-core
+# CPU (every experiment of this course, classifiers with three seeds: about four hours). To keep the notebooks testable, the library has
 # **budgets**: `full` uses all the data and the paper's epochs; `smoke` takes small stratified
 # subsets *of the same split* and two epochs, so that the very same code runs in a minute
 # (continuous integration uses it); `quick` sits in between for sweeps. Set the environment
