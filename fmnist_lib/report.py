@@ -212,6 +212,8 @@ def open_questions(metrics: Mapping) -> list[str]:
         real = [k.split(" (")[0] for k, (e, se) in effects.items() if abs(e) > 2 * se and e > 0]
         answer = (f"**Answer**: the {' and the '.join(real)} explain{'s' if len(real) == 1 else ''} the gain."
                   if real else "**Answer**: neither effect stands out of the seeds' noise.")
+        answer += "".join(f" The {k.split(' (')[0]} *lowers* accuracy ({100 * e:+.2f} points), beyond the noise."
+                          for k, (e, se) in effects.items() if abs(e) > 2 * se and e < 0)
         out += ["", answer]
     ff = acc("clf-feedforward-512")
     if len(ff) >= 2:

@@ -217,7 +217,9 @@ def test_open_questions_separate_hidden_size_from_pretrained_start():
     # ((88.07 + 89.60) - (88.03 + 89.70)) / 2 = -0.03, from the cell means
     assert "| pretrained start (pretrained − random) | -0.03 points |" in size
     start = "\n".join(open_questions(design(fe_10=[0.897, 0.895, 0.899], consigna_128=[0.881, 0.879, 0.882])))
-    assert "the pretrained start explains the gain" in start
+    assert "the pretrained start explains the gain" in start and "*lowers*" not in start
+    hurts = "\n".join(open_questions(design(fe_10=[0.871, 0.869, 0.872], consigna_128=[0.897, 0.895, 0.899])))
+    assert "the hidden size explains the gain. The pretrained start *lowers* accuracy" in hurts
     assert "## Open question" in start and "Conclusion check" not in start  # no feed-forward runs: no section
     assert open_questions(_fake_metrics({}, {"clf-consigna-10": [0.88, 0.89]})) == []
 
