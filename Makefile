@@ -8,12 +8,15 @@ STAMP := $(VENV)/.installed-stamp
 BUDGET ?= full
 export FMNIST_PROGRESS ?= $(if $(CI),0,1)
 
-.PHONY: help install data test test-lib test-notebooks reproduce report notebooks lab book browser-check bench clean
+.PHONY: help install data lint test test-fast test-lib test-notebooks reproduce report notebooks lab book \
+        browser-check bench clean
 
 help:
 	@echo "make reproduce [BUDGET=full|smoke]  train every experiment, write results/<budget>/REPORT.md"
 	@echo "make report [BUDGET=...]            results/<budget>/ from the finished runs, training nothing"
-	@echo "make test                           library tests, notebooks (nbval, smoke budget), book + browser check"
+	@echo "make test                           lint, library tests, notebooks (nbval, smoke budget), book + browser check"
+	@echo "make test-fast                      the unit tests only (no slow integration tests, no artifact checks)"
+	@echo "make lint                           ruff (lint + format check) and mypy"
 	@echo "make lab                            JupyterLab on the course"
 	@echo "make book                           build the Jupyter Book (warnings are errors)"
 	@echo "make bench                          run the benchmarks"
@@ -39,10 +42,20 @@ data: $(STAMP)
 	  $(BIN)/python -m fmnist_lib data || exit 1; \
 	fi
 
-test: test-lib test-notebooks browser-check
+test: lint test-lib test-notebooks browser-check
+
+# ruff: the library, tests, tools and the notebooks' code cells; mypy: the library (pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test-lib: data
 	$(BIN)/python -m pytest tests
+
+# Unit tests: no test marked slow (integration: subprocesses, several trainings) or artifacts.
+test-fast: data
+	$(BIN)/python -m pytest tests -m "not slow and not artifacts" -q
 
 test-notebooks: data
 	@if ls notebooks/*.ipynb > /dev/null 2>&1; then \
@@ -76,22 +89,19 @@ book: $(STAMP) $(ASSETS)/.stamp
 browser-check: book
 	$(BIN)/python -m pytest book_checks -p no:cacheprovider
 
-# Where runs live: the full budget uses the committed reference run (results/reference-runs: each
-# finished run's weights and record), so `make reproduce` retrains only what is missing and
-# `make notebooks` reuses the published models; other budgets use runs/. FMNIST_RUNS overrides.
-# Absolute: the notebooks' kernels run in notebooks/, where a relative path would mean another folder.
-RUNS = $(abspath $(or $(FMNIST_RUNS),$(if $(filter full,$(BUDGET)),results/reference-runs,runs)))
-
+# Where runs live is the library's decision (fmnist_lib/runs.py), the same for every command, the
+# notebooks and the lab: $FMNIST_RUNS if set; else, at the full budget, the published reference
+# runs (results/reference-runs), so nothing that ships is retrained; else runs/.
 reproduce: data
-	$(BIN)/python -m fmnist_lib reproduce --budget $(BUDGET) --runs-dir $(RUNS)
+	$(BIN)/python -m fmnist_lib reproduce --budget $(BUDGET)
 
 # results/<budget>/ again from the finished runs, training nothing.
 report: data
-	$(BIN)/python -m fmnist_lib report --budget $(BUDGET) --runs-dir $(RUNS)
+	$(BIN)/python -m fmnist_lib report --budget $(BUDGET)
 
 # Execute every notebook at BUDGET and store it with its outputs (finished runs are reused).
 notebooks: data
-	FMNIST_RUNS=$(RUNS) $(BIN)/python tools/run_notebooks.py --budget $(BUDGET)
+	$(BIN)/python tools/run_notebooks.py --budget $(BUDGET)
 
 lab: data
 	$(BIN)/jupyter lab notebooks/

@@ -12,7 +12,7 @@ import torch
 def time_walk(batches) -> tuple[float, int]:
     start = time.perf_counter()
     n = 0
-    for x, y in batches:
+    for _, y in batches:
         n += len(y)
     return time.perf_counter() - start, n
 
@@ -31,14 +31,30 @@ def main() -> None:
 
     train, _ = load_official()
     ours = Batches(train, args.batch_size, shuffle=True, generator=torch.Generator().manual_seed(0))
-    tv = DataLoader(FashionMNIST(str(ensure_torchvision_layout()), train=True, download=False,
-                                 transform=transforms.ToTensor()),
-                    batch_size=args.batch_size, shuffle=True, num_workers=0)
+    tv = DataLoader(
+        FashionMNIST(
+            str(ensure_torchvision_layout()),
+            train=True,
+            download=False,
+            transform=transforms.ToTensor(),
+        ),
+        batch_size=args.batch_size,
+        shuffle=True,
+        num_workers=0,
+    )
     t_ours = min(time_walk(ours)[0] for _ in range(args.repeats))
     t_tv, n = time_walk(tv)  # once: it is the slow one
-    print(f"images per pass: {n}, batch size {args.batch_size}, torch threads {torch.get_num_threads()}")
-    print(f"fmnist_lib Batches (in memory, slicing):       {t_ours:7.3f} s  ({n / t_ours:10.0f} images/s, best of {args.repeats})")
-    print(f"torchvision FashionMNIST+ToTensor+DataLoader:  {t_tv:7.3f} s  ({n / t_tv:10.0f} images/s)")
+    print(
+        f"images per pass: {n}, batch size {args.batch_size}, torch threads "
+        f"{torch.get_num_threads()}"
+    )
+    print(
+        f"fmnist_lib Batches (in memory, slicing):       {t_ours:7.3f} s  ({n / t_ours:10.0f} "
+        f"images/s, best of {args.repeats})"
+    )
+    print(
+        f"torchvision FashionMNIST+ToTensor+DataLoader:  {t_tv:7.3f} s  ({n / t_tv:10.0f} images/s)"
+    )
     print(f"speedup {t_tv / t_ours:.1f}x")
 
 

@@ -14,14 +14,16 @@ import torch
 from torch import nn
 
 
-def train_rate(model: nn.Module, images: torch.Tensor, steps: int, channels_last: bool = False) -> float:
+def train_rate(
+    model: nn.Module, images: torch.Tensor, steps: int, channels_last: bool = False
+) -> float:
     """Images per second of ``steps`` training steps (after 3 warm-up steps)."""
     opt = torch.optim.Adam(model.parameters(), lr=5e-4)
     loss_fn = nn.MSELoss()
     model.train()
 
     def step(i: int) -> None:
-        x = images[(i * 32) % (len(images) - 32):][:32].float().div_(255)
+        x = images[(i * 32) % (len(images) - 32) :][:32].float().div_(255)
         if channels_last:
             x = x.contiguous(memory_format=torch.channels_last)
         loss = loss_fn(model(x), x)
@@ -43,7 +45,7 @@ def eval_rate(model: nn.Module, images: torch.Tensor, batch_size: int) -> float:
     start = time.perf_counter()
     with torch.no_grad():
         for i in range(0, len(images), batch_size):
-            x = images[i:i + batch_size].float().div_(255)
+            x = images[i : i + batch_size].float().div_(255)
             nn.functional.mse_loss(model(x), x).item()
     return len(images) / (time.perf_counter() - start)
 
@@ -52,7 +54,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--steps", type=int, default=60)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--compile", action="store_true", help="also try torch.compile (slow to warm up)")
+    parser.add_argument(
+        "--compile", action="store_true", help="also try torch.compile (slow to warm up)"
+    )
     args = parser.parse_args()
 
     from fmnist_lib.data import load_splits
@@ -76,10 +80,14 @@ def main() -> None:
     variants = {
         "default": lambda: train_rate(fresh(), images, args.steps),
         "1 thread": one_thread,
-        "channels_last": lambda: train_rate(fresh().to(memory_format=torch.channels_last), images, args.steps, True),
+        "channels_last": lambda: train_rate(
+            fresh().to(memory_format=torch.channels_last), images, args.steps, True
+        ),
     }
     rows = {name: 0.0 for name in variants}
-    for _ in range(args.repeats):  # interleaved, best of: load on the machine hits every variant alike
+    for _ in range(
+        args.repeats
+    ):  # interleaved, best of: load on the machine hits every variant alike
         for name, run in variants.items():
             rows[name] = max(rows[name], run())
     if args.compile:
@@ -87,14 +95,22 @@ def main() -> None:
         start = time.perf_counter()
         train_rate(compiled, images, 1)
         print(f"torch.compile warm-up: {time.perf_counter() - start:.0f} s")
-        rows["torch.compile"] = max(train_rate(compiled, images, args.steps) for _ in range(args.repeats))
+        rows["torch.compile"] = max(
+            train_rate(compiled, images, args.steps) for _ in range(args.repeats)
+        )
     base = rows["default"]
-    print(f"Raschka AE training, batch 32, {threads} threads by default, {args.steps} steps, best of {args.repeats}:")
+    print(
+        f"Raschka AE training, batch 32, {threads} threads by default, {args.steps} steps, best of "
+        f"{args.repeats}:"
+    )
     for name, rate in rows.items():
         print(f"  {name:<16} {rate:7.0f} images/s   ratio {rate / base:.2f}")
 
     model = fresh()
-    evals = {bs: max(eval_rate(model, val, bs) for _ in range(args.repeats)) for bs in (32, 128, 256, 1000, 2000)}
+    evals = {
+        bs: max(eval_rate(model, val, bs) for _ in range(args.repeats))
+        for bs in (32, 128, 256, 1000, 2000)
+    }
     print("validation pass (no grad) by evaluation batch size:")
     for bs, rate in evals.items():
         print(f"  batch {bs:<5} {rate:7.0f} images/s   ratio vs 1000: {rate / evals[1000]:.2f}")

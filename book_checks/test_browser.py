@@ -27,8 +27,14 @@ ROOT = Path(__file__).resolve().parent.parent
 HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 LOCAL_HOST = "127.0.0.1"
 TIMEOUT_MS = 30_000
 SETTLE_MS = 15_000
@@ -37,6 +43,7 @@ WIDGET_STATE = 'script[type="application/vnd.jupyter.widget-state+json"]'
 
 
 # --- the pages ---------------------------------------------------------------------------
+
 
 def _toc_files(entry: dict) -> Iterator[str]:
     """The `file:` entries of a _toc.yml node and of everything under it, in order."""
@@ -98,6 +105,7 @@ def html_path(docname: str) -> str:
 
 # --- the server and the browser ----------------------------------------------------------
 
+
 @dataclass
 class Server:
     """The local server of _build/html: its address and every 4xx/5xx it answered."""
@@ -117,7 +125,7 @@ def _handler(errors: list[str]) -> type[http.server.SimpleHTTPRequestHandler]:
             if str(code).isdigit() and int(code) >= 400:
                 errors.append(f"HTTP {int(code)} {self.path}")
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib signature)
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     return Handler
@@ -140,7 +148,9 @@ def server() -> Iterator[Server]:
 def browser() -> Iterator[Browser]:
     """Debian's chromium, headless (no `playwright install`: the browser is the system's)."""
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"no browser at {CHROMIUM}: install Debian's chromium (apt-get install chromium)")
+        pytest.fail(
+            f"no browser at {CHROMIUM}: install Debian's chromium (apt-get install chromium)"
+        )
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
@@ -162,17 +172,28 @@ def watch(page: Page) -> Traffic:
     traffic = Traffic()
 
     def route(r: Route, request: Request) -> None:
-        if urlsplit(request.url).hostname == LOCAL_HOST or request.url.startswith(("data:", "blob:")):
+        if urlsplit(request.url).hostname == LOCAL_HOST or request.url.startswith(
+            ("data:", "blob:")
+        ):
             r.continue_()
         else:
             traffic.blocked.append(f"{request.resource_type} {request.url}")
             r.abort("blockedbyclient")
 
     page.route("**/*", route)
-    page.on("response", lambda res: res.status >= 400 and traffic.local_errors.append(
-        f"HTTP {res.status} {res.url}"))
-    page.on("requestfailed", lambda req: urlsplit(req.url).hostname == LOCAL_HOST and
-            traffic.local_errors.append(f"failed ({req.failure}) {req.url}"))
+    page.on(
+        "response",
+        lambda res: (
+            res.status >= 400 and traffic.local_errors.append(f"HTTP {res.status} {res.url}")
+        ),
+    )
+    page.on(
+        "requestfailed",
+        lambda req: (
+            urlsplit(req.url).hostname == LOCAL_HOST
+            and traffic.local_errors.append(f"failed ({req.failure}) {req.url}")
+        ),
+    )
     page.on("pageerror", lambda exc: traffic.page_errors.append(str(exc)))
     return traffic
 
@@ -218,16 +239,21 @@ def settle(page: Page) -> list[str]:
     }))""")
     if page.locator("script[src*='mathjax']").count():
         try:
-            page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-                                   timeout=SETTLE_MS)
+            page.wait_for_function(
+                "() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                timeout=SETTLE_MS,
+            )
             page.evaluate("() => MathJax.startup.promise")
         except PlaywrightError as exc:
             late.append(f"MathJax did not start: {exc.message.splitlines()[0]}")
     views = page.locator(WIDGET_VIEW).count()
     if views and page.locator(WIDGET_STATE).count():
         try:
-            page.wait_for_function("n => document.querySelectorAll('.widget-subarea > *').length >= n",
-                                   arg=views, timeout=SETTLE_MS)
+            page.wait_for_function(
+                "n => document.querySelectorAll('.widget-subarea > *').length >= n",
+                arg=views,
+                timeout=SETTLE_MS,
+            )
         except PlaywrightError as exc:
             late.append(f"widgets not drawn: {exc.message.splitlines()[0]}")
     return late
@@ -235,33 +261,45 @@ def settle(page: Page) -> list[str]:
 
 # --- the checks --------------------------------------------------------------------------
 
+
 def test_title(visit: Visit) -> None:
     """The page shows its source's first heading as its only h1, and as the document title."""
     h1s = visit.page.evaluate("""() => [...document.querySelectorAll('main h1')]
         .filter(h => !h.closest('.onlyprint'))  // the theme's print-only copy of the title
-        .map(h => { const c = h.cloneNode(true); c.querySelectorAll('.headerlink').forEach(a => a.remove());
+        .map(h => { const c = h.cloneNode(true);
+                    c.querySelectorAll('.headerlink').forEach(a => a.remove());
                     return c.textContent.replace(/\\s+/g, ' ').trim(); })""")
     expected = expected_title(visit.docname)
     assert h1s, f"{visit.docname}: the page has no h1 (expected {expected!r})"
     assert len(h1s) == 1, f"{visit.docname}: one `# ` heading per page expected, found h1s {h1s}"
     if "$" not in expected:
-        assert h1s[0] == expected, f"{visit.docname}: h1 is {h1s[0]!r}, the source's heading {expected!r}"
+        assert h1s[0] == expected, (
+            f"{visit.docname}: h1 is {h1s[0]!r}, the source's heading {expected!r}"
+        )
     title = visit.page.title()
-    assert title.startswith(h1s[0]), f"{visit.docname}: document title {title!r} does not start with {h1s[0]!r}"
+    assert title.startswith(h1s[0]), (
+        f"{visit.docname}: document title {title!r} does not start with {h1s[0]!r}"
+    )
 
 
 def test_images_load(visit: Visit) -> None:
     """Every <img> has loaded: a natural width above zero."""
     broken = visit.page.evaluate(
-        "() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
+        "() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => "
+        "i.src)"
+    )
     assert not broken, f"{visit.docname}: images that did not load: {broken}"
 
 
 def test_no_traceback_in_outputs(visit: Visit) -> None:
     """No cell output is an error: no traceback block, no 'Traceback' text."""
-    errors = visit.page.locator(".cell_output .traceback, .cell_output .output.error, .output.traceback")
+    errors = visit.page.locator(
+        ".cell_output .traceback, .cell_output .output.error, .output.traceback"
+    )
     assert errors.count() == 0, (
-        f"{visit.docname}: {errors.count()} error output(s), the first: {errors.first.inner_text()[:500]!r}")
+        f"{visit.docname}: {errors.count()} error output(s), the first: "
+        f"{errors.first.inner_text()[:500]!r}"
+    )
     texts = visit.page.locator(".cell_output").all_text_contents()
     hits = [t[:300] for t in texts if "Traceback (most recent call last)" in t]
     assert not hits, f"{visit.docname}: a traceback printed in an output: {hits}"
@@ -269,21 +307,28 @@ def test_no_traceback_in_outputs(visit: Visit) -> None:
 
 def test_no_missing_local_file(visit: Visit) -> None:
     """Every request to the local server succeeded (no 4xx/5xx, no failed load)."""
-    assert not visit.traffic.local_errors, f"{visit.docname}: missing local files: {visit.traffic.local_errors}"
+    assert not visit.traffic.local_errors, (
+        f"{visit.docname}: missing local files: {visit.traffic.local_errors}"
+    )
     assert not visit.traffic.server_errors, (
-        f"{visit.docname}: the server answered errors: {visit.traffic.server_errors}")
+        f"{visit.docname}: the server answered errors: {visit.traffic.server_errors}"
+    )
 
 
 def test_no_external_request(visit: Visit) -> None:
-    """The page asked no other host for anything (scripts, styles, fonts, images...): it works offline."""
+    """The page asked no other host for anything (scripts, styles, fonts, images...): it works
+    offline."""
     assert not visit.traffic.blocked, (
         f"{visit.docname}: requests to other hosts (blocked, the page is not self-contained): "
-        f"{visit.traffic.blocked}")
+        f"{visit.traffic.blocked}"
+    )
 
 
 def test_no_script_error(visit: Visit) -> None:
     """No uncaught JavaScript exception on the page."""
-    assert not visit.traffic.page_errors, f"{visit.docname}: JavaScript errors: {visit.traffic.page_errors}"
+    assert not visit.traffic.page_errors, (
+        f"{visit.docname}: JavaScript errors: {visit.traffic.page_errors}"
+    )
 
 
 def test_math_is_typeset(visit: Visit) -> None:
@@ -291,7 +336,8 @@ def test_math_is_typeset(visit: Visit) -> None:
     spots = visit.page.locator(".math").count()
     if spots:
         assert visit.page.locator("script[src*='mathjax']").count(), (
-            f"{visit.docname}: {spots} math spot(s) but MathJax is not loaded")
+            f"{visit.docname}: {spots} math spot(s) but MathJax is not loaded"
+        )
     raw = visit.page.evaluate("""() => [...document.querySelectorAll('.math')].filter(m => {
         if (!m.querySelector('mjx-container')) return true;
         const c = m.cloneNode(true); c.querySelectorAll('mjx-container').forEach(x => x.remove());
@@ -302,23 +348,29 @@ def test_math_is_typeset(visit: Visit) -> None:
     assert not errors, f"{visit.docname}: TeX errors in the math: {errors}"
     stray = visit.page.evaluate("""() => {
         const c = document.querySelector('article, main').cloneNode(true);
-        c.querySelectorAll('pre, code, script, style, .math, mjx-container').forEach(x => x.remove());
+        c.querySelectorAll('pre, code, script, style, .math, mjx-container')
+         .forEach(x => x.remove());
         return (c.textContent.match(/.{0,40}(\\$\\$|\\\\begin\\{).{0,40}/g) || []);
     }""")
     assert not stray, f"{visit.docname}: raw TeX left in the text (not parsed as math): {stray}"
 
 
 def test_widgets_are_rendered(visit: Visit) -> None:
-    """Every widget output is drawn from the notebook's saved widget state, without an error view."""
+    """Every widget output is drawn from the notebook's saved widget state, without an error
+    view."""
     views = visit.page.locator(WIDGET_VIEW).count()
     if not views:
         return
     assert visit.page.locator(WIDGET_STATE).count(), (
         f"{visit.docname}: {views} widget output(s) but no saved widget state in the notebook's "
-        "metadata (save it: JupyterLab 'Save Widget State Automatically', or execute with nbclient)")
-    drawn = visit.page.evaluate(f"""() => [...document.querySelectorAll('{WIDGET_VIEW}')].filter(s => {{
+        "metadata (save it: JupyterLab 'Save Widget State Automatically', or execute with nbclient)"
+    )
+    drawn = visit.page.evaluate(f"""() => [...document.querySelectorAll('{WIDGET_VIEW}')]
+      .filter(s => {{
         const area = s.previousElementSibling;
         return area && area.classList.contains('widget-subarea') && area.children.length > 0
             && !area.querySelector('.jupyter-widgets-error-widget');
     }}).length""")
-    assert drawn == views, f"{visit.docname}: {views - drawn} of {views} widget(s) not rendered {visit.late}"
+    assert drawn == views, (
+        f"{visit.docname}: {views - drawn} of {views} widget(s) not rendered {visit.late}"
+    )

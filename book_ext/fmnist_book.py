@@ -20,8 +20,9 @@ def _script_key(script: Any) -> tuple[Any, ...]:
     return (script.filename or "", script.priority, tuple(sorted(script.attributes.items())))
 
 
-def dedupe_scripts(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
-                   doctree: Any) -> None:
+def dedupe_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
     """Keeps the first of every duplicated script of the page, in order."""
     scripts = context.get("script_files")
     if not isinstance(scripts, list):

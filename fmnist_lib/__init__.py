@@ -1,13 +1,17 @@
 """fmnist_lib: the library of the course "Fashion-MNIST: reconstruction and classification with
-neural networks". Modules follow the course's concepts:
+neural networks". Its layers, each importing only from the ones above it in this list:
 
-- ``data``: find, verify and batch Fashion-MNIST, in memory
-- ``arithmetic``: output sizes of convolution, pooling and transposed convolution; ``trace_shapes``
+- ``settings``: budgets and every ``FMNIST_*`` environment variable; ``storage``: atomic writes
+- ``data``: find, verify and batch Fashion-MNIST, in memory; ``arithmetic``: output sizes
 - ``models``: the paper's autoencoders and classifiers, transfer learning
-- ``training``: ``fit`` — Adam, early stopping, resumable checkpoints, NaN guard
-- ``evaluation``: losses, accuracy, confusion matrices, reconstructions
-- ``experiments``: the paper's experiments, budgets, ``run_experiment``, ``reproduce``
-- ``plots`` and ``report``: figures and the paper-vs-ours report
+- ``evaluation``: losses, confusion matrices, accuracy, reconstructions
+- ``checkpoints``: run fingerprints and resumable checkpoints
+- ``training``: ``train_one_epoch``, ``EarlyStopping`` and ``fit``, which composes them
+- ``diagnostics``, ``plots``, ``widgets``, ``course``: gradients, figures, widgets, notebook setup
+- ``registry``: the experiments; ``paper``: what the paper reports
+- ``runs``: where runs live, fingerprints of experiments, run records
+- ``experiments``: ``run_experiment``, ``sweep``, ``summary_table``
+- ``report``: REPORT.md from ``metrics.json``; ``pipeline``: ``reproduce`` and ``report``
 """
 
 __version__ = "0.1.0"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import matplotlib
 
-from .experiments import BUDGETS, budget_from_env
 from .plots import DPI
-from .training import default_device, seed_everything
+from .settings import BUDGETS, budget_from_env, default_device
+from .training import seed_everything
 
 
 def setup(seed: int = 0) -> str:
-    """Read ``FMNIST_BUDGET`` (default ``full``), seed everything, set figure defaults; return the budget."""
+    """Read ``FMNIST_BUDGET`` (default ``full``), seed everything, set figure defaults; return the
+    budget."""
     budget = budget_from_env()
     seed_everything(seed)
     matplotlib.rcParams.update({"figure.dpi": DPI, "savefig.dpi": DPI, "figure.figsize": (7, 3.5)})

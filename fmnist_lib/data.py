@@ -15,17 +15,28 @@ import hashlib
 import os
 import warnings
 import zlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import numpy as np
 import torch
 
+from .settings import DATA_VAR, data_dir_from_env, project_root
+from .storage import atomic_write
+
 CLASS_NAMES: tuple[str, ...] = (
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
 )
 NUM_CLASSES = len(CLASS_NAMES)
 IMAGE_SHAPE = (1, 28, 28)
@@ -33,17 +44,28 @@ IMAGE_SHAPE = (1, 28, 28)
 #: name -> (decompressed size in bytes, SHA-256 of the decompressed bytes), as published.
 #: Checking the *decompressed* bytes lets Debian's re-gzipped copy pass (its .gz differs).
 FILES: dict[str, tuple[int, str]] = {
-    "train-images-idx3-ubyte": (47040016, "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"),
-    "train-labels-idx1-ubyte": (60008, "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"),
-    "t10k-images-idx3-ubyte": (7840016, "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"),
-    "t10k-labels-idx1-ubyte": (10008, "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"),
+    "train-images-idx3-ubyte": (
+        47040016,
+        "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+    ),
+    "train-labels-idx1-ubyte": (
+        60008,
+        "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+    ),
+    "t10k-images-idx3-ubyte": (
+        7840016,
+        "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+    ),
+    "t10k-labels-idx1-ubyte": (
+        10008,
+        "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
+    ),
 }
 DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
-ENV_VAR = "FMNIST_DATA"
 
 HOW_TO_FIX = (
     "How to fix: on Debian/Ubuntu run `sudo apt-get install dataset-fashion-mnist` "
-    f"(files land in {DEBIAN_DIR}); or set {ENV_VAR}=/path/to/folder with the four IDX files "
+    f"(files land in {DEBIAN_DIR}); or set {DATA_VAR}=/path/to/folder with the four IDX files "
     "(.gz or uncompressed); or run online once so torchvision can download them "
     "(`python -m fmnist_lib data`)."
 )
@@ -51,12 +73,6 @@ HOW_TO_FIX = (
 
 class DataError(RuntimeError):
     """The dataset is missing, incomplete or does not match the published checksums."""
-
-
-def project_root() -> Path:
-    """The checkout this package lives in (its folder holds ``pyproject.toml``), else the cwd."""
-    here = Path(__file__).resolve().parent.parent
-    return here if (here / "pyproject.toml").exists() else Path.cwd()
 
 
 def cache_dir() -> Path:
@@ -94,7 +110,8 @@ def find_file(directory: Path, name: str) -> Path | None:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The decompressed content of an IDX file, gzipped or not (told by its first bytes, not its name)."""
+    """The decompressed content of an IDX file, gzipped or not (told by its first bytes, not its
+    name)."""
     with open(path, "rb") as fh:
         gzipped = fh.read(2) == b"\x1f\x8b"
     if gzipped:
@@ -123,8 +140,9 @@ def _verified(name: str, path: Path, mtime_ns: int, size: int) -> bytes:
     content = read_bytes(path)
     problem = check_bytes(name, content)
     if problem:
-        raise DataError(f"{path} {problem}: the file is corrupted, truncated or not "
-                        f"Fashion-MNIST's {name}.")
+        raise DataError(
+            f"{path} {problem}: the file is corrupted, truncated or not Fashion-MNIST's {name}."
+        )
     return content
 
 
@@ -138,7 +156,7 @@ def verified_bytes(path: Path, name: str | None = None) -> bytes:
     return _verified(name, path.resolve(), st.st_mtime_ns, st.st_size)
 
 
-def inspect(directory: Path) -> list[FileStatus]:
+def file_statuses(directory: Path) -> list[FileStatus]:
     """Status of each of the four files in ``directory`` (never raises)."""
     out = []
     for name in FILES:
@@ -165,9 +183,10 @@ def _download(directory: Path) -> None:
     try:
         FashionMNIST(root=str(directory), train=True, download=True)
         FashionMNIST(root=str(directory), train=False, download=True)
-    except Exception as exc:  # noqa: BLE001 - any network failure means the same to the user
-        raise DataError(f"Fashion-MNIST was not found locally and the download failed ({exc}). "
-                        f"{HOW_TO_FIX}") from exc
+    except Exception as exc:
+        raise DataError(
+            f"Fashion-MNIST was not found locally and the download failed ({exc}). {HOW_TO_FIX}"
+        ) from exc
 
 
 def locate(root: str | os.PathLike | None = None, download: bool = True) -> DataSource:
@@ -179,17 +198,18 @@ def locate(root: str | os.PathLike | None = None, download: bool = True) -> Data
     elsewhere: silently training on other data than the one asked for would be worse.
     """
     explicit = [(Path(root), "argument")] if root is not None else []
-    if not explicit and os.environ.get(ENV_VAR):
-        explicit = [(Path(os.environ[ENV_VAR]), ENV_VAR)]
+    from_env = data_dir_from_env()
+    if not explicit and from_env is not None:
+        explicit = [(from_env, DATA_VAR)]
     implicit = [(cache_dir(), "project cache"), (DEBIAN_DIR, "Debian package")]
     problems = []
     for directory, origin in explicit or implicit:
         if not explicit and not _has_any(directory):
             continue
-        statuses = inspect(directory)
+        statuses = file_statuses(directory)
         bad = [s for s in statuses if not s.ok]
         if not bad:
-            return DataSource(directory, origin, {s.name: s.path for s in statuses})
+            return DataSource(directory, origin, {s.name: s.path for s in statuses if s.path})
         lines = "\n".join(f"  {s.name}: {s.detail}" for s in bad)
         problem = f"Fashion-MNIST in {directory} ({origin}) is not usable:\n{lines}"
         if explicit:
@@ -198,7 +218,7 @@ def locate(root: str | os.PathLike | None = None, download: bool = True) -> Data
         warnings.warn(f"{problem}\nskipping it (delete it to silence this warning)", stacklevel=2)
         problems.append(problem)
     if not download:
-        raise DataError("\n".join(problems + [f"Fashion-MNIST was not found. {HOW_TO_FIX}"]))
+        raise DataError("\n".join([*problems, f"Fashion-MNIST was not found. {HOW_TO_FIX}"]))
     target = cache_dir()
     _download(target)
     return dataclasses.replace(locate(target, download=False), origin="download")
@@ -209,7 +229,7 @@ def parse_idx(content: bytes) -> np.ndarray:
     if len(content) < 4 or content[:2] != b"\x00\x00" or content[2] != 0x08:
         raise DataError("not an IDX file of unsigned bytes")
     ndim = content[3]
-    dims = tuple(int.from_bytes(content[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    dims = tuple(int.from_bytes(content[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     return np.frombuffer(content, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
 
 
@@ -223,15 +243,17 @@ class ImageSet:
 
     def __post_init__(self) -> None:
         if self.images.dtype != torch.uint8 or self.images.shape[1:] != IMAGE_SHAPE:
-            raise ValueError(f"images must be uint8 (N, 1, 28, 28), got {self.images.dtype} "
-                             f"{tuple(self.images.shape)}")
+            raise ValueError(
+                f"images must be uint8 (N, 1, 28, 28), got {self.images.dtype} "
+                f"{tuple(self.images.shape)}"
+            )
         if self.labels.shape != (len(self.images),):
             raise ValueError("labels must be one per image")
 
     def __len__(self) -> int:
         return len(self.images)
 
-    def subset(self, index: torch.Tensor | Sequence[int]) -> "ImageSet":
+    def subset(self, index: torch.Tensor | Sequence[int]) -> ImageSet:
         index = torch.as_tensor(index, dtype=torch.long)
         return ImageSet(self.images[index], self.labels[index])
 
@@ -276,7 +298,9 @@ def load_official(root: str | os.PathLike | None = None) -> tuple[ImageSet, Imag
     return _load_official(str(locate(root).directory))
 
 
-def stratified_indices(labels: torch.Tensor, per_class: int | Sequence[int], seed: int) -> torch.Tensor:
+def stratified_indices(
+    labels: torch.Tensor, per_class: int | Sequence[int], seed: int
+) -> torch.Tensor:
     """A seeded choice of ``per_class`` indices from each class (sorted)."""
     counts = [per_class] * NUM_CLASSES if isinstance(per_class, int) else list(per_class)
     rng = np.random.default_rng(seed)
@@ -292,8 +316,10 @@ def stratified_indices(labels: torch.Tensor, per_class: int | Sequence[int], see
 
 def _per_class(total: int, what: str) -> int:
     if total % NUM_CLASSES or total <= 0:
-        raise ValueError(f"{what}={total} must be a positive multiple of {NUM_CLASSES} "
-                         "so that every class gets the same share")
+        raise ValueError(
+            f"{what}={total} must be a positive multiple of {NUM_CLASSES} "
+            "so that every class gets the same share"
+        )
     return total // NUM_CLASSES
 
 
@@ -322,11 +348,17 @@ def load_splits(
     mask[val_idx] = False
     train, val = train_all.subset(mask.nonzero().squeeze(1)), train_all.subset(val_idx)
     if train_size is not None:
-        train = train.subset(stratified_indices(train.labels, _per_class(train_size, "train_size"), split_seed + 1))
+        train = train.subset(
+            stratified_indices(train.labels, _per_class(train_size, "train_size"), split_seed + 1)
+        )
     if val_subset is not None:
-        val = val.subset(stratified_indices(val.labels, _per_class(val_subset, "val_subset"), split_seed + 2))
+        val = val.subset(
+            stratified_indices(val.labels, _per_class(val_subset, "val_subset"), split_seed + 2)
+        )
     if test_size is not None:
-        test = test.subset(stratified_indices(test.labels, _per_class(test_size, "test_size"), split_seed + 3))
+        test = test.subset(
+            stratified_indices(test.labels, _per_class(test_size, "test_size"), split_seed + 3)
+        )
     return Splits(train, val, test)
 
 
@@ -337,8 +369,14 @@ class Batches:
     restoring ``generator.get_state()`` therefore reproduces the exact batch order.
     """
 
-    def __init__(self, data: ImageSet, batch_size: int, shuffle: bool = False,
-                 generator: torch.Generator | None = None, device: torch.device | str = "cpu") -> None:
+    def __init__(
+        self,
+        data: ImageSet,
+        batch_size: int,
+        shuffle: bool = False,
+        generator: torch.Generator | None = None,
+        device: torch.device | str = "cpu",
+    ) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
         self.data, self.batch_size, self.shuffle = data, batch_size, shuffle
@@ -360,15 +398,15 @@ class Batches:
             yield to_float(images[start:stop]), labels[start:stop]
 
 
-def ensure_torchvision_layout(root: str | os.PathLike | None = None, target: str | os.PathLike | None = None) -> Path:
+def ensure_torchvision_layout(
+    root: str | os.PathLike | None = None, target: str | os.PathLike | None = None
+) -> Path:
     """Write the four verified, uncompressed files to ``<target>/FashionMNIST/raw`` (default
     target: the project's ``data/``) unless verified copies are already there.
 
     torchvision's ``FashionMNIST(download=False)`` reads only that layout; this lets it run
     offline from the Debian package (used by the benchmark). Returns the ``root`` to pass it.
     """
-    from .storage import atomic_write
-
     source = locate(root)
     target = Path(target) if target is not None else cache_dir()
     raw = target / "FashionMNIST" / "raw"

@@ -16,12 +16,24 @@ from .training import OPTIMIZERS, seed_everything
 
 def layer_gradient_norms(model: nn.Module) -> dict[str, float]:
     """L2 norm of the gradient of every weight matrix/kernel (biases left out), by layer name."""
-    return {name.removesuffix(".weight"): p.grad.norm().item()
-            for name, p in model.named_parameters() if name.endswith("weight") and p.grad is not None}
+    return {
+        name.removesuffix(".weight"): p.grad.norm().item()
+        for name, p in model.named_parameters()
+        if name.endswith("weight") and p.grad is not None
+    }
 
 
-def track_gradients(model: nn.Module, data: ImageSet, task: str, steps: int = 200, lr: float = 1e-3,
-                    batch_size: int = 64, optimizer: str = "adam", every: int = 10, seed: int = 0) -> pd.DataFrame:
+def track_gradients(
+    model: nn.Module,
+    data: ImageSet,
+    task: str,
+    steps: int = 200,
+    lr: float = 1e-3,
+    batch_size: int = 64,
+    optimizer: str = "adam",
+    every: int = 10,
+    seed: int = 0,
+) -> pd.DataFrame:
     """Train for ``steps`` mini-batches and record the loss and every layer's gradient norm.
 
     A deliberately small loop (no validation, no checkpoints): it exists to look at gradients.
@@ -46,7 +58,15 @@ def track_gradients(model: nn.Module, data: ImageSet, task: str, steps: int = 20
             finite = math.isfinite(loss.item())
             if step % every == 0 or step == 1 or not finite:
                 for depth, (layer, norm) in enumerate(layer_gradient_norms(model).items(), start=1):
-                    rows.append({"step": step, "layer": layer, "depth": depth, "grad_norm": norm, "loss": loss.item()})
+                    rows.append(
+                        {
+                            "step": step,
+                            "layer": layer,
+                            "depth": depth,
+                            "grad_norm": norm,
+                            "loss": loss.item(),
+                        }
+                    )
             if not finite or step >= steps:
                 return pd.DataFrame(rows)
             opt.step()

@@ -1,18 +1,21 @@
-"""Evaluation: losses, accuracy, per-class accuracy, confusion matrices and reconstructions.
+"""Evaluation: losses, confusion matrices, accuracy, per-class recall and reconstructions.
 
 Every function runs the model in eval mode (dropout off) without gradients and puts the
-model back in the mode it was in.
+model back in the mode it was in. Accuracy is always read off a confusion matrix
+(``accuracy``), so the training loop, the validation pass and the final test agree by
+construction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any
 
 import torch
 from torch import nn
 
-from .data import NUM_CLASSES, Batches, ImageSet
+from .data import NUM_CLASSES, Batches, ImageSet, to_float
 
 TASKS = ("reconstruction", "classification")
 
@@ -49,60 +52,71 @@ def target_of(task: str, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return x if task == "reconstruction" else y
 
 
+def confusion_matrix(
+    labels: torch.Tensor, predictions: torch.Tensor, num_classes: int = NUM_CLASSES
+) -> torch.Tensor:
+    """Counts (true class, predicted class): rows are true classes, as in the paper."""
+    if labels.shape != predictions.shape:
+        raise ValueError("labels and predictions must have the same shape")
+    flat = labels.long() * num_classes + predictions.long()
+    return torch.bincount(flat, minlength=num_classes**2).reshape(num_classes, num_classes)
+
+
+def accuracy(matrix: torch.Tensor) -> float:
+    """The fraction of correct predictions: the trace of a confusion matrix over its total."""
+    return int(matrix.diag().sum().item()) / int(matrix.sum().item())
+
+
+def per_class_accuracy(matrix: torch.Tensor) -> list[float]:
+    """Recall of each class: the diagonal over the row sums."""
+    recall = matrix.diag().double() / matrix.sum(1).clamp(min=1).double()
+    return [float(r) for r in recall.tolist()]
+
+
 def evaluate(model: nn.Module, data: ImageSet, task: str, batch_size: int = 64) -> dict[str, float]:
     """Mean loss per sample (per pixel for MSE) and, for classification, accuracy."""
     check_task(task)
     loss_fn = loss_function(task)
-    total, correct, n = 0.0, 0, 0
+    total, n = 0.0, 0
+    matrix = torch.zeros(NUM_CLASSES, NUM_CLASSES, dtype=torch.long)
     with eval_mode(model):
         for x, y in Batches(data, batch_size, device=model_device(model)):
             out = model(x)
             total += loss_fn(out, target_of(task, x, y)).item() * len(x)
             if task == "classification":
-                correct += (out.argmax(1) == y).sum().item()
+                matrix += confusion_matrix(y, out.argmax(1)).cpu()
             n += len(x)
     result = {"loss": total / n}
     if task == "classification":
-        result["accuracy"] = correct / n
+        result["accuracy"] = accuracy(matrix)
     return result
 
 
 def predict(model: nn.Module, data: ImageSet, batch_size: int = 64) -> torch.Tensor:
     """Predicted class (argmax of the logits) for every image, on the CPU."""
     with eval_mode(model):
-        return torch.cat([model(x).argmax(1).cpu()
-                          for x, _ in Batches(data, batch_size, device=model_device(model))])
-
-
-def confusion_matrix(labels: torch.Tensor, predictions: torch.Tensor, num_classes: int = NUM_CLASSES) -> torch.Tensor:
-    """Counts (true class, predicted class): rows are true classes, as in the paper."""
-    if labels.shape != predictions.shape:
-        raise ValueError("labels and predictions must have the same shape")
-    flat = labels.long() * num_classes + predictions.long()
-    return torch.bincount(flat, minlength=num_classes ** 2).reshape(num_classes, num_classes)
-
-
-def per_class_accuracy(matrix: torch.Tensor) -> list[float]:
-    """Recall of each class: the diagonal over the row sums."""
-    return (matrix.diag().double() / matrix.sum(1).clamp(min=1).double()).tolist()
+        return torch.cat(
+            [
+                model(x).argmax(1).cpu()
+                for x, _ in Batches(data, batch_size, device=model_device(model))
+            ]
+        )
 
 
 def reconstruct(model: nn.Module, images: torch.Tensor) -> torch.Tensor:
     """Reconstructions (float in [0, 1], CPU) of uint8 images (N, 1, 28, 28)."""
-    from .data import to_float
-
     with eval_mode(model):
         return model(to_float(images).to(model_device(model))).cpu()
 
 
-def final_metrics(model: nn.Module, test: ImageSet, task: str) -> dict:
-    """The metrics the report uses: test MSE per pixel, or accuracy, per-class accuracy and
+def final_metrics(model: nn.Module, test: ImageSet, task: str) -> dict[str, Any]:
+    """The metrics the report uses: test MSE per pixel, or accuracy, per-class recall and
     the confusion matrix."""
     if check_task(task) == "reconstruction":
         return {"mse": evaluate(model, test, task)["loss"]}
     matrix = confusion_matrix(test.labels, predict(model, test))
     return {
-        "accuracy": matrix.diag().sum().item() / matrix.sum().item(),
+        "accuracy": accuracy(matrix),
         "per_class_accuracy": per_class_accuracy(matrix),
         "confusion_matrix": matrix.tolist(),
     }

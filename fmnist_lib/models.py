@@ -10,7 +10,10 @@ logits is the prediction.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 import torch
 from torch import nn
@@ -40,7 +43,9 @@ class Trim(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         h, w = self.size
         if x.shape[-2] < h or x.shape[-1] < w:
-            raise ValueError(f"Trim to {self.size} needs at least that size, got {tuple(x.shape[-2:])}")
+            raise ValueError(
+                f"Trim to {self.size} needs at least that size, got {tuple(x.shape[-2:])}"
+            )
         return x[..., :h, :w]
 
     def extra_repr(self) -> str:
@@ -48,19 +53,34 @@ class Trim(nn.Module):
 
 
 # --------------------------------------------------------------------------- autoencoders
-class FeedForwardAutoencoder(nn.Module):
+class Autoencoder(nn.Module):
+    """An ``encoder`` (image -> code) followed by a ``decoder`` (code -> image in [0, 1])."""
+
+    task = "reconstruction"
+    encoder: nn.Sequential
+    decoder: nn.Sequential
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.decoder(self.encoder(x))
+
+
+def feedforward_encoder(hidden_size: int, dropout: float) -> nn.Sequential:
+    """784 -> ``Linear`` -> ``hidden_size`` units, ReLU, Dropout."""
+    return nn.Sequential(
+        nn.Flatten(), nn.Linear(28 * 28, hidden_size), nn.ReLU(), nn.Dropout(dropout)
+    )
+
+
+class FeedForwardAutoencoder(Autoencoder):
     """784 -> Linear -> hidden (ReLU, Dropout) -> Linear -> 784 (Sigmoid), the paper's Figure 2."""
 
     def __init__(self, hidden_size: int = 512, dropout: float = 0.1) -> None:
         super().__init__()
         hidden_size, dropout = _check_hidden(hidden_size), _check_dropout(dropout)
-        self.encoder = nn.Sequential(
-            nn.Flatten(), nn.Linear(28 * 28, hidden_size), nn.ReLU(), nn.Dropout(dropout))
+        self.encoder = feedforward_encoder(hidden_size, dropout)
         self.decoder = nn.Sequential(
-            nn.Linear(hidden_size, 28 * 28), nn.Sigmoid(), nn.Unflatten(1, IMAGE_SHAPE))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.decoder(self.encoder(x))
+            nn.Linear(hidden_size, 28 * 28), nn.Sigmoid(), nn.Unflatten(1, IMAGE_SHAPE)
+        )
 
 
 def consigna_encoder(hidden_size: int, dropout: float, classifier: bool = False) -> nn.Sequential:
@@ -71,11 +91,15 @@ def consigna_encoder(hidden_size: int, dropout: float, classifier: bool = False)
     """
     drop = (lambda: nn.Identity()) if classifier else (lambda: nn.Dropout(dropout))
     layers = [
-        nn.Conv2d(1, 16, kernel_size=3), nn.ReLU(), drop(),   # (16, 26, 26)
-        nn.MaxPool2d(kernel_size=2),                          # (16, 13, 13)
-        nn.Conv2d(16, 32, kernel_size=3), nn.ReLU(), drop(),  # (32, 11, 11)
-        nn.MaxPool2d(kernel_size=2),                          # (32, 5, 5)
-        nn.Flatten(),                                         # 800
+        nn.Conv2d(1, 16, kernel_size=3),
+        nn.ReLU(),
+        drop(),  # (16, 26, 26)
+        nn.MaxPool2d(kernel_size=2),  # (16, 13, 13)
+        nn.Conv2d(16, 32, kernel_size=3),
+        nn.ReLU(),
+        drop(),  # (32, 11, 11)
+        nn.MaxPool2d(kernel_size=2),  # (32, 5, 5)
+        nn.Flatten(),  # 800
     ]
     if classifier:
         layers.append(nn.Dropout(dropout))
@@ -85,7 +109,7 @@ def consigna_encoder(hidden_size: int, dropout: float, classifier: bool = False)
     return nn.Sequential(*[m for m in layers if not isinstance(m, nn.Identity)])
 
 
-class ConsignaAutoencoder(nn.Module):
+class ConsignaAutoencoder(Autoencoder):
     """The «consigna» convolutional autoencoder (the paper's Figure 3), corrected.
 
     Corrections to the paper's listing:
@@ -101,16 +125,16 @@ class ConsignaAutoencoder(nn.Module):
         hidden_size, dropout = _check_hidden(hidden_size), _check_dropout(dropout)
         self.encoder = consigna_encoder(hidden_size, dropout)
         self.decoder = nn.Sequential(
-            nn.Linear(hidden_size, 32 * 5 * 5), nn.ReLU(), nn.Dropout(dropout),
+            nn.Linear(hidden_size, 32 * 5 * 5),
+            nn.ReLU(),
+            nn.Dropout(dropout),
             nn.Unflatten(1, (32, 5, 5)),
             nn.ConvTranspose2d(32, 16, kernel_size=4, stride=2, output_padding=1),  # (16, 13, 13)
-            nn.ReLU(), nn.Dropout(dropout),
-            nn.ConvTranspose2d(16, 1, kernel_size=3, stride=2, output_padding=1),   # (1, 28, 28)
+            nn.ReLU(),
+            nn.Dropout(dropout),
+            nn.ConvTranspose2d(16, 1, kernel_size=3, stride=2, output_padding=1),  # (1, 28, 28)
             nn.Sigmoid(),
         )
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.decoder(self.encoder(x))
 
 
 def raschka_encoder(hidden_size: int, dropout: float, classifier: bool = False) -> nn.Sequential:
@@ -119,21 +143,25 @@ def raschka_encoder(hidden_size: int, dropout: float, classifier: bool = False) 
     Autoencoder: dropout after the first three activations. Classifier (the paper's change):
     no dropout between the convolutions, one ``Dropout`` just after ``Flatten``.
     """
+
     def act() -> list[nn.Module]:
         return [nn.LeakyReLU(0.01)] + ([] if classifier else [nn.Dropout(dropout)])
 
     return nn.Sequential(
-        nn.Conv2d(1, 32, kernel_size=3, stride=1, padding=1), *act(),   # (32, 28, 28)
-        nn.Conv2d(32, 64, kernel_size=3, stride=2, padding=1), *act(),  # (64, 14, 14)
-        nn.Conv2d(64, 64, kernel_size=3, stride=2, padding=1), *act(),  # (64, 7, 7)
-        nn.Conv2d(64, 64, kernel_size=3, stride=1, padding=1),          # (64, 7, 7)
-        nn.Flatten(),                                                   # 3136
+        nn.Conv2d(1, 32, kernel_size=3, stride=1, padding=1),
+        *act(),  # (32, 28, 28)
+        nn.Conv2d(32, 64, kernel_size=3, stride=2, padding=1),
+        *act(),  # (64, 14, 14)
+        nn.Conv2d(64, 64, kernel_size=3, stride=2, padding=1),
+        *act(),  # (64, 7, 7)
+        nn.Conv2d(64, 64, kernel_size=3, stride=1, padding=1),  # (64, 7, 7)
+        nn.Flatten(),  # 3136
         *([nn.Dropout(dropout)] if classifier else []),
         nn.Linear(64 * 7 * 7, hidden_size),
     )
 
 
-class RaschkaAutoencoder(nn.Module):
+class RaschkaAutoencoder(Autoencoder):
     """The «Raschka» convolutional autoencoder (the paper's Figure 4, after STAT 453), corrected.
 
     Corrections to the paper's listing:
@@ -156,16 +184,16 @@ class RaschkaAutoencoder(nn.Module):
         self.decoder = nn.Sequential(
             nn.Linear(hidden_size, 64 * 7 * 7),
             nn.Unflatten(1, (64, 7, 7)),
-            nn.ConvTranspose2d(64, 64, kernel_size=3, stride=1, padding=1), *act(),  # (64, 7, 7)
-            nn.ConvTranspose2d(64, 64, kernel_size=3, stride=2, padding=1), *act(),  # (64, 13, 13)
-            nn.ConvTranspose2d(64, 32, kernel_size=3, stride=2, padding=0), *act(),  # (32, 27, 27)
-            nn.ConvTranspose2d(32, 1, kernel_size=3, stride=1, padding=0),           # (1, 29, 29)
+            nn.ConvTranspose2d(64, 64, kernel_size=3, stride=1, padding=1),
+            *act(),  # (64, 7, 7)
+            nn.ConvTranspose2d(64, 64, kernel_size=3, stride=2, padding=1),
+            *act(),  # (64, 13, 13)
+            nn.ConvTranspose2d(64, 32, kernel_size=3, stride=2, padding=0),
+            *act(),  # (32, 27, 27)
+            nn.ConvTranspose2d(32, 1, kernel_size=3, stride=1, padding=0),  # (1, 29, 29)
             Trim((28, 28)),
             nn.Sigmoid(),
         )
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.decoder(self.encoder(x))
 
 
 # --------------------------------------------------------------------------- classifiers
@@ -178,7 +206,11 @@ class EncoderClassifier(nn.Module):
     one probability dominates, so training is slower. The argmax (the prediction) is the same.
     """
 
-    def __init__(self, encoder: nn.Sequential, hidden_size: int, softmax_output: bool = False) -> None:
+    task = "classification"
+
+    def __init__(
+        self, encoder: nn.Sequential, hidden_size: int, softmax_output: bool = False
+    ) -> None:
         super().__init__()
         self.hidden_size = hidden_size
         self.encoder = encoder
@@ -196,17 +228,24 @@ class FeedForwardClassifier(EncoderClassifier):
     convolutional nets beat the feed-forward one on classification too.
     """
 
-    def __init__(self, hidden_size: int = 512, dropout: float = 0.1, softmax_output: bool = False) -> None:
-        encoder = FeedForwardAutoencoder(hidden_size, dropout).encoder
+    def __init__(
+        self, hidden_size: int = 512, dropout: float = 0.1, softmax_output: bool = False
+    ) -> None:
+        encoder = feedforward_encoder(_check_hidden(hidden_size), _check_dropout(dropout))
         super().__init__(encoder, hidden_size, softmax_output)
 
 
 class ConsignaClassifier(EncoderClassifier):
     """«consigna» encoder (dropout only after ``Flatten``) + a linear head on raw logits."""
 
-    def __init__(self, hidden_size: int = 10, dropout: float = 0.8, softmax_output: bool = False) -> None:
-        super().__init__(consigna_encoder(_check_hidden(hidden_size), _check_dropout(dropout),
-                                          classifier=True), hidden_size, softmax_output)
+    def __init__(
+        self, hidden_size: int = 10, dropout: float = 0.8, softmax_output: bool = False
+    ) -> None:
+        super().__init__(
+            consigna_encoder(_check_hidden(hidden_size), _check_dropout(dropout), classifier=True),
+            hidden_size,
+            softmax_output,
+        )
 
 
 class RaschkaClassifier(EncoderClassifier):
@@ -216,32 +255,51 @@ class RaschkaClassifier(EncoderClassifier):
     output and head compose into one linear map of rank at most ``n``: a linear bottleneck.
     """
 
-    def __init__(self, hidden_size: int = 10, dropout: float = 0.8, softmax_output: bool = False) -> None:
-        super().__init__(raschka_encoder(_check_hidden(hidden_size), _check_dropout(dropout),
-                                         classifier=True), hidden_size, softmax_output)
+    def __init__(
+        self, hidden_size: int = 10, dropout: float = 0.8, softmax_output: bool = False
+    ) -> None:
+        super().__init__(
+            raschka_encoder(_check_hidden(hidden_size), _check_dropout(dropout), classifier=True),
+            hidden_size,
+            softmax_output,
+        )
 
 
 class DeepMLP(nn.Module):
-    """A plain deep classifier, ``depth`` hidden layers of ``hidden_size`` units, for the gradient lessons.
+    """A plain deep classifier, ``depth`` hidden layers of ``hidden_size`` units, for the
+    gradient lessons.
 
     With ``activation="sigmoid"`` the gradient reaching the first layers shrinks layer after
     layer (sigmoid' <= 1/4): vanishing gradients. ReLU and LeakyReLU pass gradients through
     unchanged where they are active.
     """
 
-    ACTIVATIONS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(0.01)}
+    task = "classification"
+    ACTIVATIONS: ClassVar[dict[str, Callable[[], nn.Module]]] = {
+        "sigmoid": nn.Sigmoid,
+        "tanh": nn.Tanh,
+        "relu": nn.ReLU,
+        "leaky_relu": lambda: nn.LeakyReLU(0.01),
+    }
 
-    def __init__(self, depth: int = 8, hidden_size: int = 64, activation: str = "sigmoid",
-                 dropout: float = 0.0) -> None:
+    def __init__(
+        self,
+        depth: int = 8,
+        hidden_size: int = 64,
+        activation: str = "sigmoid",
+        dropout: float = 0.0,
+    ) -> None:
         super().__init__()
         if activation not in self.ACTIVATIONS:
-            raise ValueError(f"activation must be one of {sorted(self.ACTIVATIONS)}, got {activation!r}")
+            raise ValueError(
+                f"activation must be one of {sorted(self.ACTIVATIONS)}, got {activation!r}"
+            )
         if depth < 1:
             raise ValueError(f"depth must be >= 1, got {depth}")
         _check_dropout(dropout)
         layers: list[nn.Module] = [nn.Flatten()]
         sizes = [28 * 28] + [_check_hidden(hidden_size)] * depth
-        for a, b in zip(sizes, sizes[1:]):
+        for a, b in itertools.pairwise(sizes):
             layers += [nn.Linear(a, b), self.ACTIVATIONS[activation]()]
             if dropout:
                 layers.append(nn.Dropout(dropout))
@@ -253,16 +311,34 @@ class DeepMLP(nn.Module):
 
 
 MODELS: dict[str, type[nn.Module]] = {
-    cls.__name__: cls for cls in (FeedForwardAutoencoder, ConsignaAutoencoder, RaschkaAutoencoder,
-                                  FeedForwardClassifier, ConsignaClassifier, RaschkaClassifier, DeepMLP)
+    cls.__name__: cls
+    for cls in (
+        FeedForwardAutoencoder,
+        ConsignaAutoencoder,
+        RaschkaAutoencoder,
+        FeedForwardClassifier,
+        ConsignaClassifier,
+        RaschkaClassifier,
+        DeepMLP,
+    )
 }
 
 
-def build_model(name: str, **kwargs) -> nn.Module:
-    """A model by class name, e.g. ``build_model("RaschkaAutoencoder", hidden_size=64)``."""
+def model_class(name: str) -> type[nn.Module]:
+    """A model class by name; a ``ValueError`` naming the choices otherwise."""
     if name not in MODELS:
         raise ValueError(f"unknown model {name!r}; choose one of {sorted(MODELS)}")
-    return MODELS[name](**kwargs)
+    return MODELS[name]
+
+
+def model_task(name: str) -> str:
+    """What model class ``name`` is trained for: ``"reconstruction"`` or ``"classification"``."""
+    return str(getattr(model_class(name), "task"))  # noqa: B009 - a class attribute of ours
+
+
+def build_model(name: str, **kwargs: Any) -> nn.Module:
+    """A model by class name, e.g. ``build_model("RaschkaAutoencoder", hidden_size=64)``."""
+    return model_class(name)(**kwargs)
 
 
 def count_parameters(model: nn.Module, trainable_only: bool = False) -> int:
@@ -276,8 +352,10 @@ class TransferError(ValueError):
 
 @dataclass
 class TransferReport:
-    copied: list[str] = field(default_factory=list)    # target tensor names, e.g. "encoder.0.weight"
-    refused: list[str] = field(default_factory=list)   # "encoder.8: Linear(800 -> 128) into Linear(800 -> 10)"
+    copied: list[str] = field(default_factory=list)  # target tensor names, e.g. "encoder.0.weight"
+    refused: list[str] = field(
+        default_factory=list
+    )  # "encoder.8: Linear(800 -> 128) into Linear(800 -> 10)"
 
     def __str__(self) -> str:
         lines = [f"copied {len(self.copied)} tensors: {', '.join(self.copied) or '-'}"]
@@ -286,7 +364,9 @@ class TransferReport:
 
 
 def _weighted_layers(seq: nn.Module) -> list[tuple[str, nn.Module]]:
-    return [(n, m) for n, m in seq.named_children() if any(True for _ in m.parameters(recurse=False))]
+    return [
+        (n, m) for n, m in seq.named_children() if any(True for _ in m.parameters(recurse=False))
+    ]
 
 
 def _describe(m: nn.Module) -> str:
@@ -297,7 +377,9 @@ def _describe(m: nn.Module) -> str:
     return type(m).__name__
 
 
-def transfer_encoder(source: nn.Module, target: nn.Module, allow_partial: bool = False) -> TransferReport:
+def transfer_encoder(
+    source: nn.Module, target: nn.Module, allow_partial: bool = False
+) -> TransferReport:
     """Copy ``source.encoder``'s weights into ``target.encoder``, layer by layer, in order.
 
     Layers are matched by position among the layers that have weights (dropout and activations
@@ -306,15 +388,21 @@ def transfer_encoder(source: nn.Module, target: nn.Module, allow_partial: bool =
     ``TransferError`` says why; with ``allow_partial=True`` the compatible layers are copied, the
     others keep their fresh initialisation, and the report lists both.
     """
-    src_layers, dst_layers = _weighted_layers(source.encoder), _weighted_layers(target.encoder)
+    src_layers = _weighted_layers(encoder_of(source))
+    dst_layers = _weighted_layers(encoder_of(target))
     if len(src_layers) != len(dst_layers):
-        raise TransferError(f"the encoders have {len(src_layers)} and {len(dst_layers)} weighted layers: "
-                            "they are not the same architecture")
+        raise TransferError(
+            f"the encoders have {len(src_layers)} and {len(dst_layers)} weighted layers: "
+            "they are not the same architecture"
+        )
     report, pairs = TransferReport(), []
-    for (sn, sm), (dn, dm) in zip(src_layers, dst_layers):
+    for (_, sm), (dn, dm) in zip(src_layers, dst_layers, strict=True):
         s_state, d_state = sm.state_dict(), dm.state_dict()
-        same = type(sm) is type(dm) and s_state.keys() == d_state.keys() and all(
-            s_state[k].shape == d_state[k].shape for k in s_state)
+        same = (
+            type(sm) is type(dm)
+            and s_state.keys() == d_state.keys()
+            and all(s_state[k].shape == d_state[k].shape for k in s_state)
+        )
         if same:
             pairs.append((dm, s_state))
             report.copied += [f"encoder.{dn}.{k}" for k in d_state]
@@ -322,13 +410,24 @@ def transfer_encoder(source: nn.Module, target: nn.Module, allow_partial: bool =
             report.refused.append(f"encoder.{dn}: {_describe(sm)} cannot go into {_describe(dm)}")
     if report.refused and not allow_partial:
         raise TransferError(
-            "cannot copy the whole encoder: " + "; ".join(report.refused) +
-            ". Build the target with the source's hidden_size, or pass allow_partial=True to copy "
-            "only the compatible layers.")
+            "cannot copy the whole encoder: "
+            + "; ".join(report.refused)
+            + ". Build the target with the source's hidden_size, or pass allow_partial=True to "
+            "copy "
+            "only the compatible layers."
+        )
     with torch.no_grad():
         for module, state in pairs:
             module.load_state_dict(state)
     return report
+
+
+def encoder_of(model: nn.Module) -> nn.Module:
+    """The model's ``encoder``; a ``TypeError`` for a model without one."""
+    encoder = getattr(model, "encoder", None)
+    if not isinstance(encoder, nn.Module):
+        raise TypeError(f"{type(model).__name__} has no encoder")
+    return encoder
 
 
 def freeze(module: nn.Module) -> nn.Module:

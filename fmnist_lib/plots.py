@@ -3,17 +3,30 @@ reconstructions (Figure 6) and confusion matrices. Each function returns a matpl
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+import io
+import os
+from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
+import seaborn as sns
 import torch
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .data import CLASS_NAMES, ImageSet
+from .storage import atomic_write
 
 DPI = 80  # modest, so that notebooks with figures stay small
+
+
+def save_figure(fig: Figure, path: str | os.PathLike[str]) -> None:
+    """Write ``fig`` as a PNG atomically (a reader never sees half a file), then close it."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
+    plt.close(fig)
+    atomic_write(path, buffer.getvalue())
 
 
 def mosaic(images: torch.Tensor, rows: int, gap: int = 2) -> np.ndarray:
@@ -23,20 +36,30 @@ def mosaic(images: torch.Tensor, rows: int, gap: int = 2) -> np.ndarray:
     canvas = np.zeros((rows * (h + gap) - gap, cols * (w + gap) - gap), dtype=np.uint8)
     for k in range(n):
         r, c = divmod(k, cols)
-        canvas[r * (h + gap): r * (h + gap) + h, c * (w + gap): c * (w + gap) + w] = images[k, 0].numpy()
+        canvas[r * (h + gap) : r * (h + gap) + h, c * (w + gap) : c * (w + gap) + w] = images[
+            k, 0
+        ].numpy()
     return canvas
 
 
 def sample_grid(data: ImageSet, per_class: int = 8, seed: int = 0) -> Figure:
-    """A labelled grid: one row per class, ``per_class`` random images of it (one image, small file)."""
+    """A labelled grid: one row per class, ``per_class`` random images of it (one image, small
+    file)."""
     rng = np.random.default_rng(seed)
     labels = data.labels.numpy()
-    picks = np.concatenate([rng.choice(np.flatnonzero(labels == c), size=per_class, replace=False)
-                            for c in range(len(CLASS_NAMES))])
+    picks = np.concatenate(
+        [
+            rng.choice(np.flatnonzero(labels == c), size=per_class, replace=False)
+            for c in range(len(CLASS_NAMES))
+        ]
+    )
     canvas = mosaic(data.images[torch.from_numpy(picks)], rows=len(CLASS_NAMES))
     fig, ax = plt.subplots(figsize=(per_class * 0.6 + 1.6, len(CLASS_NAMES) * 0.6), dpi=DPI)
     ax.imshow(canvas, cmap="gray_r", interpolation="nearest")
-    ax.set_yticks([14 + 30 * c for c in range(len(CLASS_NAMES))], [f"{c} {n}" for c, n in enumerate(CLASS_NAMES)])
+    ax.set_yticks(
+        [14 + 30 * c for c in range(len(CLASS_NAMES))],
+        [f"{c} {n}" for c, n in enumerate(CLASS_NAMES)],
+    )
     ax.set_xticks([])
     ax.set_title("Random training images, one row per class")
     fig.tight_layout()
@@ -58,21 +81,35 @@ def class_histogram(counts: Mapping[str, Sequence[int]]) -> Figure:
     return fig
 
 
-def training_curves(histories: Mapping[str, Sequence[Mapping[str, float]]],
-                    metrics: Sequence[str] = ("loss",), ylabels: Sequence[str] | None = None,
-                    title: str = "", log_scale: bool = False) -> Figure:
+def training_curves(
+    histories: Mapping[str, Sequence[Mapping[str, float]]],
+    metrics: Sequence[str] = ("loss",),
+    ylabels: Sequence[str] | None = None,
+    title: str = "",
+    log_scale: bool = False,
+) -> Figure:
     """Train vs validation curves, one column per metric, one colour per model.
 
     ``histories`` maps a model's name to its per-epoch rows (``History.epochs``); solid lines are
     training, dashed are validation.
     """
-    fig, axes = plt.subplots(1, len(metrics), figsize=(5.5 * len(metrics), 3.6), dpi=DPI, squeeze=False)
-    for ax, metric, ylabel in zip(axes[0], metrics, ylabels or metrics):
+    fig, axes = plt.subplots(
+        1, len(metrics), figsize=(5.5 * len(metrics), 3.6), dpi=DPI, squeeze=False
+    )
+    for ax, metric, ylabel in zip(axes[0], metrics, ylabels or metrics, strict=True):
         for k, (name, rows) in enumerate(histories.items()):
             epochs = [r["epoch"] for r in rows]
             color = f"C{k}"
-            ax.plot(epochs, [r[f"train_{metric}"] for r in rows], color=color, label=f"{name} train")
-            ax.plot(epochs, [r[f"val_{metric}"] for r in rows], color=color, ls="--", label=f"{name} validation")
+            ax.plot(
+                epochs, [r[f"train_{metric}"] for r in rows], color=color, label=f"{name} train"
+            )
+            ax.plot(
+                epochs,
+                [r[f"val_{metric}"] for r in rows],
+                color=color,
+                ls="--",
+                label=f"{name} validation",
+            )
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(ylabel)
@@ -91,7 +128,7 @@ def reconstructions(originals: torch.Tensor, outputs: Mapping[str, torch.Tensor]
     rows = 1 + len(outputs)
     n = len(originals)
     fig, axes = plt.subplots(rows, n, figsize=(n * 1.0, rows * 1.15), dpi=DPI, squeeze=False)
-    panels = [("original", originals.float() / 255)] + list(outputs.items())
+    panels = [("original", originals.float() / 255), *outputs.items()]
     for r, (name, imgs) in enumerate(panels):
         for j in range(n):
             ax = axes[r, j]
@@ -105,14 +142,23 @@ def reconstructions(originals: torch.Tensor, outputs: Mapping[str, torch.Tensor]
 
 def confusion_matrices(matrices: Mapping[str, Sequence[Sequence[float]]], fmt: str = "d") -> Figure:
     """Side-by-side heatmaps (rows: true class, columns: predicted), e.g. the paper's and ours."""
-    import seaborn as sns
-
-    fig, axes = plt.subplots(1, len(matrices), figsize=(6.2 * len(matrices), 5.4), dpi=DPI, squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(matrices), figsize=(6.2 * len(matrices), 5.4), dpi=DPI, squeeze=False
+    )
     short = [n.split("/")[0] for n in CLASS_NAMES]
-    for ax, (title, m) in zip(axes[0], matrices.items()):
-        m = np.asarray(m)
-        sns.heatmap(m, annot=True, fmt=fmt, cmap="Blues", cbar=False, ax=ax, xticklabels=short, yticklabels=short,
-                    annot_kws={"fontsize": 7})
+    for ax, (title, matrix) in zip(axes[0], matrices.items(), strict=True):
+        m = np.asarray(matrix)
+        sns.heatmap(
+            m,
+            annot=True,
+            fmt=fmt,
+            cmap="Blues",
+            cbar=False,
+            ax=ax,
+            xticklabels=short,
+            yticklabels=short,
+            annot_kws={"fontsize": 7},
+        )
         acc = np.trace(m) / m.sum()
         ax.set_title(f"{title}: accuracy {acc:.2%}")
         ax.set_xlabel("predicted class")
@@ -121,7 +167,7 @@ def confusion_matrices(matrices: Mapping[str, Sequence[Sequence[float]]], fmt: s
     return fig
 
 
-def gradient_norms(tracks: Mapping[str, "pd.DataFrame"], step: int | None = None) -> Figure:
+def gradient_norms(tracks: Mapping[str, pd.DataFrame], step: int | None = None) -> Figure:
     """Per-layer gradient norm against depth (log scale) for several runs of ``track_gradients``,
     at ``step`` (default: each run's last recorded step), and each run's loss over the steps."""
     fig, (ax_g, ax_l) = plt.subplots(1, 2, figsize=(11, 3.6), dpi=DPI)

@@ -10,9 +10,17 @@ from .arithmetic import conv_output_size, conv_transpose_output_size, pool_outpu
 LAYERS = ("Conv2d", "MaxPool2d", "ConvTranspose2d")
 
 
-def check_against_pytorch(kind: str, size: int, kernel_size: int, stride: int, padding: int,
-                          dilation: int = 1, output_padding: int = 0) -> dict:
+def check_against_pytorch(
+    kind: str,
+    size: int,
+    kernel_size: int,
+    stride: int,
+    padding: int,
+    dilation: int = 1,
+    output_padding: int = 0,
+) -> dict:
     """Our formula's output size and a real PyTorch layer's, for one square input."""
+    layer: nn.Module
     try:
         if kind == "Conv2d":
             ours = conv_output_size(size, kernel_size, stride, padding, dilation)
@@ -21,8 +29,12 @@ def check_against_pytorch(kind: str, size: int, kernel_size: int, stride: int, p
             ours = pool_output_size(size, kernel_size, stride, padding, dilation)
             layer = nn.MaxPool2d(kernel_size, stride, padding, dilation)
         elif kind == "ConvTranspose2d":
-            ours = conv_transpose_output_size(size, kernel_size, stride, padding, output_padding, dilation)
-            layer = nn.ConvTranspose2d(1, 1, kernel_size, stride, padding, output_padding, dilation=dilation)
+            ours = conv_transpose_output_size(
+                size, kernel_size, stride, padding, output_padding, dilation
+            )
+            layer = nn.ConvTranspose2d(
+                1, 1, kernel_size, stride, padding, output_padding, dilation=dilation
+            )
         else:
             raise ValueError(f"kind must be one of {LAYERS}")
     except ValueError as exc:
@@ -52,7 +64,10 @@ def size_calculator():
         if r["ours"] is None:
             out.value = f"<b>impossible:</b> {r['message']}"
         else:
-            out.value = f"formula: <b>{r['ours']}</b> &nbsp; PyTorch: <b>{r['pytorch']}</b> &nbsp; ({r['message']})"
+            out.value = (
+                f"formula: <b>{r['ours']}</b> &nbsp; PyTorch: <b>{r['pytorch']}</b> "
+                f"&nbsp; ({r['message']})"
+            )
 
     for c in controls.values():
         c.observe(update, names="value")

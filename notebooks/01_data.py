@@ -31,8 +31,8 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules and not importlib.util.find_spec("fmnist_lib"):
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course"], check=True)
+    package = "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
 from fmnist_lib.course import setup
 
@@ -91,8 +91,13 @@ for name, (size, sha256) in data.FILES.items():
 import pandas as pd
 
 train_official, test_official = data.load_official()
-pd.DataFrame({"class": CLASS_NAMES, "train": train_official.class_counts(),
-              "test": test_official.class_counts()})
+pd.DataFrame(
+    {
+        "class": CLASS_NAMES,
+        "train": train_official.class_counts(),
+        "test": test_official.class_counts(),
+    }
+)
 
 # %%
 from fmnist_lib.plots import sample_grid
@@ -134,13 +139,17 @@ print(f"mean {pixels.mean():.4f}, std {pixels.std():.4f}")
 from fmnist_lib.data import load_splits
 
 full = load_splits()
-pd.DataFrame({split: getattr(full, split).class_counts() for split in ("train", "val", "test")},
-             index=CLASS_NAMES)
+pd.DataFrame(
+    {split: getattr(full, split).class_counts() for split in ("train", "val", "test")},
+    index=CLASS_NAMES,
+)
 
 # %%
 from fmnist_lib.plots import class_histogram
 
-fig = class_histogram({split: getattr(full, split).class_counts() for split in ("train", "val", "test")})
+fig = class_histogram(
+    {split: getattr(full, split).class_counts() for split in ("train", "val", "test")}
+)
 
 # %% [markdown]
 # ## Budgets
@@ -156,10 +165,14 @@ fig = class_histogram({split: getattr(full, split).class_counts() for split in (
 # NBVAL_CHECK_OUTPUT
 from dataclasses import asdict
 
-from fmnist_lib.experiments import BUDGETS
+from fmnist_lib.settings import BUDGETS
 
-pd.DataFrame([{k: "all / the paper's" if v is None else v for k, v in asdict(b).items()}
-              for b in BUDGETS.values()]).set_index("name")
+pd.DataFrame(
+    [
+        {k: "all / the paper's" if v is None else v for k, v in asdict(b).items()}
+        for b in BUDGETS.values()
+    ]
+).set_index("name")
 
 # %%
 from fmnist_lib.experiments import splits_for
@@ -182,10 +195,15 @@ import torch
 
 from fmnist_lib.data import Batches
 
-batches = Batches(full.train, batch_size=32, shuffle=True, generator=torch.Generator().manual_seed(0))
+batches = Batches(
+    full.train, batch_size=32, shuffle=True, generator=torch.Generator().manual_seed(0)
+)
 x, y = next(iter(batches))
-print(f"{len(batches)} batches per epoch; x: {tuple(x.shape)} {x.dtype} in [{x.min():.1f}, {x.max():.1f}]; "
-      f"y: {tuple(y.shape)} {y.dtype}")
+print(
+    f"{len(batches)} batches per epoch; x: {tuple(x.shape)} {x.dtype} in [{x.min():.1f}, "
+    f"{x.max():.1f}]; "
+    f"y: {tuple(y.shape)} {y.dtype}"
+)
 
 # %% [markdown]
 # ## Exercises

@@ -29,8 +29,8 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules and not importlib.util.find_spec("fmnist_lib"):
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course"], check=True)
+    package = "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
 from fmnist_lib.course import setup
 
@@ -65,7 +65,7 @@ settings = [dict(stride=1, padding=0), dict(stride=1, padding=1), dict(stride=2,
 fig, axes = plt.subplots(1, 4, figsize=(10, 2.8))
 axes[0].imshow(image[0, 0], cmap="gray_r")
 axes[0].set_title("input 28x28")
-for ax, kw in zip(axes[1:], settings):
+for ax, kw in zip(axes[1:], settings, strict=True):
     out = F.conv2d(image, edge, **kw)[0, 0]
     ax.imshow(out, cmap="RdBu")
     ax.set_title(f"S={kw['stride']}, P={kw['padding']}: {out.shape[0]}x{out.shape[1]}")
@@ -104,15 +104,25 @@ from fmnist_lib.arithmetic import conv_output_size, conv_transpose_output_size, 
 
 def real(layer: nn.Module, size: int) -> int:
     """The output size PyTorch actually produces (the ground truth for our formulas)."""
-    return layer(torch.zeros(1, layer.in_channels if hasattr(layer, "in_channels") else 1, size, size)).shape[-1]
+    return layer(
+        torch.zeros(1, layer.in_channels if hasattr(layer, "in_channels") else 1, size, size)
+    ).shape[-1]
 
 
 cases = [
     ("Conv2d(1, 16, k=3)", conv_output_size(28, 3), real(nn.Conv2d(1, 16, 3), 28)),
     ("MaxPool2d(2) on 26", pool_output_size(26, 2), real(nn.MaxPool2d(2), 26)),
     ("MaxPool2d(2) on 11", pool_output_size(11, 2), real(nn.MaxPool2d(2), 11)),
-    ("Conv2d(32, 64, k=3, s=2, p=1)", conv_output_size(28, 3, 2, 1), real(nn.Conv2d(32, 64, 3, 2, 1), 28)),
-    ("Conv2d(1, 1, k=3, dilation=2)", conv_output_size(28, 3, dilation=2), real(nn.Conv2d(1, 1, 3, dilation=2), 28)),
+    (
+        "Conv2d(32, 64, k=3, s=2, p=1)",
+        conv_output_size(28, 3, 2, 1),
+        real(nn.Conv2d(32, 64, 3, 2, 1), 28),
+    ),
+    (
+        "Conv2d(1, 1, k=3, dilation=2)",
+        conv_output_size(28, 3, dilation=2),
+        real(nn.Conv2d(1, 1, 3, dilation=2), 28),
+    ),
 ]
 for name, ours, pytorch in cases:
     print(f"{name:<32} formula {ours:>3}   PyTorch {pytorch:>3}")
@@ -148,11 +158,19 @@ print("MaxPool2d(2)\n", nn.MaxPool2d(2)(x)[0, 0])
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print("Conv2d(k=3, s=2, p=1) maps 27 ->", conv_output_size(27, 3, 2, 1), "and 28 ->", conv_output_size(28, 3, 2, 1))
+print(
+    "Conv2d(k=3, s=2, p=1) maps 27 ->",
+    conv_output_size(27, 3, 2, 1),
+    "and 28 ->",
+    conv_output_size(28, 3, 2, 1),
+)
 for op in (0, 1):
     ours = conv_transpose_output_size(14, 3, stride=2, padding=1, output_padding=op)
     pytorch = real(nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1, output_padding=op), 14)
-    print(f"ConvTranspose2d(k=3, s=2, p=1, output_padding={op}) from 14: formula {ours}, PyTorch {pytorch}")
+    print(
+        f"ConvTranspose2d(k=3, s=2, p=1, output_padding={op}) from 14: formula {ours}, PyTorch "
+        f"{pytorch}"
+    )
 
 # %% [markdown]
 # Output padding has a price. The extra row and column it adds lie beyond the reach of every
@@ -167,16 +185,27 @@ def rows_reached(layer: nn.ConvTranspose2d, size: int) -> list[int]:
     """Output rows whose value depends on the input (a zero gradient means: bias only)."""
     x = torch.rand(1, layer.in_channels, size, size, requires_grad=True)
     out = layer(x)
-    grads = [torch.autograd.grad(out[0, :, r].sum(), x, retain_graph=True)[0] for r in range(out.shape[-2])]
+    grads = [
+        torch.autograd.grad(out[0, :, r].sum(), x, retain_graph=True)[0]
+        for r in range(out.shape[-2])
+    ]
     return [r for r, g in enumerate(grads) if g.abs().sum() > 0]
 
 
 consigna_last = nn.ConvTranspose2d(16, 1, kernel_size=3, stride=2, output_padding=1)
-alternative = nn.ConvTranspose2d(16, 1, kernel_size=4, stride=2)  # (13 - 1)*2 + 4 = 28, no output padding
-for name, layer in {"K=3, S=2, P_out=1 (consigna)": consigna_last, "K=4, S=2, P_out=0": alternative}.items():
+alternative = nn.ConvTranspose2d(
+    16, 1, kernel_size=4, stride=2
+)  # (13 - 1)*2 + 4 = 28, no output padding
+for name, layer in {
+    "K=3, S=2, P_out=1 (consigna)": consigna_last,
+    "K=4, S=2, P_out=0": alternative,
+}.items():
     reached = rows_reached(layer, 13)
-    print(f"{name:<30} output {conv_transpose_output_size(13, layer.kernel_size[0], 2, 0, layer.output_padding[0])}"
-          f" rows, rows never reached by the input: {sorted(set(range(28)) - set(reached))}")
+    print(
+        f"{name:<30} output "
+        f"{conv_transpose_output_size(13, layer.kernel_size[0], 2, 0, layer.output_padding[0])}"
+        f" rows, rows never reached by the input: {sorted(set(range(28)) - set(reached))}"
+    )
 
 # %% [markdown]
 # The «consigna» decoder therefore paints its last row and column with one constant (the
@@ -188,7 +217,10 @@ for name, layer in {"K=3, S=2, P_out=1 (consigna)": consigna_last, "K=4, S=2, P_
 
 # %%
 # NBVAL_CHECK_OUTPUT
-for bad in [lambda: conv_output_size(4, 7), lambda: conv_transpose_output_size(7, 3, stride=2, output_padding=2)]:
+for bad in [
+    lambda: conv_output_size(4, 7),
+    lambda: conv_transpose_output_size(7, 3, stride=2, output_padding=2),
+]:
     try:
         bad()
     except ValueError as error:
@@ -213,11 +245,22 @@ import pandas as pd
 
 from fmnist_lib.widgets import check_against_pytorch
 
-grid = [("Conv2d", 28, 3, 1, 0), ("Conv2d", 28, 3, 2, 1), ("Conv2d", 28, 5, 1, 2), ("MaxPool2d", 13, 2, 2, 0),
-        ("MaxPool2d", 7, 3, 2, 1), ("ConvTranspose2d", 7, 3, 2, 1), ("ConvTranspose2d", 13, 3, 2, 0),
-        ("ConvTranspose2d", 5, 4, 2, 0)]
-pd.DataFrame([{"layer": k, "D_in": d, "K": kk, "S": s, "P": p, **check_against_pytorch(k, d, kk, s, p)}
-              for k, d, kk, s, p in grid])
+grid = [
+    ("Conv2d", 28, 3, 1, 0),
+    ("Conv2d", 28, 3, 2, 1),
+    ("Conv2d", 28, 5, 1, 2),
+    ("MaxPool2d", 13, 2, 2, 0),
+    ("MaxPool2d", 7, 3, 2, 1),
+    ("ConvTranspose2d", 7, 3, 2, 1),
+    ("ConvTranspose2d", 13, 3, 2, 0),
+    ("ConvTranspose2d", 5, 4, 2, 0),
+]
+pd.DataFrame(
+    [
+        {"layer": k, "D_in": d, "K": kk, "S": s, "P": p, **check_against_pytorch(k, d, kk, s, p)}
+        for k, d, kk, s, p in grid
+    ]
+)
 
 # %% [markdown]
 # ## Reading the three autoencoders
@@ -287,7 +330,10 @@ torch.manual_seed(0)
 pixels = torch.sigmoid(torch.randn(1, 784))
 dropped = nn.Dropout(0.2).train()(pixels)
 print(f"after Sigmoid: min {pixels.min():.3f}, max {pixels.max():.3f}")
-print(f"after Sigmoid + Dropout(0.2): {int((dropped == 0).sum())} of 784 pixels zeroed, max {dropped.max():.3f} > 1")
+print(
+    f"after Sigmoid + Dropout(0.2): {int((dropped == 0).sum())} of 784 pixels zeroed, max "
+    f"{dropped.max():.3f} > 1"
+)
 
 # %% [markdown]
 # **3. `nn.Conv2d(1, 32, stride=1, 1, kernel_size=(3, 3), padding=1)`.** In Python a positional
@@ -311,8 +357,18 @@ print(nn.Conv2d(1, 32, kernel_size=3, stride=1, padding=1))
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print("comment (7-1)*2+2+1 =", (7 - 1) * 2 + 2 + 1, "| equation (2):", conv_transpose_output_size(7, 3, stride=2, padding=1))
-print("comment (27-1)*3+29 =", (27 - 1) * 3 + 29, "| equation (2):", conv_transpose_output_size(27, 3, stride=1, padding=0))
+print(
+    "comment (7-1)*2+2+1 =",
+    (7 - 1) * 2 + 2 + 1,
+    "| equation (2):",
+    conv_transpose_output_size(7, 3, stride=2, padding=1),
+)
+print(
+    "comment (27-1)*3+29 =",
+    (27 - 1) * 3 + 29,
+    "| equation (2):",
+    conv_transpose_output_size(27, 3, stride=1, padding=0),
+)
 
 # %% [markdown]
 # The library's models are the corrected versions; each correction is written in the model's

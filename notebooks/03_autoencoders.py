@@ -33,8 +33,8 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules and not importlib.util.find_spec("fmnist_lib"):
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course"], check=True)
+    package = "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
 from fmnist_lib.course import setup
 
@@ -69,15 +69,22 @@ import pandas as pd
 
 from fmnist_lib import paper
 from fmnist_lib.arithmetic import trace_shapes
-from fmnist_lib.experiments import EXPERIMENTS, build
+from fmnist_lib.registry import EXPERIMENTS
 
 rows = []
 for name in paper.TABLE_I:
     e = EXPERIMENTS[name]
-    shapes = trace_shapes(build(e))
-    rows.append({"experiment": name, "model": e.title, "code size n": e.hidden_size,
-                 "compression 784/n": round(784 / e.hidden_size, 1), "parameters": int(shapes["parameters"].sum()),
-                 "multiply-adds per image": int(shapes["multiply-adds"].sum())})
+    shapes = trace_shapes(e.new_model())
+    rows.append(
+        {
+            "experiment": name,
+            "model": e.title,
+            "code size n": e.hidden_size,
+            "compression 784/n": round(784 / e.hidden_size, 1),
+            "parameters": int(shapes["parameters"].sum()),
+            "multiply-adds per image": int(shapes["multiply-adds"].sum()),
+        }
+    )
 pd.DataFrame(rows).set_index("experiment")
 
 # %% [markdown]
@@ -95,10 +102,21 @@ pd.DataFrame(rows).set_index("experiment")
 
 # %%
 # NBVAL_CHECK_OUTPUT
-pd.DataFrame([{"experiment": n, "model": EXPERIMENTS[n].title, "hidden": EXPERIMENTS[n].hidden_size,
-               "epochs": EXPERIMENTS[n].epochs, "batch": EXPERIMENTS[n].batch_size, "lr": EXPERIMENTS[n].lr,
-               "dropout": EXPERIMENTS[n].dropout, "early stopping patience": EXPERIMENTS[n].patience}
-              for n in paper.TABLE_I]).set_index("experiment")
+pd.DataFrame(
+    [
+        {
+            "experiment": n,
+            "model": EXPERIMENTS[n].title,
+            "hidden": EXPERIMENTS[n].hidden_size,
+            "epochs": EXPERIMENTS[n].epochs,
+            "batch": EXPERIMENTS[n].batch_size,
+            "lr": EXPERIMENTS[n].lr,
+            "dropout": EXPERIMENTS[n].dropout,
+            "early stopping patience": EXPERIMENTS[n].patience,
+        }
+        for n in paper.TABLE_I
+    ]
+).set_index("experiment")
 
 # %% [markdown]
 # ## Training
@@ -123,17 +141,34 @@ summary_table(results)
 from fmnist_lib.plots import training_curves
 
 curves = {r.experiment.title: r.history.epochs for r in results.values()}
-fig = training_curves({k: curves[k] for k in ("consigna (128)", "feed-forward (512)")}, ("loss",), ("MSE",),
-                      "consigna and feed-forward", log_scale=True)
-fig = training_curves({k: curves[k] for k in ("Raschka (64)", "Raschka (128)")}, ("loss",), ("MSE",),
-                      "Raschka, n = 64 and 128", log_scale=True)
+fig = training_curves(
+    {k: curves[k] for k in ("consigna (128)", "feed-forward (512)")},
+    ("loss",),
+    ("MSE",),
+    "consigna and feed-forward",
+    log_scale=True,
+)
+fig = training_curves(
+    {k: curves[k] for k in ("Raschka (64)", "Raschka (128)")},
+    ("loss",),
+    ("MSE",),
+    "Raschka, n = 64 and 128",
+    log_scale=True,
+)
 
 # %%
-gaps = pd.DataFrame({r.experiment.title: {"epochs run": len(r.history.epochs), "best epoch": r.history.best_epoch,
-                                          "stopped early": r.history.stopped_early,
-                                          "val / train loss, last epoch": r.history.epochs[-1]["val_loss"]
-                                          / r.history.epochs[-1]["train_loss"]}
-                     for r in results.values()}).T
+gaps = pd.DataFrame(
+    {
+        r.experiment.title: {
+            "epochs run": len(r.history.epochs),
+            "best epoch": r.history.best_epoch,
+            "stopped early": r.history.stopped_early,
+            "val / train loss, last epoch": r.history.epochs[-1]["val_loss"]
+            / r.history.epochs[-1]["train_loss"],
+        }
+        for r in results.values()
+    }
+).T
 gaps
 
 # %% [markdown]
@@ -152,7 +187,9 @@ from fmnist_lib.plots import reconstructions
 splits = splits_for(BUDGET)
 first_of_each_class = [int((splits.val.labels == c).nonzero()[0]) for c in range(10)]
 originals = splits.val.images[first_of_each_class]
-fig = reconstructions(originals, {r.experiment.title: reconstruct(r.model, originals) for r in results.values()})
+fig = reconstructions(
+    originals, {r.experiment.title: reconstruct(r.model, originals) for r in results.values()}
+)
 
 # %% [markdown]
 # Look at the right and bottom edges of the «consigna» reconstructions: its last transposed
@@ -164,14 +201,19 @@ fig = reconstructions(originals, {r.experiment.title: reconstruct(r.model, origi
 # The test MSE per pixel, measured once on the 10,000 test images after training:
 
 # %%
-test_mse = pd.Series({r.experiment.title: r.test["mse"] for r in results.values()}, name="test MSE").sort_values()
+test_mse = pd.Series(
+    {r.experiment.title: r.test["mse"] for r in results.values()}, name="test MSE"
+).sort_values()
 print(test_mse.to_string(float_format="{:.5f}".format))
 best, runner_up = test_mse.index[:2]
 print(f"\nbest: {best}; second: {runner_up}")
 r128, ff = test_mse["Raschka (128)"], test_mse["feed-forward (512)"]
-print(f"Raschka (128) vs feed-forward: {r128:.5f} vs {ff:.5f} -> Raschka is "
-      f"{'lower' if r128 < ff else 'higher'} by {abs(ff - r128) / ff:.0%}, after "
-      f"{len(results['ae-raschka-128'].history.epochs)} vs {len(results['ae-feedforward-512'].history.epochs)} epochs")
+print(
+    f"Raschka (128) vs feed-forward: {r128:.5f} vs {ff:.5f} -> Raschka is "
+    f"{'lower' if r128 < ff else 'higher'} by {abs(ff - r128) / ff:.0%}, after "
+    f"{len(results['ae-raschka-128'].history.epochs)} vs "
+    f"{len(results['ae-feedforward-512'].history.epochs)} epochs"
+)
 
 # %% [markdown]
 # The report found the feed-forward and Raschka-128 models best, Raschka-128 reaching a lower

@@ -33,8 +33,8 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules and not importlib.util.find_spec("fmnist_lib"):
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course"], check=True)
+    package = "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
 from fmnist_lib.course import setup
 
@@ -55,9 +55,17 @@ BUDGET = setup()  # FMNIST_BUDGET=full (default) or smoke
 
 # %%
 # NBVAL_CHECK_OUTPUT
-from fmnist_lib.models import ConsignaAutoencoder, ConsignaClassifier, RaschkaAutoencoder, RaschkaClassifier
+from fmnist_lib.models import (
+    ConsignaAutoencoder,
+    ConsignaClassifier,
+    RaschkaClassifier,
+)
 
-print("consigna autoencoder encoder:", ConsignaAutoencoder(hidden_size=10, dropout=0.1).encoder, sep="\n")
+print(
+    "consigna autoencoder encoder:",
+    ConsignaAutoencoder(hidden_size=10, dropout=0.1).encoder,
+    sep="\n",
+)
 print("consigna classifier:", ConsignaClassifier(hidden_size=10, dropout=0.8), sep="\n")
 
 # %%
@@ -100,8 +108,11 @@ for confidence in (2.0, 5.0, 10.0):
     (g_logits,) = torch.autograd.grad(logits_loss, z)
     softmax_loss = loss(z.softmax(1), target)
     (g_softmax,) = torch.autograd.grad(softmax_loss, z)
-    print(f"logit {confidence:>4}: loss on logits {logits_loss.item():6.3f} (|grad| {g_logits.norm():.3f})   "
-          f"loss on softmax {softmax_loss.item():6.3f} (|grad| {g_softmax.norm():.4f})")
+    print(
+        f"logit {confidence:>4}: loss on logits {logits_loss.item():6.3f} (|grad| "
+        f"{g_logits.norm():.3f})   "
+        f"loss on softmax {softmax_loss.item():6.3f} (|grad| {g_softmax.norm():.4f})"
+    )
 
 # %% [markdown]
 # The more confidently wrong the model, the *larger* the correcting gradient with logits — and
@@ -114,14 +125,23 @@ from fmnist_lib.experiments import run_experiment, summary_table
 SWEEP_BUDGET = "smoke" if BUDGET == "smoke" else "quick"
 softmax_runs = {
     "logits (CrossEntropyLoss)": run_experiment("clf-consigna-10", SWEEP_BUDGET),
-    "softmax output layer": run_experiment("clf-consigna-10", SWEEP_BUDGET, overrides={"softmax_output": True}),
+    "softmax output layer": run_experiment(
+        "clf-consigna-10", SWEEP_BUDGET, overrides={"softmax_output": True}
+    ),
 }
 from fmnist_lib.plots import training_curves
 
-fig = training_curves({k: r.history.epochs for k, r in softmax_runs.items()}, ("loss", "accuracy"),
-                      ("cross-entropy", "accuracy"), "consigna (10): logits vs softmax output")
+fig = training_curves(
+    {k: r.history.epochs for k, r in softmax_runs.items()},
+    ("loss", "accuracy"),
+    ("cross-entropy", "accuracy"),
+    "consigna (10): logits vs softmax output",
+)
 for k, r in softmax_runs.items():
-    print(f"{k:<28} validation accuracy after {len(r.history.epochs)} epochs: {r.history.epochs[-1]['val_accuracy']:.1%}")
+    print(
+        f"{k:<28} validation accuracy after {len(r.history.epochs)} epochs: "
+        f"{r.history.epochs[-1]['val_accuracy']:.1%}"
+    )
 
 # %% [markdown]
 # ## Table II: the settings
@@ -133,10 +153,21 @@ import pandas as pd
 from fmnist_lib import paper
 from fmnist_lib.experiments import EXPERIMENTS
 
-pd.DataFrame([{"experiment": n, "model": EXPERIMENTS[n].title, "hidden": EXPERIMENTS[n].hidden_size,
-               "epochs": EXPERIMENTS[n].epochs, "batch": EXPERIMENTS[n].batch_size, "lr": EXPERIMENTS[n].lr,
-               "dropout": EXPERIMENTS[n].dropout, "initialised from": EXPERIMENTS[n].init_from or "random"}
-              for n in paper.TABLE_II]).set_index("experiment")
+pd.DataFrame(
+    [
+        {
+            "experiment": n,
+            "model": EXPERIMENTS[n].title,
+            "hidden": EXPERIMENTS[n].hidden_size,
+            "epochs": EXPERIMENTS[n].epochs,
+            "batch": EXPERIMENTS[n].batch_size,
+            "lr": EXPERIMENTS[n].lr,
+            "dropout": EXPERIMENTS[n].dropout,
+            "initialised from": EXPERIMENTS[n].init_from or "random",
+        }
+        for n in paper.TABLE_II
+    ]
+).set_index("experiment")
 
 # %% [markdown]
 # «consigna FE» has $n = 128$ and starts from the trained «consigna» autoencoder's encoder
@@ -152,8 +183,12 @@ summary_table(results)
 # ## Curves (the report's Figure 7)
 
 # %%
-fig = training_curves({r.experiment.title: r.history.epochs for r in results.values()}, ("loss", "accuracy"),
-                      ("cross-entropy", "accuracy"), "Classifiers: training (solid) vs validation (dashed)")
+fig = training_curves(
+    {r.experiment.title: r.history.epochs for r in results.values()},
+    ("loss", "accuracy"),
+    ("cross-entropy", "accuracy"),
+    "Classifiers: training (solid) vs validation (dashed)",
+)
 
 # %% [markdown]
 # Validation accuracy can sit *above* training accuracy: training accuracy is measured with
@@ -170,13 +205,20 @@ fig = training_curves({r.experiment.title: r.history.epochs for r in results.val
 from fmnist_lib.plots import confusion_matrices
 
 ours = results[paper.CONFUSION_EXPERIMENT]
-fig = confusion_matrices({"report (Raschka)": paper.CONFUSION_MATRIX, f"ours (Raschka, {BUDGET})": ours.test["confusion_matrix"]})
+fig = confusion_matrices(
+    {
+        "report (Raschka)": paper.CONFUSION_MATRIX,
+        f"ours (Raschka, {BUDGET})": ours.test["confusion_matrix"],
+    }
+)
 
 # %%
 from fmnist_lib.data import CLASS_NAMES
 
-per_class = pd.DataFrame({"report": paper.per_class_accuracy(), "ours": ours.test["per_class_accuracy"]},
-                         index=CLASS_NAMES)
+per_class = pd.DataFrame(
+    {"report": paper.per_class_accuracy(), "ours": ours.test["per_class_accuracy"]},
+    index=CLASS_NAMES,
+)
 print(per_class.to_string(float_format="{:.1%}".format))
 print(f"\nworst class — report: {per_class['report'].idxmin()}, ours: {per_class['ours'].idxmin()}")
 
@@ -185,7 +227,7 @@ matrix = torch.tensor(ours.test["confusion_matrix"])
 off_diagonal = matrix - torch.diag(matrix.diag())
 top = torch.topk(off_diagonal.flatten(), 5)
 print("most frequent confusions (true -> predicted):")
-for count, flat in zip(top.values.tolist(), top.indices.tolist()):
+for count, flat in zip(top.values.tolist(), top.indices.tolist(), strict=True):
     print(f"  {CLASS_NAMES[flat // 10]:>12} -> {CLASS_NAMES[flat % 10]:<12} {count}")
 
 # %% [markdown]

@@ -33,8 +33,8 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules and not importlib.util.find_spec("fmnist_lib"):
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course"], check=True)
+    package = "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
 from fmnist_lib.course import setup
 
@@ -52,11 +52,20 @@ import pandas as pd
 from fmnist_lib.experiments import run_experiment
 
 seeds = {seed: run_experiment("clf-consigna-10", BUDGET, seed=seed) for seed in (0, 1, 2)}
-spread = pd.DataFrame({f"seed {s}": {"val accuracy": r.history.epochs[-1]["val_accuracy"],
-                                     "test accuracy": r.test["accuracy"]} for s, r in seeds.items()}).T
+spread = pd.DataFrame(
+    {
+        f"seed {s}": {
+            "val accuracy": r.history.epochs[-1]["val_accuracy"],
+            "test accuracy": r.test["accuracy"],
+        }
+        for s, r in seeds.items()
+    }
+).T
 print(spread.to_string(float_format="{:.2%}".format))
-print(f"\nrange of validation accuracy over seeds: "
-      f"{spread['val accuracy'].max() - spread['val accuracy'].min():.2%}")
+print(
+    f"\nrange of validation accuracy over seeds: "
+    f"{spread['val accuracy'].max() - spread['val accuracy'].min():.2%}"
+)
 
 # %% [markdown]
 # Any difference between two models smaller than this range could be luck of the draw. The
@@ -78,7 +87,12 @@ print(f"\nrange of validation accuracy over seeds: "
 
 # %%
 # NBVAL_CHECK_OUTPUT
-from fmnist_lib.models import ConsignaAutoencoder, ConsignaClassifier, TransferError, transfer_encoder
+from fmnist_lib.models import (
+    ConsignaAutoencoder,
+    ConsignaClassifier,
+    TransferError,
+    transfer_encoder,
+)
 
 print(transfer_encoder(ConsignaAutoencoder(hidden_size=128), ConsignaClassifier(hidden_size=128)))
 try:
@@ -86,7 +100,11 @@ try:
 except TransferError as error:
     print("\nTransferError:", error)
 print("\nallow_partial=True:")
-print(transfer_encoder(ConsignaAutoencoder(hidden_size=128), ConsignaClassifier(hidden_size=10), allow_partial=True))
+print(
+    transfer_encoder(
+        ConsignaAutoencoder(hidden_size=128), ConsignaClassifier(hidden_size=10), allow_partial=True
+    )
+)
 
 # %% [markdown]
 # The last case is the report's other unsatisfactory attempt, an $n = 10$ classifier started from
@@ -99,31 +117,58 @@ print(transfer_encoder(ConsignaAutoencoder(hidden_size=128), ConsignaClassifier(
 # NBVAL_CHECK_OUTPUT
 from fmnist_lib.experiments import EXPERIMENTS
 
-names = ["clf-consigna-10", "clf-consigna-128", "clf-consigna-fe-128", "clf-consigna-frozen-128",
-         "clf-consigna-10-from-128", "clf-consigna-fe-10"]
-pd.DataFrame([{"experiment": n, "hidden": EXPERIMENTS[n].hidden_size, "start": EXPERIMENTS[n].init_from or "random",
-               "frozen encoder": EXPERIMENTS[n].freeze_encoder, "epochs": EXPERIMENTS[n].epochs,
-               "what": EXPERIMENTS[n].note or EXPERIMENTS[n].title} for n in names]).set_index("experiment")
+names = [
+    "clf-consigna-10",
+    "clf-consigna-128",
+    "clf-consigna-fe-128",
+    "clf-consigna-frozen-128",
+    "clf-consigna-10-from-128",
+    "clf-consigna-fe-10",
+]
+pd.DataFrame(
+    [
+        {
+            "experiment": n,
+            "hidden": EXPERIMENTS[n].hidden_size,
+            "start": EXPERIMENTS[n].init_from or "random",
+            "frozen encoder": EXPERIMENTS[n].freeze_encoder,
+            "epochs": EXPERIMENTS[n].epochs,
+            "what": EXPERIMENTS[n].note or EXPERIMENTS[n].title,
+        }
+        for n in names
+    ]
+).set_index("experiment")
 
 # %%
 from fmnist_lib.experiments import summary_table
 
 results = {n: run_experiment(n, BUDGET) for n in names}
-table = summary_table(results)[["hidden", "epochs run", "val accuracy", "test accuracy", "parameters", "trainable"]]
+table = summary_table(results)[
+    ["hidden", "epochs run", "val accuracy", "test accuracy", "parameters", "trainable"]
+]
 table
 
 # %%
 from fmnist_lib.plots import training_curves
 
-fig = training_curves({results[n].experiment.title: results[n].history.epochs
-                       for n in ("clf-consigna-128", "clf-consigna-fe-128", "clf-consigna-frozen-128")},
-                      ("accuracy",), ("accuracy",), "n = 128: from scratch, fine-tuned, frozen encoder")
+fig = training_curves(
+    {
+        results[n].experiment.title: results[n].history.epochs
+        for n in ("clf-consigna-128", "clf-consigna-fe-128", "clf-consigna-frozen-128")
+    },
+    ("accuracy",),
+    ("accuracy",),
+    "n = 128: from scratch, fine-tuned, frozen encoder",
+)
 
 # %%
 for n in ("clf-consigna-128", "clf-consigna-fe-128", "clf-consigna-frozen-128"):
     h = results[n].history.epochs
-    print(f"{results[n].experiment.title:<28} validation accuracy after epoch 1: {h[0]['val_accuracy']:.1%}, "
-          f"after epoch {len(h)}: {h[-1]['val_accuracy']:.1%}")
+    print(
+        f"{results[n].experiment.title:<28} validation accuracy after epoch 1: "
+        f"{h[0]['val_accuracy']:.1%}, "
+        f"after epoch {len(h)}: {h[-1]['val_accuracy']:.1%}"
+    )
 
 # %% [markdown]
 # Where a pretrained start helps, it shows first in the early epochs. Whether it *ends* higher is
@@ -138,9 +183,13 @@ for n in ("clf-consigna-128", "clf-consigna-fe-128", "clf-consigna-frozen-128"):
 
 # %%
 val = {n: r.history.epochs[-1]["val_accuracy"] for n, r in results.items()}
-design = pd.DataFrame({"random start": [val["clf-consigna-10"], val["clf-consigna-128"]],
-                       "pretrained start": [val["clf-consigna-fe-10"], val["clf-consigna-fe-128"]]},
-                      index=["n = 10", "n = 128"])
+design = pd.DataFrame(
+    {
+        "random start": [val["clf-consigna-10"], val["clf-consigna-128"]],
+        "pretrained start": [val["clf-consigna-fe-10"], val["clf-consigna-fe-128"]],
+    },
+    index=["n = 10", "n = 128"],
+)
 print("validation accuracy")
 print(design.to_string(float_format="{:.2%}".format))
 size_effect = design.loc["n = 128"].mean() - design.loc["n = 10"].mean()

@@ -32,8 +32,8 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules and not importlib.util.find_spec("fmnist_lib"):
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course"], check=True)
+    package = "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
 from fmnist_lib.course import setup
 
@@ -66,8 +66,14 @@ splits = splits_for(SMALL)
 tracks = {}
 for activation in ("sigmoid", "relu", "leaky_relu"):
     seed_everything(0)
-    tracks[activation] = track_gradients(DeepMLP(depth=8, hidden_size=64, activation=activation), splits.train,
-                                         "classification", steps=150, lr=1e-3, every=10)
+    tracks[activation] = track_gradients(
+        DeepMLP(depth=8, hidden_size=64, activation=activation),
+        splits.train,
+        "classification",
+        steps=150,
+        lr=1e-3,
+        every=10,
+    )
 fig = gradient_norms(tracks)
 
 # %%
@@ -93,9 +99,18 @@ print(ratios.to_string(float_format="{:.1e}".format))
 from fmnist_lib.models import RaschkaClassifier
 
 seed_everything(0)
-exploding = track_gradients(RaschkaClassifier(dropout=0.0), splits.train, "classification", steps=60,
-                            lr=0.5, optimizer="sgd", every=2)
-per_step = exploding.groupby("step").agg(loss=("loss", "first"), largest_gradient=("grad_norm", "max"))
+exploding = track_gradients(
+    RaschkaClassifier(dropout=0.0),
+    splits.train,
+    "classification",
+    steps=60,
+    lr=0.5,
+    optimizer="sgd",
+    every=2,
+)
+per_step = exploding.groupby("step").agg(
+    loss=("loss", "first"), largest_gradient=("grad_norm", "max")
+)
 print(per_step.tail(8).to_string(float_format="{:.3g}".format))
 
 # %% [markdown]
@@ -108,8 +123,13 @@ from fmnist_lib.training import TrainConfig, TrainingDiverged, fit
 
 seed_everything(0)
 try:
-    fit(RaschkaClassifier(dropout=0.0), splits.train, splits.val,
-        TrainConfig("classification", epochs=2, batch_size=32, lr=0.5, optimizer="sgd"), progress=False)
+    fit(
+        RaschkaClassifier(dropout=0.0),
+        splits.train,
+        splits.val,
+        TrainConfig("classification", epochs=2, batch_size=32, lr=0.5, optimizer="sgd"),
+        progress=False,
+    )
 except TrainingDiverged as error:
     print("TrainingDiverged:", error)
 else:
@@ -123,10 +143,20 @@ else:
 
 # %%
 seed_everything(0)
-stable = fit(RaschkaClassifier(dropout=0.0), splits.train, splits.val,
-             TrainConfig("classification", epochs=2, batch_size=40, lr=7e-4), progress=False)
-print([f"epoch {e['epoch']}: train loss {e['train_loss']:.3f}, val accuracy {e['val_accuracy']:.1%}"
-       for e in stable.epochs])
+stable = fit(
+    RaschkaClassifier(dropout=0.0),
+    splits.train,
+    splits.val,
+    TrainConfig("classification", epochs=2, batch_size=40, lr=7e-4),
+    progress=False,
+)
+print(
+    [
+        f"epoch {e['epoch']}: train loss {e['train_loss']:.3f}, val accuracy "
+        f"{e['val_accuracy']:.1%}"
+        for e in stable.epochs
+    ]
+)
 
 # %% [markdown]
 # ## Over-fitting
@@ -140,16 +170,26 @@ print([f"epoch {e['epoch']}: train loss {e['train_loss']:.3f}, val accuracy {e['
 from fmnist_lib.experiments import run_experiment
 from fmnist_lib.plots import training_curves
 
-overfit = {f"dropout {p}": run_experiment("clf-raschka-10", SMALL, epochs=12 if SMALL == "quick" else 3,
-                                          overrides={"dropout": p})
-           for p in (0.0, 0.8)}
-fig = training_curves({k: r.history.epochs for k, r in overfit.items()}, ("loss", "accuracy"),
-                      ("cross-entropy", "accuracy"), "Raschka classifier: train (solid) vs validation (dashed)")
+overfit = {
+    f"dropout {p}": run_experiment(
+        "clf-raschka-10", SMALL, epochs=12 if SMALL == "quick" else 3, overrides={"dropout": p}
+    )
+    for p in (0.0, 0.8)
+}
+fig = training_curves(
+    {k: r.history.epochs for k, r in overfit.items()},
+    ("loss", "accuracy"),
+    ("cross-entropy", "accuracy"),
+    "Raschka classifier: train (solid) vs validation (dashed)",
+)
 for k, r in overfit.items():
     v = r.history.column("val_loss")
     best = min(range(len(v)), key=v.__getitem__) + 1
-    print(f"{k}: validation loss lowest at epoch {best} of {len(v)}; "
-          f"last-epoch gap val - train = {r.history.epochs[-1]['val_loss'] - r.history.epochs[-1]['train_loss']:+.3f}")
+    print(
+        f"{k}: validation loss lowest at epoch {best} of {len(v)}; "
+        "last-epoch gap val - train = "
+        f"{r.history.epochs[-1]['val_loss'] - r.history.epochs[-1]['train_loss']:+.3f}"
+    )
 
 # %% [markdown]
 # Three remedies:
@@ -168,11 +208,19 @@ for k, r in overfit.items():
 # %%
 seed_everything(0)
 model = RaschkaClassifier(dropout=0.0)
-history = fit(model, splits.train, splits.val,
-              TrainConfig("classification", epochs=12 if SMALL == "quick" else 3, batch_size=40, lr=7e-4, patience=2),
-              progress=False)
-print(f"ran {len(history.epochs)} epochs, stopped early: {history.stopped_early}, "
-      f"kept the weights of epoch {history.best_epoch}")
+history = fit(
+    model,
+    splits.train,
+    splits.val,
+    TrainConfig(
+        "classification", epochs=12 if SMALL == "quick" else 3, batch_size=40, lr=7e-4, patience=2
+    ),
+    progress=False,
+)
+print(
+    f"ran {len(history.epochs)} epochs, stopped early: {history.stopped_early}, "
+    f"kept the weights of epoch {history.best_epoch}"
+)
 
 # %% [markdown]
 # ## The number of connections
@@ -192,20 +240,28 @@ outputs = 16 * 26 * 26
 dense_weights = 28 * 28 * outputs + outputs
 conv_weights = sum(p.numel() for p in conv.parameters())
 print(f"Conv2d(1, 16, 3): {conv_weights:,} weights for {outputs:,} outputs")
-print(f"a dense layer with the same input and output sizes: {dense_weights:,} weights "
-      f"({dense_weights // conv_weights:,} times more)")
+print(
+    f"a dense layer with the same input and output sizes: {dense_weights:,} weights "
+    f"({dense_weights // conv_weights:,} times more)"
+)
 
 # %%
 # NBVAL_CHECK_OUTPUT
 from fmnist_lib.models import ConsignaClassifier, FeedForwardClassifier
 
 sizes = {}
-for name, model in {"feed-forward (512)": FeedForwardClassifier(), "consigna (10)": ConsignaClassifier(),
-                    "Raschka (10)": RaschkaClassifier()}.items():
+for name, model in {
+    "feed-forward (512)": FeedForwardClassifier(),
+    "consigna (10)": ConsignaClassifier(),
+    "Raschka (10)": RaschkaClassifier(),
+}.items():
     t = trace_shapes(model)
     dense = t[t["type"] == "Linear"]["parameters"].sum()
-    sizes[name] = {"parameters": int(t["parameters"].sum()), "share in dense layers": round(dense / t["parameters"].sum(), 2),
-                   "multiply-adds": int(t["multiply-adds"].sum())}
+    sizes[name] = {
+        "parameters": int(t["parameters"].sum()),
+        "share in dense layers": round(dense / t["parameters"].sum(), 2),
+        "multiply-adds": int(t["multiply-adds"].sum()),
+    }
 sizes = pd.DataFrame(sizes).T
 sizes
 

@@ -33,8 +33,8 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules and not importlib.util.find_spec("fmnist_lib"):
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course"], check=True)
+    package = "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
 from fmnist_lib.course import setup
 
@@ -54,7 +54,10 @@ SWEEP = "smoke" if BUDGET == "smoke" else "quick"  # the budget of this chapter'
 import math
 
 for batch_size in (32, 256, 1000):
-    print(f"batch {batch_size:>4}: {math.ceil(50_000 / batch_size):>5} updates per epoch on the full training set")
+    print(
+        f"batch {batch_size:>4}: {math.ceil(50_000 / batch_size):>5} updates per epoch on the full "
+        "training set"
+    )
 
 # %%
 from fmnist_lib.experiments import sweep
@@ -68,17 +71,31 @@ import matplotlib.pyplot as plt
 import seaborn as sns
 
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.4))
-for ax, (title, df) in zip(axes, {"feed-forward (512)": ff, "consigna (128)": conv}.items()):
-    sns.heatmap(df.pivot(index="batch_size", columns="lr", values="best_val_loss"), annot=True, fmt=".4f",
-                cmap="viridis_r", ax=ax, cbar=False)
+for ax, (title, df) in zip(
+    axes, {"feed-forward (512)": ff, "consigna (128)": conv}.items(), strict=True
+):
+    sns.heatmap(
+        df.pivot(index="batch_size", columns="lr", values="best_val_loss"),
+        annot=True,
+        fmt=".4f",
+        cmap="viridis_r",
+        ax=ax,
+        cbar=False,
+    )
     ax.set_title(f"{title}: best validation MSE")
 fig.tight_layout()
 
 # %%
 best_ff = ff.loc[ff.best_val_loss.idxmin()]
 best_conv = conv.loc[conv.best_val_loss.idxmin()]
-print(f"feed-forward best: batch {int(best_ff.batch_size)}, lr {best_ff.lr}  (val MSE {best_ff.best_val_loss:.4f})")
-print(f"consigna best:     batch {int(best_conv.batch_size)}, lr {best_conv.lr}  (val MSE {best_conv.best_val_loss:.4f})")
+print(
+    f"feed-forward best: batch {int(best_ff.batch_size)}, lr {best_ff.lr}  (val MSE "
+    f"{best_ff.best_val_loss:.4f})"
+)
+print(
+    f"consigna best:     batch {int(best_conv.batch_size)}, lr {best_conv.lr}  (val MSE "
+    f"{best_conv.best_val_loss:.4f})"
+)
 
 # %% [markdown]
 # Keep in mind that every run had the same number of *epochs*, so (table above) the batch-1000
@@ -119,9 +136,15 @@ import pandas as pd
 
 from fmnist_lib.experiments import run_experiment
 
-seed_losses = pd.DataFrame({name: [min(run_experiment(name, SWEEP, seed=s).history.column("val_loss")) for s in (0, 1, 2)]
-                            for name in ("ae-feedforward-512", "ae-consigna-128", "clf-consigna-10")},
-                           index=pd.Index([0, 1, 2], name="seed"))
+seed_losses = pd.DataFrame(
+    {
+        name: [
+            min(run_experiment(name, SWEEP, seed=s).history.column("val_loss")) for s in (0, 1, 2)
+        ]
+        for name in ("ae-feedforward-512", "ae-consigna-128", "clf-consigna-10")
+    },
+    index=pd.Index([0, 1, 2], name="seed"),
+)
 spread = seed_losses.max() - seed_losses.min()
 print(seed_losses.to_string(float_format="{:.5f}".format))
 print("\nspread (max - min) of the best validation loss:")
@@ -136,14 +159,25 @@ print(spread.to_string(float_format="{:.5f}".format))
 # %%
 def verdict(holds: bool, margin: float, noise: float) -> str:
     """'confirmed' / 'contradicted', or 'not shown' when the margin is within the seed spread."""
-    return "not shown (within seed noise)" if abs(margin) <= noise else ("confirmed" if holds else "contradicted")
+    return (
+        "not shown (within seed noise)"
+        if abs(margin) <= noise
+        else ("confirmed" if holds else "contradicted")
+    )
 
 
-ff_noise, conv_noise, clf_noise = spread["ae-feedforward-512"], spread["ae-consigna-128"], spread["clf-consigna-10"]
+ff_noise, conv_noise, clf_noise = (
+    spread["ae-feedforward-512"],
+    spread["ae-consigna-128"],
+    spread["clf-consigna-10"],
+)
 claims = []
 margin = ff[ff.batch_size == 1000].best_val_loss.min() - ff[ff.batch_size == 32].best_val_loss.min()
 claims.append(("feed-forward prefers large batches", margin < 0, margin, ff_noise))
-margin = conv[conv.batch_size == 32].best_val_loss.min() - conv[conv.batch_size == 1000].best_val_loss.min()
+margin = (
+    conv[conv.batch_size == 32].best_val_loss.min()
+    - conv[conv.batch_size == 1000].best_val_loss.min()
+)
 claims.append(("consigna prefers small batches", margin < 0, margin, conv_noise))
 margin = conv[conv.lr == 5e-4].best_val_loss.min() - conv[conv.lr == 3e-3].best_val_loss.min()
 claims.append(("consigna prefers a low learning rate", margin < 0, margin, conv_noise))
@@ -153,10 +187,25 @@ margin = hidden_clf.best_val_loss.iloc[0] - hidden_clf.best_val_loss.iloc[-1]
 claims.append(("a smaller hidden layer classifies better", margin < 0, margin, clf_noise))
 gain_ff = dropout_ff.best_val_loss.iloc[0] - dropout_ff.best_val_loss.min()
 gain_conv = dropout_conv.best_val_loss.iloc[0] - dropout_conv.best_val_loss.min()
-claims.append(("dropout helps the dense net more than the conv net", gain_ff > gain_conv, gain_ff - gain_conv,
-               max(ff_noise, conv_noise)))
-pd.DataFrame([{"claim": c, "margin (validation loss)": f"{m:+.5f}", "seed spread": f"{n:.5f}",
-               "verdict": verdict(h, m, n)} for c, h, m, n in claims])
+claims.append(
+    (
+        "dropout helps the dense net more than the conv net",
+        gain_ff > gain_conv,
+        gain_ff - gain_conv,
+        max(ff_noise, conv_noise),
+    )
+)
+pd.DataFrame(
+    [
+        {
+            "claim": c,
+            "margin (validation loss)": f"{m:+.5f}",
+            "seed spread": f"{n:.5f}",
+            "verdict": verdict(h, m, n),
+        }
+        for c, h, m, n in claims
+    ]
+)
 
 # %% [markdown]
 # At the `smoke` budget these verdicts are noise about noise; at `full` (sweeps on the `quick`

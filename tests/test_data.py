@@ -1,7 +1,6 @@
 import gzip
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +9,7 @@ import pytest
 import torch
 
 from fmnist_lib import data
-from fmnist_lib.data import FILES, Batches, DataError, locate, load_splits
+from fmnist_lib.data import FILES, Batches, DataError, load_splits, locate
 
 
 def test_the_four_files_are_found_and_verified():
@@ -65,15 +64,25 @@ def test_bad_sizes_are_refused():
 
 
 def test_batches_slice_to_floats_and_shuffle_reproducibly(small_splits):
-    batches = Batches(small_splits.train, 64, shuffle=True, generator=torch.Generator().manual_seed(1))
+    batches = Batches(
+        small_splits.train, 64, shuffle=True, generator=torch.Generator().manual_seed(1)
+    )
     assert len(batches) == 16
-    xs, ys = zip(*batches)
+    xs, ys = zip(*batches, strict=True)
     x = torch.cat(xs)
     assert x.dtype == torch.float32 and x.shape == (1000, 1, 28, 28)
-    assert 0.0 <= x.min() and x.max() <= 1.0
-    assert sorted(torch.cat(ys).tolist()) == sorted(small_splits.train.labels.tolist())  # each image once
-    again = torch.cat([y for _, y in Batches(small_splits.train, 64, shuffle=True,
-                                             generator=torch.Generator().manual_seed(1))])
+    assert x.min() >= 0.0 and x.max() <= 1.0
+    assert sorted(torch.cat(ys).tolist()) == sorted(
+        small_splits.train.labels.tolist()
+    )  # each image once
+    again = torch.cat(
+        [
+            y
+            for _, y in Batches(
+                small_splits.train, 64, shuffle=True, generator=torch.Generator().manual_seed(1)
+            )
+        ]
+    )
     assert torch.equal(torch.cat(ys), again)
     second_epoch = torch.cat([y for _, y in batches])
     assert not torch.equal(torch.cat(ys), second_epoch)  # a new permutation every epoch
@@ -109,7 +118,7 @@ def _corrupt(path: Path) -> None:
 def test_a_corrupted_file_is_named_in_the_error(copy_of_data):
     target = copy_of_data / "train-labels-idx1-ubyte"
     _corrupt(target)
-    with pytest.raises(DataError, match="train-labels-idx1-ubyte.*SHA-256") as info:
+    with pytest.raises(DataError, match=r"train-labels-idx1-ubyte.*SHA-256") as info:
         locate(copy_of_data)
     assert "dataset-fashion-mnist" in str(info.value)  # says how to fix it
 
@@ -148,7 +157,9 @@ def test_files_found_through_symlinks_keep_their_names(copy_of_data):
 def test_a_broken_default_cache_does_not_hide_a_good_copy(tmp_path, monkeypatch):
     broken = tmp_path / "data"
     (broken / "FashionMNIST" / "raw").mkdir(parents=True)
-    (broken / "FashionMNIST" / "raw" / "train-images-idx3-ubyte").write_bytes(b"interrupted download")
+    (broken / "FashionMNIST" / "raw" / "train-images-idx3-ubyte").write_bytes(
+        b"interrupted download"
+    )
     monkeypatch.setattr(data, "cache_dir", lambda: broken)
     monkeypatch.delenv("FMNIST_DATA", raising=False)
     with pytest.warns(UserWarning, match="skipping it"):
@@ -162,10 +173,16 @@ def test_an_explicit_wrong_location_does_not_fall_back(tmp_path):
 
 
 def _cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "fmnist_lib", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "fmnist_lib", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
 
 
+@pytest.mark.slow
 def test_cli_data_reports_source_files_and_histogram():
     out = _cli("data", "--offline")
     assert out.returncode == 0, out.stderr
@@ -173,6 +190,7 @@ def test_cli_data_reports_source_files_and_histogram():
     assert "6000" in out.stdout and "1000" in out.stdout
 
 
+@pytest.mark.slow
 def test_cli_data_fails_naming_the_corrupted_file(copy_of_data):
     _corrupt(copy_of_data / "t10k-labels-idx1-ubyte")
     out = _cli("data", env={"FMNIST_DATA": str(copy_of_data)})

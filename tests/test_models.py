@@ -2,8 +2,18 @@ import pytest
 import torch
 from torch import nn
 
-from fmnist_lib.models import (ConsignaAutoencoder, ConsignaClassifier, FeedForwardAutoencoder, RaschkaAutoencoder,
-                               RaschkaClassifier, Trim, TransferError, build_model, freeze, transfer_encoder)
+from fmnist_lib.models import (
+    ConsignaAutoencoder,
+    ConsignaClassifier,
+    FeedForwardAutoencoder,
+    RaschkaAutoencoder,
+    RaschkaClassifier,
+    TransferError,
+    Trim,
+    build_model,
+    freeze,
+    transfer_encoder,
+)
 
 AUTOENCODERS = [FeedForwardAutoencoder, ConsignaAutoencoder, RaschkaAutoencoder]
 
@@ -14,12 +24,14 @@ def test_autoencoders_reconstruct_images_in_unit_range(cls, small_splits):
     x = small_splits.val.floats()[:16]
     out = model(x)
     assert out.shape == (16, 1, 28, 28)
-    assert 0.0 <= out.min() and out.max() <= 1.0
+    assert out.min() >= 0.0 and out.max() <= 1.0
     assert torch.equal(model.eval()(x), model.decoder(model.encoder(x)))
 
 
-@pytest.mark.parametrize("cls, hidden", [(FeedForwardAutoencoder, 512), (ConsignaAutoencoder, 128),
-                                         (RaschkaAutoencoder, 64)])
+@pytest.mark.parametrize(
+    "cls, hidden",
+    [(FeedForwardAutoencoder, 512), (ConsignaAutoencoder, 128), (RaschkaAutoencoder, 64)],
+)
 def test_encoder_outputs_the_hidden_size(cls, hidden):
     assert cls(hidden_size=hidden).encoder(torch.zeros(2, 1, 28, 28)).shape == (2, hidden)
 
@@ -42,7 +54,9 @@ def test_classifiers_have_one_dropout_right_after_flatten(cls):
     assert layers[dropouts[0]].p == 0.8
     logits = model(torch.rand(5, 1, 28, 28))
     assert logits.shape == (5, 10)
-    assert not torch.allclose(logits.softmax(1).sum(1), logits.sum(1))  # raw logits, not probabilities
+    assert not torch.allclose(
+        logits.softmax(1).sum(1), logits.sum(1)
+    )  # raw logits, not probabilities
 
 
 def test_trim_crops_and_refuses_small_inputs():
@@ -51,8 +65,14 @@ def test_trim_crops_and_refuses_small_inputs():
         Trim()(torch.zeros(1, 1, 27, 29))
 
 
-@pytest.mark.parametrize("kwargs, message", [({"dropout": 1.0}, "dropout"), ({"dropout": -0.1}, "dropout"),
-                                             ({"hidden_size": 0}, "hidden_size")])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"dropout": 1.0}, "dropout"),
+        ({"dropout": -0.1}, "dropout"),
+        ({"hidden_size": 0}, "hidden_size"),
+    ],
+)
 def test_bad_hyperparameters_are_refused(kwargs, message):
     with pytest.raises(ValueError, match=message):
         ConsignaAutoencoder(**kwargs)
@@ -70,22 +90,29 @@ def test_transfer_copies_every_encoder_tensor():
     assert len(report.copied) == 6 and not report.refused
     src = [p for p in source.encoder.parameters()]
     dst = [p for p in target.encoder.parameters()]
-    assert all(torch.equal(a, b) for a, b in zip(src, dst))
+    assert all(torch.equal(a, b) for a, b in zip(src, dst, strict=True))
 
 
 def test_transfer_refuses_n10_from_n128_and_copies_nothing():
     source, target = ConsignaAutoencoder(hidden_size=128), ConsignaClassifier(hidden_size=10)
     before = [p.clone() for p in target.parameters()]
-    with pytest.raises(TransferError, match=r"Linear\(800 -> 128\) cannot go into Linear\(800 -> 10\)"):
+    with pytest.raises(
+        TransferError, match=r"Linear\(800 -> 128\) cannot go into Linear\(800 -> 10\)"
+    ):
         transfer_encoder(source, target)
-    assert all(torch.equal(a, b) for a, b in zip(before, target.parameters()))
+    assert all(torch.equal(a, b) for a, b in zip(before, target.parameters(), strict=True))
 
 
 def test_partial_transfer_copies_the_convolutions_only():
     source, target = ConsignaAutoencoder(hidden_size=128), ConsignaClassifier(hidden_size=10)
     fresh_linear = target.encoder[-2].weight.clone()
     report = transfer_encoder(source, target, allow_partial=True)
-    assert report.copied == ["encoder.0.weight", "encoder.0.bias", "encoder.3.weight", "encoder.3.bias"]
+    assert report.copied == [
+        "encoder.0.weight",
+        "encoder.0.bias",
+        "encoder.3.weight",
+        "encoder.3.bias",
+    ]
     assert len(report.refused) == 1 and "refused" in str(report)
     assert torch.equal(target.encoder[0].weight, source.encoder[0].weight)
     assert torch.equal(target.encoder[-2].weight, fresh_linear)

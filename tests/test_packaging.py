@@ -33,14 +33,23 @@ def test_environment_yml_matches_pyproject():
             conda[CONDA_NAMES.get(name, name)] = spec
     assert conda == dict(_split(d) for d in _pyproject()["dependencies"])
     extras = set(_pyproject()["optional-dependencies"])
-    assert any(set(re.search(r"\[(.*)\]", line).group(1).split(",")) == extras for line in pip_lines if "[" in line)
+    assert any(
+        set(re.search(r"\[(.*)\]", line).group(1).split(",")) == extras
+        for line in pip_lines
+        if "[" in line
+    )
 
 
 def test_pyproject_keeps_ranges_and_constraints_pin_what_is_tested():
     deps = dict(_split(d) for d in _pyproject()["dependencies"])
-    assert not any(spec.startswith("==") for spec in deps.values()), "exact pins in a package break Colab"
-    pins = dict(_split(line) for line in (ROOT / "constraints.txt").read_text().splitlines()
-                if line and not line.startswith("#"))
+    assert not any(spec.startswith("==") for spec in deps.values()), (
+        "exact pins in a package break Colab"
+    )
+    pins = dict(
+        _split(line)
+        for line in (ROOT / "constraints.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
     assert pins["torch"] == "==2.14.1" and pins["torchvision"] == "==0.29.1"
     extras = [d for group in _pyproject()["optional-dependencies"].values() for d in group]
     for name in [*deps, *(_split(d)[0] for d in extras)]:

@@ -13,10 +13,13 @@ import re
 import pytest
 
 from fmnist_lib import experiments
-from fmnist_lib.data import project_root
 from fmnist_lib.evaluation import final_metrics
-from fmnist_lib.experiments import reference_runs_dir, run_experiment
+from fmnist_lib.experiments import run_experiment
 from fmnist_lib.report import render_report
+from fmnist_lib.runs import reference_runs_dir
+from fmnist_lib.settings import project_root
+
+pytestmark = pytest.mark.artifacts  # checks what is committed, not the code
 
 RESULTS = project_root() / "results" / "full"
 RUNS = reference_runs_dir()
@@ -36,9 +39,13 @@ def test_every_reported_run_is_published_with_the_same_numbers(metrics):
     assert runs, "results/full/metrics.json lists no run"
     for name, run in runs:
         folder = RUNS / "full" / name / f"seed{run['seed']}"
-        assert (folder / "model.pt").is_file(), f"{folder}/model.pt is missing: commit the finished run"
+        assert (folder / "model.pt").is_file(), (
+            f"{folder}/model.pt is missing: commit the finished run"
+        )
         record = json.loads((folder / "result.json").read_text())
-        assert record["test"] == run["test"], f"{name} seed {run['seed']}: metrics.json disagrees with its run"
+        assert record["test"] == run["test"], (
+            f"{name} seed {run['seed']}: metrics.json disagrees with its run"
+        )
         assert (record["epochs_run"], record["seconds"]) == (run["epochs_run"], run["seconds"])
 
 
@@ -50,7 +57,9 @@ def test_report_is_generated_from_metrics_not_edited(metrics):
 
 
 def test_published_models_load_under_the_current_code(metrics, full_splits, monkeypatch):
-    """Reloading checks each run's fingerprint (architecture, settings, data sizes) and trains nothing."""
+    """Reloading checks each run's fingerprint (architecture, settings, data sizes) and trains
+    nothing."""
+
     def no_training(*args, **kwargs):
         raise AssertionError("a published run was about to be retrained")
 

@@ -10,10 +10,10 @@ import pytest
 import torch
 from torch import nn
 
+from fmnist_lib.checkpoints import CheckpointMismatch, load_checkpoint
 from fmnist_lib.evaluation import evaluate
 from fmnist_lib.models import ConsignaAutoencoder, ConsignaClassifier, FeedForwardAutoencoder
-from fmnist_lib.training import (CheckpointMismatch, TrainConfig, TrainingDiverged, fit, load_checkpoint,
-                                 seed_everything)
+from fmnist_lib.training import TrainConfig, TrainingDiverged, fit, seed_everything
 
 
 def _ae(seed=0):
@@ -24,8 +24,13 @@ def _ae(seed=0):
 def test_reconstruction_loss_decreases_on_real_data(small_splits):
     model = _ae()
     before = evaluate(model, small_splits.val, "reconstruction")["loss"]
-    history = fit(model, small_splits.train, small_splits.val,
-                  TrainConfig("reconstruction", epochs=3, batch_size=32, lr=1e-3), device="cpu")
+    history = fit(
+        model,
+        small_splits.train,
+        small_splits.val,
+        TrainConfig("reconstruction", epochs=3, batch_size=32, lr=1e-3),
+        device="cpu",
+    )
     losses = history.column("train_loss")
     assert losses[-1] < losses[0]
     assert history.epochs[-1]["val_loss"] < 0.7 * before
@@ -36,8 +41,13 @@ def test_reconstruction_loss_decreases_on_real_data(small_splits):
 def test_classifier_learns_above_chance_and_reports_accuracy(small_splits):
     seed_everything(0)
     model = ConsignaClassifier(hidden_size=32, dropout=0.2)
-    history = fit(model, small_splits.train, small_splits.val,
-                  TrainConfig("classification", epochs=3, batch_size=32, lr=2e-3), device="cpu")
+    history = fit(
+        model,
+        small_splits.train,
+        small_splits.val,
+        TrainConfig("classification", epochs=3, batch_size=32, lr=2e-3),
+        device="cpu",
+    )
     assert history.epochs[-1]["val_accuracy"] > 0.5  # chance is 0.1
     assert 0 <= history.epochs[-1]["train_accuracy"] <= 1
 
@@ -46,18 +56,36 @@ def test_same_seed_same_numbers(small_splits):
     cfg = TrainConfig("reconstruction", epochs=1, batch_size=64, lr=1e-3, seed=5)
     a = fit(_ae(1), small_splits.train, small_splits.val, cfg, device="cpu")
     b = fit(_ae(1), small_splits.train, small_splits.val, cfg, device="cpu")
-    c = fit(_ae(1), small_splits.train, small_splits.val, TrainConfig("reconstruction", 1, 64, 1e-3, seed=6), device="cpu")
+    c = fit(
+        _ae(1),
+        small_splits.train,
+        small_splits.val,
+        TrainConfig("reconstruction", 1, 64, 1e-3, seed=6),
+        device="cpu",
+    )
     assert a.column("train_loss") == b.column("train_loss")
     assert a.column("train_loss") != c.column("train_loss")
 
 
 def test_fit_restores_the_models_mode_even_on_error(small_splits):
     model = _ae().eval()
-    fit(model, small_splits.train, small_splits.val, TrainConfig("reconstruction", 1, 64, 1e-3), device="cpu")
+    fit(
+        model,
+        small_splits.train,
+        small_splits.val,
+        TrainConfig("reconstruction", 1, 64, 1e-3),
+        device="cpu",
+    )
     assert not model.training
     exploding = ExplodesAt(at_call=2).eval()
     with pytest.raises(TrainingDiverged):
-        fit(exploding, small_splits.train, small_splits.val, TrainConfig("reconstruction", 1, 100, 1e-3), device="cpu")
+        fit(
+            exploding,
+            small_splits.train,
+            small_splits.val,
+            TrainConfig("reconstruction", 1, 100, 1e-3),
+            device="cpu",
+        )
     assert not exploding.training
     model.eval()
     evaluate(model, small_splits.val, "reconstruction")
@@ -65,31 +93,63 @@ def test_fit_restores_the_models_mode_even_on_error(small_splits):
 
 
 def test_best_weights_are_restored_when_the_cap_comes_first(small_splits):
-    cfg = TrainConfig("reconstruction", epochs=3, batch_size=64, lr=1e-3, patience=5, min_delta=10.0)
+    cfg = TrainConfig(
+        "reconstruction", epochs=3, batch_size=64, lr=1e-3, patience=5, min_delta=10.0
+    )
     model = _ae()
     history = fit(model, small_splits.train, small_splits.val, cfg, device="cpu")
     assert not history.stopped_early and len(history.epochs) == 3 and history.best_epoch == 1
     reference = _ae()
-    fit(reference, small_splits.train, small_splits.val, TrainConfig("reconstruction", 1, 64, 1e-3), device="cpu")
-    assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), reference.state_dict().values()))
+    fit(
+        reference,
+        small_splits.train,
+        small_splits.val,
+        TrainConfig("reconstruction", 1, 64, 1e-3),
+        device="cpu",
+    )
+    assert all(
+        torch.equal(a, b)
+        for a, b in zip(model.state_dict().values(), reference.state_dict().values(), strict=True)
+    )
 
 
 def test_early_stopping_stops_and_restores_the_best_weights(small_splits):
     # min_delta so large that no epoch after the first counts as an improvement
-    cfg = TrainConfig("reconstruction", epochs=10, batch_size=64, lr=1e-3, patience=2, min_delta=10.0)
+    cfg = TrainConfig(
+        "reconstruction", epochs=10, batch_size=64, lr=1e-3, patience=2, min_delta=10.0
+    )
     model = _ae()
     history = fit(model, small_splits.train, small_splits.val, cfg, device="cpu")
     assert history.stopped_early and len(history.epochs) == 3 and history.best_epoch == 1
     reference = _ae()
-    fit(reference, small_splits.train, small_splits.val, TrainConfig("reconstruction", 1, 64, 1e-3), device="cpu")
-    assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), reference.state_dict().values()))
+    fit(
+        reference,
+        small_splits.train,
+        small_splits.val,
+        TrainConfig("reconstruction", 1, 64, 1e-3),
+        device="cpu",
+    )
+    assert all(
+        torch.equal(a, b)
+        for a, b in zip(model.state_dict().values(), reference.state_dict().values(), strict=True)
+    )
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"lr": 0}, "lr"), ({"lr": float("nan")}, "lr"), ({"epochs": 0}, "epochs"), ({"batch_size": 0}, "batch_size"),
-    ({"task": "segmentation"}, "task"), ({"patience": 0}, "patience"), ({"seed": -1}, "seed"),
-    ({"epochs": True}, "epochs"), ({"min_delta": float("inf")}, "min_delta"), ({"optimizer": "lbfgs"}, "optimizer"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"lr": 0}, "lr"),
+        ({"lr": float("nan")}, "lr"),
+        ({"epochs": 0}, "epochs"),
+        ({"batch_size": 0}, "batch_size"),
+        ({"task": "segmentation"}, "task"),
+        ({"patience": 0}, "patience"),
+        ({"seed": -1}, "seed"),
+        ({"epochs": True}, "epochs"),
+        ({"min_delta": float("inf")}, "min_delta"),
+        ({"optimizer": "lbfgs"}, "optimizer"),
+    ],
+)
 def test_bad_settings_fail_before_any_work(kwargs, message):
     settings = {"task": "reconstruction", "epochs": 1, "batch_size": 32, "lr": 1e-3} | kwargs
     with pytest.raises(ValueError, match=message):
@@ -98,14 +158,32 @@ def test_bad_settings_fail_before_any_work(kwargs, message):
 
 def test_a_checkpoint_from_another_config_or_architecture_is_refused(small_splits, tmp_path):
     ckpt = tmp_path / "ckpt.pt"
-    fit(_ae(), small_splits.train, small_splits.val, TrainConfig("reconstruction", 1, 64, 1e-3), checkpoint=ckpt,
-        device="cpu")
+    fit(
+        _ae(),
+        small_splits.train,
+        small_splits.val,
+        TrainConfig("reconstruction", 1, 64, 1e-3),
+        checkpoint=ckpt,
+        device="cpu",
+    )
     with pytest.raises(CheckpointMismatch, match="different configuration"):
-        fit(_ae(), small_splits.train, small_splits.val, TrainConfig("reconstruction", 1, 64, 2e-3),
-            checkpoint=ckpt, device="cpu")
+        fit(
+            _ae(),
+            small_splits.train,
+            small_splits.val,
+            TrainConfig("reconstruction", 1, 64, 2e-3),
+            checkpoint=ckpt,
+            device="cpu",
+        )
     with pytest.raises(CheckpointMismatch):
-        fit(ConsignaAutoencoder(hidden_size=64), small_splits.train, small_splits.val,
-            TrainConfig("reconstruction", 1, 64, 1e-3), checkpoint=ckpt, device="cpu")
+        fit(
+            ConsignaAutoencoder(hidden_size=64),
+            small_splits.train,
+            small_splits.val,
+            TrainConfig("reconstruction", 1, 64, 1e-3),
+            checkpoint=ckpt,
+            device="cpu",
+        )
 
 
 class ExplodesAt(nn.Module):
@@ -121,40 +199,65 @@ class ExplodesAt(nn.Module):
         return out * float("nan") if self.training and self.calls >= self.at_call else out
 
 
-def test_nan_loss_stops_with_epoch_and_batch_and_keeps_the_last_good_checkpoint(small_splits, tmp_path):
+def test_nan_loss_stops_with_epoch_and_batch_and_keeps_the_last_good_checkpoint(
+    small_splits, tmp_path
+):
     ckpt = tmp_path / "ckpt.pt"
     batches_per_epoch = 1000 // 100
     model = ExplodesAt(at_call=batches_per_epoch + 3)
     with pytest.raises(TrainingDiverged, match=r"epoch 2, batch 3/10.*learning rate") as info:
-        fit(model, small_splits.train, small_splits.val, TrainConfig("reconstruction", 5, 100, 1e-3),
-            checkpoint=ckpt, device="cpu")
+        fit(
+            model,
+            small_splits.train,
+            small_splits.val,
+            TrainConfig("reconstruction", 5, 100, 1e-3),
+            checkpoint=ckpt,
+            device="cpu",
+        )
     assert str(ckpt) in str(info.value)
     assert load_checkpoint(ckpt)["epoch"] == 1
 
 
 def _train_cmd(name: str, runs: Path, epochs: int) -> list[str]:
-    return [sys.executable, "-m", "fmnist_lib", "train", name, "--budget", "smoke",
-            "--epochs", str(epochs), "--runs-dir", str(runs)]
+    return [
+        sys.executable,
+        "-m",
+        "fmnist_lib",
+        "train",
+        name,
+        "--budget",
+        "smoke",
+        "--epochs",
+        str(epochs),
+        "--runs-dir",
+        str(runs),
+    ]
 
 
-@pytest.mark.parametrize("name", [
-    "clf-raschka-10",   # dropout 0.8: the dropout random stream must resume exactly
-    "ae-raschka-64",    # patience 3: the early-stopping state must resume exactly
-])
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name",
+    [
+        "clf-raschka-10",  # dropout 0.8: the dropout random stream must resume exactly
+        "ae-raschka-64",  # patience 3: the early-stopping state must resume exactly
+    ],
+)
 def test_a_sigkilled_run_resumes_to_the_same_weights(tmp_path, name):
-    """Kill a training process mid-run (SIGKILL), run it again: same final weights as uninterrupted."""
+    """Kill a training process mid-run (SIGKILL), run it again: same final weights as
+    uninterrupted."""
     epochs = 6
     env = {**os.environ, "FMNIST_PROGRESS": "0", "FMNIST_DEVICE": "cpu"}
-    subprocess.run(_train_cmd(name, tmp_path / "straight", epochs), check=True, env=env, timeout=600)
+    subprocess.run(
+        _train_cmd(name, tmp_path / "straight", epochs), check=True, env=env, timeout=600
+    )
 
     runs = tmp_path / "killed"
     ckpt = runs / "smoke" / name / f"seed0-epochs{epochs}" / "checkpoint.pt"
     proc = subprocess.Popen(_train_cmd(name, runs, epochs), env=env)
     deadline = time.time() + 300
     while not ckpt.exists() and time.time() < deadline and proc.poll() is None:
-        time.sleep(0.02)
-    time.sleep(0.3)  # into the middle of the next epoch
-    proc.send_signal(signal.SIGKILL)
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)  # the first epoch's checkpoint is there: kill during the next
     proc.wait()
     assert proc.returncode == -signal.SIGKILL
     killed_at = load_checkpoint(ckpt)["epoch"]
@@ -162,10 +265,14 @@ def test_a_sigkilled_run_resumes_to_the_same_weights(tmp_path, name):
     assert not (ckpt.parent / "result.json").exists()
 
     subprocess.run(_train_cmd(name, runs, epochs), check=True, env=env, timeout=600)
-    straight = torch.load(tmp_path / "straight" / ckpt.relative_to(runs).parent / "model.pt", weights_only=True)
+    straight = torch.load(
+        tmp_path / "straight" / ckpt.relative_to(runs).parent / "model.pt", weights_only=True
+    )
     resumed = torch.load(ckpt.parent / "model.pt", weights_only=True)
     assert straight.keys() == resumed.keys()
     assert all(torch.equal(straight[k], resumed[k]) for k in straight)
     history = json.loads((ckpt.parent / "result.json").read_text())["history"]
-    straight_history = json.loads((tmp_path / "straight" / ckpt.relative_to(runs).parent / "result.json").read_text())
+    straight_history = json.loads(
+        (tmp_path / "straight" / ckpt.relative_to(runs).parent / "result.json").read_text()
+    )
     assert [e["val_loss"] for e in history] == [e["val_loss"] for e in straight_history["history"]]

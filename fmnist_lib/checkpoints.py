@@ -1,0 +1,155 @@
+"""What makes a run the same run (its fingerprint), and the checkpoint it resumes from.
+
+A checkpoint holds the model, the optimizer, every random generator (Python, numpy, torch,
+the batch order, CUDA/MPS) and the training loop's own state, written atomically after
+every epoch; a killed run restored from it continues to the very same weights on the CPU.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from .settings import has_mps
+from .storage import atomic_save
+
+#: Version of what the fingerprint hashes; bump it when that changes (and migrate the records).
+FINGERPRINT_FORMAT = 2
+#: Version of the checkpoint's layout.
+CHECKPOINT_FORMAT = 2
+
+
+class CheckpointMismatch(RuntimeError):
+    """A checkpoint or finished run was written by a different configuration or architecture."""
+
+
+# --------------------------------------------------------------------------- fingerprints
+def model_signature(model: nn.Module) -> dict[str, Any]:
+    """What defines an architecture without printing it: the class and every parameter's and
+    buffer's name, shape and dtype (module printing may change between PyTorch releases)."""
+
+    def tensors(named: Any) -> list[list[Any]]:
+        return [[name, list(t.shape), str(t.dtype)] for name, t in named]
+
+    return {
+        "class": type(model).__name__,
+        "parameters": tensors(model.named_parameters()),
+        "buffers": tensors(model.named_buffers()),
+    }
+
+
+def short_hash(payload: dict[str, Any]) -> str:
+    """A short stable hash of a JSON-serialisable payload."""
+    text = json.dumps(payload, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def fingerprint(model: nn.Module, settings: dict[str, Any], identity: dict[str, Any]) -> str:
+    """The fingerprint of a run: format version, model signature, training settings and the
+    caller's identity (experiment, model settings, data sizes, protocol...)."""
+    return short_hash(
+        {
+            "format": FINGERPRINT_FORMAT,
+            "model": model_signature(model),
+            "settings": settings,
+            "identity": identity,
+        }
+    )
+
+
+# --------------------------------------------------------------------------- random state
+def rng_state(batch_order: torch.Generator) -> dict[str, Any]:
+    """Every random generator a training run draws from, as tensors and plain containers."""
+    np_state: tuple[Any, ...] = tuple(np.random.get_state())
+    py_state = random.getstate()
+    return {
+        "torch": torch.get_rng_state(),
+        "loader": batch_order.get_state(),
+        "numpy": [
+            np_state[0],
+            torch.from_numpy(np_state[1].astype(np.int64)),
+            *map(float, np_state[2:]),
+        ],
+        "python": [py_state[0], list(py_state[1]), py_state[2]],
+        "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
+        "mps": [torch.mps.get_rng_state()] if has_mps() else [],
+    }
+
+
+def set_rng_state(state: dict[str, Any], batch_order: torch.Generator) -> None:
+    """Restore what ``rng_state`` saved."""
+    torch.set_rng_state(state["torch"])
+    batch_order.set_state(state["loader"])
+    name, keys, pos, has_gauss, gauss = state["numpy"]
+    np.random.set_state((name, keys.numpy().astype(np.uint32), int(pos), int(has_gauss), gauss))
+    version, internal, gauss_next = state["python"]
+    random.setstate((version, tuple(internal), gauss_next))
+    if state["cuda"] and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])
+    if state.get("mps") and has_mps():
+        torch.mps.set_rng_state(state["mps"][0])
+
+
+# --------------------------------------------------------------------------- checkpoints
+def load_checkpoint(path: str | Path) -> dict[str, Any]:
+    """Load a checkpoint safely (tensors and plain containers only)."""
+    loaded: dict[str, Any] = torch.load(path, map_location="cpu", weights_only=True)
+    return loaded
+
+
+@dataclass
+class Checkpointer:
+    """Saves and restores one run's state at ``path`` (nothing at all when ``path`` is None).
+
+    ``loop_state`` is the training loop's own JSON-like state (history, early stopping); the
+    checkpointer stores it as given and hands it back on restore.
+    """
+
+    path: Path | None
+    fingerprint: str
+
+    def save(
+        self,
+        model: nn.Module,
+        optimizer: torch.optim.Optimizer,
+        batch_order: torch.Generator,
+        loop_state: dict[str, Any],
+    ) -> None:
+        if self.path is None:
+            return
+        state = {
+            "format": CHECKPOINT_FORMAT,
+            "fingerprint": self.fingerprint,
+            "model": model.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "rng": rng_state(batch_order),
+            **loop_state,
+        }
+        atomic_save(state, self.path)
+
+    def restore(
+        self, model: nn.Module, optimizer: torch.optim.Optimizer, batch_order: torch.Generator
+    ) -> dict[str, Any] | None:
+        """Load the checkpoint into ``model``, ``optimizer`` and the generators; return the loop's
+        state, or None when there is no checkpoint to resume from."""
+        if self.path is None or not self.path.exists():
+            return None
+        state = load_checkpoint(self.path)
+        if state.get("format") != CHECKPOINT_FORMAT or state.get("fingerprint") != self.fingerprint:
+            raise CheckpointMismatch(
+                f"{self.path} was written by a different configuration or architecture "
+                f"(its fingerprint {state.get('fingerprint')} != {self.fingerprint}). Delete it "
+                "to start over, or use another runs directory / checkpoint path."
+            )
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        set_rng_state(state["rng"], batch_order)
+        return state

@@ -1,0 +1,212 @@
+"""The top layer: run every experiment and publish ``results/<budget>/`` — ``metrics.json``
+(every number, with the budget's settings), the figures and ``REPORT.md`` rendered from
+``metrics.json`` alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+
+from . import paper, plots
+from .data import Splits
+from .evaluation import reconstruct
+from .experiments import RunResult, run_experiment, splits_for
+from .registry import EXPERIMENTS, get_experiment
+from .report import render_report
+from .runs import default_runs_dir, finished_seeds, git_commit, hardware, versions
+from .settings import get_budget, project_root
+from .storage import atomic_write
+
+matplotlib.use("Agg", force=False)  # figures go to files; no display needed
+
+
+def seeds_required(name: str, seeds: int = 3, ae_seeds: int = 1) -> int:
+    """How many seeds ``reproduce`` runs for ``name``: ``ae_seeds`` for autoencoders, else
+    ``seeds``."""
+    return ae_seeds if get_experiment(name).task == "reconstruction" else seeds
+
+
+def missing_runs(
+    results: Mapping[str, list[Any]], seeds: int = 3, ae_seeds: int = 1
+) -> dict[str, str]:
+    """Registered experiments with fewer finished seeds than ``reproduce`` runs:
+    ``{name: "1 of 3"}``."""
+    need = {n: seeds_required(n, seeds, ae_seeds) for n in EXPERIMENTS}
+    have = {n: len(results.get(n, [])) for n in EXPERIMENTS}
+    return {n: f"{have[n]} of {k}" for n, k in need.items() if have[n] < k}
+
+
+def build_metrics(
+    budget: str,
+    splits: Splits,
+    results: Mapping[str, list[RunResult]],
+    wall_seconds: float,
+    missing: dict[str, str],
+    complete: bool,
+) -> dict[str, Any]:
+    """``metrics.json``'s content: provenance, the budget's settings and every finished run."""
+    experiments = {
+        name: {
+            "settings": asdict(runs[0].experiment),
+            "task": runs[0].experiment.task,
+            "runs": [r.summary() for r in runs],
+        }
+        for name, runs in results.items()
+    }
+    return {
+        "budget": budget,
+        "budget_settings": asdict(get_budget(budget)),
+        "sizes": splits.sizes(),
+        "created": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "git_commit": git_commit(),
+        "versions": versions(),
+        "hardware": hardware(),
+        "wall_seconds": wall_seconds,
+        "complete": complete,
+        "missing": missing,
+        "experiments": experiments,
+    }
+
+
+def figures(results: Mapping[str, list[RunResult]], images: Any) -> dict[str, Figure]:
+    """The report's figures by file name: the paper's Figures 5-7 and the confusion matrices."""
+
+    def first_runs(names: Iterable[str]) -> dict[str, list[dict[str, float]]]:
+        return {
+            results[n][0].experiment.title: results[n][0].history.epochs
+            for n in names
+            if n in results
+        }
+
+    out: dict[str, Figure] = {}
+    ae, clf = first_runs(paper.TABLE_I), first_runs(paper.TABLE_II)
+    if ae:
+        out["figure5_autoencoder_curves.png"] = plots.training_curves(
+            ae,
+            ("loss",),
+            ("MSE",),
+            "Autoencoders: train vs validation MSE (Figure 5)",
+            log_scale=True,
+        )
+    if clf:
+        out["figure7_classifier_curves.png"] = plots.training_curves(
+            clf,
+            ("loss", "accuracy"),
+            ("cross-entropy", "accuracy"),
+            "Classifiers: train vs validation (Figure 7)",
+        )
+    if ae:
+        outputs = {
+            results[n][0].experiment.title: reconstruct(results[n][0].model, images)
+            for n in paper.TABLE_I
+            if n in results
+        }
+        out["figure6_reconstructions.png"] = plots.reconstructions(images, outputs)
+    if paper.CONFUSION_EXPERIMENT in results:
+        runs = results[paper.CONFUSION_EXPERIMENT]
+        ours = np.sum([r.test["confusion_matrix"] for r in runs], axis=0)
+        out["confusion_matrices.png"] = plots.confusion_matrices(
+            {"paper": paper.CONFUSION_MATRIX, f"ours (sum of {len(runs)} seeds)": ours}
+        )
+    return out
+
+
+def write_results(
+    metrics: Mapping[str, Any], results: Mapping[str, list[RunResult]], out_dir: Path, images: Any
+) -> None:
+    """Write metrics.json, the figures (PNG) and REPORT.md into ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    atomic_write(out_dir / "metrics.json", json.dumps(metrics, indent=1))
+    names = []
+    for name, fig in figures(results, images).items():
+        plots.save_figure(fig, out_dir / name)
+        names.append(name)
+    atomic_write(out_dir / "REPORT.md", render_report(metrics, names))
+
+
+def publish(
+    budget: str,
+    splits: Splits,
+    results: Mapping[str, list[RunResult]],
+    results_dir: str | os.PathLike[str] | None,
+    wall_seconds: float,
+    missing: dict[str, str],
+) -> dict[str, Any]:
+    """Build ``metrics.json``'s content from finished runs and write it with the report and
+    figures under ``<results_dir>/<budget>/``."""
+    metrics = build_metrics(budget, splits, results, wall_seconds, missing, complete=not missing)
+    root = Path(results_dir) if results_dir is not None else project_root() / "results"
+    first_of_class = [int((splits.val.labels == c).nonzero()[0]) for c in range(10)]
+    write_results(metrics, results, root / budget, images=splits.val.images[first_of_class])
+    return metrics
+
+
+def reproduce(
+    budget: str = "full",
+    seeds: int = 3,
+    ae_seeds: int = 1,
+    runs_dir: str | os.PathLike[str] | None = None,
+    results_dir: str | os.PathLike[str] | None = None,
+    names: Iterable[str] | None = None,
+    progress: bool | None = None,
+) -> dict[str, Any]:
+    """Run every experiment (classifiers with ``seeds`` seeds, autoencoders with ``ae_seeds``),
+    then write ``metrics.json``, ``REPORT.md`` and the figures under ``results/<budget>/`` —
+    after every experiment, so that a long run leaves usable partial results."""
+    if seeds < 1 or ae_seeds < 1:
+        raise ValueError("seeds and ae_seeds must be >= 1")
+    names = list(names) if names is not None else list(EXPERIMENTS)
+    for n in names:
+        get_experiment(n)
+    splits = splits_for(budget)
+    start = time.perf_counter()
+    results: dict[str, list[RunResult]] = {}
+    metrics: dict[str, Any] = {}
+    for name in names:
+        k = seeds_required(name, seeds, ae_seeds)
+        print(f"[reproduce] {name}: {k} seed(s), budget {budget}", flush=True)
+        results[name] = [
+            run_experiment(name, budget, s, runs_dir, progress=progress, splits=splits)
+            for s in range(k)
+        ]
+        missing = {n: m for n, m in missing_runs(results, seeds, ae_seeds).items() if n in names}
+        metrics = publish(
+            budget, splits, results, results_dir, time.perf_counter() - start, missing
+        )
+    return metrics
+
+
+def report_finished(
+    budget: str = "full",
+    runs_dir: str | os.PathLike[str] | None = None,
+    results_dir: str | os.PathLike[str] | None = None,
+    seeds: int = 3,
+    ae_seeds: int = 1,
+) -> dict[str, Any]:
+    """Write ``results/<budget>/`` from the runs that have finished so far, training nothing
+    (e.g. while ``reproduce`` is still running elsewhere, or after it was stopped). The report
+    is marked complete when every experiment has the seeds ``reproduce`` would run."""
+    root = Path(runs_dir) if runs_dir is not None else default_runs_dir(budget)
+    splits = splits_for(budget)
+    start = time.perf_counter()
+    results: dict[str, list[RunResult]] = {}
+    for name in EXPERIMENTS:
+        seeds_done = finished_seeds(root, budget, name)
+        if seeds_done:
+            results[name] = [
+                run_experiment(name, budget, s, root, splits=splits) for s in seeds_done
+            ]
+    if not results:
+        raise ValueError(f"no finished run of budget {budget!r} under {root}")
+    missing = missing_runs(results, seeds, ae_seeds)
+    return publish(budget, splits, results, results_dir, time.perf_counter() - start, missing)

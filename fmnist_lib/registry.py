@@ -1,0 +1,168 @@
+"""The experiments: every model the course trains, with its settings, written once.
+
+The paper's experiments (Tables I and II) hold the paper's own settings; ``fmnist_lib.paper``
+holds only what the paper reports (its row labels, its confusion matrix). An experiment's task
+(reconstruction or classification) is its model class's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from torch import nn
+
+from .models import build_model, model_task
+
+#: Hyperparameters that ``run_experiment(..., overrides=...)`` may change.
+OVERRIDABLE = ("hidden_size", "dropout", "epochs", "batch_size", "lr", "patience", "softmax_output")
+GROUPS = ("paper", "variant", "question", "investigation")
+PROTOCOLS = ("held-out", "paper")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Experiment:
+    """One trainable experiment: a model class, its size and regularisation, and how to train it.
+
+    ``group``: "paper" (Tables I/II), "variant" (tried in the paper), "question" (answers a
+    question the paper leaves open), "investigation" (why do our numbers differ from the
+    paper's?). ``protocol``: "held-out" chooses epochs on a validation split of the training
+    images; "paper" trains on all of them and validates on the test set, as the paper did.
+    """
+
+    name: str
+    title: str
+    model: str
+    hidden_size: int
+    dropout: float
+    epochs: int
+    batch_size: int
+    lr: float
+    patience: int | None = None
+    init_from: str | None = None  # experiment whose encoder initialises this model
+    allow_partial: bool = False  # copy only the compatible encoder layers
+    freeze_encoder: bool = False  # train the head only (feature extraction)
+    group: str = "paper"
+    note: str = ""
+    softmax_output: bool = False  # classifiers: a Softmax output layer (the paper's worse variant)
+    protocol: str = "held-out"
+
+    def __post_init__(self) -> None:
+        if self.protocol not in PROTOCOLS:
+            raise ValueError(f"protocol must be one of {PROTOCOLS}, got {self.protocol!r}")
+        if self.group not in GROUPS:
+            raise ValueError(f"group must be one of {GROUPS}, got {self.group!r}")
+        model_task(self.model)  # an unknown model class fails here, not at training time
+
+    @property
+    def task(self) -> str:
+        """``"reconstruction"`` or ``"classification"``: the model class's task."""
+        return model_task(self.model)
+
+    def model_settings(self) -> dict[str, Any]:
+        """The model's constructor arguments."""
+        settings: dict[str, Any] = {"hidden_size": self.hidden_size, "dropout": self.dropout}
+        if self.softmax_output:
+            settings["softmax_output"] = True
+        return settings
+
+    def new_model(self) -> nn.Module:
+        """A freshly initialised model of this experiment (seed first for reproducible weights)."""
+        return build_model(self.model, **self.model_settings())
+
+    def with_overrides(self, overrides: dict[str, Any] | None) -> Experiment:
+        """The experiment with some hyperparameters changed (names checked)."""
+        unknown = set(overrides or {}) - set(OVERRIDABLE)
+        if unknown:
+            raise ValueError(
+                f"cannot override {sorted(unknown)}; overridable: {', '.join(OVERRIDABLE)}"
+            )
+        return replace(self, **(overrides or {}))
+
+
+EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
+    Experiment(name="ae-feedforward-512", title="feed-forward (512)",
+               model="FeedForwardAutoencoder", hidden_size=512, dropout=0.1,
+               epochs=60, batch_size=1000, lr=1e-3),
+    Experiment(name="ae-consigna-128", title="consigna (128)",
+               model="ConsignaAutoencoder", hidden_size=128, dropout=0.0,
+               epochs=20, batch_size=32, lr=1e-3),
+    Experiment(name="ae-raschka-64", title="Raschka (64)",
+               model="RaschkaAutoencoder", hidden_size=64, dropout=0.0,
+               epochs=17, batch_size=32, lr=5e-4, patience=3,
+               note="the paper chose 17 epochs by early stopping; we cap at 17 with patience 3"),
+    Experiment(name="ae-raschka-128", title="Raschka (128)",
+               model="RaschkaAutoencoder", hidden_size=128, dropout=0.0,
+               epochs=14, batch_size=32, lr=5e-4, patience=3,
+               note="the paper chose 14 epochs by early stopping; we cap at 14 with patience 3"),
+    Experiment(name="clf-consigna-10", title="consigna (10)",
+               model="ConsignaClassifier", hidden_size=10, dropout=0.8,
+               epochs=35, batch_size=32, lr=5e-4),
+    Experiment(name="clf-raschka-10", title="Raschka (10)",
+               model="RaschkaClassifier", hidden_size=10, dropout=0.8,
+               epochs=15, batch_size=40, lr=7e-4),
+    Experiment(name="clf-consigna-fe-128", title="consigna FE (128)",
+               model="ConsignaClassifier", hidden_size=128, dropout=0.8,
+               epochs=26, batch_size=32, lr=5e-4, init_from="ae-consigna-128",
+               note="fine-tuning from the consigna autoencoder's encoder"),
+    Experiment(name="clf-consigna-frozen-128", title="consigna frozen (128)",
+               model="ConsignaClassifier", hidden_size=128, dropout=0.8,
+               epochs=26, batch_size=32, lr=5e-4, init_from="ae-consigna-128",
+               freeze_encoder=True, group="variant",
+               note="feature extraction proper: the pretrained encoder is frozen, "
+                    "only the head learns"),
+    Experiment(name="clf-consigna-10-from-128", title="consigna (10) from 128",
+               model="ConsignaClassifier", hidden_size=10, dropout=0.8,
+               epochs=35, batch_size=32, lr=5e-4, init_from="ae-consigna-128",
+               allow_partial=True, group="variant",
+               note="the n=128 encoder's conv layers copied; "
+                    "Linear(800->128) cannot go into Linear(800->10)"),
+    Experiment(name="clf-feedforward-512", title="feed-forward (512)",
+               model="FeedForwardClassifier", hidden_size=512, dropout=0.1,
+               epochs=35, batch_size=1000, lr=1e-3, group="question",
+               note="conclusion check: do the conv nets beat a feed-forward classifier?"),
+    Experiment(name="clf-consigna-128", title="consigna (128) from scratch",
+               model="ConsignaClassifier", hidden_size=128, dropout=0.8,
+               epochs=26, batch_size=32, lr=5e-4, group="question",
+               note="open question 1: FE's hidden size without its pretrained start"),
+    Experiment(name="ae-consigna-10", title="consigna (10)",
+               model="ConsignaAutoencoder", hidden_size=10, dropout=0.0,
+               epochs=20, batch_size=32, lr=1e-3, group="question",
+               note="open question 1: an n=10 autoencoder to pretrain the n=10 classifier"),
+    Experiment(name="clf-consigna-fe-10", title="consigna FE (10)",
+               model="ConsignaClassifier", hidden_size=10, dropout=0.8,
+               epochs=35, batch_size=32, lr=5e-4, init_from="ae-consigna-10",
+               group="question",
+               note="open question 1: is FE better for its hidden size "
+                    "or for its pretrained start?"),
+    Experiment(name="clf-raschka-10-paper-protocol", title="Raschka (10), the paper's protocol",
+               model="RaschkaClassifier", hidden_size=10, dropout=0.8,
+               epochs=15, batch_size=40, lr=7e-4, protocol="paper", group="investigation",
+               note="the paper's protocol: all 60,000 training images, "
+                    "the test set as validation set"),
+]}  # fmt: skip
+
+
+def get_experiment(name: str) -> Experiment:
+    """The registered experiment ``name``; a ``ValueError`` naming the choices otherwise."""
+    if name not in EXPERIMENTS:
+        raise ValueError(f"unknown experiment {name!r}; choose one of: {', '.join(EXPERIMENTS)}")
+    return EXPERIMENTS[name]
+
+
+def dependencies(name: str) -> list[str]:
+    """The experiments ``name`` needs first, deepest first."""
+    exp = get_experiment(name)
+    return [*dependencies(exp.init_from), exp.init_from] if exp.init_from else []
+
+
+def settings_table(
+    names: list[str] | tuple[str, ...], columns: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Rows of settings for a table: ``columns`` maps a column heading to an attribute of
+    ``Experiment`` (e.g. ``{"hidden": "hidden_size", "lr": "lr"}``)."""
+    return [
+        {"experiment": n}
+        | {head: getattr(get_experiment(n), attr) for head, attr in columns.items()}
+        for n in names
+    ]

@@ -1,0 +1,104 @@
+"""The bottom layer: budgets, and every ``FMNIST_*`` environment variable, read here and only here.
+
+| variable | meaning | default |
+|---|---|---|
+| ``FMNIST_BUDGET`` | ``full``, ``quick`` or ``smoke`` | ``full`` |
+| ``FMNIST_RUNS`` | where runs live (checkpoints, finished models) | see ``fmnist_lib.runs`` |
+| ``FMNIST_DATA`` | a folder with the four Fashion-MNIST files | searched |
+| ``FMNIST_DEVICE`` | ``cpu``, ``cuda``, ``mps``... | the fastest available |
+| ``FMNIST_PROGRESS`` | ``0`` hides progress bars | ``1`` |
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+BUDGET_VAR = "FMNIST_BUDGET"
+RUNS_VAR = "FMNIST_RUNS"
+DATA_VAR = "FMNIST_DATA"
+DEVICE_VAR = "FMNIST_DEVICE"
+PROGRESS_VAR = "FMNIST_PROGRESS"
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much of the data and of each experiment's epochs a run uses."""
+
+    name: str
+    train_size: int | None  # None: all 50,000 training images
+    val_subset: int | None  # None: all 10,000 validation images
+    test_size: int | None  # None: all 10,000 test images
+    max_epochs: int | None  # None: each experiment's own
+
+
+BUDGETS: dict[str, Budget] = {
+    "full": Budget("full", train_size=None, val_subset=None, test_size=None, max_epochs=None),
+    # sweeps and demonstrations at a fraction of the cost
+    "quick": Budget("quick", train_size=10_000, val_subset=2000, test_size=None, max_epochs=5),
+    "smoke": Budget("smoke", train_size=1000, val_subset=500, test_size=1000, max_epochs=2),
+}
+
+
+def project_root() -> Path:
+    """The checkout this package lives in (its folder holds ``pyproject.toml``), else the cwd."""
+    here = Path(__file__).resolve().parent.parent
+    return here if (here / "pyproject.toml").exists() else Path.cwd()
+
+
+def get_budget(name: str) -> Budget:
+    """The budget called ``name``; a ``ValueError`` naming the choices otherwise."""
+    if name not in BUDGETS:
+        raise ValueError(f"unknown budget {name!r}; choose one of {sorted(BUDGETS)}")
+    return BUDGETS[name]
+
+
+def budget_from_env(default: str = "full") -> str:
+    """The budget named by ``FMNIST_BUDGET`` (``full``, ``quick`` or ``smoke``), else
+    ``default``."""
+    return get_budget(os.environ.get(BUDGET_VAR) or default).name
+
+
+def resolve_budget(budget: str | None) -> str:
+    """``budget`` validated, or ``$FMNIST_BUDGET`` / ``full`` when None."""
+    return budget_from_env() if budget is None else get_budget(budget).name
+
+
+def runs_dir_from_env() -> Path | None:
+    """``$FMNIST_RUNS`` as an absolute path, or None when unset or empty."""
+    value = os.environ.get(RUNS_VAR)
+    return Path(value).resolve() if value else None
+
+
+def data_dir_from_env() -> Path | None:
+    """``$FMNIST_DATA``, or None when unset or empty."""
+    value = os.environ.get(DATA_VAR)
+    return Path(value) if value else None
+
+
+def progress_from_env() -> bool:
+    """Progress bars unless ``FMNIST_PROGRESS=0`` (CI sets it)."""
+    return os.environ.get(PROGRESS_VAR, "1") != "0"
+
+
+def has_mps() -> bool:
+    """Whether Apple's Metal backend is usable."""
+    return bool(getattr(torch.backends, "mps", None) and torch.backends.mps.is_available())
+
+
+def default_device() -> torch.device:
+    """``$FMNIST_DEVICE`` if set (e.g. ``cpu``), else CUDA, else Apple's MPS, else the CPU.
+
+    Exact resume (same final weights as an uninterrupted run) is guaranteed on the CPU only:
+    GPU kernels are not all deterministic.
+    """
+    if os.environ.get(DEVICE_VAR):
+        return torch.device(os.environ[DEVICE_VAR])
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if has_mps():
+        return torch.device("mps")
+    return torch.device("cpu")
