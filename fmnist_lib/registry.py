@@ -7,9 +7,11 @@ holds only what the paper reports (its row labels, its confusion matrix). An exp
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+import pandas as pd
 from torch import nn
 
 from .models import build_model, model_task
@@ -156,13 +158,29 @@ def dependencies(name: str) -> list[str]:
     return [*dependencies(exp.init_from), exp.init_from] if exp.init_from else []
 
 
+#: The columns of a settings table: heading -> ``Experiment`` attribute.
+SETTINGS_COLUMNS: dict[str, str | Callable[[Experiment], Any]] = {
+    "model": "title",
+    "hidden": "hidden_size",
+    "epochs": "epochs",
+    "batch": "batch_size",
+    "lr": "lr",
+    "dropout": "dropout",
+}
+
+
 def settings_table(
-    names: list[str] | tuple[str, ...], columns: dict[str, str]
-) -> list[dict[str, Any]]:
-    """Rows of settings for a table: ``columns`` maps a column heading to an attribute of
-    ``Experiment`` (e.g. ``{"hidden": "hidden_size", "lr": "lr"}``)."""
-    return [
+    names: Iterable[str], columns: Mapping[str, str | Callable[[Experiment], Any]] | None = None
+) -> pd.DataFrame:
+    """The settings of experiments ``names``, one row each. ``columns`` maps a heading to an
+    attribute of ``Experiment`` or to a function of it (default: ``SETTINGS_COLUMNS``)."""
+
+    def cell(exp: Experiment, column: str | Callable[[Experiment], Any]) -> Any:
+        return getattr(exp, column) if isinstance(column, str) else column(exp)
+
+    rows = [
         {"experiment": n}
-        | {head: getattr(get_experiment(n), attr) for head, attr in columns.items()}
+        | {head: cell(get_experiment(n), c) for head, c in (columns or SETTINGS_COLUMNS).items()}
         for n in names
     ]
+    return pd.DataFrame(rows).set_index("experiment")

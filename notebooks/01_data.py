@@ -68,7 +68,7 @@ from fmnist_lib import data
 
 source = data.locate()
 print(f"found via: {source.origin}  ({source.directory})")
-for status in data.inspect(source.directory):
+for status in data.file_statuses(source.directory):
     print(f"  {status.name:<26} {status.detail}")
 
 # %% [markdown]

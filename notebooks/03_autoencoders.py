@@ -102,21 +102,9 @@ pd.DataFrame(rows).set_index("experiment")
 
 # %%
 # NBVAL_CHECK_OUTPUT
-pd.DataFrame(
-    [
-        {
-            "experiment": n,
-            "model": EXPERIMENTS[n].title,
-            "hidden": EXPERIMENTS[n].hidden_size,
-            "epochs": EXPERIMENTS[n].epochs,
-            "batch": EXPERIMENTS[n].batch_size,
-            "lr": EXPERIMENTS[n].lr,
-            "dropout": EXPERIMENTS[n].dropout,
-            "early stopping patience": EXPERIMENTS[n].patience,
-        }
-        for n in paper.TABLE_I
-    ]
-).set_index("experiment")
+from fmnist_lib.registry import SETTINGS_COLUMNS, settings_table
+
+settings_table(paper.TABLE_I, {**SETTINGS_COLUMNS, "early stopping patience": "patience"})
 
 # %% [markdown]
 # ## Training

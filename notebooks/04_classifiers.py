@@ -148,26 +148,11 @@ for k, r in softmax_runs.items():
 
 # %%
 # NBVAL_CHECK_OUTPUT
-import pandas as pd
-
 from fmnist_lib import paper
-from fmnist_lib.experiments import EXPERIMENTS
+from fmnist_lib.registry import SETTINGS_COLUMNS, settings_table
 
-pd.DataFrame(
-    [
-        {
-            "experiment": n,
-            "model": EXPERIMENTS[n].title,
-            "hidden": EXPERIMENTS[n].hidden_size,
-            "epochs": EXPERIMENTS[n].epochs,
-            "batch": EXPERIMENTS[n].batch_size,
-            "lr": EXPERIMENTS[n].lr,
-            "dropout": EXPERIMENTS[n].dropout,
-            "initialised from": EXPERIMENTS[n].init_from or "random",
-        }
-        for n in paper.TABLE_II
-    ]
-).set_index("experiment")
+start = {"initialised from": lambda e: e.init_from or "random"}
+settings_table(paper.TABLE_II, {**SETTINGS_COLUMNS, **start})
 
 # %% [markdown]
 # «consigna FE» has $n = 128$ and starts from the trained «consigna» autoencoder's encoder
@@ -213,6 +198,8 @@ fig = confusion_matrices(
 )
 
 # %%
+import pandas as pd
+
 from fmnist_lib.data import CLASS_NAMES
 
 per_class = pd.DataFrame(

@@ -115,7 +115,7 @@ print(
 
 # %%
 # NBVAL_CHECK_OUTPUT
-from fmnist_lib.experiments import EXPERIMENTS
+from fmnist_lib.registry import settings_table
 
 names = [
     "clf-consigna-10",
@@ -125,19 +125,14 @@ names = [
     "clf-consigna-10-from-128",
     "clf-consigna-fe-10",
 ]
-pd.DataFrame(
-    [
-        {
-            "experiment": n,
-            "hidden": EXPERIMENTS[n].hidden_size,
-            "start": EXPERIMENTS[n].init_from or "random",
-            "frozen encoder": EXPERIMENTS[n].freeze_encoder,
-            "epochs": EXPERIMENTS[n].epochs,
-            "what": EXPERIMENTS[n].note or EXPERIMENTS[n].title,
-        }
-        for n in names
-    ]
-).set_index("experiment")
+columns = {
+    "hidden": "hidden_size",
+    "start": lambda e: e.init_from or "random",
+    "frozen encoder": "freeze_encoder",
+    "epochs": "epochs",
+    "what": lambda e: e.note or e.title,
+}
+settings_table(names, columns)
 
 # %%
 from fmnist_lib.experiments import summary_table

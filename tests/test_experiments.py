@@ -486,3 +486,18 @@ def test_cli_report_writes_the_report_from_finished_runs(tmp_path, capsys):
         "Smoke budget**: 1000 training images"
         in (tmp_path / "results" / "smoke" / "REPORT.md").read_text()
     )
+
+
+def test_settings_table_reads_attributes_or_functions_of_experiments():
+    from fmnist_lib.registry import SETTINGS_COLUMNS, settings_table
+
+    table = settings_table(
+        paper.TABLE_II, {**SETTINGS_COLUMNS, "start": lambda e: e.init_from or "random"}
+    )
+    assert list(table.index) == list(paper.TABLE_II)
+    assert (
+        table.loc["clf-raschka-10", "batch"] == 40
+        and table.loc["clf-raschka-10", "start"] == "random"
+    )
+    assert table.loc["clf-consigna-fe-128", "start"] == "ae-consigna-128"
+    assert list(settings_table(["ae-raschka-64"]).columns) == list(SETTINGS_COLUMNS)
