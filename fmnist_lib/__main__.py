@@ -1,15 +1,28 @@
-"""Command line: ``python -m fmnist_lib {data,list,train,reproduce,report}``."""
+"""Command line: ``python -m fmnist_lib {data,list,train,reproduce,report}``.
+
+Expected failures print one ``error: ...`` line that says what to do (exit 1); bad arguments
+and settings are refused before any work (exit 2); Ctrl-C says what is safe on disk (exit 130).
+``--debug`` or ``FMNIST_DEBUG=1`` shows the traceback instead.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import traceback
+import warnings
+from collections.abc import Callable
+from typing import Any, NoReturn
 
 from . import data as data_mod
+from .errors import FmnistError, TrainingInterrupted
 from .experiments import run_experiment
 from .pipeline import report_finished, reproduce
 from .registry import EXPERIMENTS
-from .settings import BUDGETS, budget_from_env
+from .settings import BUDGETS, budget_from_env, debug_from_env, default_device
+
+#: numpy's seeds are 32-bit.
+MAX_SEED = 2**32 - 1
 
 
 def cmd_data(args: argparse.Namespace) -> int:
@@ -43,9 +56,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    result = run_experiment(
-        args.name, budget=args.budget, seed=args.seed, runs_dir=args.runs_dir, epochs=args.epochs
-    )
+    result = run_experiment(args.name, budget=args.budget, seed=args.seed,
+                            runs_dir=args.runs_dir, epochs=args.epochs, wait=args.wait)  # fmt: skip
     last = result.history.epochs[-1]
     metric = "mse" if "mse" in result.test else "accuracy"
     print(
@@ -55,6 +67,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     )
     if result.transfer:
         print(result.transfer)
+    for text in result.warnings:
+        print(f"warning: {text}", file=sys.stderr)
     print(f"run folder: {result.run_dir}")
     return 0
 
@@ -87,25 +101,44 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Argument errors as one line (the usage stays behind ``--help``), exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: an int in [low, high]."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low or (high is not None and value > high):
+            bound = f">= {low}" if high is None else f"from {low} to {high}"
+            raise argparse.ArgumentTypeError(f"must be {bound}, got {value}")
+        return value
+
+    return parse
+
+
 def _add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--budget",
-        choices=sorted(BUDGETS),
-        default=None,
-        help="full (the paper's), quick or smoke (tiny, for tests); "
-        "default: $FMNIST_BUDGET or full",
-    )
-    p.add_argument(
-        "--runs-dir",
-        default=None,
-        help="where checkpoints and finished runs live (default: $FMNIST_RUNS; else, "
-        "at the full budget, results/reference-runs; else runs/)",
-    )
+    p.add_argument("--budget", choices=sorted(BUDGETS), default=None,
+                   help="full (the paper's), quick or smoke (tiny, for tests); "
+                        "default: $FMNIST_BUDGET or full")  # fmt: skip
+    p.add_argument("--runs-dir", default=None,
+                   help="where checkpoints and finished runs live (default: $FMNIST_RUNS; else, "
+                        "at the full budget, results/reference-runs; else runs/)")  # fmt: skip
 
 
 def parser() -> argparse.ArgumentParser:
     """The command line's parser."""
-    top = argparse.ArgumentParser(prog="python -m fmnist_lib", description=__doc__)
+    top = OneLineParser(prog="python -m fmnist_lib", description=__doc__,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    top.add_argument("--debug", action="store_true",
+                     help="show tracebacks (also FMNIST_DEBUG=1)")  # fmt: skip
     sub = top.add_subparsers(dest="command", required=True)
     p = sub.add_parser("data", help="find and verify Fashion-MNIST")
     p.add_argument("--root", help="folder with the four IDX files (default: search)")
@@ -115,13 +148,20 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="train (or resume, or reload) one experiment")
     p.add_argument("name", choices=list(EXPERIMENTS))
     _add_common(p)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--epochs", type=int, default=None, help="override the experiment's epochs")
+    p.add_argument("--seed", type=whole_number(0, MAX_SEED), default=0)
+    p.add_argument("--epochs", type=whole_number(1), default=None,
+                   help="override the experiment's epochs")  # fmt: skip
+    p.add_argument("--wait", action="store_true",
+                   help="if another process is training this run, wait for it")  # fmt: skip
     p.set_defaults(func=cmd_train)
     p = sub.add_parser("reproduce", help="run every experiment and write results/<budget>/")
     _add_common(p)
-    p.add_argument("--seeds", type=int, default=3, help="seeds per classifier (default 3)")
-    p.add_argument("--ae-seeds", type=int, default=1, help="seeds per autoencoder (default 1)")
+    p.add_argument(
+        "--seeds", type=whole_number(1), default=3, help="seeds per classifier (default 3)"
+    )
+    p.add_argument(
+        "--ae-seeds", type=whole_number(1), default=1, help="seeds per autoencoder (default 1)"
+    )
     p.add_argument("--results-dir", default=None, help="default: results/")
     p.add_argument(
         "--only", nargs="+", default=None, metavar="NAME", help="run only these experiments"
@@ -136,11 +176,41 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _settle(args: argparse.Namespace, cli: argparse.ArgumentParser) -> None:
+    """Settings from the environment, checked before any work: a bad one is an argument error."""
+    try:
+        if getattr(args, "budget", "x") is None:
+            args.budget = budget_from_env()
+        if args.command in ("train", "reproduce", "report"):
+            default_device()
+    except FmnistError as exc:
+        cli.error(str(exc))
+
+
+def _one_line_warnings(message: Any, category: Any, *rest: Any, **more: Any) -> str:
+    return f"warning: {message}\n"
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    if getattr(args, "budget", "x") is None:
-        args.budget = budget_from_env()
-    return int(args.func(args))
+    cli = parser()
+    args = cli.parse_args(argv)
+    debug = args.debug or debug_from_env()
+    _settle(args, cli)
+    if not debug:
+        warnings.formatwarning = _one_line_warnings
+    try:
+        return int(args.func(args))
+    except TrainingInterrupted as exc:
+        print(str(exc), file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except FmnistError as exc:
+        if debug:
+            traceback.print_exc()
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

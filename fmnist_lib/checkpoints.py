@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from .errors import FmnistError, RunDamaged
 from .settings import has_mps
 from .storage import atomic_save
 
@@ -27,7 +29,7 @@ FINGERPRINT_FORMAT = 2
 CHECKPOINT_FORMAT = 2
 
 
-class CheckpointMismatch(RuntimeError):
+class CheckpointMismatch(FmnistError, RuntimeError):
     """A checkpoint or finished run was written by a different configuration or architecture."""
 
 
@@ -99,10 +101,26 @@ def set_rng_state(state: dict[str, Any], batch_order: torch.Generator) -> None:
 
 
 # --------------------------------------------------------------------------- checkpoints
+def load_tensors(path: str | Path, what: str) -> Any:
+    """``torch.load`` of tensors and plain containers only (no code is unpickled); a file that
+    cannot be read so is ``RunDamaged``, naming it and saying what to do."""
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except FileNotFoundError:
+        raise
+    except Exception as exc:  # whatever the reason, the file cannot be used
+        raise RunDamaged(
+            f"{path} is damaged or is not a {what} ({type(exc).__name__}); delete it to start "
+            "this run over"
+        ) from None
+
+
 def load_checkpoint(path: str | Path) -> dict[str, Any]:
     """Load a checkpoint safely (tensors and plain containers only)."""
-    loaded: dict[str, Any] = torch.load(path, map_location="cpu", weights_only=True)
-    return loaded
+    state = load_tensors(path, "checkpoint")
+    if not isinstance(state, dict) or "fingerprint" not in state:
+        raise RunDamaged(f"{path} is not a checkpoint of this course; delete it to start over")
+    return state
 
 
 @dataclass
@@ -128,6 +146,7 @@ class Checkpointer:
         state = {
             "format": CHECKPOINT_FORMAT,
             "fingerprint": self.fingerprint,
+            "torch_threads": torch.get_num_threads(),
             "model": model.state_dict(),
             "optimizer": optimizer.state_dict(),
             "rng": rng_state(batch_order),
@@ -148,6 +167,14 @@ class Checkpointer:
                 f"{self.path} was written by a different configuration or architecture "
                 f"(its fingerprint {state.get('fingerprint')} != {self.fingerprint}). Delete it "
                 "to start over, or use another runs directory / checkpoint path."
+            )
+        threads = state.get("torch_threads")
+        if threads is not None and threads != torch.get_num_threads():
+            warnings.warn(
+                f"resuming {self.path} with {torch.get_num_threads()} torch threads; it was "
+                f"written with {threads}. Resuming gives the very same weights as an "
+                "uninterrupted run only with the same thread count (set torch.set_num_threads).",
+                stacklevel=2,
             )
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])

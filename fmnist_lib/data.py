@@ -10,6 +10,7 @@ magnitude faster than a per-item ``Dataset`` + ``ToTensor`` + ``DataLoader`` pip
 from __future__ import annotations
 
 import dataclasses
+import errno
 import gzip
 import hashlib
 import os
@@ -23,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .errors import FmnistError
 from .settings import DATA_VAR, data_dir_from_env, project_root
 from .storage import atomic_write
 
@@ -71,7 +73,7 @@ HOW_TO_FIX = (
 )
 
 
-class DataError(RuntimeError):
+class DataError(FmnistError, RuntimeError):
     """The dataset is missing, incomplete or does not match the published checksums."""
 
 
@@ -104,23 +106,52 @@ def _candidates(directory: Path, name: str) -> list[Path]:
     return [p / f for p in places for f in (name, name + ".gz")]
 
 
+def _not_a_file(path: Path) -> str | None:
+    """Why ``path``, which is there, is not a readable file (a directory, a broken link, a
+    symlink loop); None when it is a file."""
+    if path.is_file():
+        return None
+    if path.is_dir():
+        return f"{path} is a directory, not the file"
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"{path} is a symlink loop"
+        return f"{path} is a broken symlink (to {os.readlink(path)})"
+    return f"{path} is not a regular file"
+
+
 def find_file(directory: Path, name: str) -> Path | None:
-    """The first existing copy of ``name`` (uncompressed or .gz) in ``directory``."""
-    return next((p for p in _candidates(directory, name) if p.is_file()), None)
+    """The first copy of ``name`` (uncompressed or .gz) in ``directory``, or None. Something in
+    its place that is not a file (a directory, a broken link, a loop) is a ``DataError``."""
+    for path in _candidates(directory, name):
+        if path.is_symlink() or path.exists():
+            problem = _not_a_file(path)
+            if problem:
+                raise DataError(problem)
+            return path
+    return None
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path, expected_size: int | None = None) -> bytes:
     """The decompressed content of an IDX file, gzipped or not (told by its first bytes, not its
-    name)."""
-    with open(path, "rb") as fh:
-        gzipped = fh.read(2) == b"\x1f\x8b"
-    if gzipped:
-        try:
-            with gzip.open(path, "rb") as fh:
-                return fh.read()
-        except (OSError, EOFError, zlib.error) as exc:  # truncated, damaged, or not gzip at all
-            raise DataError(f"{path}: cannot be decompressed ({exc})") from exc
-    return path.read_bytes()
+    name). With ``expected_size``, a file that cannot have that size is refused before it is
+    read, and decompression stops just past it."""
+    try:
+        with open(path, "rb") as fh:
+            gzipped = fh.read(2) == b"\x1f\x8b"
+        size = path.stat().st_size
+        if expected_size is not None and size > expected_size + (0 if not gzipped else 1024):
+            raise DataError(f"{path} has {size} bytes, more than the {expected_size} expected")
+        if not gzipped:
+            return path.read_bytes()
+        with gzip.open(path, "rb") as fh:
+            return fh.read(-1 if expected_size is None else expected_size + 1)
+    except PermissionError as exc:
+        raise DataError(f"{path} cannot be read ({exc.strerror}); fix its permissions") from None
+    except (OSError, EOFError, zlib.error) as exc:  # truncated, damaged, or not gzip at all
+        raise DataError(f"{path}: cannot be decompressed ({exc})") from exc
 
 
 def check_bytes(name: str, content: bytes) -> str | None:
@@ -137,7 +168,7 @@ def check_bytes(name: str, content: bytes) -> str | None:
 @lru_cache(maxsize=len(FILES))
 def _verified(name: str, path: Path, mtime_ns: int, size: int) -> bytes:
     """Read and verify once per file version; raises DataError on mismatch."""
-    content = read_bytes(path)
+    content = read_bytes(path, FILES[name][0])
     problem = check_bytes(name, content)
     if problem:
         raise DataError(
@@ -160,11 +191,12 @@ def file_statuses(directory: Path) -> list[FileStatus]:
     """Status of each of the four files in ``directory`` (never raises)."""
     out = []
     for name in FILES:
-        path = find_file(directory, name)
-        if path is None:
-            out.append(FileStatus(name, None, False, "missing"))
-            continue
+        path = None
         try:
+            path = find_file(directory, name)
+            if path is None:
+                out.append(FileStatus(name, None, False, "missing"))
+                continue
             verified_bytes(path, name)
             out.append(FileStatus(name, path, True, "ok (checksum verified)"))
         except DataError as exc:
@@ -173,7 +205,23 @@ def file_statuses(directory: Path) -> list[FileStatus]:
 
 
 def _has_any(directory: Path) -> bool:
-    return any(find_file(directory, n) for n in FILES)
+    """Whether anything stands where one of the files would be."""
+    return any(p.is_symlink() or p.exists() for n in FILES for p in _candidates(directory, n))
+
+
+def how_to_fix(origin: str, directory: Path) -> str:
+    """Advice that fits where the data was looked for."""
+    if origin == DATA_VAR:
+        return (
+            f"How to fix: point {DATA_VAR} (now {directory}) at a folder with the four "
+            "files (.gz or uncompressed), or unset it to use the default locations."
+        )
+    if origin == "argument":
+        return (
+            f"How to fix: pass a folder with the four files (.gz or uncompressed), e.g. "
+            f"{DEBIAN_DIR} from Debian's dataset-fashion-mnist."
+        )
+    return HOW_TO_FIX
 
 
 def _download(directory: Path) -> None:
@@ -213,7 +261,7 @@ def locate(root: str | os.PathLike | None = None, download: bool = True) -> Data
         lines = "\n".join(f"  {s.name}: {s.detail}" for s in bad)
         problem = f"Fashion-MNIST in {directory} ({origin}) is not usable:\n{lines}"
         if explicit:
-            raise DataError(f"{problem}\n{HOW_TO_FIX}")
+            raise DataError(f"{problem}\n{how_to_fix(origin, directory)}")
         # a broken default location (e.g. an interrupted download) must not hide a good one
         warnings.warn(f"{problem}\nskipping it (delete it to silence this warning)", stacklevel=2)
         problems.append(problem)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,22 +18,29 @@ from torch import nn
 
 from .checkpoints import CheckpointMismatch
 from .data import ImageSet, Splits, load_splits
+from .errors import RunDamaged, SettingsError
 from .evaluation import final_metrics
 from .models import count_parameters, encoder_of, freeze, transfer_encoder
 from .registry import EXPERIMENTS, Experiment, get_experiment
 from .runs import (
     CHECKPOINT,
+    RECORD,
+    WEIGHTS,
+    checkpoint_bytes,
     default_runs_dir,
     experiment_fingerprint,
     hardware,
     load_weights,
+    prepare_run_dir,
     read_record,
+    refuse_if_locked,
     run_dir_for,
     run_identity,
+    run_lock,
     write_run,
 )
 from .settings import get_budget, resolve_budget
-from .training import History, TrainConfig, fit, seed_everything
+from .training import History, TrainConfig, fit, loss_warnings, seed_everything
 
 __all__ = ["EXPERIMENTS", "RunResult", "run_experiment", "splits_for", "summary_table", "sweep"]
 
@@ -74,6 +81,7 @@ class RunResult:
     run_dir: Path
     transfer: str = ""
     hardware: dict[str, Any] | None = None  # where it was trained (recorded at training time)
+    warnings: list[str] = field(default_factory=list)  # e.g. a loss that blew up, though finite
 
     def summary(self) -> dict[str, Any]:
         """The JSON record of this run (what ``metrics.json`` holds)."""
@@ -107,44 +115,47 @@ class _Plan:
     fingerprint: str
 
 
-def _plan(
+@dataclass(frozen=True)
+class _Where:
+    """A run's experiment, budget and folder: known before any data is loaded."""
+
+    exp: Experiment
+    budget: str
+    seed: int
+    runs_dir: Path
+    run_dir: Path
+
+
+def _where(
     name: str,
     budget: str | None,
     seed: int,
     runs_dir: str | os.PathLike[str] | None,
     epochs: int | None,
-    splits: Splits | None,
     overrides: dict[str, Any] | None,
-) -> _Plan:
+) -> _Where:
     exp = get_experiment(name).with_overrides(overrides)
     budget = resolve_budget(budget)
     if epochs is not None and (not isinstance(epochs, int) or epochs < 1):
-        raise ValueError(f"epochs must be an int >= 1, got {epochs!r}")
+        raise SettingsError(f"epochs must be an int >= 1, got {epochs!r}")
     root = Path(runs_dir) if runs_dir is not None else default_runs_dir(budget)
+    return _Where(exp, budget, seed, root, run_dir_for(name, budget, seed, epochs, root, overrides))
+
+
+def _plan(
+    where: _Where, epochs: int | None, splits: Splits | None, overrides: dict[str, Any] | None
+) -> _Plan:
+    exp, budget = where.exp, where.budget
     splits = splits if splits is not None else splits_for(budget)
     if exp.protocol == "paper":
         splits = paper_protocol(splits)
     n_epochs = epochs or min(exp.epochs, get_budget(budget).max_epochs or exp.epochs)
-    config = TrainConfig(
-        task=exp.task,
-        epochs=n_epochs,
-        batch_size=exp.batch_size,
-        lr=exp.lr,
-        seed=seed,
-        patience=exp.patience,
-    )
+    config = TrainConfig(task=exp.task, epochs=n_epochs, batch_size=exp.batch_size, lr=exp.lr,
+                         seed=where.seed, patience=exp.patience)  # fmt: skip
     identity = run_identity(exp, budget, splits.sizes(), overrides)
-    return _Plan(
-        exp,
-        budget,
-        seed,
-        run_dir_for(name, budget, seed, epochs, root, overrides),
-        root,
-        splits,
-        config,
-        identity,
-        experiment_fingerprint(exp, config, identity),
-    )
+    fingerprint = experiment_fingerprint(exp, config, identity)
+    return _Plan(exp, budget, where.seed, where.run_dir, where.runs_dir, splits, config, identity,
+                 fingerprint)  # fmt: skip
 
 
 def _reload(plan: _Plan, record: dict[str, Any]) -> RunResult:
@@ -155,69 +166,51 @@ def _reload(plan: _Plan, record: dict[str, Any]) -> RunResult:
             "architecture. Delete that folder to retrain, or use another runs directory "
             "(--runs-dir / FMNIST_RUNS)."
         )
-    model = load_weights(plan.run_dir, plan.exp.new_model())
+    model = load_weights(plan.run_dir, plan.exp.new_model(), record.get("model_sha256"))
     if plan.exp.freeze_encoder:
         freeze(encoder_of(model))
     model.eval()
     history = History(record["history"], record["best_epoch"], record["stopped_early"])
-    return RunResult(
-        plan.exp,
-        plan.seed,
-        plan.budget,
-        model,
-        history,
-        record["test"],
-        record["seconds"],
-        plan.run_dir,
-        record["transfer"],
-        record["hardware"],
-    )
+    return RunResult(plan.exp, plan.seed, plan.budget, model, history, record["test"],
+                     record["seconds"], plan.run_dir, record["transfer"], record["hardware"],
+                     record.get("warnings", []))  # fmt: skip
 
 
-def _train(plan: _Plan, progress: bool | None) -> RunResult:
-    """Train a run (its pretrained dependency first), resuming from its checkpoint if any."""
+def _pretrained(plan: _Plan, model: nn.Module, progress: bool | None, wait: bool) -> str:
+    """Copy the dependency's encoder into ``model`` (training the dependency first if needed)."""
+    exp = plan.exp
+    if not exp.init_from:
+        return ""
+    source = run_experiment(exp.init_from, plan.budget, DEPENDENCY_SEED, plan.runs_dir,
+                            progress=progress, splits=plan.splits, wait=wait)  # fmt: skip
+    report = transfer_encoder(source.model, model, allow_partial=exp.allow_partial)
+    if exp.freeze_encoder:
+        freeze(encoder_of(model))
+    return str(report)
+
+
+def _train(plan: _Plan, progress: bool | None, wait: bool) -> RunResult:
+    """Train a run (its pretrained dependency first), resuming from its checkpoint if any;
+    holding the run's lock, so that a second process refuses (or waits) instead."""
     exp = plan.exp
     seed_everything(plan.seed)
     model = exp.new_model()
-    transfer = ""
-    if exp.init_from:
-        source = run_experiment(
-            exp.init_from,
-            plan.budget,
-            DEPENDENCY_SEED,
-            plan.runs_dir,
-            progress=progress,
-            splits=plan.splits,
-        )
-        report = transfer_encoder(source.model, model, allow_partial=exp.allow_partial)
-        transfer = str(report)
-        if exp.freeze_encoder:
-            freeze(encoder_of(model))
-    history = fit(
-        model,
-        plan.splits.train,
-        plan.splits.val,
-        plan.config,
-        checkpoint=plan.run_dir / CHECKPOINT,
-        identity=plan.identity,
-        progress=progress,
-    )
-    model.cpu().eval()
-    test = final_metrics(model, plan.splits.test, exp.task)
-    seconds = sum(e["seconds"] for e in history.epochs)
-    result = RunResult(
-        exp,
-        plan.seed,
-        plan.budget,
-        model,
-        history,
-        test,
-        seconds,
-        plan.run_dir,
-        transfer,
-        hardware(),
-    )
-    write_run(plan.run_dir, model, result.summary() | {"fingerprint": plan.fingerprint})
+    prepare_run_dir(plan.run_dir, checkpoint_bytes(model))
+    transfer = _pretrained(plan, model, progress, wait)
+    with run_lock(plan.run_dir, wait=wait):
+        record = read_record(plan.run_dir)
+        if record is not None and (plan.run_dir / WEIGHTS).exists():  # finished while we waited
+            return _reload(plan, record)
+        history = fit(model, plan.splits.train, plan.splits.val, plan.config,
+                      checkpoint=plan.run_dir / CHECKPOINT, identity=plan.identity,
+                      progress=progress)  # fmt: skip
+        model.cpu().eval()
+        test = final_metrics(model, plan.splits.test, exp.task)
+        seconds = sum(e["seconds"] for e in history.epochs)
+        result = RunResult(exp, plan.seed, plan.budget, model, history, test, seconds,
+                           plan.run_dir, transfer, hardware(), loss_warnings(history))  # fmt: skip
+        extra = {"fingerprint": plan.fingerprint, "warnings": result.warnings}
+        write_run(plan.run_dir, model, result.summary() | extra)
     return result
 
 
@@ -230,6 +223,7 @@ def run_experiment(
     progress: bool | None = None,
     splits: Splits | None = None,
     overrides: dict[str, Any] | None = None,
+    wait: bool = False,
 ) -> RunResult:
     """Train experiment ``name`` (dependencies first), or resume it, or reload a finished run.
 
@@ -239,11 +233,24 @@ def run_experiment(
     hyperparameters (see ``OVERRIDABLE``), e.g. ``{"lr": 1e-2, "batch_size": 256}`` for a sweep.
     Each distinct run lives in its own folder. The model's initial weights come from ``seed``.
     ``splits`` may pass ``splits_for(budget)`` already loaded (the run folder is named by the
-    budget, so other splits do not belong there).
+    budget, so other splits do not belong there). A run that another process is training is
+    refused (``RunLocked``), or awaited with ``wait``.
     """
-    plan = _plan(name, budget, seed, runs_dir, epochs, splits, overrides)
+    where = _where(name, budget, seed, runs_dir, epochs, overrides)
+    if not wait and not (where.run_dir / RECORD).exists():
+        refuse_if_locked(where.run_dir)  # at once, before loading any data
+    plan = _plan(where, epochs, splits, overrides)
     record = read_record(plan.run_dir)
-    return _reload(plan, record) if record is not None else _train(plan, progress)
+    if record is None:
+        return _train(plan, progress, wait)
+    if (plan.run_dir / WEIGHTS).exists():
+        return _reload(plan, record)
+    if (plan.run_dir / CHECKPOINT).exists():  # finished, weights lost: rebuilt from the checkpoint
+        return _train(plan, progress, wait)
+    raise RunDamaged(
+        f"{plan.run_dir / WEIGHTS} is missing and there is no checkpoint to rebuild it from; "
+        f"delete the folder {plan.run_dir} to train this run again"
+    )
 
 
 # --------------------------------------------------------------------------- tables
@@ -295,12 +302,13 @@ def sweep(
     ``val_accuracy`` (classifiers), ``epochs`` and ``seconds``. Finished runs are reused.
     """
     budget = resolve_budget(budget)
-    get_experiment(name).with_overrides(dict.fromkeys(grid))  # unknown keys fail before training
-    splits = splits_for(budget)
     keys = list(grid)
+    combos = [dict(zip(keys, c, strict=True)) for c in itertools.product(*grid.values())]
+    for overrides in combos:  # every setting checked before any training
+        get_experiment(name).with_overrides(overrides)
+    splits = splits_for(budget)
     rows = []
-    for combo in itertools.product(*(grid[k] for k in keys)):
-        overrides = dict(zip(keys, combo, strict=True))
+    for overrides in combos:
         r = run_experiment(
             name, budget, seed, runs_dir, progress=progress, splits=splits, overrides=overrides
         )

@@ -19,6 +19,7 @@ import torch
 from torch import nn
 
 from .data import IMAGE_SHAPE, NUM_CLASSES
+from .errors import FmnistError
 
 
 def _check_dropout(p: float) -> float:
@@ -346,7 +347,7 @@ def count_parameters(model: nn.Module, trainable_only: bool = False) -> int:
 
 
 # --------------------------------------------------------------------------- transfer learning
-class TransferError(ValueError):
+class TransferError(FmnistError, ValueError):
     """Encoder weights that cannot be copied (different layers or shapes)."""
 
 

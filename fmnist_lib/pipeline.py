@@ -18,14 +18,16 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from . import paper, plots
+from .checkpoints import CheckpointMismatch
 from .data import Splits
+from .errors import RunDamaged, SettingsError
 from .evaluation import reconstruct
 from .experiments import RunResult, run_experiment, splits_for
 from .registry import EXPERIMENTS, get_experiment
 from .report import render_report
 from .runs import default_runs_dir, finished_seeds, git_commit, hardware, versions
 from .settings import get_budget, project_root
-from .storage import atomic_write
+from .storage import replace_directory
 
 matplotlib.use("Agg", force=False)  # figures go to files; no display needed
 
@@ -52,9 +54,10 @@ def build_metrics(
     results: Mapping[str, list[RunResult]],
     wall_seconds: float,
     missing: dict[str, str],
-    complete: bool,
+    damaged: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """``metrics.json``'s content: provenance, the budget's settings and every finished run."""
+    """``metrics.json``'s content: provenance, the budget's settings and every finished run
+    (and, when some could not be read, the damaged ones: left out, with the reason)."""
     experiments = {
         name: {
             "settings": asdict(runs[0].experiment),
@@ -72,8 +75,9 @@ def build_metrics(
         "versions": versions(),
         "hardware": hardware(),
         "wall_seconds": wall_seconds,
-        "complete": complete,
+        "complete": not missing and not damaged,
         "missing": missing,
+        **({"damaged": damaged} if damaged else {}),
         "experiments": experiments,
     }
 
@@ -124,14 +128,12 @@ def figures(results: Mapping[str, list[RunResult]], images: Any) -> dict[str, Fi
 def write_results(
     metrics: Mapping[str, Any], results: Mapping[str, list[RunResult]], out_dir: Path, images: Any
 ) -> None:
-    """Write metrics.json, the figures (PNG) and REPORT.md into ``out_dir``."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    atomic_write(out_dir / "metrics.json", json.dumps(metrics, indent=1))
-    names = []
-    for name, fig in figures(results, images).items():
-        plots.save_figure(fig, out_dir / name)
-        names.append(name)
-    atomic_write(out_dir / "REPORT.md", render_report(metrics, names))
+    """Make ``out_dir`` hold metrics.json, the figures (PNG) and REPORT.md, all replaced at once:
+    a kill while publishing leaves the old set or the new one, never files that disagree."""
+    files = {name: plots.png_bytes(fig) for name, fig in figures(results, images).items()}
+    report = render_report(metrics, list(files)).encode()
+    replace_directory(out_dir, {"metrics.json": json.dumps(metrics, indent=1).encode(), **files,
+                                "REPORT.md": report})  # fmt: skip
 
 
 def publish(
@@ -141,10 +143,11 @@ def publish(
     results_dir: str | os.PathLike[str] | None,
     wall_seconds: float,
     missing: dict[str, str],
+    damaged: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """Build ``metrics.json``'s content from finished runs and write it with the report and
     figures under ``<results_dir>/<budget>/``."""
-    metrics = build_metrics(budget, splits, results, wall_seconds, missing, complete=not missing)
+    metrics = build_metrics(budget, splits, results, wall_seconds, missing, damaged)
     root = Path(results_dir) if results_dir is not None else project_root() / "results"
     first_of_class = [int((splits.val.labels == c).nonzero()[0]) for c in range(10)]
     write_results(metrics, results, root / budget, images=splits.val.images[first_of_class])
@@ -164,7 +167,7 @@ def reproduce(
     then write ``metrics.json``, ``REPORT.md`` and the figures under ``results/<budget>/`` —
     after every experiment, so that a long run leaves usable partial results."""
     if seeds < 1 or ae_seeds < 1:
-        raise ValueError("seeds and ae_seeds must be >= 1")
+        raise SettingsError("seeds and ae_seeds must be >= 1")
     names = list(names) if names is not None else list(EXPERIMENTS)
     for n in names:
         get_experiment(n)
@@ -186,6 +189,23 @@ def reproduce(
     return metrics
 
 
+def _finished_runs(
+    root: Path, budget: str, splits: Splits
+) -> tuple[dict[str, list[RunResult]], dict[str, dict[str, str]]]:
+    """Every finished run under ``root``, and the damaged ones (left out, with the reason)."""
+    results: dict[str, list[RunResult]] = {}
+    damaged: dict[str, dict[str, str]] = {}
+    for name in EXPERIMENTS:
+        for seed in finished_seeds(root, budget, name):
+            try:
+                run = run_experiment(name, budget, seed, root, splits=splits)
+            except (RunDamaged, CheckpointMismatch) as exc:
+                damaged.setdefault(name, {})[str(seed)] = str(exc)
+                continue
+            results.setdefault(name, []).append(run)
+    return results, damaged
+
+
 def report_finished(
     budget: str = "full",
     runs_dir: str | os.PathLike[str] | None = None,
@@ -195,18 +215,14 @@ def report_finished(
 ) -> dict[str, Any]:
     """Write ``results/<budget>/`` from the runs that have finished so far, training nothing
     (e.g. while ``reproduce`` is still running elsewhere, or after it was stopped). The report
-    is marked complete when every experiment has the seeds ``reproduce`` would run."""
+    is marked complete when every experiment has the seeds ``reproduce`` would run; a damaged
+    run is listed as such and left out, and the report is written from the rest."""
     root = Path(runs_dir) if runs_dir is not None else default_runs_dir(budget)
     splits = splits_for(budget)
     start = time.perf_counter()
-    results: dict[str, list[RunResult]] = {}
-    for name in EXPERIMENTS:
-        seeds_done = finished_seeds(root, budget, name)
-        if seeds_done:
-            results[name] = [
-                run_experiment(name, budget, s, root, splits=splits) for s in seeds_done
-            ]
+    results, damaged = _finished_runs(root, budget, splits)
     if not results:
-        raise ValueError(f"no finished run of budget {budget!r} under {root}")
+        raise SettingsError(f"no finished run of budget {budget!r} under {root}")
     missing = missing_runs(results, seeds, ae_seeds)
-    return publish(budget, splits, results, results_dir, time.perf_counter() - start, missing)
+    wall = time.perf_counter() - start
+    return publish(budget, splits, results, results_dir, wall, missing, damaged)

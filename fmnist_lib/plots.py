@@ -21,12 +21,17 @@ from .storage import atomic_write
 DPI = 80  # modest, so that notebooks with figures stay small
 
 
-def save_figure(fig: Figure, path: str | os.PathLike[str]) -> None:
-    """Write ``fig`` as a PNG atomically (a reader never sees half a file), then close it."""
+def png_bytes(fig: Figure) -> bytes:
+    """``fig`` as a PNG file's bytes; the figure is closed."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
     plt.close(fig)
-    atomic_write(path, buffer.getvalue())
+    return buffer.getvalue()
+
+
+def save_figure(fig: Figure, path: str | os.PathLike[str]) -> None:
+    """Write ``fig`` as a PNG atomically (a reader never sees half a file), then close it."""
+    atomic_write(path, png_bytes(fig))
 
 
 def mosaic(images: torch.Tensor, rows: int, gap: int = 2) -> np.ndarray:

@@ -7,6 +7,7 @@ holds only what the paper reports (its row labels, its confusion matrix). An exp
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -14,10 +15,29 @@ from typing import Any
 import pandas as pd
 from torch import nn
 
+from .errors import SettingsError
 from .models import build_model, model_task
 
-#: Hyperparameters that ``run_experiment(..., overrides=...)`` may change.
-OVERRIDABLE = ("hidden_size", "dropout", "epochs", "batch_size", "lr", "patience", "softmax_output")
+
+def _whole(low: int) -> Callable[[Any], bool]:
+    return lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= low
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+#: Hyperparameters that ``run_experiment(..., overrides=...)`` may change: name -> (check, what).
+OVERRIDE_RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "hidden_size": (_whole(1), "an int >= 1"),
+    "dropout": (lambda v: _number(v) and 0 <= v < 1, "a number in [0, 1)"),
+    "epochs": (_whole(1), "an int >= 1"),
+    "batch_size": (_whole(1), "an int >= 1"),
+    "lr": (lambda v: _number(v) and v > 0, "a finite number > 0"),
+    "patience": (lambda v: v is None or _whole(1)(v), "None or an int >= 1"),
+    "softmax_output": (lambda v: isinstance(v, bool), "True or False"),
+}
+OVERRIDABLE = tuple(OVERRIDE_RULES)
 GROUPS = ("paper", "variant", "question", "investigation")
 PROTOCOLS = ("held-out", "paper")
 
@@ -51,9 +71,9 @@ class Experiment:
 
     def __post_init__(self) -> None:
         if self.protocol not in PROTOCOLS:
-            raise ValueError(f"protocol must be one of {PROTOCOLS}, got {self.protocol!r}")
+            raise SettingsError(f"protocol must be one of {PROTOCOLS}, got {self.protocol!r}")
         if self.group not in GROUPS:
-            raise ValueError(f"group must be one of {GROUPS}, got {self.group!r}")
+            raise SettingsError(f"group must be one of {GROUPS}, got {self.group!r}")
         model_task(self.model)  # an unknown model class fails here, not at training time
 
     @property
@@ -76,9 +96,13 @@ class Experiment:
         """The experiment with some hyperparameters changed (names checked)."""
         unknown = set(overrides or {}) - set(OVERRIDABLE)
         if unknown:
-            raise ValueError(
+            raise SettingsError(
                 f"cannot override {sorted(unknown)}; overridable: {', '.join(OVERRIDABLE)}"
             )
+        for key, value in (overrides or {}).items():
+            check, what = OVERRIDE_RULES[key]
+            if not check(value):
+                raise SettingsError(f"override {key} must be {what}, got {value!r}")
         return replace(self, **(overrides or {}))
 
 
@@ -148,7 +172,7 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
 def get_experiment(name: str) -> Experiment:
     """The registered experiment ``name``; a ``ValueError`` naming the choices otherwise."""
     if name not in EXPERIMENTS:
-        raise ValueError(f"unknown experiment {name!r}; choose one of: {', '.join(EXPERIMENTS)}")
+        raise SettingsError(f"unknown experiment {name!r}; choose one of: {', '.join(EXPERIMENTS)}")
     return EXPERIMENTS[name]
 
 

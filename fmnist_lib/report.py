@@ -461,6 +461,11 @@ def _header(metrics: Mapping[str, Any]) -> list[str]:
         if missing:
             seeds = ", ".join(f"`{n}` {k}" for n, k in missing.items())
             parts += [">", f"> Seeds finished / required: {seeds}."]
+    damaged = metrics.get("damaged") or {}
+    if damaged:
+        listed = "; ".join(f"`{n}` seed {seed}: {why}" for n, seeds in damaged.items()
+                           for seed, why in seeds.items())  # fmt: skip
+        parts += ["", f"> **Damaged runs, left out of this report**: {listed}"]
     if metrics["budget"] != "full":
         b = metrics["budget_settings"]
         parts += [

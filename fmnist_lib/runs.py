@@ -12,10 +12,17 @@ else ``runs/`` in the project.
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import json
 import os
 import platform
+import shutil
+import socket
 import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +32,18 @@ import torchvision
 from torch import nn
 
 from . import __version__
+from .checkpoints import load_tensors
+from .errors import NoSpace, RunDamaged, RunLocked, SettingsError
 from .registry import Experiment
 from .settings import default_device, project_root, runs_dir_from_env
-from .storage import atomic_save, atomic_write
+from .storage import atomic_save, atomic_write, sweep_temporaries
 from .training import TrainConfig, run_fingerprint
 
 RECORD = "result.json"
 WEIGHTS = "model.pt"
 CHECKPOINT = "checkpoint.pt"
+LOCK = ".lock"
+SAFE_NAME = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-")
 
 
 def reference_runs_dir() -> Path:
@@ -60,7 +71,13 @@ def run_dir_for(
     """``<runs>/<budget>/<name>/seed<k>[-epochs<n>][-<key><value>...]``: one folder per run."""
     suffix = f"-epochs{epochs}" if epochs is not None else ""
     suffix += "".join(f"-{k}{v}" for k, v in sorted((overrides or {}).items()))
-    return Path(runs_dir) / budget / name / f"seed{seed}{suffix}"
+    parts = [budget, name, f"seed{seed}{suffix}"]
+    unsafe = [p for p in parts if not set(p) <= SAFE_NAME or p.strip(".") == ""]
+    if unsafe:
+        raise SettingsError(
+            f"{unsafe[0]!r} cannot be a folder name (letters, digits, _ . + - only)"
+        )
+    return Path(runs_dir).joinpath(*parts)
 
 
 def finished_seeds(runs_dir: Path, budget: str, name: str) -> list[int]:
@@ -97,21 +114,161 @@ def read_record(run_dir: Path) -> dict[str, Any] | None:
     path = run_dir / RECORD
     if not path.exists():
         return None
-    record: dict[str, Any] = json.loads(path.read_text())
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise RunDamaged(
+            f"{path} cannot be read ({type(exc).__name__}); delete the folder {run_dir} to "
+            "train this run again"
+        ) from None
+    if not isinstance(record, dict) or "fingerprint" not in record:
+        raise RunDamaged(f"{path} is not a run record; delete the folder {run_dir} to retrain")
     return record
 
 
-def load_weights(run_dir: Path, model: nn.Module) -> nn.Module:
-    """``model`` with a finished run's weights (tensors only: no code is unpickled)."""
-    state = torch.load(run_dir / WEIGHTS, map_location="cpu", weights_only=True)
-    model.load_state_dict(state)
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_weights(run_dir: Path, model: nn.Module, sha256: str | None = None) -> nn.Module:
+    """``model`` with a finished run's weights (tensors only: no code is unpickled), checked
+    against the SHA-256 its record holds."""
+    path = run_dir / WEIGHTS
+    if sha256 is not None and file_sha256(path) != sha256:
+        raise RunDamaged(
+            f"{path} is not the file its record {run_dir / RECORD} was written with (its SHA-256 "
+            "differs: replaced or edited); restore it, or delete the folder to retrain"
+        )
+    state = load_tensors(path, "weights file")
+    try:
+        model.load_state_dict(state)
+    except (RuntimeError, TypeError, AttributeError) as exc:
+        raise RunDamaged(
+            f"{path} does not hold this model's weights ({type(exc).__name__}); delete the "
+            "folder to retrain"
+        ) from None
     return model
 
 
-def write_run(run_dir: Path, model: nn.Module, record: dict[str, Any]) -> None:
-    """Write the weights, then the record: a run counts as finished only once both exist."""
+def write_run(run_dir: Path, model: nn.Module, record: dict[str, Any]) -> dict[str, Any]:
+    """Write the weights, then the record with the weights' SHA-256: a run counts as finished
+    only once both exist. Returns the record as written."""
     atomic_save(model.state_dict(), run_dir / WEIGHTS)
+    record = record | {"model_sha256": file_sha256(run_dir / WEIGHTS)}
     atomic_write(run_dir / RECORD, json.dumps(record, indent=1))
+    return record
+
+
+# --------------------------------------------------------------------------- one process a run
+def _holder(lock: Path) -> dict[str, Any]:
+    try:
+        holder = json.loads(lock.read_text())
+        return holder if isinstance(holder, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _is_stale(holder: dict[str, Any]) -> bool:
+    """A lock whose process is gone (checkable only for locks taken on this host)."""
+    if holder.get("host") != socket.gethostname() or not isinstance(holder.get("pid"), int):
+        return False
+    try:
+        os.kill(holder["pid"], 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _try_lock(lock: Path) -> bool:
+    try:
+        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w") as fh:
+        json.dump({"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}, fh)
+    return True
+
+
+def refuse_if_locked(run_dir: Path) -> None:
+    """``RunLocked`` if a live process holds ``run_dir``'s lock (a cheap early check; the lock
+    taken by ``run_lock`` is what counts)."""
+    lock = run_dir / LOCK
+    if lock.exists():
+        holder = _holder(lock)
+        if not _is_stale(holder):
+            raise _locked(run_dir, holder)
+
+
+def _locked(run_dir: Path, holder: dict[str, Any]) -> RunLocked:
+    return RunLocked(
+        f"{run_dir} is being trained by process {holder.get('pid', '?')} on "
+        f"{holder.get('host', '?')} (lock file {run_dir / LOCK}); wait for it to finish, or run "
+        "again with --wait (a lock left by a crash on another host: delete it)"
+    )
+
+
+@contextmanager
+def run_lock(run_dir: Path, wait: bool = False, poll_seconds: float = 1.0) -> Iterator[None]:
+    """Hold ``run_dir``'s lock: one process trains a run at a time. Another holder makes this
+    refuse at once (``RunLocked``), or wait when ``wait``; a lock left by a dead process on this
+    host is taken over. Stale temporaries of killed writes are swept once the lock is held."""
+    lock = run_dir / LOCK
+    while not _try_lock(lock):
+        holder = _holder(lock)
+        if _is_stale(holder):
+            lock.unlink(missing_ok=True)
+            continue
+        if not wait:
+            raise _locked(run_dir, holder)
+        time.sleep(poll_seconds)
+    try:
+        sweep_temporaries(run_dir)
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def checkpoint_bytes(model: nn.Module) -> int:
+    """About what one checkpoint of ``model`` takes: the weights and Adam's two moments."""
+    return 3 * sum(t.numel() * t.element_size() for t in model.state_dict().values())
+
+
+def prepare_run_dir(run_dir: Path, needed_bytes: int) -> None:
+    """Make ``run_dir`` and check, before any training, that it can hold the run's files: a
+    file in the way, a read-only folder or a full disk is an error that says so."""
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise SettingsError(
+            f"cannot make the run folder {run_dir}: a file stands in its way; choose another "
+            "runs folder (--runs-dir or FMNIST_RUNS)"
+        ) from None
+    except OSError as exc:
+        raise _unwritable(run_dir, exc) from None
+    if not os.access(run_dir, os.W_OK | os.X_OK):
+        raise SettingsError(
+            f"the run folder {run_dir} is read-only; choose another runs folder "
+            "(--runs-dir or FMNIST_RUNS)"
+        )
+    free = shutil.disk_usage(run_dir).free
+    if free < needed_bytes:
+        raise NoSpace(
+            f"no space left on device for {run_dir}: {free / 1e6:.1f} MB free, a checkpoint "
+            f"needs about {needed_bytes / 1e6:.1f} MB; free some space or choose another runs "
+            "folder"
+        )
+
+
+def _unwritable(run_dir: Path, exc: OSError) -> SettingsError | NoSpace:
+    if exc.errno == errno.ENOSPC:
+        return NoSpace(f"no space left on device while making {run_dir}")
+    return SettingsError(
+        f"cannot write the run folder {run_dir} ({exc.strerror}); choose another runs folder "
+        "(--runs-dir or FMNIST_RUNS)"
+    )
 
 
 # --------------------------------------------------------------------------- provenance

@@ -7,6 +7,7 @@
 | ``FMNIST_DATA`` | a folder with the four Fashion-MNIST files | searched |
 | ``FMNIST_DEVICE`` | ``cpu``, ``cuda``, ``mps``... | the fastest available |
 | ``FMNIST_PROGRESS`` | ``0`` hides progress bars | ``1`` |
+| ``FMNIST_DEBUG`` | ``1``: the command line shows tracebacks | ``0`` |
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ from pathlib import Path
 
 import torch
 
+from .errors import SettingsError
+
 BUDGET_VAR = "FMNIST_BUDGET"
 RUNS_VAR = "FMNIST_RUNS"
 DATA_VAR = "FMNIST_DATA"
 DEVICE_VAR = "FMNIST_DEVICE"
 PROGRESS_VAR = "FMNIST_PROGRESS"
+DEBUG_VAR = "FMNIST_DEBUG"
 
 
 @dataclass(frozen=True)
@@ -52,14 +56,19 @@ def project_root() -> Path:
 def get_budget(name: str) -> Budget:
     """The budget called ``name``; a ``ValueError`` naming the choices otherwise."""
     if name not in BUDGETS:
-        raise ValueError(f"unknown budget {name!r}; choose one of {sorted(BUDGETS)}")
+        raise SettingsError(f"unknown budget {name!r}; choose one of {sorted(BUDGETS)}")
     return BUDGETS[name]
 
 
 def budget_from_env(default: str = "full") -> str:
     """The budget named by ``FMNIST_BUDGET`` (``full``, ``quick`` or ``smoke``), else
     ``default``."""
-    return get_budget(os.environ.get(BUDGET_VAR) or default).name
+    name = os.environ.get(BUDGET_VAR) or default
+    if name not in BUDGETS:
+        raise SettingsError(
+            f"{BUDGET_VAR}={name!r} is not a budget; set it to one of {sorted(BUDGETS)} or unset it"
+        )
+    return name
 
 
 def resolve_budget(budget: str | None) -> str:
@@ -79,6 +88,11 @@ def data_dir_from_env() -> Path | None:
     return Path(value) if value else None
 
 
+def debug_from_env() -> bool:
+    """Whether ``FMNIST_DEBUG=1`` asks for tracebacks."""
+    return os.environ.get(DEBUG_VAR, "0") not in ("", "0")
+
+
 def progress_from_env() -> bool:
     """Progress bars unless ``FMNIST_PROGRESS=0`` (CI sets it)."""
     return os.environ.get(PROGRESS_VAR, "1") != "0"
@@ -89,6 +103,25 @@ def has_mps() -> bool:
     return bool(getattr(torch.backends, "mps", None) and torch.backends.mps.is_available())
 
 
+def check_device(name: str) -> torch.device:
+    """The device ``name`` (``cpu``, ``cuda``, ``cuda:1``, ``mps``) if this machine has it; a
+    ``SettingsError`` that says what it has otherwise."""
+    have = (
+        ["cpu"] + (["cuda"] if torch.cuda.is_available() else []) + (["mps"] if has_mps() else [])
+    )
+    try:
+        device = torch.device(name)
+    except (RuntimeError, ValueError):
+        raise SettingsError(f"{name!r} is not a device; this machine has {have}") from None
+    usable = device.type == "cpu" or (
+        device.type == "cuda" and torch.cuda.is_available()
+        and (device.index or 0) < torch.cuda.device_count()
+    ) or (device.type == "mps" and has_mps())  # fmt: skip
+    if not usable:
+        raise SettingsError(f"this machine has no {name!r} device; it has {have}")
+    return device
+
+
 def default_device() -> torch.device:
     """``$FMNIST_DEVICE`` if set (e.g. ``cpu``), else CUDA, else Apple's MPS, else the CPU.
 
@@ -96,7 +129,12 @@ def default_device() -> torch.device:
     GPU kernels are not all deterministic.
     """
     if os.environ.get(DEVICE_VAR):
-        return torch.device(os.environ[DEVICE_VAR])
+        try:
+            return check_device(os.environ[DEVICE_VAR])
+        except SettingsError as exc:
+            raise SettingsError(
+                f"{DEVICE_VAR}: {exc}; set it to one of those or unset it"
+            ) from None
     if torch.cuda.is_available():
         return torch.device("cuda")
     if has_mps():

@@ -1,36 +1,97 @@
-"""Writing files so that a crash never leaves half of one: write beside, then rename."""
+"""Writing files so that a crash never leaves half of one: write beside, then rename.
+
+A temporary file is named after the target, the process, the host and a random token (two
+containers sharing a volume can both be PID 1), is removed on any failure, and a disk that
+fills up is reported as ``NoSpace`` naming the file.
+"""
 
 from __future__ import annotations
 
+import errno
+import io
 import os
+import secrets
+import shutil
+import socket
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import torch
 
+from .errors import NoSpace
+
+TEMPORARY_SUFFIX = ".tmp"
+
 
 def _temporary(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    token = f"{os.getpid()}-{socket.gethostname()}-{secrets.token_hex(4)}"
+    return path.with_name(f".{path.name}.{token}{TEMPORARY_SUFFIX}")
 
 
-def atomic_write(path: str | os.PathLike, data: bytes | str) -> None:
-    """Write ``data`` to ``path`` atomically (a reader sees the old file or the new one)."""
+def is_temporary(path: Path) -> bool:
+    """Whether ``path`` is a temporary file left by an atomic write."""
+    return path.name.startswith(".") and path.name.endswith(TEMPORARY_SUFFIX)
+
+
+def sweep_temporaries(folder: Path) -> list[Path]:
+    """Remove the temporaries that killed writes left in ``folder``; return them. Call it only
+    where no other process is writing (e.g. holding the run's lock)."""
+    stale = [p for p in folder.glob(f".*{TEMPORARY_SUFFIX}") if p.is_file() and is_temporary(p)]
+    for p in stale:
+        p.unlink(missing_ok=True)
+    return stale
+
+
+def _no_space(path: Path) -> NoSpace:
+    return NoSpace(f"no space left on device while writing {path}")
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> None:
+    """Write ``data`` to ``path`` atomically: a reader sees the old file or the new one, and a
+    failure (full disk, Ctrl-C, kill) leaves at most the old file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _temporary(path)
-    with open(tmp, "wb") as fh:
-        fh.write(data.encode() if isinstance(data, str) else data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data.encode() if isinstance(data, str) else data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            raise _no_space(path) from None
+        raise
 
 
-def atomic_save(obj: Any, path: str | os.PathLike) -> None:
-    """``torch.save`` atomically: a killed run never leaves a half-written checkpoint."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _temporary(path)
-    torch.save(obj, tmp)
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+def atomic_save(obj: Any, path: str | os.PathLike[str]) -> None:
+    """``torch.save`` atomically (serialised in memory first, so a full disk is a clean error)."""
+    buffer = io.BytesIO()
+    torch.save(obj, buffer)
+    atomic_write(path, buffer.getvalue())
+
+
+def replace_directory(target: Path, files: Mapping[str, bytes]) -> None:
+    """Make ``target`` a folder holding exactly ``files`` (name -> content), all at once: they
+    are written into a sibling folder first, which then takes ``target``'s place, so a kill
+    leaves either the old set or the new one, never a mixture."""
+    target = Path(target)
+    staging = target.with_name(f".{target.name}.{secrets.token_hex(4)}.new")
+    retired = target.with_name(f".{target.name}.{secrets.token_hex(4)}.old")
+    try:
+        staging.mkdir(parents=True)
+        for name, content in files.items():
+            atomic_write(staging / name, content)
+        if target.exists():
+            os.replace(target, retired)
+        os.replace(staging, target)
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if retired.exists() and not target.exists():
+            os.replace(retired, target)
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            raise _no_space(target) from None
+        raise
+    shutil.rmtree(retired, ignore_errors=True)

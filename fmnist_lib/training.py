@@ -30,6 +30,7 @@ from tqdm.auto import tqdm
 
 from .checkpoints import Checkpointer, fingerprint
 from .data import NUM_CLASSES, Batches, ImageSet
+from .errors import FmnistError, NoSpace, SettingsError, TrainingInterrupted
 from .evaluation import accuracy, check_task, confusion_matrix, evaluate, loss_function, target_of
 from .settings import default_device, progress_from_env
 
@@ -39,8 +40,13 @@ OPTIMIZERS: dict[str, Callable[..., torch.optim.Optimizer]] = {
 }
 
 
-class TrainingDiverged(RuntimeError):
-    """The loss became NaN or infinite."""
+class TrainingDiverged(FmnistError, RuntimeError):
+    """The loss became NaN or infinite (the model keeps the last good epoch's weights)."""
+
+
+#: A mean loss above this, though finite, means the weights blew up (MSE of pixels in [0, 1] is
+#: at most 1; cross-entropy at chance is 2.3).
+EXPLODED_LOSS = 1e4
 
 
 # --------------------------------------------------------------------------- settings
@@ -90,7 +96,7 @@ class TrainConfig:
         ]  # fmt: skip
         for ok, message in checks:
             if not ok:
-                raise ValueError(message)
+                raise SettingsError(message)
 
     def weight_settings(self) -> dict[str, Any]:
         """The settings that can change the trained weights (all but the evaluation batch size)."""
@@ -227,6 +233,23 @@ class _Run:
     stopping: EarlyStopping
     history: History
     progress: bool
+    saved_epoch: int = 0  # the epoch the checkpoint on disk holds
+    position: tuple[int, int, int] = (0, 0, 0)  # epoch, batch (0: validation), batches
+
+    def kept(self) -> str:
+        """What is safe on disk, in words."""
+        if self.checkpointer.path is None:
+            return "nothing was saved (no checkpoint file)"
+        if self.saved_epoch == 0:
+            return "no epoch had finished, so there is no checkpoint yet"
+        return f"the checkpoint of epoch {self.saved_epoch} is intact"
+
+    def interrupted(self) -> TrainingInterrupted:
+        epoch, batch, batches = self.position
+        where = f"batch {batch}/{batches}" if batch else "validation"
+        return TrainingInterrupted(
+            f"interrupted at epoch {epoch}, {where}; {self.kept()} — run the same command to resume"
+        )
 
     def diverged(self, value: float, where: str, epoch: int) -> TrainingDiverged:
         path = self.checkpointer.path
@@ -242,12 +265,17 @@ class _Run:
         )
 
     def save(self) -> None:
+        epoch = len(self.history.epochs)
         loop_state = {
-            "epoch": len(self.history.epochs),
+            "epoch": epoch,
             "history": self.history.to_dict(),
             "early_stopping": self.stopping.state_dict(),
         }
-        self.checkpointer.save(self.model, self.optimizer, self.loader.generator, loop_state)
+        try:
+            self.checkpointer.save(self.model, self.optimizer, self.loader.generator, loop_state)
+        except NoSpace as exc:
+            raise NoSpace(f"{exc}; {self.kept()}") from None
+        self.saved_epoch = epoch
 
     def resume(self) -> None:
         state = self.checkpointer.restore(self.model, self.optimizer, self.loader.generator)
@@ -256,6 +284,16 @@ class _Run:
             return
         self.history = History.from_dict(state["history"])
         self.stopping.load_state_dict(state["early_stopping"])
+        self.saved_epoch = len(self.history.epochs)
+
+    def next_epoch(self, val: ImageSet) -> dict[str, float]:
+        """One epoch; if it diverges, the model goes back to the weights it started it with."""
+        good = weights_copy(self.model)
+        try:
+            return _one_epoch(self, val)
+        except TrainingDiverged:
+            self.model.load_state_dict(good)
+            raise
 
     @property
     def done(self) -> bool:
@@ -268,7 +306,7 @@ class _Run:
                    disable=not self.progress or self.done, leave=False)  # fmt: skip
         try:
             while not self.done:
-                row = _one_epoch(self, val)
+                row = self.next_epoch(val)
                 self.history.epochs.append(row)
                 self.stopping.update(int(row["epoch"]), row["val_loss"], self.model)
                 self.history.best_epoch = self.stopping.best_epoch
@@ -276,6 +314,8 @@ class _Run:
                 bar.update(1)
                 bar.set_postfix(train=f"{row['train_loss']:.4f}", val=f"{row['val_loss']:.4f}")
                 self.save()
+        except KeyboardInterrupt:
+            raise self.interrupted() from None
         finally:
             bar.close()
         if self.stopping.best_weights is not None:  # early stopping, or the cap after the best
@@ -286,6 +326,7 @@ def _one_epoch(run: _Run, val: ImageSet) -> dict[str, float]:
     """Train one epoch and validate: the history row of that epoch."""
     epoch, task, n_batches = len(run.history.epochs) + 1, run.config.task, len(run.loader)
     start = time.perf_counter()
+    run.position = (epoch, 1, n_batches)
     matrix = torch.zeros(NUM_CLASSES, NUM_CLASSES, dtype=torch.long, device=run.loader.device)
     bar = tqdm(
         total=n_batches,
@@ -298,6 +339,7 @@ def _one_epoch(run: _Run, val: ImageSet) -> dict[str, float]:
 
     def watch(batch: int, output: torch.Tensor, labels: torch.Tensor, loss: float) -> None:
         nonlocal running
+        run.position = (epoch, batch, n_batches)
         if not math.isfinite(loss):
             raise run.diverged(loss, f"batch {batch}/{n_batches}", epoch)
         if task == "classification":
@@ -316,6 +358,7 @@ def _one_epoch(run: _Run, val: ImageSet) -> dict[str, float]:
     row = {"epoch": epoch, "train_loss": train_loss}
     if task == "classification":
         row["train_accuracy"] = accuracy(matrix)
+    run.position = (epoch, 0, n_batches)
     val_metrics = evaluate(run.model, val, task, run.config.eval_batch_size)
     if not math.isfinite(val_metrics["loss"]):  # the last steps broke the weights: keep them out
         raise run.diverged(val_metrics["loss"], "on the validation set after the last batch", epoch)
@@ -324,6 +367,19 @@ def _one_epoch(run: _Run, val: ImageSet) -> dict[str, float]:
         row["val_accuracy"] = val_metrics["accuracy"]
     row["seconds"] = time.perf_counter() - start
     return row
+
+
+def loss_warnings(history: History) -> list[str]:
+    """Warnings for a run whose loss stayed finite but blew up (training went on regardless)."""
+    if not history.epochs:
+        return []
+    worst, epoch = max((max(e["train_loss"], e["val_loss"]), e["epoch"]) for e in history.epochs)
+    if worst <= EXPLODED_LOSS:
+        return []
+    return [
+        f"the loss reached {worst:.3g} at epoch {int(epoch)}: finite, so training went on, but "
+        "the weights blew up. Lower the learning rate (or the initial weights' scale)."
+    ]
 
 
 def _prepare(
@@ -335,7 +391,7 @@ def _prepare(
         model.to(memory_format=torch.channels_last)  # only 4-D weights change layout
     params = [p for p in model.parameters() if p.requires_grad]
     if not params:
-        raise ValueError("the model has no trainable parameters (is everything frozen?)")
+        raise SettingsError("the model has no trainable parameters (is everything frozen?)")
     optimizer = OPTIMIZERS[config.optimizer](params, lr=config.lr)
     batch_order = torch.Generator().manual_seed(config.seed)
     loader = Batches(train, config.batch_size, shuffle=True, generator=batch_order, device=device)
@@ -366,7 +422,7 @@ def fit(
     if not isinstance(config, TrainConfig):
         raise TypeError("config must be a TrainConfig")
     if len(train) == 0 or len(val) == 0:
-        raise ValueError("train and val must not be empty")
+        raise SettingsError("train and val must not be empty")
     path = Path(checkpoint) if checkpoint is not None else None
     checkpointer = Checkpointer(path, run_fingerprint(model, config, identity))
     was_training = model.training

@@ -15,15 +15,16 @@ MODULES = {p.stem: p for p in sorted(PACKAGE.glob("*.py"))}
 
 #: The drawing: a module may import only from modules of a lower layer.
 LAYERS = {
-    0: {"__init__", "settings", "storage", "paper"},
-    1: {"data"},
-    2: {"models", "evaluation", "checkpoints"},
-    3: {"training", "report", "plots", "arithmetic"},
-    4: {"diagnostics", "course", "registry", "widgets"},
-    5: {"runs"},
-    6: {"experiments"},
-    7: {"pipeline"},
-    8: {"__main__"},
+    0: {"__init__", "errors", "paper"},
+    1: {"settings", "storage"},
+    2: {"data"},
+    3: {"models", "evaluation", "checkpoints"},
+    4: {"training", "report", "plots", "arithmetic"},
+    5: {"diagnostics", "course", "registry", "widgets"},
+    6: {"runs"},
+    7: {"experiments"},
+    8: {"pipeline"},
+    9: {"__main__"},
 }
 LAYER_OF = {m: rank for rank, names in LAYERS.items() for m in names}
 #: Imports allowed inside a function: heavy optional dependencies only.

@@ -1,5 +1,6 @@
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -236,33 +237,48 @@ def _train_cmd(name: str, runs: Path, epochs: int) -> list[str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "name",
+    "name, stop",
     [
-        "clf-raschka-10",  # dropout 0.8: the dropout random stream must resume exactly
-        "ae-raschka-64",  # patience 3: the early-stopping state must resume exactly
+        ("clf-raschka-10", signal.SIGKILL),  # dropout 0.8: the dropout stream must resume exactly
+        ("ae-raschka-64", signal.SIGKILL),  # patience 3: the early-stopping state too
+        ("clf-raschka-10", signal.SIGINT),  # Ctrl-C: a message, exit 130, the same resume
     ],
+    ids=["dropout-sigkill", "patience-sigkill", "dropout-ctrl-c"],
 )
-def test_a_sigkilled_run_resumes_to_the_same_weights(tmp_path, name):
-    """Kill a training process mid-run (SIGKILL), run it again: same final weights as
-    uninterrupted."""
+def test_a_stopped_run_resumes_to_the_same_weights(tmp_path, name, stop):
+    """Stop a training process mid-run (SIGKILL, or Ctrl-C's SIGINT), run it again: the same
+    final weights as an uninterrupted run."""
     epochs = 6
     env = {**os.environ, "FMNIST_PROGRESS": "0", "FMNIST_DEVICE": "cpu"}
     subprocess.run(
         _train_cmd(name, tmp_path / "straight", epochs), check=True, env=env, timeout=600
     )
 
-    runs = tmp_path / "killed"
+    runs = tmp_path / "stopped"
     ckpt = runs / "smoke" / name / f"seed0-epochs{epochs}" / "checkpoint.pt"
-    proc = subprocess.Popen(_train_cmd(name, runs, epochs), env=env)
+    proc = subprocess.Popen(
+        _train_cmd(name, runs, epochs), env=env, stderr=subprocess.PIPE, text=True
+    )
     deadline = time.time() + 300
     while not ckpt.exists() and time.time() < deadline and proc.poll() is None:
         time.sleep(0.01)
-    proc.send_signal(signal.SIGKILL)  # the first epoch's checkpoint is there: kill during the next
-    proc.wait()
-    assert proc.returncode == -signal.SIGKILL
-    killed_at = load_checkpoint(ckpt)["epoch"]
-    assert 1 <= killed_at < epochs, "the process must die mid-run for this test to mean anything"
+    proc.send_signal(stop)  # the first epoch's checkpoint is there: stop during the next
+    _, err = proc.communicate(timeout=120)
+    if stop == signal.SIGKILL:
+        assert proc.returncode == -signal.SIGKILL
+    else:
+        assert proc.returncode == 130 and "Traceback" not in err
+        assert re.fullmatch(
+            r"interrupted at epoch \d+, (batch \d+/\d+|validation); the checkpoint "
+            r"of epoch \d+ is intact — run the same command to resume\n",
+            err,
+        ), err
+    stopped_at = load_checkpoint(ckpt)["epoch"]
+    assert 1 <= stopped_at < epochs, "the process must stop mid-run for this test to mean anything"
     assert not (ckpt.parent / "result.json").exists()
+    # Ctrl-C releases the lock; a killed process leaves it, and the next run takes it over
+    left = [".lock", "checkpoint.pt"] if stop == signal.SIGKILL else ["checkpoint.pt"]
+    assert sorted(p.name for p in ckpt.parent.iterdir()) == left
 
     subprocess.run(_train_cmd(name, runs, epochs), check=True, env=env, timeout=600)
     straight = torch.load(
