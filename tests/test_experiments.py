@@ -29,7 +29,7 @@ def test_budget_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("FMNIST_BUDGET", "smoke")
     assert budget_from_env() == "smoke"
     monkeypatch.setenv("FMNIST_BUDGET", "huge")
-    with pytest.raises(ValueError, match="FMNIST_BUDGET=.huge. is not a budget"):
+    with pytest.raises(ValueError, match=r"FMNIST_BUDGET=.huge. is not a budget"):
         budget_from_env()
 
 
