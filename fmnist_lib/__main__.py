@@ -160,7 +160,7 @@ def parser() -> argparse.ArgumentParser:
         "--seeds", type=whole_number(1), default=3, help="seeds per classifier (default 3)"
     )
     p.add_argument(
-        "--ae-seeds", type=whole_number(1), default=1, help="seeds per autoencoder (default 1)"
+        "--ae-seeds", type=whole_number(1), default=3, help="seeds per autoencoder (default 3)"
     )
     p.add_argument("--results-dir", default=None, help="default: results/")
     p.add_argument(

@@ -44,10 +44,6 @@ from .training import History, TrainConfig, fit, loss_warnings, seed_everything
 
 __all__ = ["EXPERIMENTS", "RunResult", "run_experiment", "splits_for", "summary_table", "sweep"]
 
-#: The seed of a pretrained encoder used by classifiers (all classifier seeds share it, so that
-#: their spread measures the classifier's training, not the pretraining).
-DEPENDENCY_SEED = 0
-
 
 def splits_for(budget: str) -> Splits:
     """The training, validation and test images of a budget."""
@@ -152,7 +148,7 @@ def _plan(
     n_epochs = epochs or min(exp.epochs, get_budget(budget).max_epochs or exp.epochs)
     config = TrainConfig(task=exp.task, epochs=n_epochs, batch_size=exp.batch_size, lr=exp.lr,
                          seed=where.seed, patience=exp.patience)  # fmt: skip
-    identity = run_identity(exp, budget, splits.sizes(), overrides)
+    identity = run_identity(exp, budget, where.seed, splits.sizes(), overrides)
     fingerprint = experiment_fingerprint(exp, config, identity)
     return _Plan(exp, budget, where.seed, where.run_dir, where.runs_dir, splits, config, identity,
                  fingerprint)  # fmt: skip
@@ -181,7 +177,7 @@ def _pretrained(plan: _Plan, model: nn.Module, progress: bool | None, wait: bool
     exp = plan.exp
     if not exp.init_from:
         return ""
-    source = run_experiment(exp.init_from, plan.budget, DEPENDENCY_SEED, plan.runs_dir,
+    source = run_experiment(exp.init_from, plan.budget, plan.seed, plan.runs_dir,
                             progress=progress, splits=plan.splits, wait=wait)  # fmt: skip
     report = transfer_encoder(source.model, model, allow_partial=exp.allow_partial)
     if exp.freeze_encoder:

@@ -11,6 +11,7 @@ logits is the prediction.
 from __future__ import annotations
 
 import itertools
+import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -162,6 +163,30 @@ def raschka_encoder(hidden_size: int, dropout: float, classifier: bool = False) 
     )
 
 
+def raschka_pool_encoder(hidden_size: int, dropout: float) -> nn.Sequential:
+    """The Raschka classifier's encoder with max pooling where it has strided convolutions.
+
+    Each stride-2 convolution becomes a stride-1 convolution followed by ``MaxPool2d(2)``: the
+    same four 3x3 convolutions (the same weights' shapes, so the same parameter count), the same
+    feature-map sizes (28 -> 14 -> 7), the same dropout and head. Only how the maps shrink
+    differs; the pooled convolutions cost four times the multiply-adds (they run at full size).
+    """
+    return nn.Sequential(
+        nn.Conv2d(1, 32, kernel_size=3, stride=1, padding=1),
+        nn.LeakyReLU(0.01),  # (32, 28, 28)
+        nn.Conv2d(32, 64, kernel_size=3, stride=1, padding=1),
+        nn.LeakyReLU(0.01),
+        nn.MaxPool2d(2),  # (64, 14, 14)
+        nn.Conv2d(64, 64, kernel_size=3, stride=1, padding=1),
+        nn.LeakyReLU(0.01),
+        nn.MaxPool2d(2),  # (64, 7, 7)
+        nn.Conv2d(64, 64, kernel_size=3, stride=1, padding=1),  # (64, 7, 7)
+        nn.Flatten(),  # 3136
+        nn.Dropout(dropout),
+        nn.Linear(64 * 7 * 7, hidden_size),
+    )
+
+
 class RaschkaAutoencoder(Autoencoder):
     """The «Raschka» convolutional autoencoder (the paper's Figure 4, after STAT 453), corrected.
 
@@ -266,6 +291,17 @@ class RaschkaClassifier(EncoderClassifier):
         )
 
 
+class RaschkaPoolClassifier(EncoderClassifier):
+    """The Raschka classifier with max pooling in place of its strided convolutions
+    (``raschka_pool_encoder``): the paper's second open question."""
+
+    def __init__(
+        self, hidden_size: int = 10, dropout: float = 0.8, softmax_output: bool = False
+    ) -> None:
+        encoder = raschka_pool_encoder(_check_hidden(hidden_size), _check_dropout(dropout))
+        super().__init__(encoder, hidden_size, softmax_output)
+
+
 class DeepMLP(nn.Module):
     """A plain deep classifier, ``depth`` hidden layers of ``hidden_size`` units, for the
     gradient lessons.
@@ -320,6 +356,7 @@ MODELS: dict[str, type[nn.Module]] = {
         FeedForwardClassifier,
         ConsignaClassifier,
         RaschkaClassifier,
+        RaschkaPoolClassifier,
         DeepMLP,
     )
 }
@@ -431,8 +468,22 @@ def encoder_of(model: nn.Module) -> nn.Module:
     return encoder
 
 
+def _always_eval(self: nn.Module, mode: bool = True) -> nn.Module:
+    return nn.Module.train(self, False)
+
+
 def freeze(module: nn.Module) -> nn.Module:
-    """Stop gradients into ``module``'s parameters (feature extraction: train only the head)."""
+    """Make ``module`` a fixed part of its model (feature extraction: train only the head): no
+    gradient reaches its parameters, and it stays in eval mode when the model is put in train
+    mode, so its dropout stays off in training as it is at test time."""
     for p in module.parameters():
         p.requires_grad_(False)
+    setattr(module, "train", types.MethodType(_always_eval, module))  # noqa: B010
+    module.eval()
     return module
+
+
+def is_frozen(module: nn.Module) -> bool:
+    """Whether ``freeze`` fixed ``module``."""
+    train = module.__dict__.get("train")
+    return isinstance(train, types.MethodType) and train.__func__ is _always_eval

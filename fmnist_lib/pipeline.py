@@ -32,14 +32,14 @@ from .storage import replace_directory
 matplotlib.use("Agg", force=False)  # figures go to files; no display needed
 
 
-def seeds_required(name: str, seeds: int = 3, ae_seeds: int = 1) -> int:
+def seeds_required(name: str, seeds: int = 3, ae_seeds: int = 3) -> int:
     """How many seeds ``reproduce`` runs for ``name``: ``ae_seeds`` for autoencoders, else
     ``seeds``."""
     return ae_seeds if get_experiment(name).task == "reconstruction" else seeds
 
 
 def missing_runs(
-    results: Mapping[str, list[Any]], seeds: int = 3, ae_seeds: int = 1
+    results: Mapping[str, list[Any]], seeds: int = 3, ae_seeds: int = 3
 ) -> dict[str, str]:
     """Registered experiments with fewer finished seeds than ``reproduce`` runs:
     ``{name: "1 of 3"}``."""
@@ -157,7 +157,7 @@ def publish(
 def reproduce(
     budget: str = "full",
     seeds: int = 3,
-    ae_seeds: int = 1,
+    ae_seeds: int = 3,
     runs_dir: str | os.PathLike[str] | None = None,
     results_dir: str | os.PathLike[str] | None = None,
     names: Iterable[str] | None = None,
@@ -211,7 +211,7 @@ def report_finished(
     runs_dir: str | os.PathLike[str] | None = None,
     results_dir: str | os.PathLike[str] | None = None,
     seeds: int = 3,
-    ae_seeds: int = 1,
+    ae_seeds: int = 3,
 ) -> dict[str, Any]:
     """Write ``results/<budget>/`` from the runs that have finished so far, training nothing
     (e.g. while ``reproduce`` is still running elsewhere, or after it was stopped). The report

@@ -161,6 +161,12 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
                group="question",
                note="open question 1: is FE better for its hidden size "
                     "or for its pretrained start?"),
+    Experiment(name="clf-raschka-10-pool", title="Raschka (10) with max pooling",
+               model="RaschkaPoolClassifier", hidden_size=10, dropout=0.8,
+               epochs=15, batch_size=40, lr=7e-4, group="question",
+               note="open question 2: max pooling in place of the strided convolutions (same "
+                    "weights, feature-map sizes and settings): does the train/validation gap "
+                    "shrink?"),
     Experiment(name="clf-raschka-10-paper-protocol", title="Raschka (10), the paper's protocol",
                model="RaschkaClassifier", hidden_size=10, dropout=0.8,
                epochs=15, batch_size=40, lr=7e-4, protocol="paper", group="investigation",

@@ -87,10 +87,16 @@ def finished_seeds(runs_dir: Path, budget: str, name: str) -> list[int]:
 
 
 def run_identity(
-    exp: Experiment, budget: str, sizes: dict[str, int], overrides: dict[str, Any] | None
+    exp: Experiment,
+    budget: str,
+    seed: int,
+    sizes: dict[str, int],
+    overrides: dict[str, Any] | None,
 ) -> dict[str, Any]:
-    """What, besides the model's signature and the training settings, makes a run this run."""
-    return {
+    """What, besides the model's signature and the training settings, makes a run this run.
+    A pretrained run of seed k starts from its dependency's run of seed k; a frozen encoder
+    is fixed in eval mode (its dropout off while the head trains)."""
+    identity: dict[str, Any] = {
         "experiment": exp.name,
         "model_settings": exp.model_settings(),
         "budget": budget,
@@ -98,9 +104,12 @@ def run_identity(
         "protocol": exp.protocol,
         "init_from": exp.init_from,
         "allow_partial": exp.allow_partial,
-        "freeze": exp.freeze_encoder,
+        "freeze": "eval mode, no gradient" if exp.freeze_encoder else False,
         "overrides": overrides or {},
     }
+    if exp.init_from:
+        identity["init_seed"] = seed
+    return identity
 
 
 def experiment_fingerprint(exp: Experiment, config: TrainConfig, identity: dict[str, Any]) -> str:

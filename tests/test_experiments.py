@@ -501,3 +501,15 @@ def test_settings_table_reads_attributes_or_functions_of_experiments():
     )
     assert table.loc["clf-consigna-fe-128", "start"] == "ae-consigna-128"
     assert list(settings_table(["ae-raschka-64"]).columns) == list(SETTINGS_COLUMNS)
+
+
+def test_each_classifier_seed_starts_from_its_own_pretraining_seed(tmp_path, small_splits):
+    result = run_experiment(
+        "clf-consigna-fe-128", "smoke", seed=1, runs_dir=tmp_path, epochs=1, splits=small_splits
+    )
+    source = run_experiment(
+        "ae-consigna-128", "smoke", seed=1, runs_dir=tmp_path, splits=small_splits
+    )
+    assert (tmp_path / "smoke" / "ae-consigna-128" / "seed1" / "result.json").exists()
+    assert not (tmp_path / "smoke" / "ae-consigna-128" / "seed0").exists()
+    assert "copied 6 tensors" in result.transfer and source.seed == 1

@@ -129,3 +129,37 @@ def test_freeze_stops_gradients_into_the_encoder():
     model(torch.rand(4, 1, 28, 28)).sum().backward()
     assert all(p.grad is None for p in model.encoder.parameters())
     assert model.head.weight.grad is not None
+
+
+def test_a_frozen_part_stays_in_eval_mode_while_the_rest_trains():
+    from fmnist_lib.models import freeze, is_frozen
+
+    torch.manual_seed(0)
+    model = ConsignaClassifier(hidden_size=128, dropout=0.8)
+    x = torch.rand(8, 1, 28, 28)
+    model.train()
+    assert not torch.equal(model.encoder(x), model.encoder(x))  # dropout on: outputs differ
+    freeze(model.encoder)
+    model.train()
+    assert model.training and model.head.training and not model.encoder.training
+    assert torch.equal(model.encoder(x), model.encoder(x))  # frozen: dropout off, as at test time
+    assert is_frozen(model.encoder) and not is_frozen(model.head)
+    assert all(not p.requires_grad for p in model.encoder.parameters())
+
+
+def test_the_pooling_variant_keeps_weights_and_feature_map_sizes():
+    from fmnist_lib.arithmetic import trace_shapes
+    from fmnist_lib.models import RaschkaPoolClassifier
+
+    pooled, strided = RaschkaPoolClassifier(), RaschkaClassifier()
+    shapes = {n: p.shape for n, p in pooled.named_parameters()}
+    assert sorted(shapes.values()) == sorted(p.shape for p in strided.parameters())
+    conv_out = [
+        s
+        for t, s in zip(
+            trace_shapes(pooled)["type"], trace_shapes(pooled)["output shape"], strict=True
+        )
+        if t == "MaxPool2d"
+    ]
+    assert conv_out == [(64, 14, 14), (64, 7, 7)]
+    assert pooled(torch.rand(2, 1, 28, 28)).shape == (2, 10)
