@@ -17,7 +17,7 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import paper, plots
+from . import paper, plots, verdicts
 from .checkpoints import CheckpointMismatch
 from .data import Splits
 from .errors import RunDamaged, SettingsError
@@ -82,8 +82,11 @@ def build_metrics(
     }
 
 
-def figures(results: Mapping[str, list[RunResult]], images: Any) -> dict[str, Figure]:
-    """The report's figures by file name: the paper's Figures 5-7 and the confusion matrices."""
+def figures(
+    metrics: Mapping[str, Any], results: Mapping[str, list[RunResult]], images: Any
+) -> dict[str, Figure]:
+    """The report's figures by file name: the paper's Figures 5-7, the confusion matrices and
+    the pooling question's gap curves."""
 
     def first_runs(names: Iterable[str]) -> dict[str, list[dict[str, float]]]:
         return {
@@ -116,6 +119,11 @@ def figures(results: Mapping[str, list[RunResult]], images: Any) -> dict[str, Fi
             if n in results
         }
         out["figure6_reconstructions.png"] = plots.reconstructions(images, outputs)
+    pool = verdicts.pool_check(metrics)
+    if pool is not None:
+        out["pooling_gap.png"] = plots.gap_curves(
+            pool.gap_curves, "Train − validation accuracy, mean over seeds (open question 2)"
+        )
     if paper.CONFUSION_EXPERIMENT in results:
         runs = results[paper.CONFUSION_EXPERIMENT]
         ours = np.sum([r.test["confusion_matrix"] for r in runs], axis=0)
@@ -130,7 +138,7 @@ def write_results(
 ) -> None:
     """Make ``out_dir`` hold metrics.json, the figures (PNG) and REPORT.md, all replaced at once:
     a kill while publishing leaves the old set or the new one, never files that disagree."""
-    files = {name: plots.png_bytes(fig) for name, fig in figures(results, images).items()}
+    files = {name: plots.png_bytes(fig) for name, fig in figures(metrics, results, images).items()}
     report = render_report(metrics, list(files)).encode()
     replace_directory(out_dir, {"metrics.json": json.dumps(metrics, indent=1).encode(), **files,
                                 "REPORT.md": report})  # fmt: skip

@@ -128,6 +128,23 @@ def training_curves(
     return fig
 
 
+def gap_curves(curves: Mapping[str, Sequence[float]], title: str = "") -> Figure:
+    """Train − validation accuracy per epoch (e.g. the mean over seeds) of several models."""
+    fig, ax = plt.subplots(figsize=(6, 3.4), dpi=DPI)
+    for name, gaps in curves.items():
+        ax.plot(range(1, len(gaps) + 1), [100 * g for g in gaps], marker="o", label=name)
+    ax.axhline(0, color="grey", lw=0.8)
+    ax.set_xlabel("epoch")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylabel("train − validation accuracy (points)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
 def reconstructions(originals: torch.Tensor, outputs: Mapping[str, torch.Tensor]) -> Figure:
     """Originals (uint8 (N,1,28,28)) in the first row, each model's reconstruction below."""
     rows = 1 + len(outputs)

@@ -15,8 +15,8 @@ MODULES = {p.stem: p for p in sorted(PACKAGE.glob("*.py"))}
 
 #: The drawing: a module may import only from modules of a lower layer.
 LAYERS = {
-    0: {"__init__", "errors", "paper"},
-    1: {"settings", "storage"},
+    0: {"__init__", "errors", "paper", "stats"},
+    1: {"settings", "storage", "verdicts"},
     2: {"data"},
     3: {"models", "evaluation", "checkpoints"},
     4: {"training", "report", "plots", "arithmetic"},

@@ -1,0 +1,219 @@
+"""The report's verdicts, computed from metrics.json-like data by the one rule (stats.compare):
+each can come out either way, and the tests check the numbers behind them."""
+
+import pytest
+
+from fmnist_lib import paper, stats, verdicts
+from fmnist_lib.report import render_report, time_table
+
+
+def _metrics(values: dict[str, list[float]], key: dict[str, str] | None = None) -> dict:
+    """Fake metrics: test ``mse`` for ``ae-*`` names, else ``accuracy``."""
+    experiments = {}
+    for name, xs in values.items():
+        k = "mse" if name.startswith("ae-") else "accuracy"
+        experiments[name] = {
+            "task": "x",
+            "settings": {"epochs": 35 if "-10" in name else 26},
+            "runs": [
+                {"seed": s, "test": {k: v}, "seconds": 1.0, "epochs_run": 1}
+                for s, v in enumerate(xs)
+            ],
+        }
+    return {"experiments": experiments}
+
+
+AE = {
+    "ae-consigna-128": [0.0204, 0.0206, 0.0203],
+    "ae-feedforward-512": [0.0040, 0.0039, 0.0041],
+    "ae-raschka-64": [0.0045, 0.0046, 0.0044],
+    "ae-raschka-128": [0.0029, 0.0030, 0.0028],
+}
+
+
+def _verdict(claims, text):
+    return next(c for c in claims if c.text.startswith(text))
+
+
+def test_the_autoencoder_claims_come_out_either_way():
+    claims = verdicts.claims(_metrics(AE))
+    ranking = _verdict(claims, "The two best autoencoders")
+    assert ranking.verdict == verdicts.CONFIRMED and len(ranking.pairs) == 4
+    lower = _verdict(claims, "Raschka (128) reaches a lower error")
+    assert lower.verdict == verdicts.CONFIRMED
+    assert lower.pairs[0][2].estimate == pytest.approx(0.0029 - 0.0040)
+    worse = dict(AE, **{"ae-raschka-128": [0.0050, 0.0051, 0.0049]})
+    claims = verdicts.claims(_metrics(worse))
+    assert _verdict(claims, "Raschka (128) reaches a lower error").verdict == verdicts.CONTRADICTED
+    assert _verdict(claims, "The two best autoencoders").verdict == verdicts.CONTRADICTED
+    noisy = dict(AE, **{"ae-raschka-128": [0.0030, 0.0050, 0.0040]})
+    assert (
+        _verdict(verdicts.claims(_metrics(noisy)), "Raschka (128) reaches").verdict == "not shown"
+    )
+    single = {n: xs[:1] for n, xs in AE.items()}
+    assert (
+        _verdict(verdicts.claims(_metrics(single)), "Raschka (128) reaches").verdict == "one seed"
+    )
+
+
+def test_not_beneficial_is_contradicted_only_by_a_real_gain():
+    def verdict(pretrained):
+        m = _metrics(
+            {"clf-consigna-10": [0.880, 0.883, 0.878], "clf-consigna-10-from-128": pretrained}
+        )
+        return verdicts.not_beneficial_claim(m).verdict
+
+    assert verdict([0.881, 0.879, 0.882]) == verdicts.CONFIRMED  # no real difference
+    assert verdict([0.870, 0.869, 0.872]) == verdicts.CONFIRMED  # really worse
+    assert verdict([0.895, 0.897, 0.894]) == verdicts.CONTRADICTED  # a real gain
+
+
+MATRIX = [[100 * (i == j) for j in range(10)] for i in range(10)]
+RECALL = [1.0] * 10
+
+
+def _raschka(held_out, protocol=()):
+    runs = [
+        {
+            "seed": k,
+            "test": {"accuracy": a, "confusion_matrix": MATRIX, "per_class_accuracy": RECALL},
+            "epochs_run": 2,
+            "best_epoch": 2,
+            "seconds": 1.0,
+            "history": [
+                {"epoch": 1, "train_accuracy": 0.8, "val_accuracy": 0.79},
+                {"epoch": 2, "train_accuracy": a + 0.02, "val_accuracy": a},
+            ],
+        }
+        for k, a in enumerate(held_out)
+    ]
+    p_runs = [
+        {
+            "seed": k,
+            "test": {"accuracy": a},
+            "history": [{"epoch": 1, "val_accuracy": a}],
+            "seconds": 1.0,
+            "epochs_run": 1,
+        }
+        for k, a in enumerate(protocol)
+    ]
+    return {
+        "experiments": {
+            paper.CONFUSION_EXPERIMENT: {"settings": {"group": "paper"}, "runs": runs},
+            "clf-raschka-10-paper-protocol": {
+                "task": "classification",
+                "runs": p_runs,
+                "settings": {"note": "protocol", "title": "x", "group": "investigation"},
+            },
+        }
+    }
+
+
+def test_the_raschka_check_says_what_explains_the_gap():
+    explained = verdicts.raschka_check(_raschka([0.910, 0.912, 0.911], [0.920, 0.923, 0.921]))
+    assert explained.verdict == "protocol" and explained.protocol_effect.real
+    assert explained.single_run == pytest.approx(stats.prediction_interval([0.920, 0.923, 0.921]))
+    one_run = verdicts.raschka_check(_raschka([0.913, 0.918, 0.915], [0.912, 0.920, 0.916]))
+    assert one_run.verdict == "one run" and not one_run.protocol_effect.real
+    beyond = verdicts.raschka_check(_raschka([0.900, 0.902, 0.901], [0.895, 0.896, 0.8955]))
+    assert beyond.verdict == "unexplained" and beyond.single_run[1] < paper.accuracy()
+    assert verdicts.raschka_check({"experiments": {}}) is None
+    assert verdicts.raschka_check(_raschka([0.91])).verdict == "too few runs"
+
+
+def _design(fe_10, consigna_128):
+    return _metrics(
+        {
+            "clf-consigna-10": [0.880, 0.883, 0.878],
+            "clf-consigna-fe-128": [0.896, 0.898, 0.894],
+            "clf-consigna-fe-10": fe_10,
+            "clf-consigna-128": consigna_128,
+        }
+    )
+
+
+def test_open_question_1_separates_size_start_and_their_interaction():
+    size = verdicts.size_or_start(_design([0.881, 0.879, 0.882], [0.897, 0.895, 0.899]))
+    d = size.design
+    assert d.rows_effect.real and not d.columns_effect.real and not d.interaction.real
+    assert d.rows_effect.estimate == pytest.approx(((0.896 + 0.897) - (0.8803333 + 0.8806667)) / 2)
+    assert size.epochs == (35, 26)
+    start = verdicts.size_or_start(_design([0.897, 0.895, 0.899], [0.881, 0.879, 0.882]))
+    assert start.design.columns_effect.real and start.design.columns_effect.estimate > 0
+    only_small = verdicts.size_or_start(_design([0.871, 0.869, 0.872], [0.897, 0.895, 0.899]))
+    low, high = only_small.design.column_effect_in_row
+    assert low.real and low.estimate < 0 and not high.real and only_small.design.interaction.real
+    assert verdicts.size_or_start(_metrics({"clf-consigna-10": [0.88, 0.89]})) is None
+
+
+def test_the_conclusion_check_compares_with_the_feed_forward_classifier():
+    checks = verdicts.feedforward_check(
+        _metrics(
+            {
+                "clf-feedforward-512": [0.889, 0.890, 0.891],
+                "clf-consigna-10": [0.880, 0.881, 0.882],
+                "clf-raschka-10": [0.914, 0.915, 0.916],
+            }
+        )
+    )
+    assert checks["clf-consigna-10"].estimate == pytest.approx(-0.009)
+    assert verdicts.judge(checks["clf-consigna-10"], lower_is_better=False) == verdicts.CONTRADICTED
+    assert verdicts.judge(checks["clf-raschka-10"], lower_is_better=False) == verdicts.CONFIRMED
+    assert "clf-consigna-fe-128" not in checks
+
+
+def test_pooling_is_judged_on_the_gap_and_on_test_accuracy():
+    def runs(gaps, accs):
+        return [
+            {
+                "seed": k,
+                "test": {"accuracy": a},
+                "history": [
+                    {"train_accuracy": 0.9, "val_accuracy": 0.9},
+                    {"train_accuracy": 0.93, "val_accuracy": 0.93 - g},
+                ],
+            }
+            for k, (g, a) in enumerate(zip(gaps, accs, strict=True))
+        ]
+
+    m = {
+        "experiments": {
+            "clf-raschka-10": {"runs": runs([0.020, 0.022, 0.021], [0.915, 0.913, 0.917])},
+            "clf-raschka-10-pool": {"runs": runs([0.010, 0.011, 0.009], [0.916, 0.912, 0.917])},
+        }
+    }
+    q = verdicts.pool_check(m)
+    assert q.gap.real and q.gap.estimate == pytest.approx(-0.011)
+    assert q.gap_curves["clf-raschka-10-pool"][1] == pytest.approx(0.010)
+    assert q.test.known and not q.test.real
+
+
+def test_the_time_table_adds_up_the_runs():
+    def metrics(names, seconds):
+        runs = lambda: [{"seconds": seconds, "epochs_run": 1, "hardware": {"torch_threads": 2}}]
+        return {
+            "hardware": {"device": "cpu", "cpu_count": 2},
+            "wall_seconds": 60.0,
+            "experiments": {n: {"settings": {"group": "paper"}, "runs": runs()} for n in names},
+        }
+
+    everything = [*paper.TABLE_I, *paper.TABLE_II]
+    text = "\n".join(time_table(metrics(everything, 600.0)))
+    assert f"**{len(everything) * 10:.1f} min**" in text and "the whole paper" in text
+    partial = "\n".join(time_table(metrics(everything[:-1], 600.0)))
+    assert f"{len(everything) - 1} of its {len(everything)} experiments" in partial
+
+
+def test_the_report_states_no_internal_target():
+    text = render_report(
+        {
+            **_raschka([0.913, 0.918, 0.915], [0.912, 0.920, 0.916]),
+            "budget": "full",
+            "sizes": {"train": 1, "val": 1, "test": 1},
+            "created": "now",
+            "versions": {},
+            "hardware": {"device": "cpu", "device_name": "x", "cpu_count": 2, "torch_threads": 2},
+            "wall_seconds": 1.0,
+        }
+    )
+    assert "91.5%" not in text and "goal" not in text
