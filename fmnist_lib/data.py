@@ -371,6 +371,27 @@ def _per_class(total: int, what: str) -> int:
     return total // NUM_CLASSES
 
 
+#: SHA-256 of the default validation split's indices (10,000 images, seed 0, little-endian
+#: int64): the split every published run was trained with.
+VAL_SPLIT_SHA256 = "209704121b8fb78d8aace41cc5177655bc2968c687203a242eb5e5ffc928368a"
+
+
+def split_sha256(indices: torch.Tensor) -> str:
+    """The SHA-256 of a split's indices, as little-endian int64."""
+    return hashlib.sha256(indices.numpy().astype("<i8").tobytes()).hexdigest()
+
+
+def check_split(val_indices: torch.Tensor) -> None:
+    """Refuse a default validation split that is not the published one (e.g. a numpy release
+    whose generator draws differently): results would no longer be comparable."""
+    if split_sha256(val_indices) != VAL_SPLIT_SHA256:
+        raise DataError(
+            "this numpy draws a different validation split from the one the published runs used "
+            f"(SHA-256 {split_sha256(val_indices)[:12]}... instead of {VAL_SPLIT_SHA256[:12]}...);"
+            f" install numpy as pinned in constraints.txt (this one is {np.__version__})"
+        )
+
+
 def load_splits(
     val_size: int = 10_000,
     train_size: int | None = None,
@@ -392,6 +413,8 @@ def load_splits(
     """
     train_all, test = load_official(root)
     val_idx = stratified_indices(train_all.labels, _per_class(val_size, "val_size"), split_seed)
+    if (val_size, split_seed) == (10_000, 0):
+        check_split(val_idx)
     mask = torch.ones(len(train_all), dtype=torch.bool)
     mask[val_idx] = False
     train, val = train_all.subset(mask.nonzero().squeeze(1)), train_all.subset(val_idx)

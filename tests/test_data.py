@@ -209,3 +209,12 @@ def test_torchvision_layout_is_written_from_the_verified_copy(tmp_path):
     _corrupt(labels)  # same size, wrong content: must be rewritten, not trusted
     data.ensure_torchvision_layout(target=tmp_path)
     assert data.check_bytes("t10k-labels-idx1-ubyte", labels.read_bytes()) is None
+
+
+def test_the_default_validation_split_is_the_published_one(full_splits, monkeypatch):
+    assert data.split_sha256(torch.tensor([0, 1, 2])) != data.VAL_SPLIT_SHA256
+    labels = full_splits.val.labels
+    assert len(labels) == 10_000 and labels.bincount().tolist() == [1000] * 10
+    monkeypatch.setattr(data, "VAL_SPLIT_SHA256", "0" * 64)  # as if numpy drew another split
+    with pytest.raises(DataError, match="different validation split"):
+        data.load_splits()
