@@ -25,7 +25,7 @@ help:
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test,lab,book]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test,lab,book,search]'
 	@touch $@
 
 install: $(STAMP)

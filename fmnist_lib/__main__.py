@@ -1,4 +1,4 @@
-"""Command line: ``python -m fmnist_lib {data,list,train,reproduce,report}``.
+"""Command line: ``python -m fmnist_lib {data,list,train,reproduce,report,search}``.
 
 Expected failures print one ``error: ...`` line that says what to do (exit 1); bad arguments
 and settings are refused before any work (exit 2); Ctrl-C says what is safe on disk (exit 130).
@@ -12,14 +12,17 @@ import sys
 import traceback
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NoReturn
 
 from . import data as data_mod
+from . import search
 from .errors import FmnistError, TrainingInterrupted
 from .experiments import run_experiment
 from .pipeline import report_finished, reproduce
-from .registry import EXPERIMENTS
-from .settings import BUDGETS, budget_from_env, debug_from_env, default_device
+from .registry import EXPERIMENTS, SEARCH_SPACES
+from .runs import default_runs_dir
+from .settings import BUDGETS, budget_from_env, debug_from_env, default_device, project_root
 
 #: numpy's seeds are 32-bit.
 MAX_SEED = 2**32 - 1
@@ -86,6 +89,23 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
         f"wrote {args.results_dir or 'results'}/{metrics['budget']}/metrics.json and REPORT.md "
         f"({metrics['wall_seconds'] / 60:.1f} min)"
     )
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """An Optuna search of the experiment's hyperparameters, then the best settings retrained
+    and tested against the registered ones."""
+    study = search.search(args.name, args.trials, args.budget, storage=args.storage,
+                          study_name=args.study, jobs=args.jobs, seed=args.seed,
+                          runs_dir=args.runs_dir)  # fmt: skip
+    runs_dir = Path(args.runs_dir) if args.runs_dir else default_runs_dir(args.budget)
+    summary = search.summarize(study, args.name, args.budget, runs_dir)
+    out = Path(args.results_dir or project_root() / "results") / args.budget
+    out = out / f"search-{summary.study_name}"
+    search.write_summary(study, summary, args.name, args.budget, out)
+    print(f"study {summary.study_name}: {summary.trials} finished trials ({summary.complete} "
+          f"complete, {summary.pruned} pruned); best {summary.best_params}")  # fmt: skip
+    print(f"wrote {out}/SEARCH.md")
     return 0
 
 
@@ -173,7 +193,24 @@ def parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.add_argument("--results-dir", default=None, help="default: results/")
     p.set_defaults(func=cmd_report)
+    _add_search(sub)
     return top
+
+
+def _add_search(sub: Any) -> None:
+    p = sub.add_parser("search", help="search an experiment's hyperparameters (Optuna, pruning)")
+    p.add_argument("name", choices=list(SEARCH_SPACES))
+    _add_common(p)
+    p.add_argument("--trials", type=whole_number(1), required=True,
+                   help="finished (complete or pruned) trials the study should hold")  # fmt: skip
+    p.add_argument("--storage", default=None,
+                   help="an Optuna storage URL, e.g. postgresql://user@host/db (default: a "
+                        "SQLite file in the runs folder)")  # fmt: skip
+    p.add_argument("--study", default=None, help="the study's name (default: NAME-BUDGET)")
+    p.add_argument("--jobs", type=whole_number(1), default=1, help="worker processes here")
+    p.add_argument("--seed", type=whole_number(0, MAX_SEED), default=0)
+    p.add_argument("--results-dir", default=None, help="default: results/")
+    p.set_defaults(func=cmd_search)
 
 
 def _settle(args: argparse.Namespace, cli: argparse.ArgumentParser) -> None:
@@ -181,7 +218,7 @@ def _settle(args: argparse.Namespace, cli: argparse.ArgumentParser) -> None:
     try:
         if getattr(args, "budget", "x") is None:
             args.budget = budget_from_env()
-        if args.command in ("train", "reproduce", "report"):
+        if args.command in ("train", "reproduce", "report", "search"):
             default_device()
     except FmnistError as exc:
         cli.error(str(exc))

@@ -40,7 +40,7 @@ from .runs import (
     write_run,
 )
 from .settings import get_budget, resolve_budget
-from .training import History, TrainConfig, fit, loss_warnings, seed_everything
+from .training import EpochHook, History, TrainConfig, fit, loss_warnings, seed_everything
 
 __all__ = ["EXPERIMENTS", "RunResult", "run_experiment", "splits_for", "summary_table", "sweep"]
 
@@ -185,7 +185,9 @@ def _pretrained(plan: _Plan, model: nn.Module, progress: bool | None, wait: bool
     return str(report)
 
 
-def _train(plan: _Plan, progress: bool | None, wait: bool) -> RunResult:
+def _train(
+    plan: _Plan, progress: bool | None, wait: bool, on_epoch: EpochHook | None = None
+) -> RunResult:
     """Train a run (its pretrained dependency first), resuming from its checkpoint if any;
     holding the run's lock, so that a second process refuses (or waits) instead."""
     exp = plan.exp
@@ -199,7 +201,7 @@ def _train(plan: _Plan, progress: bool | None, wait: bool) -> RunResult:
             return _reload(plan, record)
         history = fit(model, plan.splits.train, plan.splits.val, plan.config,
                       checkpoint=plan.run_dir / CHECKPOINT, identity=plan.identity,
-                      progress=progress)  # fmt: skip
+                      progress=progress, on_epoch=on_epoch)  # fmt: skip
         model.cpu().eval()
         test = final_metrics(model, plan.splits.test, exp.task)
         seconds = sum(e["seconds"] for e in history.epochs)
@@ -220,6 +222,7 @@ def run_experiment(
     splits: Splits | None = None,
     overrides: dict[str, Any] | None = None,
     wait: bool = False,
+    on_epoch: EpochHook | None = None,
 ) -> RunResult:
     """Train experiment ``name`` (dependencies first), or resume it, or reload a finished run.
 
@@ -230,7 +233,8 @@ def run_experiment(
     Each distinct run lives in its own folder. The model's initial weights come from ``seed``.
     ``splits`` may pass ``splits_for(budget)`` already loaded (the run folder is named by the
     budget, so other splits do not belong there). A run that another process is training is
-    refused (``RunLocked``), or awaited with ``wait``.
+    refused (``RunLocked``), or awaited with ``wait``. ``on_epoch`` is passed to ``fit`` (a
+    finished run that is reloaded trains no epoch, so it never calls it).
     """
     where = _where(name, budget, seed, runs_dir, epochs, overrides)
     if not wait and not (where.run_dir / RECORD).exists():
@@ -238,7 +242,7 @@ def run_experiment(
     plan = _plan(where, epochs, splits, overrides)
     record = read_record(plan.run_dir)
     if record is None:
-        return _train(plan, progress, wait)
+        return _train(plan, progress, wait, on_epoch)
     if (plan.run_dir / WEIGHTS).exists():
         return _reload(plan, record)
     if (plan.run_dir / CHECKPOINT).exists():  # finished, weights lost: rebuilt from the checkpoint

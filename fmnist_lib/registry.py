@@ -175,6 +175,51 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
 ]}  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Param:
+    """A hyperparameter's range for the search: ``kind`` is "log-uniform" or "uniform" (between
+    ``low`` and ``high``) or "choice" (one of ``choices``)."""
+
+    name: str
+    kind: str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[Any, ...] = ()
+
+
+def _lr(low: float = 1e-4, high: float = 1e-2) -> Param:
+    return Param("lr", "log-uniform", low, high)
+
+
+#: The search spaces, next to the experiments they search: learning rate (log-uniform), batch
+#: size, dropout (where the model has it) and hidden size (where the model allows).
+SEARCH_SPACES: dict[str, tuple[Param, ...]] = {
+    "ae-feedforward-512": (_lr(), Param("batch_size", "choice", choices=(100, 250, 500, 1000)),
+                           Param("dropout", "uniform", 0.0, 0.5),
+                           Param("hidden_size", "choice", choices=(128, 256, 512, 1024))),
+    "clf-feedforward-512": (_lr(), Param("batch_size", "choice", choices=(100, 250, 500, 1000)),
+                            Param("dropout", "uniform", 0.0, 0.8),
+                            Param("hidden_size", "choice", choices=(128, 256, 512, 1024))),
+    "ae-consigna-128": (_lr(), Param("batch_size", "choice", choices=(32, 64, 128, 256)),
+                        Param("hidden_size", "choice", choices=(32, 64, 128, 256))),
+    "clf-consigna-10": (_lr(), Param("batch_size", "choice", choices=(32, 64, 128, 256)),
+                        Param("dropout", "uniform", 0.0, 0.9),
+                        Param("hidden_size", "choice", choices=(10, 32, 64, 128))),
+    "clf-raschka-10": (_lr(), Param("batch_size", "choice", choices=(20, 40, 80, 160)),
+                       Param("dropout", "uniform", 0.0, 0.9)),
+}  # fmt: skip
+
+
+def search_space(name: str) -> tuple[Param, ...]:
+    """The declared search space of experiment ``name``."""
+    get_experiment(name)
+    if name not in SEARCH_SPACES:
+        raise SettingsError(
+            f"no search space is declared for {name!r}; searchable: {', '.join(SEARCH_SPACES)}"
+        )
+    return SEARCH_SPACES[name]
+
+
 def get_experiment(name: str) -> Experiment:
     """The registered experiment ``name``; a ``ValueError`` naming the choices otherwise."""
     if name not in EXPERIMENTS:

@@ -185,6 +185,8 @@ def run_fingerprint(
 
 # --------------------------------------------------------------------------- the loop
 BatchHook = Callable[[int, torch.Tensor, torch.Tensor, float], None]
+#: Called with each epoch's history row once its checkpoint is saved; may raise to stop.
+EpochHook = Callable[[dict[str, float]], None]
 
 
 def train_one_epoch(
@@ -233,6 +235,7 @@ class _Run:
     stopping: EarlyStopping
     history: History
     progress: bool
+    on_epoch: EpochHook | None = None
     saved_epoch: int = 0  # the epoch the checkpoint on disk holds
     position: tuple[int, int, int] = (0, 0, 0)  # epoch, batch (0: validation), batches
 
@@ -314,6 +317,8 @@ class _Run:
                 bar.update(1)
                 bar.set_postfix(train=f"{row['train_loss']:.4f}", val=f"{row['val_loss']:.4f}")
                 self.save()
+                if self.on_epoch is not None:
+                    self.on_epoch(row)
         except KeyboardInterrupt:
             raise self.interrupted() from None
         finally:
@@ -408,6 +413,7 @@ def fit(
     identity: dict[str, Any] | None = None,
     device: str | torch.device | None = None,
     progress: bool | None = None,
+    on_epoch: EpochHook | None = None,
 ) -> History:
     """Train ``model`` with Adam (or plain SGD) on ``train``, validating on ``val`` after every
     epoch.
@@ -417,7 +423,8 @@ def fit(
     experiment name and data sizes); otherwise ``CheckpointMismatch`` is raised. Returns the
     history. The model ends with the last epoch's weights; with ``patience`` (and
     ``restore_best``) it ends with the best validation epoch's, whether early stopping fired or
-    the cap was reached.
+    the cap was reached. ``on_epoch(row)`` is called after each epoch's checkpoint (e.g. to
+    report to a hyperparameter search, which may stop the run by raising).
     """
     if not isinstance(config, TrainConfig):
         raise TypeError("config must be a TrainConfig")
@@ -430,7 +437,8 @@ def fit(
     keep_best = config.patience is not None and config.restore_best
     run = _Run(model, config, loader, optimizer, loss_function(config.task), checkpointer,
                EarlyStopping(config.patience, config.min_delta, keep_best_weights=keep_best),
-               History(), progress_from_env() if progress is None else progress)  # fmt: skip
+               History(), progress_from_env() if progress is None else progress,
+               on_epoch)  # fmt: skip
     try:
         run.resume()
         run.train_until_done(val)

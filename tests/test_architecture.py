@@ -23,7 +23,7 @@ LAYERS = {
     5: {"diagnostics", "course", "registry", "widgets"},
     6: {"runs"},
     7: {"experiments"},
-    8: {"pipeline"},
+    8: {"pipeline", "search"},
     9: {"__main__"},
 }
 LAYER_OF = {m: rank for rank, names in LAYERS.items() for m in names}

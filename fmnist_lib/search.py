@@ -1,0 +1,384 @@
+"""Choosing hyperparameters properly: an Optuna search (TPE) with pruning.
+
+Every trial is an ordinary run of ``run_experiment`` with its hyperparameters as overrides:
+the same folders, checkpoints and fingerprints, so a finished trial is never trained twice and
+an interrupted one resumes from its checkpoint. After every epoch the run reports its
+validation loss to the trial (``fit``'s ``on_epoch`` hook), and the pruner may stop it. The
+objective is the validation loss of the weights the run ends with; the test set is never seen
+during the search.
+
+The study lives in a database: by default a SQLite file in the runs folder (it survives a kill;
+running the command again continues the same study), or any URL Optuna accepts, e.g.
+``postgresql://user@host/db``, which lets processes on many machines share one study. On one
+machine, ``jobs`` worker processes share it; a lock file keeps them from starting more trials
+than asked for, and trials left running by a killed worker are retried from their checkpoint.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import multiprocessing
+import os
+import socket
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import optuna
+from matplotlib.figure import Figure
+from optuna.distributions import (
+    BaseDistribution,
+    CategoricalDistribution,
+    FloatDistribution,
+)
+from optuna.trial import FrozenTrial, Trial, TrialState
+from optuna.visualization import matplotlib as vm
+
+from .errors import SettingsError
+from .experiments import RunResult, run_experiment, splits_for
+from .plots import DPI, png_bytes
+from .registry import Param, get_experiment, search_space
+from .report import VERDICT_WORDS, interval_text
+from .report import mean_std_text as mean_text
+from .runs import default_runs_dir
+from .stats import Comparison, compare
+from .storage import replace_directory
+from .training import TrainingDiverged
+from .verdicts import judge
+
+FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
+
+
+# --------------------------------------------------------------------------- the space
+def distribution(p: Param) -> BaseDistribution:
+    """The Optuna distribution of one declared hyperparameter range."""
+    if p.kind == "choice":
+        return CategoricalDistribution(list(p.choices))
+    if p.low is None or p.high is None:
+        raise SettingsError(f"the range of {p.name} needs low and high")
+    return FloatDistribution(float(p.low), float(p.high), log=p.kind == "log-uniform")
+
+
+def distributions(name: str) -> dict[str, BaseDistribution]:
+    """The search space of experiment ``name`` (declared in ``fmnist_lib.registry``)."""
+    return {p.name: distribution(p) for p in search_space(name)}
+
+
+def _space_signature(name: str, budget: str) -> str:
+    space = [[p.name, p.kind, p.low, p.high, list(p.choices)] for p in search_space(name)]
+    return json.dumps({"experiment": name, "budget": budget, "space": space}, sort_keys=True)
+
+
+# --------------------------------------------------------------------------- the study
+def default_storage(name: str, budget: str, runs_dir: Path) -> str:
+    """A SQLite file beside the experiment's runs: ``<runs>/<budget>/<name>/search.sqlite3``."""
+    path = runs_dir / budget / name / "search.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def _unreachable(url: str, exc: Exception) -> SettingsError:
+    where = url.split("@")[-1]
+    how = ("start PostgreSQL there (e.g. `pg_ctlcluster 15 main start`) and create the "
+           "database, or leave --storage out to use a SQLite file")  # fmt: skip
+    if url.startswith("sqlite"):
+        how = "check that its folder exists and is writable"
+    return SettingsError(f"cannot open the study storage {where} ({type(exc).__name__}); {how}")
+
+
+def open_study(
+    name: str, budget: str, storage: str, study_name: str, seed: int = 0
+) -> optuna.Study:
+    """Create or load the study; refuse one made for another experiment, budget or ranges."""
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    try:
+        url = storage_url(storage)
+        rdb = optuna.storages.RDBStorage(url, engine_kwargs=_engine_kwargs(storage))
+        study = optuna.create_study(
+            study_name=study_name, storage=rdb, direction="minimize", load_if_exists=True,
+            sampler=optuna.samplers.TPESampler(seed=seed, n_startup_trials=4),
+            pruner=optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=1),
+        )  # fmt: skip
+    except ImportError as exc:
+        raise SettingsError(f"{storage.split(':')[0]} storage needs a driver: {exc}") from None
+    except Exception as exc:  # SQLAlchemy's errors: the database could not be reached
+        raise _unreachable(storage, exc) from None
+    signature = _space_signature(name, budget)
+    stored = study.user_attrs.get("space")
+    if stored is None:
+        study.set_user_attr("space", signature)
+    elif stored != signature:
+        raise SettingsError(
+            f"the study {study_name!r} was created for other ranges, experiment or budget; "
+            "use another --study name, or restore its ranges"
+        )
+    return study
+
+
+def storage_url(storage: str) -> str:
+    """SQLAlchemy's URL for ``storage``: ``postgresql://`` goes through psycopg (version 3)."""
+    if storage.startswith("postgresql://") or storage.startswith("postgres://"):
+        return "postgresql+psycopg://" + storage.split("://", 1)[1]
+    return storage
+
+
+def _engine_kwargs(storage: str) -> dict[str, Any]:
+    if storage.startswith("sqlite"):
+        return {"connect_args": {"timeout": 120}}  # several workers wait for the file's lock
+    return {"pool_pre_ping": True}
+
+
+# --------------------------------------------------------------------------- one trial
+def objective_value(result: RunResult) -> float:
+    """The validation loss of the weights the run ended with (its best epoch's when early
+    stopping restored them, else its last)."""
+    epochs = result.history.epochs
+    best = result.history.best_epoch
+    if result.experiment.patience is not None and best is not None:
+        return next(e["val_loss"] for e in epochs if e["epoch"] == best)
+    return epochs[-1]["val_loss"]
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker needs to run trials."""
+
+    name: str
+    budget: str
+    storage: str
+    study_name: str
+    trials: int
+    runs_dir: Path
+    seed: int
+
+
+def run_trial(study: optuna.Study, trial: Trial, job: Job, splits: Any) -> None:
+    """Train the trial's run, reporting every epoch's validation loss; tell the study."""
+
+    def report(row: dict[str, float]) -> None:
+        trial.report(row["val_loss"], int(row["epoch"]))
+        if trial.should_prune():
+            raise optuna.TrialPruned()
+
+    try:
+        overrides = dict(trial.params)
+        result = run_experiment(job.name, job.budget, job.seed, job.runs_dir, progress=False,
+                                splits=splits, overrides=overrides, on_epoch=report)  # fmt: skip
+    except optuna.TrialPruned:
+        study.tell(trial, state=TrialState.PRUNED)
+        return
+    except TrainingDiverged:
+        study.tell(trial, state=TrialState.FAIL)
+        return
+    trial.set_user_attr("run_dir", str(result.run_dir))
+    study.tell(trial, objective_value(result))
+
+
+# --------------------------------------------------------------------------- workers
+@contextmanager
+def _machine_lock(path: Path) -> Iterator[None]:
+    """One worker of this machine at a time decides whether to start a trial."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def retry_abandoned(study: optuna.Study) -> list[int]:
+    """Trials left running by a dead worker of this machine: failed, and their parameters
+    queued again (their run resumes from its checkpoint). Returns their numbers."""
+    host, retried = socket.gethostname(), []
+    for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+        worker = t.user_attrs.get("worker") or {}
+        if worker.get("host") == host and not _alive(int(worker.get("pid", 0))):
+            study.tell(t.number, state=TrialState.FAIL)
+            study.enqueue_trial(t.params, user_attrs={"retry_of": t.number})
+            retried.append(t.number)
+    return retried
+
+
+def _next_trial(study: optuna.Study, job: Job) -> Trial | None:
+    """A new trial, or None when the study holds (or is running) ``job.trials`` trials."""
+    retry_abandoned(study)
+    started = study.get_trials(deepcopy=False, states=(*FINISHED, TrialState.RUNNING))
+    if len(started) >= job.trials:
+        return None
+    trial = study.ask(distributions(job.name))
+    trial.set_user_attr("worker", {"pid": os.getpid(), "host": socket.gethostname()})
+    return trial
+
+
+def work(job: Job, worker: int = 0) -> None:
+    """A worker: start trials until the study holds ``job.trials`` finished ones."""
+    warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
+    study = open_study(job.name, job.budget, job.storage, job.study_name, job.seed + worker)
+    splits = splits_for(job.budget)
+    lock = job.runs_dir / job.budget / job.name / f".search-{job.study_name}.lock"
+    for _ in range(3 * job.trials):  # failed (diverged) trials are replaced, a bounded number
+        with _machine_lock(lock):
+            trial = _next_trial(study, job)
+        if trial is None:
+            return
+        run_trial(study, trial, job, splits)
+
+
+def _start_workers(job: Job, jobs: int) -> None:
+    if jobs == 1:
+        work(job)
+        return
+    context = multiprocessing.get_context("spawn")
+    processes = [context.Process(target=work, args=(job, k)) for k in range(jobs)]
+    for p in processes:
+        p.start()
+    try:
+        for p in processes:
+            p.join()
+    finally:
+        for p in processes:
+            if p.is_alive():
+                p.terminate()
+    failed = [p.exitcode for p in processes if p.exitcode]
+    if failed:
+        raise SettingsError(f"{len(failed)} of {jobs} search workers failed (exit {failed[0]})")
+
+
+def search(
+    name: str,
+    trials: int,
+    budget: str,
+    storage: str | None = None,
+    study_name: str | None = None,
+    jobs: int = 1,
+    seed: int = 0,
+    runs_dir: str | os.PathLike[str] | None = None,
+) -> optuna.Study:
+    """Run the search until the study holds ``trials`` finished (complete or pruned) trials;
+    return the study. Everything is checked before any training."""
+    get_experiment(name)
+    distributions(name)
+    if trials < 1 or jobs < 1:
+        raise SettingsError("trials and jobs must be >= 1")
+    root = Path(runs_dir) if runs_dir is not None else default_runs_dir(budget)
+    url = storage or default_storage(name, budget, root)
+    job = Job(name, budget, url, study_name or f"{name}-{budget}", trials, root, seed)
+    open_study(name, budget, url, job.study_name, seed)  # refuse a bad storage or study at once
+    _start_workers(job, jobs)
+    return open_study(name, budget, url, job.study_name, seed)
+
+
+def finished_trials(study: optuna.Study) -> list[FrozenTrial]:
+    """The study's complete and pruned trials."""
+    return study.get_trials(deepcopy=False, states=FINISHED)
+
+
+# --------------------------------------------------------------------------- after the search
+@dataclass(frozen=True)
+class SearchSummary:
+    """The search's outcome: the best trial's settings retrained with ``seeds`` seeds and tested
+    once, against the registered (paper's) settings with the same seeds."""
+
+    study_name: str
+    trials: int
+    complete: int
+    pruned: int
+    best_params: dict[str, Any]
+    best_value: float
+    metric: str  # "mse" or "accuracy"
+    searched: list[float]
+    registered: list[float]
+    comparison: Comparison
+
+
+def summarize(
+    study: optuna.Study, name: str, budget: str, runs_dir: Path, seeds: int = 3
+) -> SearchSummary:
+    """Retrain the best settings and the registered ones with ``seeds`` seeds; compare them on
+    the test set with the course's rule (this is the only time the test set is used)."""
+    complete = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+    if not complete:
+        raise SettingsError(f"the study {study.study_name!r} has no complete trial yet")
+    best = study.best_trial
+    metric = "mse" if get_experiment(name).task == "reconstruction" else "accuracy"
+    splits = splits_for(budget)
+
+    def tested(overrides: dict[str, Any] | None) -> list[float]:
+        runs = [run_experiment(name, budget, s, runs_dir, progress=False, splits=splits,
+                               overrides=overrides) for s in range(seeds)]  # fmt: skip
+        return [r.test[metric] for r in runs]
+
+    searched, registered = tested(dict(best.params)), tested(None)
+    pruned = len(study.get_trials(deepcopy=False, states=(TrialState.PRUNED,)))
+    return SearchSummary(study.study_name, len(complete) + pruned, len(complete), pruned,
+                         dict(best.params), float(best.value or 0.0), metric, searched,
+                         registered, compare(searched, registered))  # fmt: skip
+
+
+def _figure_of(axes: Any) -> Figure:
+    """The figure an Optuna plot drew on (it returns one Axes or an array of them)."""
+    first = axes.flat[0] if hasattr(axes, "flat") else axes
+    figure = first.get_figure(root=True)
+    assert isinstance(figure, Figure)
+    return figure
+
+
+def _figures(study: optuna.Study) -> dict[str, Figure]:
+    """Optimisation history, parameter importances and slices, as matplotlib figures."""
+    out: dict[str, Figure] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out["optimization_history.png"] = _figure_of(vm.plot_optimization_history(study))
+        with suppress(RuntimeError, ValueError, ZeroDivisionError):  # too few trials for it
+            out["param_importances.png"] = _figure_of(vm.plot_param_importances(study))
+        out["slice.png"] = _figure_of(vm.plot_slice(study))
+    for fig in out.values():
+        fig.set_dpi(DPI)
+    return out
+
+
+def _summary_text(s: SearchSummary, name: str, budget: str, figures: list[str]) -> str:
+    lower = s.metric == "mse"
+    scale, unit = (1.0, "") if lower else (100.0, "%")
+    digits = 5 if lower else 2
+    verdict = judge(s.comparison, lower_is_better=lower)
+    params = ", ".join(f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}"
+                       for k, v in sorted(s.best_params.items()))  # fmt: skip
+    lines = [f"# Hyperparameter search — `{name}`, budget `{budget}`", "",
+             f"Study `{s.study_name}`: {s.trials} finished trials ({s.complete} complete, "
+             f"{s.pruned} pruned by the median rule on the validation loss).", "",
+             f"- Best trial (lowest validation loss, {s.best_value:.5f}): {params}.",
+             f"- Test {'MSE' if lower else 'accuracy'}, retrained with {len(s.searched)} seeds: "
+             "searched settings "
+             f"{mean_text(s.searched, scale, digits, unit)}, registered (the paper's) settings "
+             f"{mean_text(s.registered, scale, digits, unit)}.",
+             f"- Searched − registered: {interval_text(s.comparison, scale, digits, '')}: "
+             f"the searched settings are better: {VERDICT_WORDS[verdict]}.", ""]  # fmt: skip
+    return "\n".join(lines + [f"![{f}]({f})" for f in figures]) + "\n"
+
+
+def write_summary(study: optuna.Study, summary: SearchSummary, name: str, budget: str,
+                  out_dir: Path) -> None:  # fmt: skip
+    """``out_dir`` holds SEARCH.md, the trials (trials.json) and the study's figures."""
+    figures = {n: png_bytes(f) for n, f in _figures(study).items()}
+    trials = [{"number": t.number, "state": t.state.name, "params": t.params, "value": t.value,
+               "run_dir": t.user_attrs.get("run_dir")} for t in study.trials]  # fmt: skip
+    replace_directory(out_dir, {"SEARCH.md": _summary_text(summary, name, budget,
+                                                           list(figures)).encode(),
+                                "trials.json": json.dumps(trials, indent=1).encode(),
+                                **figures})  # fmt: skip
