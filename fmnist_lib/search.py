@@ -307,7 +307,11 @@ class SearchSummary:
 
 
 def summarize(
-    study: optuna.Study, name: str, budget: str, runs_dir: Path, seeds: int = 3
+    study: optuna.Study,
+    name: str,
+    budget: str,
+    runs_dir: str | os.PathLike[str] | None = None,
+    seeds: int = 3,
 ) -> SearchSummary:
     """Retrain the best settings and the registered ones with ``seeds`` seeds; compare them on
     the test set with the course's rule (this is the only time the test set is used)."""
@@ -317,9 +321,11 @@ def summarize(
     best = study.best_trial
     metric = "mse" if get_experiment(name).task == "reconstruction" else "accuracy"
     splits = splits_for(budget)
+    root = Path(runs_dir) if runs_dir is not None else default_runs_dir(budget)
+    runs_dir = Path(runs_dir) if runs_dir is not None else default_runs_dir(budget)
 
     def tested(overrides: dict[str, Any] | None) -> list[float]:
-        runs = [run_experiment(name, budget, s, runs_dir, progress=False, splits=splits,
+        runs = [run_experiment(name, budget, s, root, progress=False, splits=splits,
                                overrides=overrides) for s in range(seeds)]  # fmt: skip
         return [r.test[metric] for r in runs]
 
@@ -338,7 +344,7 @@ def _figure_of(axes: Any) -> Figure:
     return figure
 
 
-def _figures(study: optuna.Study) -> dict[str, Figure]:
+def figures(study: optuna.Study) -> dict[str, Figure]:
     """Optimisation history, parameter importances and slices, as matplotlib figures."""
     out: dict[str, Figure] = {}
     with warnings.catch_warnings():
@@ -375,10 +381,10 @@ def _summary_text(s: SearchSummary, name: str, budget: str, figures: list[str]) 
 def write_summary(study: optuna.Study, summary: SearchSummary, name: str, budget: str,
                   out_dir: Path) -> None:  # fmt: skip
     """``out_dir`` holds SEARCH.md, the trials (trials.json) and the study's figures."""
-    figures = {n: png_bytes(f) for n, f in _figures(study).items()}
+    images = {n: png_bytes(f) for n, f in figures(study).items()}
     trials = [{"number": t.number, "state": t.state.name, "params": t.params, "value": t.value,
                "run_dir": t.user_attrs.get("run_dir")} for t in study.trials]  # fmt: skip
     replace_directory(out_dir, {"SEARCH.md": _summary_text(summary, name, budget,
-                                                           list(figures)).encode(),
+                                                           list(images)).encode(),
                                 "trials.json": json.dumps(trials, indent=1).encode(),
-                                **figures})  # fmt: skip
+                                **images})  # fmt: skip

@@ -158,6 +158,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_two_workers_share_one_study_on_postgresql(postgres, tmp_path):
     start = time.perf_counter()
     study = search.search(NAME, 5, "smoke", storage=postgres, study_name="shared", jobs=2,
