@@ -122,11 +122,19 @@ def _not_a_file(path: Path) -> str | None:
     return f"{path} is not a regular file"
 
 
+def _present(path: Path) -> bool:
+    """Whether something stands at ``path``; a folder that cannot be looked into is an error."""
+    try:
+        return path.is_symlink() or path.exists()
+    except PermissionError:
+        raise DataError(f"{path.parent} cannot be looked into (permission denied)") from None
+
+
 def find_file(directory: Path, name: str) -> Path | None:
     """The first copy of ``name`` (uncompressed or .gz) in ``directory``, or None. Something in
     its place that is not a file (a directory, a broken link, a loop) is a ``DataError``."""
     for path in _candidates(directory, name):
-        if path.is_symlink() or path.exists():
+        if _present(path):
             problem = _not_a_file(path)
             if problem:
                 raise DataError(problem)
@@ -206,7 +214,10 @@ def file_statuses(directory: Path) -> list[FileStatus]:
 
 def _has_any(directory: Path) -> bool:
     """Whether anything stands where one of the files would be."""
-    return any(p.is_symlink() or p.exists() for n in FILES for p in _candidates(directory, n))
+    try:
+        return any(_present(p) for n in FILES for p in _candidates(directory, n))
+    except DataError:
+        return True  # something is there: file_statuses says what is wrong with it
 
 
 def how_to_fix(origin: str, directory: Path) -> str:

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from . import paper, plots, verdicts
 from .checkpoints import CheckpointMismatch
 from .data import Splits
-from .errors import RunDamaged, SettingsError
+from .errors import RunDamaged, RunLocked, SettingsError
 from .evaluation import reconstruct
 from .experiments import RunResult, run_experiment, splits_for
 from .registry import EXPERIMENTS, get_experiment
@@ -209,6 +209,8 @@ def _finished_runs(
                 run = run_experiment(name, budget, seed, root, splits=splits)
             except (RunDamaged, CheckpointMismatch) as exc:
                 damaged.setdefault(name, {})[str(seed)] = str(exc)
+                continue
+            except RunLocked:  # being rebuilt by another process right now: not finished
                 continue
             results.setdefault(name, []).append(run)
     return results, damaged

@@ -28,10 +28,10 @@ def _number(v: Any) -> bool:
 
 
 #: Hyperparameters that ``run_experiment(..., overrides=...)`` may change: name -> (check, what).
+#: (The epoch count is ``run_experiment``'s own ``epochs`` argument: one way, one run folder.)
 OVERRIDE_RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "hidden_size": (_whole(1), "an int >= 1"),
     "dropout": (lambda v: _number(v) and 0 <= v < 1, "a number in [0, 1)"),
-    "epochs": (_whole(1), "an int >= 1"),
     "batch_size": (_whole(1), "an int >= 1"),
     "lr": (lambda v: _number(v) and v > 0, "a finite number > 0"),
     "patience": (lambda v: v is None or _whole(1)(v), "None or an int >= 1"),

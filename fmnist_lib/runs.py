@@ -13,6 +13,7 @@ else ``runs/`` in the project.
 from __future__ import annotations
 
 import errno
+import fcntl
 import hashlib
 import json
 import os
@@ -43,6 +44,9 @@ RECORD = "result.json"
 WEIGHTS = "model.pt"
 CHECKPOINT = "checkpoint.pt"
 LOCK = ".lock"
+#: What every finished run's record holds (besides what later versions add).
+RECORD_KEYS = ("fingerprint", "test", "history", "best_epoch", "stopped_early", "seconds",
+               "transfer", "hardware")  # fmt: skip
 SAFE_NAME = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-")
 
 
@@ -130,8 +134,13 @@ def read_record(run_dir: Path) -> dict[str, Any] | None:
             f"{path} cannot be read ({type(exc).__name__}); delete the folder {run_dir} to "
             "train this run again"
         ) from None
-    if not isinstance(record, dict) or "fingerprint" not in record:
+    if not isinstance(record, dict):
         raise RunDamaged(f"{path} is not a run record; delete the folder {run_dir} to retrain")
+    missing = [k for k in RECORD_KEYS if k not in record]
+    if missing:
+        raise RunDamaged(
+            f"{path} lacks {', '.join(missing)}; delete the folder {run_dir} to train it again"
+        )
     return record
 
 
@@ -178,66 +187,59 @@ def _holder(lock: Path) -> dict[str, Any]:
         return {}
 
 
-def _is_stale(holder: dict[str, Any]) -> bool:
-    """A lock whose process is gone (checkable only for locks taken on this host)."""
-    if holder.get("host") != socket.gethostname() or not isinstance(holder.get("pid"), int):
-        return False
-    try:
-        os.kill(holder["pid"], 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
-def _try_lock(lock: Path) -> bool:
-    try:
-        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-    except FileExistsError:
-        return False
-    with os.fdopen(fd, "w") as fh:
-        json.dump({"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}, fh)
-    return True
-
-
-def refuse_if_locked(run_dir: Path) -> None:
-    """``RunLocked`` if a live process holds ``run_dir``'s lock (a cheap early check; the lock
-    taken by ``run_lock`` is what counts)."""
-    lock = run_dir / LOCK
-    if lock.exists():
-        holder = _holder(lock)
-        if not _is_stale(holder):
-            raise _locked(run_dir, holder)
-
-
 def _locked(run_dir: Path, holder: dict[str, Any]) -> RunLocked:
     return RunLocked(
         f"{run_dir} is being trained by process {holder.get('pid', '?')} on "
         f"{holder.get('host', '?')} (lock file {run_dir / LOCK}); wait for it to finish, or run "
-        "again with --wait (a lock left by a crash on another host: delete it)"
+        "again with --wait"
     )
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def refuse_if_locked(run_dir: Path) -> None:
+    """``RunLocked`` at once if another process holds ``run_dir``'s lock (a cheap early check,
+    before any data is loaded; the lock taken by ``run_lock`` is what counts)."""
+    lock = run_dir / LOCK
+    if not lock.exists():
+        return
+    with open(lock, "rb") as fh:
+        if not _try_lock(fh.fileno()):
+            raise _locked(run_dir, _holder(lock))
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 @contextmanager
 def run_lock(run_dir: Path, wait: bool = False, poll_seconds: float = 1.0) -> Iterator[None]:
-    """Hold ``run_dir``'s lock: one process trains a run at a time. Another holder makes this
-    refuse at once (``RunLocked``), or wait when ``wait``; a lock left by a dead process on this
-    host is taken over. Stale temporaries of killed writes are swept once the lock is held."""
+    """Hold ``run_dir``'s lock while the block runs: one process trains a run at a time.
+
+    The lock is the kernel's (``flock`` on ``run_dir/.lock``), so it is released when its holder
+    exits, however it exits: no stale lock survives a crash. The file itself records the
+    holder's PID and host, for the message another process shows: it refuses at once
+    (``RunLocked``), or waits when ``wait``. Temporaries of killed writes are swept once the lock
+    is held.
+    """
     lock = run_dir / LOCK
-    while not _try_lock(lock):
-        holder = _holder(lock)
-        if _is_stale(holder):
-            lock.unlink(missing_ok=True)
-            continue
-        if not wait:
-            raise _locked(run_dir, holder)
-        time.sleep(poll_seconds)
-    try:
-        sweep_temporaries(run_dir)
-        yield
-    finally:
-        lock.unlink(missing_ok=True)
+    with open(lock, "a+") as fh:
+        while not _try_lock(fh.fileno()):
+            if not wait:
+                raise _locked(run_dir, _holder(lock))
+            time.sleep(poll_seconds)
+        try:
+            fh.seek(0)
+            fh.truncate()
+            json.dump({"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}, fh)
+            fh.flush()
+            sweep_temporaries(run_dir)
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def checkpoint_bytes(model: nn.Module) -> int:
@@ -272,7 +274,7 @@ def prepare_run_dir(run_dir: Path, needed_bytes: int) -> None:
 
 
 def _unwritable(run_dir: Path, exc: OSError) -> SettingsError | NoSpace:
-    if exc.errno == errno.ENOSPC:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return NoSpace(f"no space left on device while making {run_dir}")
     return SettingsError(
         f"cannot write the run folder {run_dir} ({exc.strerror}); choose another runs folder "

@@ -21,6 +21,7 @@ import json
 import multiprocessing
 import os
 import socket
+import sys
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -37,8 +38,9 @@ from optuna.distributions import (
 )
 from optuna.trial import FrozenTrial, Trial, TrialState
 from optuna.visualization import matplotlib as vm
+from sqlalchemy.exc import SQLAlchemyError
 
-from .errors import SettingsError
+from .errors import FmnistError, SettingsError, TrainingInterrupted
 from .experiments import RunResult, run_experiment, splits_for
 from .plots import DPI, png_bytes
 from .registry import Param, get_experiment, search_space
@@ -105,7 +107,7 @@ def open_study(
         )  # fmt: skip
     except ImportError as exc:
         raise SettingsError(f"{storage.split(':')[0]} storage needs a driver: {exc}") from None
-    except Exception as exc:  # SQLAlchemy's errors: the database could not be reached
+    except (SQLAlchemyError, OSError) as exc:  # the database could not be reached or opened
         raise _unreachable(storage, exc) from None
     signature = _space_signature(name, budget)
     stored = study.user_attrs.get("space")
@@ -174,6 +176,10 @@ def run_trial(study: optuna.Study, trial: Trial, job: Job, splits: Any) -> None:
     except TrainingDiverged:
         study.tell(trial, state=TrialState.FAIL)
         return
+    except BaseException:  # interrupted or failed: the trial is retried later, from its checkpoint
+        study.tell(trial, state=TrialState.FAIL)
+        study.enqueue_trial(dict(trial.params), user_attrs={"retry_of": trial.number})
+        raise
     trial.set_user_attr("run_dir", str(result.run_dir))
     study.tell(trial, objective_value(result))
 
@@ -239,12 +245,23 @@ def work(job: Job, worker: int = 0) -> None:
         run_trial(study, trial, job, splits)
 
 
+def _worker(job: Job, worker: int) -> None:
+    """A worker process: its expected failures as one line and an exit code, no traceback."""
+    try:
+        work(job, worker)
+    except (KeyboardInterrupt, TrainingInterrupted):
+        sys.exit(130)
+    except FmnistError as exc:
+        print(f"error: search worker {worker}: {exc}", file=sys.stderr)
+        sys.exit(1)
+
+
 def _start_workers(job: Job, jobs: int) -> None:
     if jobs == 1:
         work(job)
         return
     context = multiprocessing.get_context("spawn")
-    processes = [context.Process(target=work, args=(job, k)) for k in range(jobs)]
+    processes = [context.Process(target=_worker, args=(job, k)) for k in range(jobs)]
     for p in processes:
         p.start()
     try:
@@ -256,7 +273,9 @@ def _start_workers(job: Job, jobs: int) -> None:
                 p.terminate()
     failed = [p.exitcode for p in processes if p.exitcode]
     if failed:
-        raise SettingsError(f"{len(failed)} of {jobs} search workers failed (exit {failed[0]})")
+        if 130 in failed:
+            raise KeyboardInterrupt
+        raise SettingsError(f"{len(failed)} of {jobs} search workers failed (their errors above)")
 
 
 def search(
@@ -373,7 +392,8 @@ def _summary_text(s: SearchSummary, name: str, budget: str, figures: list[str]) 
              "searched settings "
              f"{mean_text(s.searched, scale, digits, unit)}, registered (the paper's) settings "
              f"{mean_text(s.registered, scale, digits, unit)}.",
-             f"- Searched − registered: {interval_text(s.comparison, scale, digits, '')}: "
+             f"- Searched − registered: "
+             f"{interval_text(s.comparison, scale, digits, '' if lower else ' points')}: "
              f"the searched settings are better: {VERDICT_WORDS[verdict]}.", ""]  # fmt: skip
     return "\n".join(lines + [f"![{f}]({f})" for f in figures]) + "\n"
 

@@ -130,6 +130,8 @@ def contrast(
     if any(math.isnan(p) for p in parts):
         return Contrast(estimate, math.nan, math.nan, math.nan, math.nan, level)
     var = math.fsum(parts)
+    if var == 0.0:  # no spread at all (e.g. tied runs): no interval, nothing can be said
+        return Contrast(estimate, math.nan, math.nan, math.nan, 0.0, level)
     denominator = math.fsum(p * p / (len(g) - 1) for p, g in zip(parts, used, strict=True))
     df = var * var / denominator if denominator > 0 else float(sum(len(g) - 1 for g in used))
     se = math.sqrt(var)
@@ -189,7 +191,7 @@ def prediction_interval(xs: Sequence[float], level: float = LEVEL) -> tuple[floa
     """Where one more run would land with probability ``level``, judging from runs ``xs``:
     ``mean ± t · s · sqrt(1 + 1/n)`` (NaN for fewer than two runs)."""
     n = len(xs)
-    if n < 2:
+    if n < 2 or variance(xs) == 0.0:
         return math.nan, math.nan
     half = t_quantile(0.5 + level / 2.0, n - 1) * math.sqrt(variance(xs) * (1.0 + 1.0 / n))
     return mean(xs) - half, mean(xs) + half

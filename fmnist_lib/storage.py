@@ -22,6 +22,7 @@ import torch
 from .errors import NoSpace
 
 TEMPORARY_SUFFIX = ".tmp"
+FULL = (errno.ENOSPC, errno.EDQUOT)  # no space left, or the user's disk quota reached
 
 
 def _temporary(path: Path) -> Path:
@@ -61,7 +62,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> None:
         os.replace(tmp, path)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        if isinstance(exc, OSError) and exc.errno in FULL:
             raise _no_space(path) from None
         raise
 
@@ -73,11 +74,23 @@ def atomic_save(obj: Any, path: str | os.PathLike[str]) -> None:
     atomic_write(path, buffer.getvalue())
 
 
+def _recover_directory(target: Path) -> None:
+    """Finish or undo a ``replace_directory`` that was killed: a missing target gets back its
+    retired copy; leftover staging and retired folders are removed."""
+    retired = sorted(target.parent.glob(f".{target.name}.*.old"))
+    if retired and not target.exists():
+        os.replace(retired[-1], target)
+        retired = retired[:-1]
+    for leftover in [*retired, *target.parent.glob(f".{target.name}.*.new")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
 def replace_directory(target: Path, files: Mapping[str, bytes]) -> None:
     """Make ``target`` a folder holding exactly ``files`` (name -> content), all at once: they
     are written into a sibling folder first, which then takes ``target``'s place, so a kill
     leaves either the old set or the new one, never a mixture."""
     target = Path(target)
+    _recover_directory(target)
     staging = target.with_name(f".{target.name}.{secrets.token_hex(4)}.new")
     retired = target.with_name(f".{target.name}.{secrets.token_hex(4)}.old")
     try:
@@ -91,7 +104,7 @@ def replace_directory(target: Path, files: Mapping[str, bytes]) -> None:
         shutil.rmtree(staging, ignore_errors=True)
         if retired.exists() and not target.exists():
             os.replace(retired, target)
-        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        if isinstance(exc, OSError) and exc.errno in FULL:
             raise _no_space(target) from None
         raise
     shutil.rmtree(retired, ignore_errors=True)

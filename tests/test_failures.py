@@ -127,7 +127,8 @@ def test_a_run_sweeps_stale_temporaries_of_its_own_folder(tmp_path, small_splits
         p.write_bytes(b"half a file")
     run_experiment(*RUN, runs_dir=tmp_path, epochs=1, splits=small_splits)
     assert not any(p.exists() for p in stale)
-    assert sorted(p.name for p in folder.iterdir()) == ["checkpoint.pt", "model.pt", "result.json"]
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == [".lock", "checkpoint.pt", "model.pt", "result.json"]
 
 
 def test_replace_directory_leaves_the_old_set_when_interrupted(tmp_path, monkeypatch):
@@ -209,33 +210,40 @@ def test_a_damaged_run_is_listed_and_the_report_written_from_the_rest(tmp_path):
 
 
 # --------------------------------------------------------------------------- one process a run
-def test_a_live_lock_refuses_at_once_and_a_dead_ones_is_taken_over(tmp_path, monkeypatch):
+def test_a_held_lock_refuses_at_once_and_a_dead_holders_is_free(tmp_path, monkeypatch):
     folder = runs.run_dir_for(RUN[0], RUN[1], 0, None, tmp_path)
     folder.mkdir(parents=True)
-    lock = folder / ".lock"
-    lock.write_text(json.dumps({"pid": os.getpid(), "host": runs.socket.gethostname()}))
     monkeypatch.setattr(experiments, "splits_for", _no_training)
-    with pytest.raises(RunLocked, match=f"lock file {lock}"):
+    with (
+        runs.run_lock(folder),
+        pytest.raises(RunLocked, match=f"process {os.getpid()} on .* \\(lock file"),
+    ):
         run_experiment(*RUN, runs_dir=tmp_path)
-    dead = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        capture_output=True,
-        text=True,
-        check=True,
+    holder = (
+        "import os, sys, pathlib; from fmnist_lib import runs; "
+        "runs.run_lock(pathlib.Path(sys.argv[1])).__enter__(); os._exit(0)"
     )
-    lock.write_text(json.dumps({"pid": int(dead.stdout), "host": runs.socket.gethostname()}))
+    subprocess.run([sys.executable, "-c", holder, str(folder)], check=True)  # took it, then died
     with runs.run_lock(folder):
-        assert json.loads(lock.read_text())["pid"] == os.getpid()
-    assert not lock.exists()
+        assert json.loads((folder / ".lock").read_text())["pid"] == os.getpid()
 
 
 def test_wait_waits_for_the_holder(tmp_path):
     folder = tmp_path / "run"
     folder.mkdir()
-    lock = folder / ".lock"
-    lock.write_text(json.dumps({"pid": os.getpid(), "host": runs.socket.gethostname()}))
-    threading.Timer(0.5, lock.unlink).start()
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with runs.run_lock(folder):
+            held.set()
+            release.wait(5)
+
+    threading.Thread(target=hold).start()
+    held.wait(5)
+    threading.Timer(0.5, release.set).start()
     start = time.perf_counter()
+    with pytest.raises(RunLocked), runs.run_lock(folder):
+        pass
     with runs.run_lock(folder, wait=True, poll_seconds=0.05):
         assert time.perf_counter() - start >= 0.4
 
@@ -336,7 +344,7 @@ def test_a_full_disk_names_the_file_keeps_the_checkpoint_and_recovers(tmpfs, tmp
     assert probe.returncode == 0 and out.returncode == 1, out.stderr
     assert f"no space left on device while writing {folder / 'checkpoint.pt'}" in out.stderr
     assert "the checkpoint of epoch 1 is intact" in out.stderr and "Traceback" not in out.stderr
-    assert sorted(p.name for p in folder.iterdir()) == ["checkpoint.pt"]  # no temporary, no lock
+    assert sorted(p.name for p in folder.iterdir()) == [".lock", "checkpoint.pt"]  # no temporary
     subprocess.run(["mount", "-o", f"remount,size={4 * size // 1024}k", str(small)], check=True)
     again = subprocess.run(
         [*cmd, "--runs-dir", str(small)], env=env, capture_output=True, text=True
@@ -525,3 +533,14 @@ def test_a_resume_with_another_thread_count_warns(small_splits, tmp_path):
             )
     finally:
         torch.set_num_threads(threads)
+
+
+def test_a_publish_killed_between_its_renames_is_recovered(tmp_path):
+    target = tmp_path / "results"
+    retired = tmp_path / ".results.dead0001.old"  # the old set, moved aside; the new never came
+    retired.mkdir()
+    (retired / "a.txt").write_bytes(b"1")
+    (tmp_path / ".results.dead0002.new").mkdir()
+    storage.replace_directory(target, {"a.txt": b"2"})
+    assert [p.name for p in tmp_path.iterdir()] == ["results"]
+    assert (target / "a.txt").read_bytes() == b"2"

@@ -47,7 +47,7 @@ def test_the_pruner_stops_the_run_through_the_epoch_hook(tmp_path, small_splits)
     assert study.trials[0].state == TrialState.PRUNED
     assert list(study.trials[0].intermediate_values) == [1]  # stopped after the first epoch
     folder = next((job.runs_dir / "smoke" / NAME).iterdir())
-    assert sorted(p.name for p in folder.iterdir()) == ["checkpoint.pt"]
+    assert sorted(p.name for p in folder.iterdir()) == [".lock", "checkpoint.pt"]
 
 
 def test_a_trial_left_running_by_a_killed_worker_resumes_from_its_checkpoint(

@@ -62,3 +62,9 @@ def test_the_prediction_interval_of_one_more_run():
     expected = reference.t.interval(0.95, n - 1, loc=m, scale=s * math.sqrt(1 + 1 / n))
     assert stats.prediction_interval(xs) == pytest.approx(expected, rel=1e-10)
     assert all(math.isnan(v) for v in stats.prediction_interval([0.9]))
+
+
+def test_runs_that_do_not_spread_give_no_interval():
+    tied = stats.compare([0.812, 0.812], [0.815, 0.815])
+    assert not tied.known and not tied.real and tied.estimate == pytest.approx(-0.003)
+    assert all(math.isnan(v) for v in stats.prediction_interval([0.9, 0.9, 0.9]))
