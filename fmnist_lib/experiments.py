@@ -143,12 +143,16 @@ def _plan(
 ) -> _Plan:
     exp, budget = where.exp, where.budget
     splits = splits if splits is not None else splits_for(budget)
+    source = None
+    if exp.init_from:  # the pretrained start is part of the run: its fingerprint too
+        source = _plan(_where(exp.init_from, budget, where.seed, where.runs_dir, None, None),
+                       None, splits, None).fingerprint  # fmt: skip
     if exp.protocol == "paper":
         splits = paper_protocol(splits)
     n_epochs = epochs or min(exp.epochs, get_budget(budget).max_epochs or exp.epochs)
     config = TrainConfig(task=exp.task, epochs=n_epochs, batch_size=exp.batch_size, lr=exp.lr,
                          seed=where.seed, patience=exp.patience)  # fmt: skip
-    identity = run_identity(exp, budget, where.seed, splits.sizes(), overrides)
+    identity = run_identity(exp, budget, where.seed, splits.sizes(), overrides, source)
     fingerprint = experiment_fingerprint(exp, config, identity)
     return _Plan(exp, budget, where.seed, where.run_dir, where.runs_dir, splits, config, identity,
                  fingerprint)  # fmt: skip

@@ -96,10 +96,12 @@ def run_identity(
     seed: int,
     sizes: dict[str, int],
     overrides: dict[str, Any] | None,
+    source_fingerprint: str | None = None,
 ) -> dict[str, Any]:
     """What, besides the model's signature and the training settings, makes a run this run.
-    A pretrained run of seed k starts from its dependency's run of seed k; a frozen encoder
-    is fixed in eval mode (its dropout off while the head trains)."""
+    A pretrained run of seed k starts from its dependency's run of seed k, whose fingerprint
+    is part of this one (retraining the autoencoder differently makes its classifiers new runs);
+    a frozen encoder is fixed in eval mode (its dropout off while the head trains)."""
     identity: dict[str, Any] = {
         "experiment": exp.name,
         "model_settings": exp.model_settings(),
@@ -113,6 +115,7 @@ def run_identity(
     }
     if exp.init_from:
         identity["init_seed"] = seed
+        identity["init_fingerprint"] = source_fingerprint
     return identity
 
 

@@ -334,3 +334,19 @@ def test_each_classifier_seed_starts_from_its_own_pretraining_seed(tmp_path, sma
     assert (tmp_path / "smoke" / "ae-consigna-128" / "seed1" / "result.json").exists()
     assert not (tmp_path / "smoke" / "ae-consigna-128" / "seed0").exists()
     assert "copied 6 tensors" in result.transfer and source.seed == 1
+
+
+def test_a_pretrained_runs_fingerprint_covers_its_autoencoder(small_splits, tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from fmnist_lib import registry
+    from fmnist_lib.experiments import _plan, _where
+
+    def fingerprint():
+        where = _where("clf-consigna-fe-128", "smoke", 0, tmp_path, None, None)
+        return _plan(where, None, small_splits, None).fingerprint
+
+    before = fingerprint()
+    slower = replace(registry.EXPERIMENTS["ae-consigna-128"], lr=1e-4)
+    monkeypatch.setitem(registry.EXPERIMENTS, "ae-consigna-128", slower)
+    assert fingerprint() != before
