@@ -3,7 +3,8 @@
 # full budget: results/reference-runs). Resumable: a finished run is reloaded in seconds, an
 # interrupted one resumes from its checkpoint, so the same queue can simply be started again.
 #
-#   tools/train_queue.sh QUEUE_FILE [LOG]     # QUEUE_FILE: one "experiment seed" per line
+#   tools/train_queue.sh QUEUE_FILE [LOG]     # QUEUE_FILE: one "experiment seed" per line,
+#                                             # e.g. tools/queues/issue11.txt
 set -uo pipefail
 cd "$(dirname "$0")/.."
 queue=${1:?usage: tools/train_queue.sh QUEUE_FILE [LOG]}
