@@ -100,8 +100,9 @@ def cmd_search(args: argparse.Namespace) -> int:
                           runs_dir=args.runs_dir)  # fmt: skip
     runs_dir = Path(args.runs_dir) if args.runs_dir else default_runs_dir(args.budget)
     summary = search.summarize(study, args.name, args.budget, runs_dir)
-    out = Path(args.results_dir or project_root() / "results") / args.budget
-    out = out / f"search-{summary.study_name}"
+    # beside the report's folder, which `report` replaces as a whole
+    out = Path(args.results_dir or project_root() / "results") / "searches" / args.budget
+    out = out / summary.study_name
     search.write_summary(study, summary, args.name, args.budget, out)
     print(f"study {summary.study_name}: {summary.trials} finished trials ({summary.complete} "
           f"complete, {summary.pruned} pruned); best {summary.best_params}")  # fmt: skip

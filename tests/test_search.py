@@ -114,7 +114,7 @@ def test_the_command_fills_the_study_and_adds_trials_when_asked(tmp_path):
     assert again.returncode == 0, again.stderr
     numbers = [t.number for t in _finished(url, f"{NAME}-smoke")]
     assert len(numbers) == 8 and len(set(numbers)) == 8
-    report = tmp_path / "results" / "smoke" / f"search-{NAME}-smoke"
+    report = tmp_path / "results" / "searches" / "smoke" / f"{NAME}-smoke"
     assert {"SEARCH.md", "trials.json", "optimization_history.png"} <= {
         p.name for p in report.iterdir()
     }
