@@ -511,26 +511,17 @@ def test_a_resume_with_another_thread_count_warns(small_splits, tmp_path):
         torch.manual_seed(0)
         return torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 10))
 
+    def train():
+        config = TrainConfig("classification", 2, 100, 1e-3)
+        fit(model(), small_splits.train, small_splits.val, config, checkpoint=tmp_path / "c.pt",
+            device="cpu")  # fmt: skip
+
     threads = torch.get_num_threads()
-    fit(
-        model(),
-        small_splits.train,
-        small_splits.val,
-        TrainConfig("classification", 2, 100, 1e-3),
-        checkpoint=tmp_path / "c.pt",
-        device="cpu",
-    )
+    train()
     torch.set_num_threads(threads + 1)
     try:
         with pytest.warns(UserWarning, match="torch threads"):
-            fit(
-                model(),
-                small_splits.train,
-                small_splits.val,
-                TrainConfig("classification", 2, 100, 1e-3),
-                checkpoint=tmp_path / "c.pt",
-                device="cpu",
-            )
+            train()  # the same run again: it resumes from the finished checkpoint
     finally:
         torch.set_num_threads(threads)
 

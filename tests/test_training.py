@@ -93,6 +93,15 @@ def test_fit_restores_the_models_mode_even_on_error(small_splits):
     assert not model.training
 
 
+def _holds_the_first_epochs_weights(model, splits) -> bool:
+    """Whether ``model`` equals a fresh ``_ae()`` trained for exactly one epoch."""
+    reference = _ae()
+    fit(reference, splits.train, splits.val, TrainConfig("reconstruction", 1, 64, 1e-3),
+        device="cpu")  # fmt: skip
+    pairs = zip(model.state_dict().values(), reference.state_dict().values(), strict=True)
+    return all(torch.equal(a, b) for a, b in pairs)
+
+
 def test_best_weights_are_restored_when_the_cap_comes_first(small_splits):
     cfg = TrainConfig(
         "reconstruction", epochs=3, batch_size=64, lr=1e-3, patience=5, min_delta=10.0
@@ -100,18 +109,7 @@ def test_best_weights_are_restored_when_the_cap_comes_first(small_splits):
     model = _ae()
     history = fit(model, small_splits.train, small_splits.val, cfg, device="cpu")
     assert not history.stopped_early and len(history.epochs) == 3 and history.best_epoch == 1
-    reference = _ae()
-    fit(
-        reference,
-        small_splits.train,
-        small_splits.val,
-        TrainConfig("reconstruction", 1, 64, 1e-3),
-        device="cpu",
-    )
-    assert all(
-        torch.equal(a, b)
-        for a, b in zip(model.state_dict().values(), reference.state_dict().values(), strict=True)
-    )
+    assert _holds_the_first_epochs_weights(model, small_splits)
 
 
 def test_early_stopping_stops_and_restores_the_best_weights(small_splits):
@@ -122,18 +120,7 @@ def test_early_stopping_stops_and_restores_the_best_weights(small_splits):
     model = _ae()
     history = fit(model, small_splits.train, small_splits.val, cfg, device="cpu")
     assert history.stopped_early and len(history.epochs) == 3 and history.best_epoch == 1
-    reference = _ae()
-    fit(
-        reference,
-        small_splits.train,
-        small_splits.val,
-        TrainConfig("reconstruction", 1, 64, 1e-3),
-        device="cpu",
-    )
-    assert all(
-        torch.equal(a, b)
-        for a, b in zip(model.state_dict().values(), reference.state_dict().values(), strict=True)
-    )
+    assert _holds_the_first_epochs_weights(model, small_splits)
 
 
 @pytest.mark.parametrize(
