@@ -182,7 +182,7 @@ fig = reconstructions(
 # %% [markdown]
 # Look at the right and bottom edges of the «consigna» reconstructions: its last transposed
 # convolution leaves the last row and column to the bias alone (chapter 2 shows why), so they
-# come out as one flat grey whatever the image — part of why this model lags behind.
+# come out as one flat grey whatever the image. How much of its lag is that? We measure it below.
 #
 # ## Which autoencoder is best?
 #
@@ -204,6 +204,67 @@ print(
 )
 
 # %% [markdown]
+# ## Why does «consigna» lag? Measuring instead of guessing
+#
+# The flat edge is the visible suspect. Where does the «consigna» model's squared error actually
+# live? `error_map` averages it per pixel over the test images; the edge's share, and the MSE
+# without the last row and column, say how much the edge explains:
+
+# %%
+from fmnist_lib.diagnostics import dead_units, error_map
+
+consigna = results["ae-consigna-128"].model
+errors = error_map(consigna, splits.test)
+edge = errors[27, :].sum() + errors[:27, 27].sum()
+inner = errors[:27, :27].mean()
+print(f"test MSE {errors.mean():.5f}; without the last row and column {inner:.5f}")
+print(f"the last row and column hold {edge / errors.sum():.1%} of the squared error")
+
+# %% [markdown]
+# The first transposed convolution has the same defect one level deeper: it turns the $5 \times 5$
+# maps into $13 \times 13$ ones with `output_padding=1`, so its row and column 12 are reached by
+# no input either. Autograd confirms it: the gradient of row 12 with respect to the layer's
+# input is exactly zero.
+
+# %%
+import torch
+
+up = consigna.decoder[4]  # ConvTranspose2d(32, 16, kernel_size=4, stride=2, output_padding=1)
+x = torch.randn(1, 32, 5, 5, requires_grad=True)
+out = up(x)
+out[..., 12, :].sum().backward()
+print(f"{tuple(out.shape[-2:])} output; |d row 12 / d input| = {x.grad.abs().sum():.1f}")
+
+# %% [markdown]
+# A second suspect: **dead units**. A ReLU whose input is negative for every image outputs 0
+# everywhere and passes no gradient back, so it never learns to come back: the layer works with
+# fewer units than it has. `dead_units` counts, after each ReLU, the units that are zero on every
+# test image:
+
+# %%
+dead_units(consigna, splits.test)
+
+# %% [markdown]
+# `encoder.10` is the code itself (the ReLU after `Linear(800, 128)`) and `decoder.1` the first
+# decoder layer (800 units). Compare the dead counts with the layer sizes: a code with many dead
+# units is a much smaller code than its nominal 128. Last, the learning curve: how much did the
+# validation loss still improve in the second half of training?
+
+# %%
+val = [e["val_loss"] for e in results["ae-consigna-128"].history.epochs]
+half = len(val) // 2
+print(
+    f"validation MSE: epoch 1 {val[0]:.5f}, epoch {half} {val[half - 1]:.5f}, "
+    f"epoch {len(val)} {val[-1]:.5f}"
+)
+print(f"second half: {(val[half - 1] - val[-1]) / val[half - 1]:.1%} lower")
+
+# %% [markdown]
+# Read the numbers above at their budget. At `full`, they point away from the edge: it holds a
+# small share of the error, while many code and decoder units are dead and the loss has nearly
+# stopped improving — a likely explanation (not a proven one: we changed nothing and retrained)
+# is that dead ReLUs shrink the code and the decoder. Exercise 4 tests that guess.
+#
 # The report found the feed-forward and Raschka-128 models best, Raschka-128 reaching a lower
 # error in 14 epochs than the feed-forward in 60, and Raschka-64 slightly behind Raschka-128.
 # Compare with the numbers above (at the `smoke` budget, two epochs on 1,000 images, they say
@@ -224,3 +285,7 @@ print(
 # 2. Which class is rebuilt worst? Compute the MSE per class on the validation set.
 # 3. Why does the autoencoder's output look blurry? (Hint: what minimises the *squared* error
 #    when the network is unsure between two images?)
+# 4. Dead units at the bottleneck: build `ConsignaAutoencoder()`, replace its code's ReLU by
+#    `nn.LeakyReLU(0.01)` (`model.encoder[10] = nn.LeakyReLU(0.01)`), train it with the library's
+#    `fit` at the `quick` budget, and compare its test MSE and `dead_units` with the original
+#    trained the same way. Before running: predict which one loses fewer units.
