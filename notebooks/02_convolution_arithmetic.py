@@ -173,6 +173,33 @@ for op in (0, 1):
     )
 
 # %% [markdown]
+# ### Transposed, not inverse
+#
+# "Runs a convolution backwards" means something precise. A convolution is a linear map $C$; the
+# transposed convolution with the same kernel is its **transpose** (adjoint) $C^\top$: for every
+# image $x$ and every map $y$, $\langle Cx, y\rangle = \langle x, C^\top y\rangle$. That is how
+# PyTorch computes a convolution's gradient, and where the name comes from. It is *not* the
+# inverse: $C^\top C x$ is not $x$ (a stride-2 convolution throws information away, which no map
+# can bring back). Both facts, checked in double precision on random inputs:
+
+# %%
+torch.manual_seed(0)
+conv = nn.Conv2d(1, 1, 3, stride=2, padding=1, bias=False).double()  # 28 -> 14
+up = nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1, output_padding=1, bias=False).double()
+with torch.no_grad():
+    up.weight.copy_(conv.weight)  # the same kernel: up is conv's transpose
+    x = torch.randn(1, 1, 28, 28, dtype=torch.float64)
+    y = torch.randn(1, 1, 14, 14, dtype=torch.float64)
+    print(f"<C x, y> = {(conv(x) * y).sum():.12f}")
+    print(f"<x, Cᵀy> = {(x * up(y)).sum():.12f}")
+    back = up(conv(x))
+    print(f"|CᵀC x − x| / |x| = {(back - x).norm() / x.norm():.2f}  (0 would mean an inverse)")
+
+# %% [markdown]
+# So a decoder's transposed convolutions do not undo the encoder: they are layers with their own
+# weights, *trained* to map codes back to images. The name only says which shapes they connect.
+
+# %% [markdown]
 # Output padding has a price. The extra row and column it adds lie beyond the reach of every
 # kernel tap: with $K = 3$, $S = 2$ the input pixel $i$ spreads into outputs $2i, 2i+1, 2i+2$, so
 # from 13 inputs the last output reached is $2 \cdot 12 + 2 = 26$, and row 27 receives only the
