@@ -89,7 +89,8 @@ print("Raschka classifier:", RaschkaClassifier(hidden_size=10, dropout=0.8), sep
 # PyTorch's `nn.CrossEntropyLoss` takes the **logits** and computes the log-softmax itself (in a
 # numerically stable way). **Accuracy** is the fraction of images whose $\hat y$ is right.
 #
-# The report also tried a softmax *output layer* and found it worse. The reason: the loss then
+# The report also tried a softmax *output layer* and found it worse. It shows no code, so the
+# cause can only be inferred; the likely one: the loss then
 # applies a second softmax to numbers that are already in $[0, 1]$. A confident wrong answer
 # costs at most $\log(9 + e) \approx 2.46$, and its gradient is squeezed through two softmaxes:
 
@@ -116,7 +117,7 @@ for confidence in (2.0, 5.0, 10.0):
 
 # %% [markdown]
 # The more confidently wrong the model, the *larger* the correcting gradient with logits — and
-# the *smaller* with a softmax output, which saturates. Training confirms it (on the `quick`
+# the *smaller* with a softmax output, which saturates. Training tests it (on the `quick`
 # budget, a 10,000-image subset, to keep it short):
 
 # %%

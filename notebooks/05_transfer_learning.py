@@ -22,7 +22,8 @@
 # This chapter measures how much the start matters, compares the three ways to reuse an encoder,
 # and settles a question the report left open.
 #
-# **Time.** At the `full` budget this chapter trains seven classifiers and two autoencoders (the
+# **Time.** At the `full` budget this chapter reuses the published reference runs; without them
+# it trains its classifiers and the two autoencoders they start from (the
 # «consigna» ones are cheap): roughly 45–60 minutes on a 2-core CPU the first time, much less if
 # `make reproduce` or chapters 3–4 already produced some of these runs (they are reused).
 

@@ -22,7 +22,7 @@
 # This chapter turns each lesson into a claim, runs the sweeps that test it, and ends with how
 # to choose properly.
 #
-# **Time.** The sweeps train about thirty small runs on a 10,000-image subset (`quick`
+# **Time.** The sweeps train a few dozen small runs on a 10,000-image subset (`quick`
 # budget) when `FMNIST_BUDGET=full`: around 10–15 minutes on a 2-core CPU the first time.
 # All choices below are made on the **validation** set; the test set is not touched.
 
