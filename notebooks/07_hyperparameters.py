@@ -262,7 +262,7 @@ distributions(NAME)
 study = search(NAME, TRIALS, BUDGET)
 trials = study.trials_dataframe(attrs=("number", "state", "value", "params"))
 trials.columns = [c.removeprefix("params_") for c in trials.columns]
-trials.rename(columns={"value": "validation loss"})
+trials.rename(columns={"value": "validation loss"}).set_index("number")
 
 # %% [markdown]
 # Pruned trials stop early: their validation loss after a few epochs was already worse than the
