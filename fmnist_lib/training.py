@@ -313,7 +313,10 @@ class _Run:
                 self.history.epochs.append(row)
                 self.stopping.update(int(row["epoch"]), row["val_loss"], self.model)
                 self.history.best_epoch = self.stopping.best_epoch
-                self.history.stopped_early = self.stopping.should_stop
+                # early: patience ran out before the cap (at the cap the run ends anyway)
+                self.history.stopped_early = self.stopping.should_stop and not (
+                    len(self.history.epochs) >= self.config.epochs
+                )
                 bar.update(1)
                 bar.set_postfix(train=f"{row['train_loss']:.4f}", val=f"{row['val_loss']:.4f}")
                 self.save()

@@ -278,3 +278,13 @@ def test_a_stopped_run_resumes_to_the_same_weights(tmp_path, name, stop):
         (tmp_path / "straight" / ckpt.relative_to(runs).parent / "result.json").read_text()
     )
     assert [e["val_loss"] for e in history] == [e["val_loss"] for e in straight_history["history"]]
+
+
+def test_patience_running_out_at_the_cap_is_not_an_early_stop(small_splits):
+    # the same run as above, capped at the epoch where patience runs out
+    cfg = TrainConfig(
+        "reconstruction", epochs=3, batch_size=64, lr=1e-3, patience=2, min_delta=10.0
+    )
+    history = fit(_ae(), small_splits.train, small_splits.val, cfg, device="cpu")
+    assert len(history.epochs) == 3 and history.best_epoch == 1
+    assert not history.stopped_early
