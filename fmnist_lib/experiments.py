@@ -7,7 +7,9 @@ returns its model, history and test metrics. ``fmnist_lib.pipeline`` runs them a
 from __future__ import annotations
 
 import itertools
+import math
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,7 +44,15 @@ from .runs import (
 from .settings import get_budget, resolve_budget
 from .training import EpochHook, History, TrainConfig, fit, loss_warnings, seed_everything
 
-__all__ = ["EXPERIMENTS", "RunResult", "run_experiment", "splits_for", "summary_table", "sweep"]
+__all__ = [
+    "EXPERIMENTS",
+    "RunResult",
+    "run_experiment",
+    "splits_for",
+    "summary_table",
+    "sweep",
+    "sweep_cell",
+]
 
 
 def splits_for(budget: str) -> Splits:
@@ -290,6 +300,13 @@ def summary_table(results: dict[str, RunResult]) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("experiment")
 
 
+def _epochs_for(updates: int | None, train_size: int, batch_size: int) -> int | None:
+    """The epochs that make about ``updates`` optimizer steps at this batch size (at least 1)."""
+    if updates is None:
+        return None
+    return max(1, round(updates / math.ceil(train_size / batch_size)))
+
+
 def sweep(
     name: str,
     grid: dict[str, list[Any]],
@@ -297,32 +314,53 @@ def sweep(
     seed: int = 0,
     runs_dir: str | os.PathLike[str] | None = None,
     progress: bool | None = None,
+    seeds: Sequence[int] | None = None,
+    updates: int | None = None,
 ) -> pd.DataFrame:
     """Train ``name`` for every combination of ``grid`` (e.g. ``{"lr": [...], "batch_size":
     [...]}``) and tabulate the *validation* results — never the test set, which is for the final
     model only.
 
-    Returns a DataFrame: the grid's columns, then ``val_loss`` (last epoch), ``best_val_loss``,
-    ``val_accuracy`` (classifiers), ``epochs`` and ``seconds``. Finished runs are reused.
+    ``seeds`` repeats every combination with each seed (default: ``seed`` only). ``updates``
+    gives every run the same number of optimizer steps instead of the same epochs: each run's
+    epochs become ``updates`` divided by its batches per epoch, rounded (so a batch 10 times
+    larger trains 10 times more epochs); early stopping may still end a run sooner.
+
+    Returns a DataFrame: the grid's columns, ``seed``, then ``val_loss`` (last epoch),
+    ``best_val_loss``, ``val_accuracy`` (classifiers), ``epochs``, ``updates`` (optimizer steps
+    taken) and ``seconds``. Finished runs are reused.
     """
     budget = resolve_budget(budget)
+    if updates is not None and (not isinstance(updates, int) or updates < 1):
+        raise SettingsError(f"updates must be an int >= 1, got {updates!r}")
     keys = list(grid)
     combos = [dict(zip(keys, c, strict=True)) for c in itertools.product(*grid.values())]
-    for overrides in combos:  # every setting checked before any training
-        get_experiment(name).with_overrides(overrides)
+    exps = [get_experiment(name).with_overrides(o) for o in combos]  # all checked before training
     splits = splits_for(budget)
     rows = []
-    for overrides in combos:
-        r = run_experiment(
-            name, budget, seed, runs_dir, progress=progress, splits=splits, overrides=overrides
-        )
+    for (overrides, exp), run_seed in itertools.product(
+        zip(combos, exps, strict=True), seeds or (seed,)
+    ):
+        epochs = _epochs_for(updates, len(splits.train), exp.batch_size)
+        r = run_experiment(name, budget, run_seed, runs_dir, epochs=epochs, progress=progress,
+                           splits=splits, overrides=overrides)  # fmt: skip
         last = r.history.epochs[-1]
-        row = {
-            **overrides,
-            "val_loss": last["val_loss"],
-            "best_val_loss": min(r.history.column("val_loss")),
-        }
+        row = {**overrides, "seed": run_seed, "val_loss": last["val_loss"],
+               "best_val_loss": min(r.history.column("val_loss"))}  # fmt: skip
         if "val_accuracy" in last:
             row["val_accuracy"] = last["val_accuracy"]
-        rows.append(row | {"epochs": len(r.history.epochs), "seconds": r.seconds})
+        steps = len(r.history.epochs) * math.ceil(len(splits.train) / exp.batch_size)
+        rows.append(row | {"epochs": len(r.history.epochs), "updates": steps,
+                           "seconds": r.seconds})  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def sweep_cell(table: pd.DataFrame, column: str = "best_val_loss", **cell: Any) -> list[float]:
+    """One cell of a ``sweep`` table: ``column`` of every seed whose settings match ``cell``,
+    e.g. ``sweep_cell(table, batch_size=100, lr=1e-3)``. A ``KeyError`` if none matches."""
+    rows = table
+    for key, value in cell.items():
+        rows = rows[rows[key] == value]
+    if rows.empty:
+        raise KeyError(f"no run of the sweep has {cell}")
+    return [float(v) for v in rows[column]]

@@ -189,18 +189,41 @@ def confusion_matrices(matrices: Mapping[str, Sequence[Sequence[float]]], fmt: s
     return fig
 
 
-def gradient_norms(tracks: Mapping[str, pd.DataFrame], step: int | None = None) -> Figure:
-    """Per-layer gradient norm against depth (log scale) for several runs of ``track_gradients``,
-    at ``step`` (default: each run's last recorded step), and each run's loss over the steps."""
+def signal_profiles(profiles: Mapping[str, pd.DataFrame]) -> Figure:
+    """``signal_profile`` tables side by side: the activations' spread (forward signal) and the
+    weights' gradient norm (backward signal) against depth, both on a log scale."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), dpi=DPI)
+    for name, df in profiles.items():
+        for ax, column in zip(axes, ("activation_std", "grad_norm"), strict=True):
+            ax.semilogy(df["depth"], df[column], marker=".", label=name)
+    titles = ("Forward: spread of each layer's activations", "Backward: gradient of each layer")
+    for ax, title in zip(axes, titles, strict=True):
+        ax.set_xlabel("layer (1 = next to the input)")
+        ax.set_title(title)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    axes[0].set_ylabel("standard deviation (log scale)")
+    axes[1].set_ylabel("gradient norm (log scale)")
+    fig.tight_layout()
+    return fig
+
+
+def gradient_norms(
+    tracks: Mapping[str, pd.DataFrame], step: int | None = None, column: str = "grad_norm"
+) -> Figure:
+    """Per-layer ``column`` of ``track_gradients`` (the gradient norm, or ``"update_norm"``: the
+    step taken) against depth, log scale, for several runs at ``step`` (default: each run's
+    last recorded step), and each run's loss over the steps."""
+    what = {"grad_norm": "gradient", "update_norm": "update"}.get(column, column)
     fig, (ax_g, ax_l) = plt.subplots(1, 2, figsize=(11, 3.6), dpi=DPI)
     for name, df in tracks.items():
         at = df[df["step"] == (step if step is not None else df["step"].max())]
-        ax_g.semilogy(at["depth"], at["grad_norm"], marker="o", label=name)
+        ax_g.semilogy(at["depth"], at[column], marker="o", label=name)
         per_step = df.groupby("step")["loss"].first()
         ax_l.plot(per_step.index, per_step.values, label=name)
     ax_g.set_xlabel("layer (1 = next to the input)")
-    ax_g.set_ylabel("gradient norm (log scale)")
-    ax_g.set_title("Gradient reaching each layer")
+    ax_g.set_ylabel(f"{what} norm (log scale)")
+    ax_g.set_title(f"{what.capitalize()} of each layer")
     ax_l.set_xlabel("step")
     ax_l.set_ylabel("training loss")
     ax_l.set_title("Loss during training")

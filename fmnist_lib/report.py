@@ -441,7 +441,8 @@ def _confusion_section(metrics: Mapping[str, Any]) -> list[str]:
         "",
         _table(header, [[n, *row] for n, row in zip(names, ours_per_1000, strict=True)]),
         "",
-        "Per-class accuracy:",
+        "Per-class accuracy (each class's recall: the share of its test images predicted as "
+        "that class):",
         "",
         _table(
             ["class", "paper", "ours"],

@@ -262,9 +262,9 @@ class _Run:
         elif path is not None:
             kept = "No epoch had finished, so there is no checkpoint to go back to."
         return TrainingDiverged(
-            f"the loss became {value} at epoch {epoch}, {where}. Likely causes: the learning "
-            f"rate ({self.config.lr}) is too high or the gradients exploded; lower the learning "
-            f"rate or the depth, or use ReLU/LeakyReLU. {kept}"
+            f"the loss became {value} at epoch {epoch}, {where}. Likely cause: a learning rate "
+            f"({self.config.lr}) too large for the loss surface's curvature; lower it, use Adam "
+            f"or clip the gradients (in a deep network, check the initialisation too). {kept}"
         )
 
     def save(self) -> None:

@@ -4,7 +4,8 @@ import pytest
 import torch
 
 from fmnist_lib import paper
-from fmnist_lib.experiments import run_experiment, sweep
+from fmnist_lib.errors import SettingsError
+from fmnist_lib.experiments import run_experiment, sweep, sweep_cell
 from fmnist_lib.models import ConsignaClassifier
 from fmnist_lib.pipeline import reproduce
 from fmnist_lib.registry import EXPERIMENTS, dependencies
@@ -201,9 +202,11 @@ def test_sweep_tabulates_validation_results_and_reuses_runs(tmp_path):
     assert list(table.columns) == [
         "lr",
         "batch_size",
+        "seed",
         "val_loss",
         "best_val_loss",
         "epochs",
+        "updates",
         "seconds",
     ]
     assert table["lr"].tolist() == [1e-3, 3e-3] and (table["epochs"] == 2).all()
@@ -214,6 +217,22 @@ def test_sweep_tabulates_validation_results_and_reuses_runs(tmp_path):
     again = sweep("ae-feedforward-512", grid, "smoke", runs_dir=tmp_path, progress=False)
     assert again["val_loss"].tolist() == table["val_loss"].tolist()
     assert [r.stat().st_mtime_ns for r in records] == stamps  # reused, not retrained
+
+
+def test_a_sweep_at_equal_updates_scales_the_epochs_with_the_batch(tmp_path):
+    # smoke: 1,000 training images, so batch 100 makes 10 steps per epoch and batch 500 makes 2
+    grid = {"batch_size": [100, 500]}
+    table = sweep("ae-feedforward-512", grid, "smoke", runs_dir=tmp_path, progress=False,
+                  seeds=(0, 1), updates=20)  # fmt: skip
+    assert table[["batch_size", "seed"]].values.tolist() == [[100, 0], [100, 1], [500, 0], [500, 1]]
+    assert table["epochs"].tolist() == [2, 2, 10, 10]
+    assert (table["updates"] == 20).all()
+    assert table.loc[0, "val_loss"] != table.loc[1, "val_loss"]  # the seeds are different runs
+    assert sweep_cell(table, batch_size=500) == table["best_val_loss"].tolist()[2:]
+    with pytest.raises(KeyError, match="no run of the sweep"):
+        sweep_cell(table, batch_size=250)
+    with pytest.raises(SettingsError, match="updates must be"):
+        sweep("ae-feedforward-512", grid, "smoke", runs_dir=tmp_path, updates=0)
 
 
 def test_summary_table_has_one_row_per_run_with_its_test_metric(tmp_path, small_splits):
