@@ -54,7 +54,9 @@ SMALL = "smoke" if BUDGET == "smoke" else "quick"  # the budget of this chapter'
 # \, J_L \, J_{L-1} \cdots J_2 . $$
 #
 # The sigmoid's derivative is at most $1/4$ (at $0$) and nearly zero when it saturates, so with
-# eight sigmoid layers the product can shrink by $4^{-8} \approx 10^{-5}$ or more. ReLU has
+# eight sigmoid layers its factors alone shrink the product by $4^{-8} \approx 10^{-5}$ or more
+# (the weights $W_l$ multiply in too, and at PyTorch's default initialisation they shrink it
+# further). ReLU has
 # derivative exactly 1 where it is active and LeakyReLU never lets it fall to 0 — the report's
 # remedy. We measure the gradient norm of every layer of an eight-layer network trained on
 # Fashion-MNIST with Adam:
@@ -104,16 +106,18 @@ for a, t in tracks.items():
 
 # %% [markdown]
 # With sigmoids the first layer receives a gradient orders of magnitude smaller than the head's
-# (first column); with ReLU or LeakyReLU all layers get gradients of similar size.
+# (first column); with ReLU or LeakyReLU it is within a factor of about ten of the head's.
 #
 # **What Adam does about it.** Adam does not follow the raw gradient: it divides each weight's
 # step by a running estimate of that weight's gradient size, so every weight moves by roughly
 # $\eta$ per step whatever its gradient's scale. The second column measures this: the first
-# layer's *update* is no smaller than the head's (it has more weights, each moving about $\eta$)
-# even where its gradient is tiny. Why, then,
+# layer's *update* is several times *larger* than the head's even where its gradient is tiny —
+# about what one expects if each of its weights moves about as far as each head weight, since it
+# has $784 \times 64$ weights to the head's $64 \times 10$
+# ($\sqrt{50176/640} \approx 9$). Why, then,
 # does the sigmoid network's loss hardly move? The product above works in both directions: a
 # change of the first layer's weights reaches the loss through the same $J_L \cdots J_2$, so a
-# full-size step changes the loss by about (gradient $\times$ step), the third column — still
+# full-size step changes the loss by at most (gradient $\times$ step), the third column — still
 # tiny. Adam evens out the step sizes; it cannot make the first layers matter to the output.
 #
 # **Batch size does not cure it.** The report lists the batch size as a remedy. A larger batch
@@ -144,10 +148,11 @@ for batch_size in (16, 512):
 # The other failure is not about layers at all. Take the simplest loss with a valley, a quadratic
 # $\mathcal{L}(w) = \tfrac12 \sum_i \lambda_i w_i^2$, with curvatures $\lambda_i$ (the eigenvalues
 # of its Hessian). A gradient step multiplies each coordinate by $1 - \eta \lambda_i$, so it
-# converges only if $|1 - \eta \lambda_i| < 1$ for every $i$, that is
-# $\eta < 2 / \lambda_{\max}$; beyond that the steepest direction overshoots further at every
-# step. Below the limit, a smaller $\eta$ is *slower*: the flat direction shrinks by only
-# $1 - \eta \lambda_{\min}$ per step. A valley 10 times steeper in one direction than the other:
+# converges only if $|1 - \eta \lambda_i| < 1$ for every $i$, that is $\eta < 2 / \lambda_{\max}$;
+# beyond that the steepest direction overshoots further at every step. Below $2 / (\lambda_{\min}
+# + \lambda_{\max})$, a smaller $\eta$ is *slower*: the flat direction shrinks by only $1 - \eta
+# \lambda_{\min}$ per step. Between that value and the limit, the steep direction oscillates and
+# sets the pace. A valley 10 times steeper in one direction than the other:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -174,8 +179,9 @@ pd.DataFrame(rows).set_index("learning rate")
 # %% [markdown]
 # The fastest rate sits just below the limit, near $2 / (\lambda_{\min} + \lambda_{\max})$;
 # the smallest rates in the table need many times its steps: slower, not faster. (The report's
-# suggestion that a smaller learning rate converges faster has it backwards: a smaller rate is
-# *safer*, and it can end at a better point of a noisy surface, but each step goes less far.)
+# suggestion that a smaller learning rate converges faster is wrong below that optimum: a smaller
+# rate is *safer*, and it can end at a better point of a noisy surface, but each step goes less
+# far.)
 #
 # A network's loss is not a quadratic, but near any point it has one: its Hessian, whose largest
 # eigenvalue — the **sharpness** — plays the role of $\lambda_{\max}$. `sharpness` in the library
@@ -217,14 +223,18 @@ for label, rows_ in (("above", per_step[too_sharp]), ("below", per_step[~too_sha
               f"previous measurement {rows_['loss change'].mean():+.2f} (mean)")  # fmt: skip
 
 # %% [markdown]
-# At the start the surface is flat enough for $\eta = 0.5$ (sharpness well below 4). Training then
-# moves into sharper regions — this *progressive sharpening* is typical of neural networks
-# (Cohen et al., 2021, *Gradient Descent on Neural Networks Typically Occurs at the Edge of
-# Stability*). Compare the measurements above the limit with those below it (the summary just
-# printed): where the curvature exceeds $2/\eta$ the step overshoots, the gradient is many times
-# larger and the loss jumps. Sometimes the run falls back into a flatter region; sometimes the
-# overshoots compound until the loss is `inf` or `nan` (the same run, continued, in the clipping
-# experiment below). That is **divergence**: a property
+# At the start the surface is flat enough for $\eta = 0.5$ (sharpness well below 4). As training
+# moves, the sharpness does not stay put: here it spikes far above $2/\eta$ and falls back. Compare
+# the measurements above the limit with those below it (the summary just printed): they coincide
+# with gradients many times larger and, on average, a loss that has just gone up — the step
+# overshoots along the steep direction. (The table shows the two together, at the same weights;
+# the quadratic above is why one expects the first to cause the second.) Sometimes the run falls
+# back into a flatter region, as here, sometimes the overshoots compound until the loss is `inf`
+# or `nan` (the same run, continued, in the clipping experiment below). With full-batch gradient
+# descent, Cohen et al. (2021, *Gradient Descent on Neural Networks Typically Occurs at the Edge of
+# Stability*) found that the sharpness typically rises until it reaches about $2/\eta$ and then
+# hovers there; the rule $\eta < 2/\lambda_{\max}$ is exact only for full-batch descent on a
+# quadratic, and this run is mini-batch SGD. That is **divergence**: a property
 # of the step size against the curvature, which a smaller $\eta$ cures — not of the gradient's
 # journey through the layers.
 #
@@ -250,9 +260,11 @@ else:
     print("this time the run survived two epochs: try a larger learning rate")
 
 # %% [markdown]
-# Two remedies act on the step. A **smaller learning rate**, or **Adam**, whose per-weight
-# scaling keeps each step near $\eta$ (with the report's $\eta = 7 \cdot 10^{-4}$ the same model
-# trains normally):
+# Two remedies act on the step: a **smaller learning rate**, and **gradient clipping** (below).
+# With the report's settings — Adam, which keeps each weight's step near $\eta$, at
+# $\eta = 7 \cdot 10^{-4}$ (and its batch of 40) — the same model trains normally. This changes
+# the optimizer and the rate together; with Adam too it is the size of $\eta$ that matters
+# (Adam at $\eta = 0.5$ would move every weight by about 0.5 per step):
 
 # %%
 seed_everything(0)
@@ -272,7 +284,7 @@ print(
 )
 
 # %% [markdown]
-# And **gradient clipping**: before each step, rescale the whole gradient to a norm of at most
+# **Gradient clipping**: before each step, rescale the whole gradient to a norm of at most
 # $c$, so that no single step goes further than $\eta c$. It leaves ordinary steps alone and caps
 # the overshooting ones. The same SGD run at $\eta = 0.5$, with and without clipping at $c = 1$:
 
@@ -369,21 +381,21 @@ for label, (gain, clip) in trials.items():
           f"mean of the last 5 records: {losses.iloc[-5:].mean():.2f}")  # fmt: skip
 
 # %% [markdown]
-# Clipping caps the size of each step; it does not change the product, so it cannot make the
-# first layers' gradients the right size relative to the others — compare its loss with the
-# good initialisation's above. The fix for a product that grows or shrinks is to make its factors
-# close to one: initialisation scaled to the activation (as here), and the architectures that
-# keep it so in deep networks (normalisation layers, residual connections — beyond this course).
-# Clipping is the guard against the occasional huge step, as in the divergence above.
+# Clipping caps the size of each step; it does not change the product, so it cannot make the first
+# layers' gradients the right size relative to the others — compare its loss with the good
+# initialisation's above. Here it even hurts: the gradient's norm is dominated by the exploding
+# first layers, so clipping it to 1 scales *every* layer's step down by the same large factor and
+# the well-scaled layers barely move. The fix for a product that grows or shrinks is to make its
+# factors close to one: initialisation scaled to the activation (as here), and the architectures
+# that keep it so in deep networks (normalisation layers, residual connections — beyond this
+# course). Clipping is the guard against the occasional huge step, as in the divergence above.
 #
-# %% [markdown]
 # ## Over-fitting
 #
 # A model over-fits when it learns the training images rather than clothing: training loss keeps
-# falling, validation loss stops falling and then rises. The Raschka classifier, with no pooling
-# and over 100,000 weights, is the report's candidate. We train it with and without its
-# dropout of 0.8 for more epochs than needed:
-
+# falling, validation loss stops falling and then rises. The Raschka classifier, with over
+# 100,000 weights, is the report's candidate. We train it with and without its dropout of 0.8
+# for 12 epochs, more than the model without dropout needs:
 # %%
 from fmnist_lib.experiments import run_experiment
 from fmnist_lib.plots import training_curves
@@ -417,9 +429,10 @@ for k, r in overfit.items():
 #   trained together. It is switched off for evaluation.
 # - **Early stopping** watches the validation loss and stops after `patience` epochs without
 #   improvement, then restores the best weights. The report chose the Raschka autoencoders'
-#   epochs this way; `fit(..., TrainConfig(patience=3))` does it automatically.
-# - **Pooling** shrinks the feature maps, so the dense layers after it have fewer inputs and fewer
-#   weights to memorise with; it also makes the features insensitive to small shifts.
+#   epochs this way; `fit(..., TrainConfig(patience=2))` does it automatically.
+# - **Pooling** shrinks the feature maps, so the layers after it have fewer inputs; it also makes
+#   the features less sensitive to small shifts. (The Raschka classifier already shrinks its maps
+#   with strided convolutions; whether pooling them instead helps is the report's open question.)
 #
 # Early stopping on the model without dropout:
 
@@ -441,6 +454,9 @@ print(
 )
 
 # %% [markdown]
+# In the run above (at the `full` budget), patience ran out exactly at the last epoch, so the
+# run did not stop *early*; what early stopping did was to keep the best epoch's weights.
+#
 # ## The number of connections
 #
 # The report's last obstacle is size: more weights mean more capacity to memorise, and a rougher
@@ -492,16 +508,18 @@ print(f"Raschka (10) has {ratio:.1f} times the weights of consigna (10)")
 # The feed-forward classifier is all dense layer: the most weights, and each is used once per
 # image. «consigna» pools twice before flattening, so its dense layer sees only $32 \cdot 5 \cdot 5$
 # inputs and the whole model stays tiny. The Raschka classifier flattens a $64 \times 7 \times 7$
-# map without pooling and stacks 64-channel convolutions: many more weights, and by far the most
-# computation. That is the model whose train/validation gap grows in the report — and the reason
-# it suggests adding pooling.
+# map and stacks 64-channel convolutions: many more weights, three quarters of them in the
+# convolutions, and by far the most computation. That is the model whose train/validation gap
+# grows in the report, where pooling is suggested as a remedy; note that replacing its strided
+# convolutions by pooling would not save a single weight (the convolutions keep their shapes).
 #
 # ### More weights, a rougher surface?
 #
 # The report also says that more weights make the loss surface rougher and harder to descend.
 # More weights do give more capacity to memorise (over-fitting, above), but they do not by
-# themselves make optimisation harder: wide networks are usually *easier* to train (Li et al.,
-# 2018, *Visualizing the Loss Landscape of Neural Nets*, found wider networks' surfaces smoother).
+# themselves make optimisation harder; where they go matters. Li et al. (2018, *Visualizing the
+# Loss Landscape of Neural Nets*) found that weights added as *width* made surfaces smoother,
+# while added as *depth* without skip connections they made them more chaotic.
 # A direct check: the feed-forward classifier at three widths, the same Adam steps, and the
 # training loss and sharpness where they end:
 
