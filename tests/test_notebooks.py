@@ -71,6 +71,4 @@ def test_notebook_follows_the_course_rules(notebook):
     assert any("fmnist_lib" in s for s in sources)
     # no plumbing defined in notebooks: only the few functions whose writing is the lesson
     defined = re.findall(r"^def (\w+)", "\n".join(sources), flags=re.M)
-    assert set(defined) <= {"real", "rows_reached"}, (
-        f"helpers belong in fmnist_lib: {defined}"
-    )
+    assert set(defined) <= {"real", "rows_reached"}, f"helpers belong in fmnist_lib: {defined}"
