@@ -141,7 +141,7 @@ def track_gradients(
     seed_everything(seed)
     opt = OPTIMIZERS[optimizer](model.parameters(), lr=lr)
     loss_fn = loss_function(task)
-    probe = next(iter(Batches(data, 128)))
+    probe = next(iter(Batches(data, 128))) if sharpness_every else None
     rows: list[dict[str, Any]] = []
     step = 0
     gen = torch.Generator().manual_seed(seed)
@@ -155,7 +155,8 @@ def track_gradients(
             finite = math.isfinite(loss.item())
             recorded = _layer_rows(model, step, loss.item()) if (
                 step % every == 0 or step == 1 or not finite) else []  # fmt: skip
-            if recorded and sharpness_every and (step % sharpness_every == 0 or step == 1):
+            if recorded and probe is not None and sharpness_every and (
+                    step % sharpness_every == 0 or step == 1):  # fmt: skip
                 curvature = sharpness(model, *probe, task, iterations=10)
                 for row in recorded:
                     row["sharpness"] = curvature
