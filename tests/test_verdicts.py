@@ -3,7 +3,7 @@ each can come out either way, and the tests check the numbers behind them."""
 
 import pytest
 
-from fmnist_lib import paper, stats, verdicts
+from fmnist_lib import paper, report, stats, verdicts
 from fmnist_lib.report import render_report, time_table
 
 
@@ -145,6 +145,19 @@ def test_open_question_1_separates_size_start_and_their_interaction():
     low, high = only_small.design.column_effect_in_row
     assert low.real and low.estimate < 0 and not high.real and only_small.design.interaction.real
     assert verdicts.size_or_start(_metrics({"clf-consigna-10": [0.88, 0.89]})) is None
+
+
+def test_the_open_question_1_answer_splits_the_start_by_size_only_with_an_interaction():
+    only_small = verdicts.size_or_start(_design([0.871, 0.869, 0.872], [0.897, 0.895, 0.899]))
+    d = only_small.design
+    answer = report.size_or_start_answer(d)
+    for c in (d.rows_effect, d.interaction, *d.column_effect_in_row):
+        assert f"{100 * c.estimate:+.2f} points [{100 * c.low:+.2f}" in answer
+    assert f"{100 * d.columns_effect.estimate:+.2f} points" not in answer
+    size = verdicts.size_or_start(_design([0.881, 0.879, 0.882], [0.897, 0.895, 0.899])).design
+    start = size.columns_effect
+    assert f"{100 * start.estimate:+.2f} points [" in report.size_or_start_answer(size)
+    assert "35" in report.epoch_confound((35, 26)) and "26" in report.epoch_confound((35, 26))
 
 
 def test_the_conclusion_check_compares_with_the_feed_forward_classifier():
