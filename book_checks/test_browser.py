@@ -374,3 +374,27 @@ def test_widgets_are_rendered(visit: Visit) -> None:
     assert drawn == views, (
         f"{visit.docname}: {views - drawn} of {views} widget(s) not rendered {visit.late}"
     )
+
+
+def test_static_widgets_do_not_pretend_to_compute(visit: Visit) -> None:
+    """A kernel-computed widget result (fmnist-live-only) gives way to a note once a control of
+    its widget is touched; a browser of precomputed views (a dropdown linked to a stack) shows
+    another view when another option is chosen."""
+    page = visit.page
+    live = page.locator(".fmnist-live-only")
+    for i in range(live.count()):
+        area = live.nth(i).locator("xpath=ancestor::div[contains(@class,'widget-subarea')][1]")
+        before = live.nth(i).inner_text()
+        area.locator(".noUi-handle").first.click()
+        after = live.nth(i).inner_text()
+        assert after != before and "static" in after, f"{visit.docname}: {after!r}"
+    for select in page.locator(".widget-dropdown select").all():
+        box = select.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
+        stack = box.locator(":scope > .widget-stack, :scope > div:has(img)").first
+        if not stack.count() or select.locator("option").count() < 2:
+            continue
+        first = stack.locator("img:visible").first.get_attribute("src")
+        select.select_option(index=1)
+        page.wait_for_timeout(200)
+        second = stack.locator("img:visible").first.get_attribute("src")
+        assert first != second, f"{visit.docname}: the dropdown did not switch the view"

@@ -29,4 +29,28 @@
     };
   }
   document.addEventListener("DOMContentLoaded", shimMathJax2);
+
+  // 3. A static page has no kernel. A widget whose result the kernel computes marks that result
+  //    with the class fmnist-live-only (fmnist_lib.widgets.LIVE_ONLY): once a control of its
+  //    widget is moved here, the stale result gives way to a note. Widgets that switch between
+  //    views computed in advance (jslink) keep working and carry no such mark.
+  var NOTE = "This page is static, so nothing is recomputed here: open the notebook in " +
+    "JupyterLab or Colab (launch button at the top of the page) to use the calculator.";
+  function staleResults(event) {
+    var area = event.target.closest && event.target.closest(".widget-subarea");
+    if (!area) {
+      return;
+    }
+    area.querySelectorAll(".fmnist-live-only").forEach(function (result) {
+      if (!result.dataset.fmnistStale) {
+        result.dataset.fmnistStale = "1";
+        result.textContent = NOTE;
+        result.setAttribute("role", "status");
+      }
+    });
+  }
+  // ipywidgets' sliders (noUiSlider) fire no input event: watch the pointer and the keys too.
+  ["input", "change", "pointerdown", "keydown"].forEach(function (type) {
+    document.addEventListener(type, staleResults, true);
+  });
 })();

@@ -8,16 +8,23 @@ The paper's equations, for one spatial dimension:
 PyTorch's general forms add the dilation ``d`` (the kernel then spans ``d (K - 1) + 1``
 pixels) and, for pooling, ``ceil_mode``. With ``d = 1`` they reduce to the paper's.
 Every function accepts an int or an ``(h, w)`` pair for each argument and returns the same kind.
+
+The receptive field (what part of the image one unit of a layer sees) follows from the same
+numbers: ``receptive_fields`` applies the standard recurrence layer by layer and
+``receptive_field_by_gradient`` measures it with autograd, as a check.
 """
 
 from __future__ import annotations
 
+import copy
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 import torch
 from torch import nn
 
+from .errors import FmnistError
 from .evaluation import eval_mode, model_device
 
 Size = int | tuple[int, int]
@@ -265,3 +272,289 @@ def trace_shapes(model: nn.Module, input_shape: tuple[int, ...] = (1, 28, 28)):
         rows, columns=["layer", "type", "output shape", "parameters", "multiply-adds", "formula"]
     )
     return table.set_index("layer")
+
+
+# --------------------------------------------------------------------------- receptive fields
+class ReceptiveFieldError(FmnistError, ValueError):
+    """A layer that the receptive-field arithmetic cannot follow (not square, or not spatial)."""
+
+
+#: Layers that act on each pixel (or each channel) alone: the receptive field passes through.
+#: ``BatchNorm2d`` only in eval mode, where it is a per-channel affine map.
+PASS_THROUGH: tuple[type[nn.Module], ...] = (
+    nn.Identity,
+    nn.ReLU,
+    nn.LeakyReLU,
+    nn.PReLU,
+    nn.ReLU6,
+    nn.ELU,
+    nn.SELU,
+    nn.CELU,
+    nn.GELU,
+    nn.SiLU,
+    nn.Mish,
+    nn.Sigmoid,
+    nn.Tanh,
+    nn.Softplus,
+    nn.Hardtanh,
+    nn.Hardswish,
+    nn.Hardsigmoid,
+    nn.Dropout,
+    nn.Dropout2d,
+    nn.AlphaDropout,
+    nn.BatchNorm2d,
+)
+#: Layers whose units each depend on every pixel: the receptive field is the whole image.
+WHOLE_IMAGE: tuple[type[nn.Module], ...] = (nn.Flatten, nn.Linear)
+#: Layers that the recurrence follows.
+SPATIAL: tuple[type[nn.Module], ...] = (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)
+
+
+@dataclass(frozen=True)
+class ReceptiveField:
+    """The receptive field of one layer's units, in input pixels (the same along both axes).
+
+    Coordinates are pixel indices: input pixel ``i`` has its centre at ``i``. Along one axis,
+    unit ``u`` of the layer is centred on ``start + u * jump`` and sees the ``size`` input
+    pixels ``span(u)``; near the border some of them are padding, outside the image.
+
+    ``whole_image=True`` marks the first ``Flatten`` or ``Linear``: from there on every unit
+    depends on every pixel. That row has ``output_hw=None``, ``size`` = the image's longer side,
+    ``jump=0`` (no neighbours in space) and ``start`` = the image's centre.
+    """
+
+    index: int  # position among the model's layers (the Sequential index for an encoder)
+    name: str  # the name in ``model.named_modules()``, e.g. "4" or "encoder.4"
+    layer: str  # short description, e.g. "Conv2d(1 -> 16, k=3, s=1, p=0)"
+    output_hw: tuple[int, int] | None  # the layer's output (height, width)
+    size: int  # receptive field r: the unit sees r x r input pixels
+    jump: int  # j: input pixels between the centres of neighbouring units
+    start: float  # centre of the first unit, in input pixel coordinates
+    whole_image: bool = False
+
+    def span(self, unit: int) -> tuple[int, int]:
+        """First and last input pixel (inclusive) that unit ``unit`` sees along one axis."""
+        first = round(self.start - (self.size - 1) / 2) + unit * self.jump
+        return first, first + self.size - 1
+
+
+def _leaf_layers(model: nn.Module) -> list[tuple[str, nn.Module]]:
+    """The model's layers without children, in registration order: the order in which
+    ``nn.Sequential`` and the course's models apply them."""
+    return [(name, m) for name, m in model.named_modules() if not list(m.children())]
+
+
+def _num(value: object) -> str:
+    """``3`` for 3 or (3, 3); ``(3, 5)`` and ``same`` as they are."""
+    if isinstance(value, (tuple, list)):
+        return str(value[0]) if len(set(value)) == 1 else str(tuple(value))
+    return str(value)
+
+
+def _short(layer: nn.Module) -> str:
+    """``Conv2d(1 -> 16, k=3, s=2, p=1)``, ``MaxPool2d(k=2, s=2, p=0)``; else the class name."""
+    if not isinstance(layer, SPATIAL):
+        return type(layer).__name__
+    parts = [f"k={_num(layer.kernel_size)}", f"s={_num(layer.stride)}", f"p={_num(layer.padding)}"]
+    if _num(getattr(layer, "dilation", 1)) != "1":
+        parts.append(f"d={_num(getattr(layer, 'dilation', 1))}")
+    channels = (
+        f"{layer.in_channels} -> {layer.out_channels}, " if isinstance(layer, nn.Conv2d) else ""
+    )
+    return f"{type(layer).__name__}({channels}{', '.join(parts)})"
+
+
+def _square(layer: nn.Module, attr: str, index: int) -> int:
+    """The layer's ``attr`` as one int; a ``ReceptiveFieldError`` when height and width differ."""
+    value = getattr(layer, attr)
+    if isinstance(value, int):
+        return value
+    if len(set(value)) != 1:
+        raise ReceptiveFieldError(
+            f"layer {index}, {_short(layer)}, has {attr}={tuple(value)}: receptive fields are "
+            "computed for square kernels, strides, paddings and dilations only; make them square "
+            "or apply the recurrence to height and width separately by hand"
+        )
+    return int(value[0])
+
+
+def _geometry(layer: nn.Module, index: int) -> tuple[int, int, int, int]:
+    """Kernel, stride, padding before the first pixel, dilation of a spatial layer."""
+    k, s = _square(layer, "kernel_size", index), _square(layer, "stride", index)
+    d = _square(layer, "dilation", index) if hasattr(layer, "dilation") else 1  # not AvgPool2d
+    padding = getattr(layer, "padding", 0)
+    if padding == "valid":
+        return k, s, 0, d
+    if padding == "same":  # PyTorch pads d(k-1) in all, the smaller half before the first pixel
+        return k, s, d * (k - 1) // 2, d
+    return k, s, _square(layer, "padding", index), d
+
+
+def _output_1d(layer: nn.Module, size: int, geometry: tuple[int, int, int, int]) -> int:
+    if isinstance(layer, nn.Conv2d):
+        return size if layer.padding == "same" else _conv1d(size, *geometry)
+    return _pool1d(size, *geometry, ceil_mode=bool(getattr(layer, "ceil_mode", False)))
+
+
+def receptive_fields(
+    model: nn.Module, input_hw: tuple[int, int] = (28, 28)
+) -> list[ReceptiveField]:
+    """The receptive field of every convolution and pooling layer of ``model``, in order.
+
+    With kernel ``k``, stride ``s``, padding ``p`` and dilation ``d``, and ``r, j, start`` of
+    the layer before (``1, 1, 0`` for the input image), the standard recurrence:
+
+    * ``r_out = r_in + (k - 1) * d * j_in``: the kernel's ``k`` taps, ``d * j_in`` pixels apart;
+    * ``j_out = j_in * s``: neighbouring outputs are ``s`` inputs apart;
+    * ``start_out = start_in + ((k - 1) / 2 * d - p) * j_in``: the first window's centre.
+
+    Activations, dropout and ``BatchNorm2d`` pass the field through. The first ``Flatten`` or
+    ``Linear`` ends the list with a row marked ``whole_image``: each of its units sees every
+    pixel. Layers are read in registration order (``model.named_modules()``), which is the
+    forward order of an ``nn.Sequential`` and of the course's models. Height and width share
+    ``r``, ``j`` and ``start``, so every kernel, stride, padding and dilation must be square
+    (``ReceptiveFieldError`` otherwise); ``input_hw`` only sets the output sizes.
+    """
+    image_hw = _pair(input_hw, "input_hw")
+    h, w = image_hw
+    size, jump, start = 1, 1, 0.0
+    rows: list[ReceptiveField] = []
+    for index, (name, layer) in enumerate(_leaf_layers(model)):
+        if isinstance(layer, WHOLE_IMAGE):
+            side = max(image_hw)
+            whole = ReceptiveField(index, name, _short(layer), None, side, 0, (side - 1) / 2, True)
+            return [*rows, whole]
+        if isinstance(layer, PASS_THROUGH):
+            continue
+        if not isinstance(layer, SPATIAL):
+            raise ReceptiveFieldError(
+                f"layer {index} ({name}: {type(layer).__name__}) is not one receptive_fields "
+                "follows: it knows Conv2d, MaxPool2d, AvgPool2d, passes activations, dropout and "
+                "BatchNorm2d through, and stops at Flatten/Linear"
+            )
+        geometry = _geometry(layer, index)
+        k, s, p, d = geometry
+        start += ((k - 1) / 2 * d - p) * jump
+        size += (k - 1) * d * jump
+        jump *= s
+        h, w = _output_1d(layer, h, geometry), _output_1d(layer, w, geometry)
+        rows.append(ReceptiveField(index, name, _short(layer), (h, w), size, jump, start))
+    return rows
+
+
+def _linearised(layer: nn.Module, index: int) -> nn.Module:
+    """A copy of ``layer`` with its geometry and nothing that could hide a pixel: a convolution
+    with all weights 1 and no bias, average pooling for max pooling, identity for the rest."""
+    if isinstance(layer, nn.Conv2d):
+        conv = copy.deepcopy(layer).to("cpu", torch.float64)
+        with torch.no_grad():
+            conv.weight.fill_(1.0)
+            if conv.bias is not None:
+                conv.bias.zero_()
+        return conv
+    if isinstance(layer, nn.MaxPool2d):
+        k, s, p, d = _geometry(layer, index)
+        if d != 1:
+            raise ReceptiveFieldError(
+                f"layer {index}, {_short(layer)}, is a dilated max pooling: the gradient check "
+                "replaces max by average pooling, which has no dilation; use receptive_fields"
+            )
+        return nn.AvgPool2d(k, s, p, ceil_mode=layer.ceil_mode)
+    if isinstance(layer, nn.AvgPool2d):
+        return copy.deepcopy(layer)
+    if isinstance(layer, PASS_THROUGH):
+        return nn.Identity()
+    raise ReceptiveFieldError(
+        f"layer {index} ({type(layer).__name__}) has no receptive field to measure: choose a "
+        "layer_index at or before the last Conv2d/pooling layer (after Flatten/Linear every unit "
+        "sees the whole image)"
+    )
+
+
+def gradient_footprint(
+    model: nn.Module,
+    layer_index: int,
+    input_hw: tuple[int, int] = (28, 28),
+    unit: tuple[int, int] | None = None,
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The input pixels that one unit of layer ``layer_index`` depends on, measured by autograd:
+    ``((first row, last row), (first column, last column))``, inclusive, inside the image.
+
+    The layers up to ``layer_index`` (as numbered by ``receptive_fields``) are rebuilt in a
+    *linearised* copy: convolutions with all weights 1 (float64, no bias), max pooling replaced
+    by average pooling of the same kernel, stride, padding and ``ceil_mode``, activations,
+    dropout and batch norm replaced by the identity. The copy is a linear map with positive
+    coefficients, so every input pixel the unit is connected to gets a nonzero gradient. The
+    real layers would hide some: a ReLU at zero passes no gradient, max pooling sends it to the
+    one largest element of each window, and signed weights (or a BatchNorm scale of 0) can
+    cancel. Their footprint for one input is the *effective* field, usually smaller than the
+    theoretical one that the recurrence gives. ``model`` itself is not run or changed.
+
+    A random input (``requires_grad``) goes through the copy in eval mode; the gradient of
+    channel 0 at ``unit`` (by default the middle of the map) is taken and its nonzero
+    bounding box returned. Autograd runs PyTorch's own padding, strides and rounding, so this
+    checks ``receptive_fields`` the way ``real`` checks the size formulas in chapter 2.
+    """
+    layers = _leaf_layers(model)
+    if not 0 <= layer_index < len(layers) or not isinstance(layers[layer_index][1], SPATIAL):
+        raise ReceptiveFieldError(
+            f"layer_index={layer_index} is not a Conv2d or pooling layer of the model: pass the "
+            "index of one (ReceptiveField.index from receptive_fields)"
+        )
+    net = nn.Sequential(*[_linearised(m, i) for i, (_, m) in enumerate(layers[: layer_index + 1])])
+    convs = [m for m in net if isinstance(m, nn.Conv2d)]
+    channels = convs[0].in_channels if convs else 1
+    h, w = _pair(input_hw, "input_hw")
+    generator = torch.Generator().manual_seed(0)
+    x = torch.rand(1, channels, h, w, dtype=torch.float64, generator=generator)
+    x.requires_grad_(True)
+    out = net.eval()(x)
+    u, v = unit if unit is not None else (out.shape[-2] // 2, out.shape[-1] // 2)
+    (grad,) = torch.autograd.grad(out[0, 0, u, v], x)
+    reached = grad[0].abs().sum(0) > 0
+    rows = reached.any(1).nonzero().flatten().tolist()
+    cols = reached.any(0).nonzero().flatten().tolist()
+    return (rows[0], rows[-1]), (cols[0], cols[-1])
+
+
+def receptive_field_by_gradient(
+    model: nn.Module,
+    layer_index: int,
+    input_hw: tuple[int, int] = (28, 28),
+    unit: tuple[int, int] | None = None,
+) -> tuple[int, int]:
+    """(height, width) of ``gradient_footprint``: the measured receptive field of one unit.
+
+    For a unit whose field lies inside the image (the middle one of the course's encoders)
+    it equals ``(r, r)`` from ``receptive_fields``; near the border it is clipped to the image.
+    """
+    (top, bottom), (left, right) = gradient_footprint(model, layer_index, input_hw, unit)
+    return bottom - top + 1, right - left + 1
+
+
+def receptive_field_table(
+    model: nn.Module, input_hw: tuple[int, int] = (28, 28), measure: bool = False
+) -> pd.DataFrame:
+    """``receptive_fields`` as a table (one row per convolution/pooling layer, then the first
+    ``Flatten``/``Linear``): layer, type, output size, receptive field, jump, start.
+
+    ``measure=True`` adds the column "measured": the gradient footprint of the middle unit
+    (``receptive_field_by_gradient``), which should equal "receptive field".
+    """
+    h, w = _pair(input_hw, "input_hw")
+    rows = []
+    for rf in receptive_fields(model, (h, w)):
+        spatial = rf.output_hw is not None
+        row: dict[str, object] = {
+            "layer": rf.name or str(rf.index),
+            "type": rf.layer,
+            "output size": f"{rf.output_hw[0]}x{rf.output_hw[1]}" if rf.output_hw else "flat",
+            "receptive field": f"{rf.size}x{rf.size}" if spatial else f"whole image ({h}x{w})",
+            "jump": rf.jump if spatial else "-",
+            "start": rf.start if spatial else "-",
+        }
+        if measure:
+            measured = receptive_field_by_gradient(model, rf.index, (h, w)) if spatial else None
+            row["measured"] = f"{measured[0]}x{measured[1]}" if measured else "-"
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("layer")

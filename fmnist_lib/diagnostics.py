@@ -209,10 +209,12 @@ def signal_profile(
 
 
 def dead_units(model: nn.Module, data: ImageSet, batch_size: int = 500) -> pd.DataFrame:
-    """Units that are zero on *every* image of ``data``, after each ReLU of ``model``.
+    """Units that are positive on *no* image of ``data``, after each ReLU or LeakyReLU.
 
     A ReLU unit whose input stays negative outputs 0 and passes no gradient: once dead, it
-    stays dead, and the layer works with fewer units than it has. One row per ReLU: its name,
+    stays dead, and the layer works with fewer units than it has. A LeakyReLU unit in the same
+    state still passes its input times the small slope, and a small gradient, so it can recover:
+    counted here the same way, it is "dead" only in that sense. One row per activation: its name,
     its units per image (channels × positions for a convolution) and how many are dead. Runs
     in eval mode without gradients (dropout off), and restores the model's mode.
     """
@@ -220,13 +222,13 @@ def dead_units(model: nn.Module, data: ImageSet, batch_size: int = 500) -> pd.Da
 
     def watch(name: str) -> Callable[[nn.Module, Any, torch.Tensor], None]:
         def record(module: nn.Module, inputs: Any, output: torch.Tensor) -> None:
-            nonzero = (output != 0).any(dim=0).flatten()
+            nonzero = (output > 0).any(dim=0).flatten()
             alive[name] = alive[name] | nonzero if name in alive else nonzero
 
         return record
 
     hooks = [m.register_forward_hook(watch(n)) for n, m in model.named_modules()
-             if isinstance(m, nn.ReLU)]  # fmt: skip
+             if isinstance(m, (nn.ReLU, nn.LeakyReLU))]  # fmt: skip
     try:
         with eval_mode(model):
             for x, _ in Batches(data, batch_size, device=model_device(model)):

@@ -103,6 +103,19 @@ def predict(model: nn.Module, data: ImageSet, batch_size: int = 64) -> torch.Ten
         )
 
 
+def mse_by_class(model: nn.Module, data: ImageSet, batch_size: int = 500) -> list[float]:
+    """An autoencoder's reconstruction MSE per pixel for each class of ``data`` (index = label;
+    nan for a class with no image), in eval mode."""
+    total = torch.zeros(NUM_CLASSES, dtype=torch.float64)
+    count = torch.zeros(NUM_CLASSES, dtype=torch.float64)
+    with eval_mode(model):
+        for x, y in Batches(data, batch_size, device=model_device(model)):
+            per_image = ((model(x) - x) ** 2).mean(dim=(1, 2, 3)).double().cpu()
+            total.index_add_(0, y.cpu(), per_image)
+            count.index_add_(0, y.cpu(), torch.ones_like(per_image))
+    return (total / count).tolist()
+
+
 def reconstruct(model: nn.Module, images: torch.Tensor) -> torch.Tensor:
     """Reconstructions (float in [0, 1], CPU) of uint8 images (N, 1, 28, 28)."""
     with eval_mode(model):

@@ -154,7 +154,13 @@ def reconstructions(originals: torch.Tensor, outputs: Mapping[str, torch.Tensor]
     for r, (name, imgs) in enumerate(panels):
         for j in range(n):
             ax = axes[r, j]
-            ax.imshow(imgs[j, 0].detach().cpu().numpy(), cmap="gray_r", vmin=0, vmax=1)
+            ax.imshow(
+                imgs[j, 0].detach().cpu().numpy(),
+                cmap="gray_r",
+                vmin=0,
+                vmax=1,
+                interpolation="nearest",
+            )  # pixels as pixels (and a small PNG)
             ax.set_xticks([]), ax.set_yticks([])
         axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
     fig.suptitle("Validation images and their reconstructions")
@@ -230,5 +236,74 @@ def gradient_norms(
     for ax in (ax_g, ax_l):
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def _as_array(x: np.ndarray | torch.Tensor) -> np.ndarray:
+    """A numpy array of ``x`` (a tensor is detached and moved to the CPU first)."""
+    return x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
+
+
+def latent_scatter(
+    points: np.ndarray | torch.Tensor,
+    labels: np.ndarray | torch.Tensor,
+    title: str = "",
+    axis_names: tuple[str, str] | None = None,
+) -> Figure:
+    """2-D codes (``latent.pca_2d``, ``latent.tsne_2d``) as dots coloured by class, the legend
+    (class names) outside the data. Drawn in a random order, so no class hides the others.
+    ``axis_names`` labels the axes (PCA); without it the axes are bare (t-SNE: no units)."""
+    xy, y = _as_array(points), _as_array(labels).astype(int)
+    if xy.ndim != 2 or xy.shape[1] != 2 or y.shape != (len(xy),):
+        raise ValueError(f"points must be (N, 2) with one label each, got {xy.shape}, {y.shape}")
+    order = np.random.default_rng(0).permutation(len(xy))
+    colors = plt.get_cmap("tab10")(np.arange(len(CLASS_NAMES)))
+    fig, ax = plt.subplots(figsize=(6.4, 4.4), dpi=DPI)
+    # opaque, unsmoothed dots: a few colours compress well (a third of the PNG's size)
+    ax.scatter(xy[order, 0], xy[order, 1], c=colors[y[order]], s=4, linewidths=0, antialiased=False)
+    for c, name in enumerate(CLASS_NAMES):  # empty scatters: the legend's entries
+        ax.scatter([], [], color=colors[c], s=25, label=name)
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False)
+    if axis_names:
+        ax.set_xlabel(axis_names[0])
+        ax.set_ylabel(axis_names[1])
+        ax.grid(alpha=0.3)
+    else:
+        ax.set_xticks([]), ax.set_yticks([])
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def interpolation_strip(rows: Mapping[str, torch.Tensor], title: str = "") -> Figure:
+    """Walks between two images side by side, one row each (e.g. ``{"decoded codes":
+    latent.interpolate(...), "pixel blend": latent.pixel_blend(...)}``): images (steps, 1, 28,
+    28), float in [0, 1] or uint8, the same number of steps in every row; t above the columns."""
+    steps = {len(images) for images in rows.values()}
+    if len(steps) != 1:
+        raise ValueError(f"every row needs the same number of images, got {sorted(steps)}")
+    n = steps.pop()
+    fig, axes = plt.subplots(
+        len(rows), n, figsize=(n * 0.9 + 1.2, len(rows) * 1.0 + 0.4), dpi=DPI, squeeze=False
+    )
+    for r, (name, images) in enumerate(rows.items()):
+        pixels = images.float() / 255 if images.dtype == torch.uint8 else images.float()
+        for j in range(n):
+            ax = axes[r, j]
+            ax.imshow(
+                pixels[j, 0].detach().cpu().numpy(),
+                cmap="gray_r",
+                vmin=0,
+                vmax=1,
+                interpolation="nearest",
+            )
+            ax.set_xticks([]), ax.set_yticks([])
+        axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
+    for j, t in enumerate(np.linspace(0, 1, n)):
+        axes[0, j].set_title(f"t={t:.2f}", fontsize=8)
+    if title:
+        fig.suptitle(title)
     fig.tight_layout()
     return fig

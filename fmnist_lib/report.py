@@ -225,23 +225,34 @@ def epoch_confound(epochs: Sequence[int]) -> str:
             f"epoch-count effect; the extra epochs went to {more}.")  # fmt: skip
 
 
+def pool_answer(q: verdicts.PoolCheck) -> str:
+    """The answer to open question 2 that the intervals support, in words."""
+    gap = q.gap
+    if not gap.real:
+        words = "does not change measurably"
+    else:
+        words = "shrinks" if gap.estimate < 0 else "grows"
+    test = _direction(q.test, "on the test set, pooling")
+    return f"With max pooling the last-epoch gap {words} ({_short(gap)}); {test}."
+
+
 def pool_section(metrics: Mapping[str, Any]) -> list[str]:
     """Open question 2: does max pooling reduce the Raschka classifier's train/validation gap?"""
     q = verdicts.pool_check(metrics)
     if q is None:
         return []
-    gap_text = ("shrinks" if q.gap.real and q.gap.estimate < 0
-                else "grows" if q.gap.real else "does not change measurably")  # fmt: skip
     return ["", "## Open question: would pooling reduce the Raschka classifier's overfitting?", "",
             "The paper suggests that max pooling would reduce the Raschka classifier's growing "
             "gap between training and validation accuracy. `clf-raschka-10-pool` replaces each "
             "stride-2 convolution by a stride-1 convolution and a 2 × 2 max pooling: the same "
             "weights' shapes, the same feature-map sizes, the same training settings; only how "
-            "the maps shrink differs (the pooled convolutions compute four times as much).", "",
+            "the maps shrink differs (the pooled convolutions compute four times as much, and "
+            "each pooled unit sees a wider patch of the image). The training accuracy is the "
+            "running accuracy of each epoch with dropout on, in both models alike.", "",
             _table(["pooled − strided", "difference", "verdict"],
                    [["train − validation accuracy, last epoch", interval_text(q.gap), _real(q.gap)],
                     ["test accuracy", interval_text(q.test), _real(q.test)]]), "",
-            f"**Answer**: with pooling the gap {gap_text}."]  # fmt: skip
+            f"**Answer**: {pool_answer(q)}"]  # fmt: skip
 
 
 def feedforward_section(metrics: Mapping[str, Any]) -> list[str]:

@@ -227,6 +227,21 @@ def _gaps(runs: Sequence[Mapping[str, Any]]) -> list[list[float]]:
     return [[e["train_accuracy"] - e["val_accuracy"] for e in r["history"]] for r in runs]
 
 
+def compare_pooling(
+    pooled_gaps: Sequence[Sequence[float]],
+    strided_gaps: Sequence[Sequence[float]],
+    pooled_test: Sequence[float],
+    strided_test: Sequence[float],
+) -> PoolCheck:
+    """Pooled minus strided: each seed's train − validation accuracy per epoch (its last epoch is
+    compared) and each seed's test accuracy."""
+    curves = {name: [mean(col) for col in zip(*g, strict=False)]  # to the shortest run
+              for name, g in (("clf-raschka-10", strided_gaps),
+                              ("clf-raschka-10-pool", pooled_gaps))}  # fmt: skip
+    gap = compare([g[-1] for g in pooled_gaps], [g[-1] for g in strided_gaps])
+    return PoolCheck(compare(pooled_test, strided_test), gap, curves)
+
+
 def pool_check(metrics: Mapping[str, Any]) -> PoolCheck | None:
     """``clf-raschka-10-pool`` against ``clf-raschka-10`` (pooled minus strided)."""
     exps = metrics["experiments"]
@@ -234,13 +249,8 @@ def pool_check(metrics: Mapping[str, Any]) -> PoolCheck | None:
     strided = exps.get(paper.CONFUSION_EXPERIMENT, {}).get("runs", [])
     if len(pooled) < 2 or len(strided) < 2:
         return None
-    gp, gs = _gaps(pooled), _gaps(strided)
-    curves = {name: [mean(col) for col in zip(*g, strict=False)]  # to the shortest run
-              for name, g in (("clf-raschka-10", gs), ("clf-raschka-10-pool", gp))}  # fmt: skip
-    test = compare(
-        [r["test"]["accuracy"] for r in pooled], [r["test"]["accuracy"] for r in strided]
-    )
-    return PoolCheck(test, compare([g[-1] for g in gp], [g[-1] for g in gs]), curves)
+    tests = ([r["test"]["accuracy"] for r in runs] for runs in (pooled, strided))
+    return compare_pooling(_gaps(pooled), _gaps(strided), *tests)
 
 
 FEEDFORWARD = "clf-feedforward-512"

@@ -1,13 +1,30 @@
-"""An interactive output-size calculator (ipywidgets) that checks the formula against PyTorch."""
+"""Interactive widgets (ipywidgets): an output-size calculator that checks the formula against
+PyTorch, and two browsers — reconstructions by class, misclassified images by confusion.
+
+The browsers compute every view when they are built and switch between them in the browser
+(``jslink``), so they work on the static book as well as in a live notebook. The calculator
+computes on each change and needs a live kernel: its result carries the CSS class ``LIVE_ONLY``,
+which the book's script replaces with a note once a control is moved on a static page.
+"""
 
 from __future__ import annotations
 
+import io
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
 import torch
+from PIL import Image
 from torch import nn
 
 from .arithmetic import conv_output_size, conv_transpose_output_size, pool_output_size
+from .data import CLASS_NAMES, ImageSet
+from .evaluation import predict, reconstruct
+from .plots import mosaic
 
 LAYERS = ("Conv2d", "MaxPool2d", "ConvTranspose2d")
+LIVE_ONLY = "fmnist-live-only"  # a result computed by the kernel: stale on a static page
 
 
 def check_against_pytorch(
@@ -58,6 +75,7 @@ def size_calculator():
         "output_padding": w.IntSlider(0, 0, 3, description="P_out"),
     }
     out = w.HTML()
+    out.add_class(LIVE_ONLY)
 
     def update(_=None) -> None:
         r = check_against_pytorch(**{k: c.value for k, c in controls.items()})
@@ -73,3 +91,71 @@ def size_calculator():
         c.observe(update, names="value")
     update()
     return w.VBox([*controls.values(), out])
+
+
+def png_of_images(images: torch.Tensor, rows: int, scale: int = 2) -> bytes:
+    """Images in [0, 1] (N, 1, 28, 28) tiled ``rows`` high, dark on white like the course's
+    figures, each pixel drawn ``scale`` times: a small grayscale PNG."""
+    tiles = mosaic((images.clamp(0, 1) * 255).round().to(torch.uint8), rows)
+    canvas = np.kron(255 - tiles, np.ones((scale, scale), dtype=np.uint8))
+    buffer = io.BytesIO()
+    Image.fromarray(canvas, mode="L").save(buffer, format="png", optimize=True)
+    return buffer.getvalue()
+
+
+def _linked_views(label: str, options: Sequence[str], views: Sequence[Any]) -> Any:
+    """A dropdown that shows one of ``views``; linked in the browser, so no kernel is needed."""
+    import ipywidgets as w
+
+    selector = w.Dropdown(options=[(o, i) for i, o in enumerate(options)], description=label)
+    stack = w.Stack(list(views), selected_index=0)
+    w.jslink((selector, "index"), (stack, "selected_index"))
+    return w.VBox([selector, stack])
+
+
+def reconstruction_browser(
+    models: Mapping[str, nn.Module], data: ImageSet, per_class: int = 6
+) -> Any:
+    """Pick a class: its first ``per_class`` images of ``data`` (top row) and each model's
+    reconstructions of them (one row per model, in the order of ``models``)."""
+    import ipywidgets as w
+
+    rows = "rows: original, " + ", ".join(models)
+    views = []
+    for c in range(len(CLASS_NAMES)):
+        index = (data.labels == c).nonzero().flatten()[:per_class]
+        originals = data.floats()[index] if len(index) else torch.zeros(0, 1, 28, 28)
+        stacked = torch.cat([originals, *(reconstruct(m, originals) for m in models.values())])
+        picture = w.Image(value=png_of_images(stacked, rows=len(models) + 1), format="png")
+        views.append(w.VBox([picture, w.HTML(f"<small>{rows}</small>")]))
+    return _linked_views("class", CLASS_NAMES, views)
+
+
+def confusions(
+    truth: torch.Tensor, predicted: torch.Tensor, top: int
+) -> list[tuple[int, int, int]]:
+    """The ``top`` most frequent mistakes as (true class, predicted class, count), largest
+    first (ties: by true class, then predicted class)."""
+    wrong = truth != predicted
+    counts = torch.bincount(truth[wrong] * 10 + predicted[wrong], minlength=100)
+    order = sorted(range(100), key=lambda k: (-int(counts[k]), k))
+    return [(k // 10, k % 10, int(counts[k])) for k in order[:top] if counts[k] > 0]
+
+
+def confusion_browser(model: nn.Module, data: ImageSet, top: int = 10, per_cell: int = 8) -> Any:
+    """Step through the classifier's most frequent mistakes on ``data`` (cells of the confusion
+    matrix off its diagonal, largest first): up to ``per_cell`` of the misclassified images."""
+    import ipywidgets as w
+
+    truth, predicted = data.labels, predict(model, data)
+    cells = confusions(truth, predicted, top)
+    options, views = [], []
+    for t, p, count in cells:
+        index = ((truth == t) & (predicted == p)).nonzero().flatten()[:per_cell]
+        shown = f"the first {len(index)}" if count > len(index) else "all"
+        options.append(f"{CLASS_NAMES[t]} → {CLASS_NAMES[p]} ({count})")
+        picture = w.Image(value=png_of_images(data.floats()[index], rows=2), format="png")
+        caption = (f"<small>{count} {CLASS_NAMES[t]} images predicted as {CLASS_NAMES[p]}; "
+                   f"{shown} shown</small>")  # fmt: skip
+        views.append(w.VBox([picture, w.HTML(caption)]))
+    return _linked_views("true → predicted", options, views)

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: -all
+#     cell_metadata_filter: tags,jupyter,-all
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -20,9 +20,15 @@
 # what an image shows. Everything starts with the data: what it is, where it comes from, how we
 # check it, and how we split it so that the numbers we report mean what they say.
 #
-# **You will learn** what Fashion-MNIST contains, why we carve a validation set out of the
-# training images and keep the test set for the very end, and how the course feeds images to a
-# network quickly.
+# **Objectives.** After this chapter you will be able to:
+#
+# - explain what Fashion-MNIST contains and how the course finds the files and verifies them;
+# - compute statistics of the images (class counts, pixel mean and standard deviation, the
+#   average image of a class) from the tensors held in memory;
+# - explain why we carve a validation set out of the training images and keep the test set for
+#   one final measurement, and what changes when the split's seed changes;
+# - choose a budget (`full`, `quick`, `smoke`) and read how many images it uses;
+# - feed images to a network in mini-batches with `Batches` and count the batches of an epoch.
 
 # %%
 # Setup. On Colab, install the course library first (Colab's own PyTorch is kept).
@@ -115,7 +121,8 @@ fig = sample_grid(train_official, per_class=10)
 # %%
 # NBVAL_CHECK_OUTPUT
 pixels = train_official.images.double() / 255
-print(f"mean {pixels.mean():.4f}, std {pixels.std():.4f}")
+pixel_mean, pixel_std = pixels.mean().item(), pixels.std().item()
+print(f"mean {pixel_mean:.4f}, std {pixel_std:.4f}")
 
 # %% [markdown]
 # ## Train, validation, test
@@ -128,11 +135,12 @@ print(f"mean {pixels.mean():.4f}, std {pixels.std():.4f}")
 # | set | size | used for |
 # |---|---|---|
 # | **train** | 50,000 | fitting the weights (gradient descent) |
-# | **validation** | 10,000, carved from the official training images | every choice: epochs, early stopping, hyperparameters |
+# | **validation** | 10,000 | every choice: epochs, early stopping, hyperparameters |
 # | **test** | the official 10,000 | one final measurement of the chosen models, nothing else |
 #
-# The validation set is *stratified* (1,000 images of each class) and drawn with a fixed seed,
-# so everybody gets the same split.
+# Train and validation images are both carved out of the 60,000 official training images. The
+# validation set is *stratified* (1,000 images of each class) and drawn with a fixed seed, so
+# everybody gets the same split.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -155,11 +163,11 @@ fig = class_histogram(
 # ## Budgets
 #
 # Training the paper's models once at its settings takes about an hour and a half on a 2-core
-# CPU (every experiment of this course, classifiers with three seeds: about four hours). To keep the notebooks testable, the library has
-# **budgets**: `full` uses all the data and the paper's epochs; `smoke` takes small stratified
-# subsets *of the same split* and two epochs, so that the very same code runs in a minute
-# (continuous integration uses it); `quick` sits in between for sweeps. Set the environment
-# variable `FMNIST_BUDGET` before starting Jupyter to choose.
+# CPU (every experiment of this course, classifiers with three seeds: about four hours). To keep
+# the notebooks testable, the library has **budgets**: `full` uses all the data and the paper's
+# epochs; `smoke` takes small stratified subsets *of the same split* and two epochs, so that the
+# very same code runs in a minute (continuous integration uses it); `quick` sits in between for
+# sweeps. Set the environment variable `FMNIST_BUDGET` before starting Jupyter to choose.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -208,6 +216,194 @@ print(
 # %% [markdown]
 # ## Exercises
 #
-# 1. Find two classes whose *average* image is most alike (hint: `train_official.images[labels == c].float().mean(0)`).
-# 2. Change `split_seed` in `load_splits` and check that the test set does not change.
-# 3. Why would choosing the number of epochs on the test set make the reported accuracy optimistic?
+# 1. Which class has the most ink, that is the highest mean pixel value over its training
+#    images? Guess from the sample grid first, then compute it from `train_official` (pixels
+#    divided by 255, as above) and answer with a name from `CLASS_NAMES`.
+# 2. Which two classes have the most alike *average* images? Compute the average image of each
+#    class (`train_official.images[train_official.labels == c].double().mean(0) / 255`), the
+#    Euclidean distance between every two of them (`torch.cdist` on the flattened averages), and
+#    answer with the set of the two names, e.g. `{"Dress", "Bag"}`.
+# 3. **Predict, then run.** Change `split_seed` in `load_splits` from 0 to 1. Before you run it,
+#    predict which of the three sets change, and about how many of the 10,000 validation images
+#    are validation images under both seeds. Then check: the validation set of
+#    `load_splits(split_seed=seed)` is made of the official training images at the indices
+#    `data.stratified_indices(train_official.labels, 1000, seed)`; count the indices that both
+#    seeds draw, and compare the test sets.
+# 4. One epoch of `Batches(full.train, batch_size=128)`: how many batches does it have, and how
+#    many images are in the last one? Answer with the pair `(batches, images in the last one)`.
+# 5. Why would choosing the number of epochs on the test set make the reported test accuracy
+#    optimistic?
+
+# %%
+from fmnist_lib.exercises import check_answer
+
+answer = ...  # exercise 1: the class name
+check_answer("1.1", answer)
+
+# %%
+answer = ...  # exercise 2: a set of two class names
+check_answer("1.2", answer)
+
+# %%
+answer = ...  # exercise 3: validation images drawn by both seeds
+check_answer("1.3", answer)
+
+# %%
+answer = ...  # exercise 4: (batches, images in the last batch)
+check_answer("1.4", answer)
+
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
+# <details><summary>Solution 1</summary>
+#
+# Average the pixels of each class's 6,000 training images and take the class with the largest
+# mean. The cell below prints the ten means, largest first: coats and pullovers, with long sleeves
+# and a wide body, have the most ink; sandals and sneakers, mostly background, the least.
+#
+# </details>
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+ink = torch.stack(
+    [
+        train_official.images[train_official.labels == c].double().mean() / 255
+        for c in range(len(CLASS_NAMES))
+    ]
+)
+for c in ink.argsort(descending=True).tolist():
+    print(f"{CLASS_NAMES[c]:<12} {ink[c]:.4f}")
+check_answer("1.1", CLASS_NAMES[int(ink.argmax())])
+
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
+# <details><summary>Solution 2</summary>
+#
+# The average image of a class is the pixel-by-pixel mean of its training images. Flatten the ten
+# averages into vectors of 784 numbers, compute every pairwise Euclidean distance, leave out the
+# diagonal (a class against itself) and take the smallest. The cell prints the four closest
+# pairs: all of them come from the four classes that the sample grid showed sharing an outline
+# (T-shirt, pullover, coat, shirt), the pair with the smallest distance first.
+#
+# </details>
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+class_means = torch.stack(
+    [
+        train_official.images[train_official.labels == c].double().mean(0).flatten() / 255
+        for c in range(len(CLASS_NAMES))
+    ]
+)
+distances = torch.cdist(class_means, class_means)
+pairs = sorted(
+    (distances[a, b].item(), CLASS_NAMES[a], CLASS_NAMES[b])
+    for a in range(len(CLASS_NAMES))
+    for b in range(a + 1, len(CLASS_NAMES))
+)
+for distance, a, b in pairs[:4]:
+    print(f"{a:<12} {b:<12} {distance:.2f}")
+check_answer("1.2", {pairs[0][1], pairs[0][2]})
+
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
+# <details><summary>Solution 3</summary>
+#
+# The prediction: the test set does not change at all. With the default arguments `load_splits`
+# takes it whole from the official test file, and the seed decides which training images go to
+# validation. (With a budget's `test_size`, the seed also draws the test subset: compare budgets
+# with the same seed.) The validation and training sets both change: the images that leave
+# validation join training and the other way round. Each seed draws 1,000 of each class's 6,000
+# images, independently, so a given image is drawn by both with probability $(1000/6000)^2$; of
+# 6,000 images, that is $6000 \cdot (1/6)^2 \approx 167$ per class, about 1,667 of the 10,000
+# validation images (one in six). The cell checks that these indices are the validation sets,
+# counts the overlap and compares the test sets.
+#
+# </details>
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+reseeded = load_splits(split_seed=1)
+val_index = {seed: data.stratified_indices(train_official.labels, 1000, seed) for seed in (0, 1)}
+print(
+    "the indices give the validation sets:",
+    torch.equal(train_official.images[val_index[0]], full.val.images)
+    and torch.equal(train_official.images[val_index[1]], reseeded.val.images),
+)
+print(
+    "test set unchanged:",
+    torch.equal(full.test.images, reseeded.test.images)
+    and torch.equal(full.test.labels, reseeded.test.labels),
+)
+print("training set unchanged:", torch.equal(full.train.images, reseeded.train.images))
+both = set(val_index[0].tolist()) & set(val_index[1].tolist())
+print(f"validation images under both seeds: {len(both)} of {len(reseeded.val)}")
+check_answer("1.3", len(both))
+
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
+# <details><summary>Solution 4</summary>
+#
+# `Batches` cuts the $N$ training images into consecutive slices of $B$ (after shuffling, if
+# asked: the sizes are the same either way). That makes $\lceil N / B \rceil$ batches, and the
+# last one holds what is left, $N - (\lceil N / B \rceil - 1) B$ images ($B$ when $B$ divides
+# $N$). Every image is still seen exactly once per epoch. The cell counts them.
+#
+# </details>
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+batches_128 = Batches(full.train, batch_size=128)
+batch_sizes = [len(labels) for _, labels in batches_128]
+print(
+    f"{len(full.train)} images in batches of 128: {len(batches_128)} batches, "
+    f"the last with {batch_sizes[-1]} images; {sum(batch_sizes)} images in all"
+)
+check_answer("1.4", (len(batches_128), batch_sizes[-1]))
+
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
+# <details><summary>Solution 5</summary>
+#
+# A test accuracy is a measurement on a sample of 10,000 images, so it carries noise: a model
+# whose true accuracy is $a$ scores $a$ plus or minus about $\sqrt{a(1-a)/n}$, some 0.3
+# percentage points for $a = 0.9$ and $n = 10{,}000$. Choosing the epoch whose *test* accuracy is
+# highest picks, among epochs of similar true accuracy, the one whose noise happened to help most,
+# and then reports that very number: the maximum of several noisy measurements, which is on
+# average larger than the true accuracy of the chosen model. The test set has been used to make a
+# choice, so it no longer measures the chosen model independently. Making the choice on the
+# validation set and measuring once on the test set keeps the test score honest.
+#
+# The simulation below isolates the effect: 20 epochs that all have the same true accuracy of
+# 0.9, each measured on 10,000 test images, repeated 1,000 times. Any gain from picking the best
+# epoch is noise.
+#
+# </details>
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+true_accuracy, epochs, repetitions, n_test = 0.9, 20, 1000, 10_000
+measured = (
+    torch.binomial(
+        torch.full((repetitions, epochs), float(n_test)),
+        torch.full((repetitions, epochs), true_accuracy),
+        generator=torch.Generator().manual_seed(0),
+    )
+    / n_test
+)
+print(f"one epoch's measured accuracy, on average:   {measured[:, 0].mean():.4f}")
+print(f"the best epoch's measured accuracy, average: {measured.max(1).values.mean():.4f}")
+print(f"true accuracy of every epoch:                {true_accuracy:.4f}")
+
+# %% [markdown]
+# ## Summary
+#
+# - Fashion-MNIST is a set of small grey-scale images of clothing in ten balanced classes; the
+#   library finds its four files and verifies their checksums before any image is used.
+# - Pixels are bytes; the networks see them divided by 255. Counts, means and average images are
+#   one line of tensor code once the data is in memory.
+# - The validation set is carved out of the official training images, stratified and seeded; every
+#   choice is made on it, and the official test set is kept for one final measurement.
+# - A budget says how much of the data and how many epochs a run uses; `smoke` and `quick` take
+#   stratified subsets of the same split.
+# - `Batches` feeds the network in-memory slices, reshuffled each epoch from a seeded generator.
+
+# %%
+print(f"data found via: {source.origin}")
+print(
+    f"official images: {len(train_official):,} training, {len(test_official):,} test, "
+    f"{len(CLASS_NAMES)} classes"
+)
+print(f"pixel mean {pixel_mean:.4f}, std {pixel_std:.4f} (training images, in [0, 1])")
+print(f"splits: {full.sizes()}; validation images per class: {set(full.val.class_counts())}")
+print(f"this notebook's budget ({BUDGET}): {splits.sizes()}")
+print(f"batches of {batches.batch_size}: {len(batches)} per epoch of the training split")

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: -all
+#     cell_metadata_filter: tags,jupyter,-all
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -21,6 +21,16 @@
 # get it right on paper first and the architecture writes itself. This chapter derives the two
 # formulas the report uses, checks them against PyTorch, and uses them to read the three
 # autoencoders of the course layer by layer.
+#
+# **Objectives.** After this chapter you will be able to:
+#
+# - compute the output size of a convolution or a pooling layer with equation (1), and of a
+#   transposed convolution with equation (2), and check it against a real PyTorch layer;
+# - choose the padding and output padding that make a decoder stage land on a given size;
+# - explain why a transposed convolution is the transpose of a convolution and not its inverse,
+#   and which output rows an output padding leaves to the bias alone;
+# - read a model layer by layer with `trace_shapes`: output shapes, parameters, multiply-adds;
+# - find and fix the errors in the report's model listings.
 
 # %%
 # Setup. On Colab, install the course library first (Colab's own PyTorch is kept).
@@ -130,7 +140,7 @@ for name, ours, pytorch in cases:
 # %% [markdown]
 # Note $\lfloor (11 - 2)/2 \rfloor + 1 = 5$: pooling an odd size *loses* the last row and
 # column. The small function `real` above is part of the lesson: a formula is only trusted once
-# it agrees with the library that will run it. (The course's tests do this over thousands of
+# it agrees with the library that will run it. (The course's tests do this over hundreds of
 # random configurations.)
 #
 # Max pooling on a small example, to see what "keeps the largest value" means:
@@ -190,10 +200,12 @@ with torch.no_grad():
     up.weight.copy_(conv.weight)  # the same kernel: up is conv's transpose
     x = torch.randn(1, 1, 28, 28, dtype=torch.float64)
     y = torch.randn(1, 1, 14, 14, dtype=torch.float64)
-    print(f"<C x, y> = {(conv(x) * y).sum():.12f}")
-    print(f"<x, Cᵀy> = {(x * up(y)).sum():.12f}")
+    inner_cx_y, inner_x_cty = (conv(x) * y).sum().item(), (x * up(y)).sum().item()
+    print(f"<C x, y> = {inner_cx_y:.12f}")
+    print(f"<x, Cᵀy> = {inner_x_cty:.12f}")
     back = up(conv(x))
-    print(f"|CᵀC x − x| / |x| = {(back - x).norm() / x.norm():.2f}  (0 would mean an inverse)")
+    inverse_error = ((back - x).norm() / x.norm()).item()
+    print(f"|CᵀC x − x| / |x| = {inverse_error:.2f}  (0 would mean an inverse)")
 
 # %% [markdown]
 # So a decoder's transposed convolutions do not undo the encoder: they are layers with their own
@@ -205,6 +217,7 @@ with torch.no_grad():
 # from 13 inputs the last output reached is $2 \cdot 12 + 2 = 26$, and row 27 receives only the
 # bias. «consigna»'s last layer is exactly this case. We ask autograd which output rows depend on
 # the input at all:
+
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -223,15 +236,17 @@ consigna_last = nn.ConvTranspose2d(16, 1, kernel_size=3, stride=2, output_paddin
 alternative = nn.ConvTranspose2d(
     16, 1, kernel_size=4, stride=2
 )  # (13 - 1)*2 + 4 = 28, no output padding
+unreached = {}
 for name, layer in {
     "K=3, S=2, P_out=1 (consigna)": consigna_last,
     "K=4, S=2, P_out=0": alternative,
 }.items():
     reached = rows_reached(layer, 13)
+    unreached[name] = sorted(set(range(28)) - set(reached))
     print(
         f"{name:<30} output "
         f"{conv_transpose_output_size(13, layer.kernel_size[0], 2, 0, layer.output_padding[0])}"
-        f" rows, rows never reached by the input: {sorted(set(range(28)) - set(reached))}"
+        f" rows, rows never reached by the input: {unreached[name]}"
     )
 
 # %% [markdown]
@@ -282,12 +297,13 @@ grid = [
     ("ConvTranspose2d", 13, 3, 2, 0),
     ("ConvTranspose2d", 5, 4, 2, 0),
 ]
-pd.DataFrame(
+calculator_checks = pd.DataFrame(
     [
         {"layer": k, "D_in": d, "K": kk, "S": s, "P": p, **check_against_pytorch(k, d, kk, s, p)}
         for k, d, kk, s, p in grid
     ]
 )
+calculator_checks
 
 # %% [markdown]
 # ## Reading the three autoencoders
@@ -314,17 +330,88 @@ trace_shapes(FeedForwardAutoencoder())
 
 # %%
 # NBVAL_CHECK_OUTPUT
-trace_shapes(ConsignaAutoencoder(hidden_size=128))
+consigna_table = trace_shapes(ConsignaAutoencoder(hidden_size=128))
+consigna_table
 
 # %% [markdown]
 # **«Raschka»** (after S. Raschka's STAT 453 convolutional autoencoder): no pooling; strided
 # convolutions with padding 1 halve the size ($28 \to 14 \to 7$). The decoder's transposed
 # convolutions give $7 \to 7 \to 13 \to 27 \to 29$ — one pixel too many — and a `Trim` layer crops
-# back to $28 \times 28$. A choice of $P_{out}$ would have avoided the crop; the original keeps it.
+# back to $28 \times 28$. Other kernel sizes or paddings would have avoided the crop (exercise 4);
+# the original keeps it.
 
 # %%
 # NBVAL_CHECK_OUTPUT
 trace_shapes(RaschkaAutoencoder(hidden_size=128))
+
+# %% [markdown]
+# ## Receptive fields: what one unit sees
+#
+# The same numbers $K$, $S$, $P$, $d$ say *which pixels* a unit of a layer depends on: its
+# **receptive field**. Follow three quantities from the image (where a "unit" is one pixel:
+# $r = 1$, $j = 1$, $start = 0$) through each layer:
+#
+# * the field's size $r$: a kernel's $K$ taps are $d\,j_{in}$ input pixels apart, so
+#   $r_{out} = r_{in} + (K - 1)\,d\,j_{in}$;
+# * the **jump** $j$, the distance in input pixels between neighbouring units:
+#   $j_{out} = j_{in}\,S$;
+# * the centre of the first unit, in pixel coordinates (pixel $i$ is centred on $i$):
+#   $start_{out} = start_{in} + \left(\frac{K - 1}{2} d - P\right) j_{in}$.
+#
+# Activations, dropout and batch norm act on each pixel alone and leave the field as it is;
+# after `Flatten` and a `Linear` layer every unit sees the whole image. The stride multiplies
+# the jump, and the jump multiplies every later kernel: that is why layers *after* a
+# downsampling grow the field fastest. Pooling follows the same rule as a convolution.
+#
+# As with the size formulas, we do not trust the recurrence until PyTorch agrees. The column
+# "measured" asks autograd: it takes the gradient of the middle unit with respect to the input
+# and measures the box of pixels where it is not zero. It does this on a *linearised* copy of
+# the layers (all weights 1, average pooling instead of max pooling, no activation), because
+# the real layers hide pixels: a ReLU at zero passes no gradient, and max pooling sends it to
+# the single largest pixel of each window (`help(gradient_footprint)` explains).
+
+# %%
+# NBVAL_CHECK_OUTPUT
+from fmnist_lib.arithmetic import receptive_field_table
+from fmnist_lib.models import raschka_pool_encoder
+
+for name, encoder in {
+    "consigna": ConsignaAutoencoder(hidden_size=128).encoder,
+    "Raschka": RaschkaAutoencoder(hidden_size=128).encoder,
+    "Raschka with pooling (chapter 6)": raschka_pool_encoder(hidden_size=10, dropout=0.0),
+}.items():
+    print(f"«{name}»")
+    print(receptive_field_table(encoder, measure=True).to_string(), end="\n\n")
+
+# %% [markdown]
+# The convolutions of «consigna» end with units that see $10 \times 10$ pixels, a good part of
+# a garment but never all of it. Only the `Linear` layer after `Flatten` puts the 25 positions
+# of the $5 \times 5$ map together. Raschka's four convolutions reach $17 \times 17$ with no
+# pooling at all: its two stride-2 layers double the jump twice, and the last $3 \times 3$
+# convolution then adds $2 \cdot 4 = 8$ pixels. The pooling variant reaches $20 \times 20$ with
+# the same kernels and the same map sizes, because each pooling window adds to the field
+# as well. Drawn on the T-shirt, for the unit in the middle of each map:
+
+# %%
+from matplotlib.patches import Rectangle
+
+from fmnist_lib.arithmetic import receptive_fields
+
+fig, axes = plt.subplots(1, 2, figsize=(6.5, 3.4))
+models = {"consigna": ConsignaAutoencoder(), "Raschka": RaschkaAutoencoder()}
+for ax, (name, model) in zip(axes, models.items(), strict=True):
+    ax.imshow(image[0, 0], cmap="gray_r")
+    spatial = [rf for rf in receptive_fields(model.encoder) if not rf.whole_image]
+    for i, rf in enumerate(spatial):
+        first, _ = rf.span(rf.output_hw[0] // 2)  # the middle unit of the map
+        corner = (first - 0.5, first - 0.5)  # pixel i covers [i - 0.5, i + 0.5]
+        label = f"layer {rf.name}: {rf.size}x{rf.size}"
+        ax.add_patch(Rectangle(corner, rf.size, rf.size, fill=False, color=f"C{i}", label=label))
+    ax.set_title(f"«{name}»")
+    ax.set_xticks([]), ax.set_yticks([])
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+fig.suptitle("Receptive fields of the middle unit, layer by layer")
+fig.tight_layout()
 
 # %% [markdown]
 # ## The report's listings, corrected — worked exercises
@@ -400,12 +487,186 @@ print(
 # %% [markdown]
 # The library's models are the corrected versions; each correction is written in the model's
 # docstring (`help(ConsignaAutoencoder)`).
-#
+
+# %% [markdown]
 # ## Exercises
 #
-# 1. Design a decoder stage that maps $7 \to 14$ with $K = 3$, $S = 2$: which $P$ and $P_{out}$?
-#    Check it with the calculator, then with `conv_transpose_output_size`.
-# 2. Replace Raschka's last two transposed convolutions so that the decoder reaches exactly 28
-#    without `Trim`.
-# 3. The consigna encoder has 160 + 4,640 convolution weights but performs over 650,000
-#    multiply-adds in them. Where does the factor come from?
+# 1. **Predict, then run.** The first figure used a $3 \times 3$ kernel. Change it to a
+#    $5 \times 5$ blur, `blur = torch.ones(1, 1, 5, 5) / 25`, keep `stride=2, padding=1`, and
+#    predict the output size on the $28 \times 28$ image with equation (1) before you run
+#    `F.conv2d(image, blur, stride=2, padding=1)`.
+# 2. What size does `MaxPool2d(2)` give on a $13 \times 13$ map, and which rows and columns of its
+#    input does it never look at?
+# 3. Design a decoder stage that maps $7 \to 14$ with $K = 3$, $S = 2$: which padding $P$ and
+#    output padding $P_{out}$? Answer with the pair `(P, P_out)`; check it with the calculator,
+#    then with `conv_transpose_output_size`.
+# 4. Replace Raschka's last two transposed convolutions so that the decoder reaches exactly
+#    $28 \times 28$ without `Trim`. Check your decoder with
+#    `trace_shapes(decoder, input_shape=(128,))`, and ask `rows_reached` whether every output row
+#    depends on the input.
+# 5. The table of the «consigna» autoencoder shows few parameters but many multiply-adds in its
+#    convolutions. Compute by hand the multiply-adds of the first convolution for one image, and
+#    explain where the factor between its multiply-adds and its weights comes from.
+
+# %%
+from fmnist_lib.exercises import check_answer
+
+answer = ...  # exercise 1: the output size (one number: the output is square)
+check_answer("2.1", answer)
+
+# %%
+answer = ...  # exercise 2: the output size
+check_answer("2.2", answer)
+
+# %%
+answer = ...  # exercise 3: (P, P_out)
+check_answer("2.3", answer)
+
+# %%
+answer = ...  # exercise 5: the multiply-adds of the first convolution, for one image
+check_answer("2.5", answer)
+
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
+# <details><summary>Solution 1</summary>
+#
+# Equation (1) with $D_{in} = 28$, $K = 5$, $P = 1$, $S = 2$:
+# $\lfloor (28 - 5 + 2 \cdot 1) / 2 \rfloor + 1 = \lfloor 12.5 \rfloor + 1 = 13$. The floor drops
+# the last half step: a fourteenth position would need the kernel to stick out of the padded
+# image. The kernel's values do not matter, only its size.
+#
+# </details>
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+blur = torch.ones(1, 1, 5, 5) / 25
+blurred = F.conv2d(image, blur, stride=2, padding=1)
+print("output shape:", tuple(blurred.shape), "| equation (1):", conv_output_size(28, 5, 2, 1))
+check_answer("2.1", blurred.shape[-1])
+
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
+# <details><summary>Solution 2</summary>
+#
+# Pooling's stride defaults to its kernel size, so equation (1) gives
+# $\lfloor (13 - 2) / 2 \rfloor + 1 = 6$. The six windows cover rows (and columns) 0 to 11; the
+# last row and column, 12, are never looked at. The cell shows it: a map that is zero except on
+# its last row and column pools to all zeros. The «consigna» encoder loses a row and a column the
+# same way when it pools $11 \to 5$.
+#
+# </details>
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+probe = torch.zeros(1, 1, 13, 13)
+probe[..., 12, :] = 1.0  # only the last row
+probe[..., :, 12] = 1.0  # and the last column are non-zero
+pooled = nn.MaxPool2d(2)(probe)
+print("output shape:", tuple(pooled.shape), "| largest pooled value:", pooled.max().item())
+check_answer("2.2", pooled.shape[-1])
+
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
+# <details><summary>Solution 3</summary>
+#
+# Equation (2): $(7 - 1) \cdot 2 - 2P + 3 + P_{out} = 15 - 2P + P_{out} = 14$, so
+# $2P - P_{out} = 1$. The output padding must be smaller than the stride, $P_{out} \in \{0, 1\}$;
+# $P_{out} = 0$ would need $P = 1/2$, so $P = 1$ and $P_{out} = 1$, the only choice. The cell
+# searches all paddings below $K$ to confirm it, runs the real layer, and asks `rows_reached`
+# which output rows depend on the input: all of them. Unlike the «consigna» layer above, no row is
+# left to the bias, because the padding crops one row at each end; the last output row, 13, is
+# the uncropped row $13 + P = 14 = 2 \cdot 6 + 2$, which the last input pixel ($i = 6$) reaches.
+#
+# </details>
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+settings_7_to_14 = [
+    (p, op)
+    for p in range(3)
+    for op in range(2)
+    if conv_transpose_output_size(7, 3, stride=2, padding=p, output_padding=op) == 14
+]
+stage = nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1, output_padding=1)
+print("(P, P_out) that map 7 -> 14:", settings_7_to_14, "| PyTorch with (1, 1):", real(stage, 7))
+print(
+    "output rows never reached by the input:", sorted(set(range(14)) - set(rows_reached(stage, 7)))
+)
+check_answer("2.3", settings_7_to_14[0])
+
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
+# <details><summary>Solution 4</summary>
+#
+# Before its last two transposed convolutions the Raschka decoder is at $13 \times 13$. One
+# design: `ConvTranspose2d(64, 32, kernel_size=4, stride=2)` gives $(13 - 1) \cdot 2 + 4 = 28$,
+# then `ConvTranspose2d(32, 1, kernel_size=3, stride=1, padding=1)` keeps it,
+# $(28 - 1) \cdot 1 - 2 + 3 = 28$. Another: `kernel_size=3, stride=2, output_padding=1` also
+# gives 28, but, as the section on output padding showed, its last row and column then receive
+# only the bias; the kernel of 4 reaches every row. The cell builds the decoder with the first
+# design, traces it and asks `rows_reached`.
+#
+# </details>
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+raschka_decoder = RaschkaAutoencoder(hidden_size=128).decoder
+fixed_decoder = nn.Sequential(
+    *raschka_decoder[:8],  # from the Linear layer up to the (64, 13, 13) stage
+    nn.ConvTranspose2d(64, 32, kernel_size=4, stride=2),  # (32, 28, 28)
+    nn.LeakyReLU(0.01),
+    nn.ConvTranspose2d(32, 1, kernel_size=3, stride=1, padding=1),  # (1, 28, 28)
+    nn.Sigmoid(),
+)
+print("rows never reached:", sorted(set(range(28)) - set(rows_reached(fixed_decoder[8], 13))))
+trace_shapes(fixed_decoder, input_shape=(128,))
+
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
+# <details><summary>Solution 5</summary>
+#
+# The first convolution has 16 kernels of $3 \times 3 \times 1$ weights and produces a
+# $16 \times 26 \times 26$ map. Each output value is one dot product of a kernel with a patch:
+# 9 multiply-adds. So the layer computes $9 \cdot 16 \cdot 26 \cdot 26 = 97{,}344$ multiply-adds
+# per image, while it holds only $16 \cdot 9 = 144$ weights (and 16 biases: 160 parameters). The
+# factor is the number of output positions, $26 \cdot 26 = 676$: a convolution uses each of its
+# weights once at every position (weight sharing). The second convolution does the same at
+# $11 \cdot 11 = 121$ positions. A dense layer, by contrast, uses each weight once per image. The
+# cell recomputes both convolutions from the table's shapes and parameters.
+#
+# </details>
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+by_hand = {}
+for name, row in consigna_table[consigna_table["type"] == "Conv2d"].iterrows():
+    c_out, h_out, w_out = row["output shape"]
+    weights = row["parameters"] - c_out  # one bias per output channel
+    by_hand[name] = weights * h_out * w_out
+    print(
+        f"{name}: {weights:,} weights x {h_out} x {w_out} positions = {by_hand[name]:,} "
+        f"multiply-adds (table: {row['multiply-adds']:,})"
+    )
+check_answer("2.5", next(iter(by_hand.values())))
+
+# %% [markdown]
+# ## Summary
+#
+# - Equation (1) gives the output size of a convolution or a pooling layer, equation (2) that of
+#   a transposed convolution; both agree with PyTorch on every case checked here.
+# - Equation (1) floors, so it is not invertible: a transposed convolution is told which size to
+#   produce by its output padding, and an output padding can leave a row and a column that no
+#   kernel tap reaches, to the bias alone.
+# - A transposed convolution is the transpose (adjoint) of a convolution, not its inverse: a
+#   decoder learns its own weights.
+# - `trace_shapes` reads a model layer by layer; a convolution has few parameters and many
+#   multiply-adds, because it reuses its weights at every position.
+# - The report's listings had four errors: a list given to `Sequential`, a dropout after the final
+#   sigmoid, a positional argument after keywords, and dimension comments that do not add up.
+
+# %%
+print(f"equation (1) = PyTorch in {sum(o == p for _, o, p in cases)} of {len(cases)} cases")
+print(
+    f"calculator table: formula = PyTorch in {(calculator_checks['message'] == 'match').sum()} "
+    f"of {len(calculator_checks)} settings, transposed convolutions included"
+)
+print(
+    f"<C x, y> - <x, Cᵀy> = {inner_cx_y - inner_x_cty:.1e}; |CᵀC x − x| / |x| = {inverse_error:.2f}"
+)
+for name, rows in unreached.items():
+    print(f"{name}: output rows left to the bias {rows}")
+convolutions = consigna_table[consigna_table["type"] == "Conv2d"]
+print(
+    f"consigna's convolutions: {convolutions['parameters'].sum():,} parameters, "
+    f"{convolutions['multiply-adds'].sum():,} multiply-adds per image"
+)

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: -all
+#     cell_metadata_filter: tags,jupyter,-all
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -21,6 +21,16 @@
 # start the classifier from the encoder of a trained autoencoder instead of from random numbers.
 # This chapter measures how much the start matters, compares the three ways to reuse an encoder,
 # and settles a question the report left open.
+#
+# **Objectives.** After this chapter you can
+#
+# - judge whether two models differ beyond the spread of random seeds, with one rule (a 95%
+#   confidence interval of the difference, `fmnist_lib.stats.compare`);
+# - start a classifier from a trained encoder in three ways — from scratch, fine-tuned, frozen —
+#   and say what each trains;
+# - keep a frozen part frozen: its gradients off *and* its layers in eval mode;
+# - separate two causes of one difference with a $2 \times 2$ design, and name what it still
+#   confounds.
 #
 # **Time.** At the `full` budget this chapter reuses the published reference runs and trains
 # only a short demonstration on a subset (a few minutes on a 2-core CPU). Without the reference
@@ -300,10 +310,152 @@ print(epoch_confound(epochs))
 #
 # ## Exercises
 #
-# 1. Freeze only the convolutions of the pretrained encoder and fine-tune the dense layer
-#    (`freeze(model.encoder[:6])`): where does it land between "frozen" and "fine-tuned"?
-# 2. Fine-tuning with a smaller learning rate for the pretrained layers is common practice. Why?
-# 3. Would pretraining help more with fewer labelled images? Try `train_size=1000`.
-# 4. Plot the validation accuracy per epoch of `clf-consigna-10` and `clf-consigna-fe-10` (both
+# 1. How many of the frozen classifier's weights does training change? Compute it, then check it
+#    below.
+# 2. **Predict first.** Freeze only the convolutions of the pretrained encoder and fine-tune its
+#    dense layer and the head (`freeze(model.encoder[:6])`). Predict where its validation
+#    accuracy lands between "frozen" and "fine-tuned" after the demonstration's 5 epochs at the
+#    `quick` budget, then run it.
+# 3. Fine-tuning with a smaller learning rate for the pretrained layers is common practice. Why?
+#    How do you give two parts of a model different learning rates in PyTorch?
+# 4. **Predict first.** Would a pretrained start help more with fewer labelled images? Predict,
+#    then train the $n = 128$ classifier from scratch and fine-tuned on 1,000 labelled images.
+# 5. Plot the validation accuracy per epoch of `clf-consigna-10` and `clf-consigna-fe-10` (both
 #    in `results`) with `training_curves`, as above for $n = 128$: is the pretrained start behind
 #    from the first epoch or only at the end? What does that suggest about the hypothesis above?
+
+# %%
+from fmnist_lib.exercises import check_answer
+
+answer = ...  # exercise 1: the number of weights that training changes
+check_answer("5.1", answer)
+
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
+# <details><summary>Solution 1</summary>
+#
+# Frozen, the encoder's weights receive no gradient; only the head `Linear(128, 10)` learns.
+#
+# </details>
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+from fmnist_lib.models import count_parameters
+
+frozen = ConsignaClassifier(hidden_size=128)
+freeze(frozen.encoder)
+trained = count_parameters(frozen, trainable_only=True)
+print(f"{trained:,} of {count_parameters(frozen):,} weights are trained")
+check_answer("5.1", trained)
+
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
+# <details><summary>Solution 2</summary>
+#
+# With the convolutions frozen, the dense layer $800 \to 128$ can still adapt the features to
+# the labels, so a result between the two is a natural prediction. The runs below use the
+# demonstration's settings (same pretrained encoder, seed, subset and epochs), one seed each.
+# Compare them with your prediction, and with the spread of seeds at the top of the chapter: at
+# the `quick` budget the three land within about two points of each other, and freezing the
+# convolutions did not land between the other two — one seed and five epochs cannot rank
+# differences that small.
+#
+# </details>
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+partly = {"everything frozen (above)": heads["freeze()"]["validation accuracy after 5 epochs"]}
+for how in ("convolutions frozen", "nothing frozen"):
+    seed_everything(0)
+    model = ConsignaClassifier(hidden_size=128)
+    transfer_encoder(pretrained, model)
+    if how == "convolutions frozen":
+        freeze(model.encoder[:6])  # Conv, ReLU, MaxPool, Conv, ReLU, MaxPool
+    history = fit(model, small.train, small.val, config, progress=False)
+    partly[how] = f"{history.epochs[-1]['val_accuracy']:.2%}"
+pd.Series(partly, name="validation accuracy after 5 epochs")
+
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
+# <details><summary>Solution 3</summary>
+#
+# The pretrained weights are already useful; the head starts random, so its early gradients are
+# large and noisy. A full-size step on the pretrained layers in those first steps can wreck the
+# features before the head has learned to use them. A smaller rate for them keeps them close to
+# where they started while the head catches up. In PyTorch, an optimiser takes *parameter
+# groups*, each with its own settings:
+#
+# </details>
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+model = ConsignaClassifier(hidden_size=128)
+optimizer = torch.optim.Adam(
+    [
+        {"params": model.encoder.parameters(), "lr": 5e-5},  # pretrained: small steps
+        {"params": model.head.parameters(), "lr": 5e-4},  # new: the usual rate
+    ]
+)
+print([group["lr"] for group in optimizer.param_groups])
+
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
+# <details><summary>Solution 4</summary>
+#
+# With few labels, a random start has little to learn from, and features learned from all the
+# images (the autoencoder needs no labels) should matter more. One seed each on 1,000 labelled
+# images (100 per class), so read the difference with care:
+#
+# </details>
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+from fmnist_lib.data import load_splits
+
+few = load_splits(train_size=1000, val_subset=small.val.images.shape[0])
+few_config = TrainConfig("classification", epochs=2 if BUDGET == "smoke" else 20, batch_size=32,
+                         lr=5e-4, patience=3)  # fmt: skip
+few_labels = {}
+for start in ("random", "pretrained"):
+    seed_everything(0)
+    model = ConsignaClassifier(hidden_size=128)
+    if start == "pretrained":
+        transfer_encoder(pretrained, model)
+    history = fit(model, few.train, few.val, few_config, progress=False)
+    few_labels[start] = f"{history.epochs[history.best_epoch - 1]['val_accuracy']:.2%}"
+pd.Series(few_labels, name="validation accuracy at the best epoch, 1,000 labelled images")
+
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
+# <details><summary>Solution 5</summary>
+#
+# The plot shows where in training the pretrained start falls behind. If it is behind from the
+# first epoch, the reconstruction features are a poor start at $n = 10$; if it starts ahead and
+# is overtaken, the start helps early but ends in a worse place. Either way it is one seed: the
+# $2 \times 2$ table above is the evidence, the curves only a hint of the mechanism.
+#
+# </details>
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+fig = training_curves(
+    {results[n].experiment.title: results[n].history.epochs for n in DESIGN[0]},
+    ("accuracy",),
+    ("accuracy",),
+    "n = 10: from scratch and fine-tuned",
+)
+
+# %% [markdown]
+# ## Summary
+#
+# - Three seeds of one model differ (at the full budget, by a fraction of a point): any
+#   comparison is read against that spread, with one rule: a 95% Welch interval of the
+#   difference that excludes zero.
+# - Reusing an encoder: fine-tuning trains everything from a pretrained start; extracting
+#   features trains only the head, and needs the frozen part in eval mode.
+# - The $2 \times 2$ design answers the report's question with intervals; the epoch budgets
+#   remain a confound.
+
+# %%
+key_numbers = {
+    "seed spread of consigna (10), validation accuracy": (
+        f"{spread['val accuracy'].max() - spread['val accuracy'].min():.2%}"
+    ),
+    "n = 128 − n = 10, test accuracy": interval_text(n_effect),
+    "freeze(): the encoder gives the same output twice in train mode": heads["freeze()"][
+        "encoder gives the same output twice in train mode"
+    ],
+    "the 2 x 2 design": size_or_start_answer(design),
+}
+for what, value in key_numbers.items():
+    print(f"{what}: {value}")

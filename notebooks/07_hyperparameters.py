@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: -all
+#     cell_metadata_filter: tags,jupyter,-all
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -22,10 +22,22 @@
 # This chapter turns each lesson into a claim, runs the sweeps that test it, and ends with how
 # to choose properly.
 #
+# **Objectives.** After this chapter you will be able to:
+#
+# - compute how many optimizer updates a run makes from its epochs, batch size and data, and
+#   explain why comparing batch sizes at equal epochs is not comparing them at equal work;
+# - sweep two interacting hyperparameters (batch size and learning rate) over several seeds and
+#   read the result: whether each best value lies inside the grid, and how it moves;
+# - turn a claim about hyperparameters into a comparison over seeds and decide it with the
+#   course's rule (a 95% confidence interval);
+# - choose hyperparameters on the validation set with a search (random sampling, a TPE sampler,
+#   pruning) and test the choice once on the test set.
+#
 # **Time.** The sweeps train about 130 small runs on a 10,000-image subset (`quick` budget) when
 # `FMNIST_BUDGET=full`: an hour or more on a 2-core CPU the first time; finished runs are stored
-# and reused.
-# All choices below are made on the **validation** set; the test set is not touched.
+# and reused. The exercises' solutions train about two dozen more small runs.
+# All choices below are made on the **validation** set; the test set is used once, at the end,
+# to measure the search's final choice.
 
 # %%
 # Setup. On Colab, install the course library first (Colab's own PyTorch is kept).
@@ -154,10 +166,12 @@ print((relative.T / relative.min(axis=1)).T.to_string(float_format="{:.2f}".form
 # best value on the grid's edge means the grid was too narrow, and the comparison between batch
 # sizes would then compare truncated searches. And how the good rates move with the batch size: a
 # larger batch averages more images, its gradient is less noisy, and it can afford a longer step.
-# Look at both flanks of the second table: the best value itself moves little (near the optimum
-# the curves are flat), but the damage done by too large a rate shrinks as the batch grows. (For
-# plain SGD a common rule of thumb scales $\eta$ in proportion to $B$; for Adam, which rescales
-# each step, the growth is usually slower, as here.)
+# At the full budget (these `quick` sweeps) every best rate lies inside the grid, and both flanks
+# of the second table move as that reasoning says: the best value itself moves little (near the
+# optimum the curves are flat), but too large a rate hurts less as the batch grows, and too small
+# a rate hurts more. (For plain SGD a common rule of thumb scales $\eta$ in proportion to $B$;
+# for Adam, which rescales each step, the growth is usually slower — at the full budget here,
+# far slower.)
 #
 # With the same number of updates, the comparison that matters is each batch size at its own
 # best learning rate, over the seeds, with the course's rule — a difference is *real* when its
@@ -175,12 +189,17 @@ batch_effect = compare(ff_large, ff_small)
 print(f"batch {large} − batch {small}, each at its best lr, {UPDATES} updates:")
 print("  validation MSE", interval_text(batch_effect, scale=1, digits=5, unit=""))
 print("  real" if batch_effect.real else "  not shown (the interval includes 0)")
+print(f"  images per run: batch {large} sees {large / small:g} times as many as batch {small}")
 
 # %% [markdown]
-# Choosing each batch size's best rate on the same seeds that are then compared flatters every
-# cell a little, and all cells equally. Remember the price, too: at equal updates the largest
-# batch processes as many times more images as it is larger (here 400 / 25 = 16 times). Which
-# comparison is fair depends on what is scarce — steps, images, or seconds on your hardware.
+# Choosing each batch size's best rate on the same seeds that are then compared flatters each
+# of them: the best of several noisy means is, on average, better than that rate's true mean.
+# The flattery grows with the spread of the seeds (the `sd` column above), so it is not the
+# same for every batch size; at the full budget the small batches' seeds spread most, so it
+# favours them, against the large batch. Choosing the rate on some seeds and comparing on others
+# would remove it. Remember the price, too: at equal updates the largest batch processes as many
+# times more images as it is larger (printed above). Which comparison is fair depends on what is
+# scarce — steps, images, or seconds on your hardware.
 #
 # ## Hidden size: reconstruction vs classification
 #
@@ -218,9 +237,9 @@ for title, table in (("feed-forward", dropout_ff), ("consigna", dropout_conv)):
 # (`fmnist_lib.stats`): the difference in validation loss, its 95% Welch interval, and *real*
 # when the interval excludes zero. The report drew its batch-size conclusions at equal epochs;
 # we test the feed-forward ones at equal updates, each batch size at its own best learning rate
-# (the «consigna» ones are exercise 1: the convolutional model costs more per update). The dropout
-# conclusion compares two gains (no dropout → dropout 0.1, the report's feed-forward setting):
-# a difference of differences, with the same kind of interval.
+# (we leave out the «consigna» ones: each update of the convolutional model costs far more).
+# The dropout conclusion compares two gains (no dropout → dropout 0.1, the report's feed-forward
+# setting): a difference of differences, with the same kind of interval.
 
 # %%
 from fmnist_lib.stats import contrast
@@ -246,14 +265,16 @@ claims = {
         [1.0, -1.0, -1.0, 1.0],
     ),
 }
+claim_verdicts = {
+    claim: ("supported" if c.estimate < 0 else "contradicted") if c.real else "not shown"
+    for claim, c in claims.items()
+}
 pd.DataFrame(
     [
         {
             "claim (a negative difference supports it)": claim,
             "difference in validation loss": interval_text(c, scale=1, digits=5, unit=""),
-            "verdict": ("supported" if c.estimate < 0 else "contradicted")
-            if c.real
-            else "not shown",
+            "verdict": claim_verdicts[claim],
         }
         for claim, c in claims.items()
     ]
@@ -342,19 +363,221 @@ print(
 )
 
 # %% [markdown]
-# Whatever the verdict above, read it with its budget: twelve trials at one seed each, on one
-# validation split. A search finds settings that are good *on the validation set*; the test
+# Whatever the verdict above, read it with its budget: the trials listed above, one seed each,
+# on one validation split. A search finds settings that are good *on the validation set*; the test
 # comparison says whether that transfers. The search explored four hyperparameters at once; a
 # grid over the same four with three values each would take $3^4 = 81$ runs.
 #
 # ## Exercises
 #
-# 1. Redo the equal-updates comparison for the «consigna» autoencoder with batch sizes 25 and 400
-#    (`sweep(..., updates=...)`). Predict first: will its best learning rate grow with the batch
-#    size as the feed-forward's did?
-# 2. Replace the grid with 9 random $(B, \eta)$ pairs, $\eta$ log-uniform in $[10^{-4}, 10^{-2}]$.
-#    Which finds the better configuration?
-# 3. Use early stopping (`patience`) to choose the epochs of `clf-consigna-10` on the
-#    validation set, then report its test accuracy once.
-# 4. Run `search` on `clf-consigna-10` with 8 trials at the `quick` budget. Before running it,
-#    predict: will the best learning rate be larger or smaller than the report's $5\cdot10^{-4}$?
+# 1. **Equal epochs, unequal work.** The report trained `clf-consigna-10` for 35 epochs at batch
+#    32 on the 50,000 images of the training split. How many optimizer updates is that (the last,
+#    smaller batch of each epoch is an update too)? How many would batch 1000 make in the same
+#    35 epochs?
+# 2. **Predict, then run: a batch size outside the studied ones.** Give the feed-forward
+#    autoencoder batch 1000, with the same 400 updates per run as the equal-updates sweep. First,
+#    how many epochs must each run train on the `quick` budget's 10,000 training images? Then
+#    predict from the tables above: will batch 1000's best learning rate be larger than, equal
+#    to or smaller than batch 400's, and will the largest rate hurt it more or less? Then run it,
+#    at the five largest rates and one seed to keep it short:
+#    `sweep("ae-feedforward-512", {"batch_size": [1000], "lr": RATES[-5:]}, SWEEP,
+#    updates=UPDATES)`, and compare with the tables above.
+# 3. **A random search instead of the grid.** The first grid tried 3 batch sizes × 3 learning
+#    rates on the feed-forward autoencoder. Try 9 random pairs instead, the batch size
+#    log-uniform between 32 and 1000 (rounded) and $\eta$ log-uniform in $[10^{-4}, 10^{-2}]$,
+#    with the same epochs (`run_experiment("ae-feedforward-512", SWEEP, overrides={...})`).
+#    Which finds the lower validation MSE, and what would you need before trusting the answer?
+# 4. **Epochs by early stopping.** Give `clf-consigna-10` more epochs than the `quick` budget's
+#    five and let the validation loss choose:
+#    `run_experiment("clf-consigna-10", "quick", epochs=20, overrides={"patience": 2})`. Which
+#    epoch's weights does it keep, did it stop early, and what is its test accuracy, read once
+#    after the choice?
+# 5. **Predict, then search.** Run `search("clf-consigna-10", 8, "quick")`. Before running it,
+#    predict: will the best learning rate be larger or smaller than the report's
+#    $5\cdot10^{-4}$? Then compare.
+
+# %%
+from fmnist_lib.exercises import check_answer
+
+answer = ...  # exercise 1: the updates of clf-consigna-10's 35 epochs at batch 32
+check_answer("7.1", answer)
+
+# %%
+answer = ...  # exercise 2: the epochs that make 400 updates at batch 1000 on 10,000 images
+check_answer("7.2", answer)
+
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
+# <details><summary>Solution 1</summary>
+#
+# One update per batch, and an epoch of $N$ images in batches of $B$ has $\lceil N / B \rceil$
+# batches: $\lceil 50{,}000 / 32 \rceil = 1{,}563$ (the last one holds 16 images), so 35 epochs
+# make $35 \cdot 1{,}563 = 54{,}705$ updates. Batch 1000 divides 50,000 exactly: 50 updates per
+# epoch, 1,750 in 35 epochs, about 31 times fewer. That is why the first grid, at equal epochs,
+# says more about the number of updates than about the batch size. The cell reads the settings
+# from the registry.
+#
+# </details>
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+from fmnist_lib.registry import get_experiment
+
+consigna = get_experiment("clf-consigna-10")
+n_train = len(splits_for("full").train)
+consigna_updates = consigna.epochs * math.ceil(n_train / consigna.batch_size)
+print(
+    f"{consigna.epochs} epochs x ceil({n_train:,} / {consigna.batch_size}) = "
+    f"{consigna_updates:,} updates; at batch 1000: "
+    f"{consigna.epochs * math.ceil(n_train / 1000):,}"
+)
+check_answer("7.1", consigna_updates)
+
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
+# <details><summary>Solution 2</summary>
+#
+# Batch 1000 makes $10{,}000 / 1000 = 10$ updates per epoch on the `quick` budget's images, so
+# 400 updates take 40 epochs. (At the `smoke` budget, whose 1,000 training images make one batch,
+# every update uses the whole training set: full-batch training, with no sampling noise.)
+#
+# The prediction, from the chapter's reasoning: the larger the batch, the less noisy its
+# gradient and the longer the step it can afford, so batch 1000's best rate should be at least
+# batch 400's and the largest rate should hurt it less. Two cautions before reading the answer:
+# near the optimum the curves are flat, so the best rate may not move at all; and if batch
+# 1000's best rate lies on the grid's edge, the grid is too narrow to say where it is. The cell
+# runs the sweep (one seed: read small differences with care), adds it to the equal-updates
+# table and prints both comparisons at the budget this notebook ran.
+#
+# </details>
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+OUTSIDE = 1000
+quick_epochs = 400 // math.ceil(len(splits_for("quick").train) / OUTSIDE)
+print(f"quick budget: {quick_epochs} epochs make 400 updates at batch {OUTSIDE}")
+OUTSIDE_RATES = RATES[-5:]
+outside = sweep("ae-feedforward-512", {"batch_size": [OUTSIDE], "lr": OUTSIDE_RATES}, SWEEP,
+                updates=UPDATES, progress=False)  # fmt: skip
+print(f"this budget's runs: {outside.epochs.iloc[0]} epochs, {outside.updates.iloc[0]} updates")
+means = pd.concat([equal, outside]).groupby(["batch_size", "lr"]).best_val_loss.mean().unstack()
+print("\nvalidation MSE relative to each batch size's best:")
+print(means.div(means.min(axis=1), axis=0).to_string(float_format="{:.2f}".format, na_rep="-"))
+best_rate = means.idxmin(axis=1)
+studied, largest = max(BATCHES), max(RATES)
+moved = "larger" if best_rate[OUTSIDE] > best_rate[studied] else (
+    "smaller" if best_rate[OUTSIDE] < best_rate[studied] else "the same")  # fmt: skip
+on_edge = best_rate[OUTSIDE] in (OUTSIDE_RATES[0], largest)
+edge = "on the edge of its grid" if on_edge else "inside its grid"
+print(f"\nbest rate: batch {studied} {best_rate[studied]:g}, batch {OUTSIDE} "
+      f"{best_rate[OUTSIDE]:g} ({moved}; {edge})")  # fmt: skip
+harm = means[largest] / means.min(axis=1)
+if harm[studied] > 1:
+    less = "less" if harm[OUTSIDE] < harm[studied] else "not less"
+    print(f"the largest rate {largest:g}: x{harm[studied]:.2f} the best at batch {studied}, "
+          f"x{harm[OUTSIDE]:.2f} at batch {OUTSIDE} ({less} harm)")  # fmt: skip
+else:
+    print(f"the largest rate {largest:g} is batch {studied}'s best: the grid has no rate large "
+          "enough to hurt")  # fmt: skip
+check_answer("7.2", quick_epochs)
+
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
+# <details><summary>Solution 3</summary>
+#
+# A random search tries nine different values of each hyperparameter where the 3 × 3 grid tries
+# three, so when one of the two matters much more than the other it explores that one three times
+# as finely (Bergstra and Bengio, 2012); its range of rates is also wider than the grid's, so
+# some pairs land where no grid point would, good or bad. Which of the two searches wins here
+# is printed below, but with nine runs of one seed each either can win by luck: the difference
+# between the two bests has to be weighed against the spread of seeds (the equal-updates sweep
+# shows its size). Before trusting the answer, retrain each search's best over several seeds and
+# compare them with the course's rule, or repeat the random search with other draws.
+#
+# </details>
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+import numpy as np
+
+from fmnist_lib.experiments import run_experiment
+
+rng = np.random.default_rng(0)
+batch_draws = np.rint(np.exp(rng.uniform(np.log(32), np.log(1000), 9))).astype(int)
+rate_draws = 10 ** rng.uniform(-4, -2, 9)
+random_rows = []
+for b, lr in zip(batch_draws, rate_draws, strict=True):
+    settings = {"batch_size": int(b), "lr": float(f"{lr:.2g}")}
+    run = run_experiment("ae-feedforward-512", SWEEP, overrides=settings, progress=False)
+    random_rows.append(settings | {"best_val_loss": min(run.history.column("val_loss"))})
+random_pairs = pd.DataFrame(random_rows)
+print(random_pairs.sort_values("best_val_loss").to_string(index=False))
+grid_best, random_best = ff.best_val_loss.min(), random_pairs.best_val_loss.min()
+winner = "the random pairs" if random_best < grid_best else "the grid"
+print(f"\nbest validation MSE: grid {grid_best:.5f}, random pairs {random_best:.5f}: {winner}")
+for column in ("batch_size", "lr"):
+    print(f"distinct values of {column}: grid {ff[column].nunique()}, "
+          f"random {random_pairs[column].nunique()}")  # fmt: skip
+
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
+# <details><summary>Solution 4</summary>
+#
+# With `patience=2` training stops after two epochs without a lower validation loss, and the run
+# keeps the weights of its best epoch (also when it reaches the epoch cap first). The epochs are
+# thus chosen on the validation set, and the test accuracy is read once, for the weights chosen:
+# it plays no part in the choice, so it stays an honest estimate. The cell prints the epochs run,
+# the epoch kept and the test accuracy (20 epochs at most at the `quick` budget, 4 at `smoke`).
+#
+# </details>
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+stopped = run_experiment("clf-consigna-10", SWEEP, epochs=20 if QUICK else 4,
+                         overrides={"patience": 2}, progress=False)  # fmt: skip
+h = stopped.history
+print(f"ran {len(h.epochs)} epochs, stopped early: {h.stopped_early}; kept epoch {h.best_epoch}")
+print(f"validation loss per epoch: {[round(v, 3) for v in h.column('val_loss')]}")
+print(f"test accuracy of the kept weights: {stopped.test['accuracy']:.2%}")
+
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
+# <details><summary>Solution 5</summary>
+#
+# There is no safe prediction, and the reasons are the point. The search trains the `quick`
+# budget's five epochs on a fifth of the images, not the report's 35 epochs on all of them, so
+# it rewards settings that make progress fast, which can favour a larger step than a long
+# training needs. It also varies the batch size (32 to 256), the dropout and the hidden size,
+# and the best rate depends on them. The cell prints the trials and which way the best rate went
+# at the budget this notebook ran.
+# Eight trials of one seed each give one noisy answer: before adopting the best settings, test
+# them as the chapter's last section does (several seeds, the test set once).
+#
+# </details>
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+consigna_study = search("clf-consigna-10", 8 if QUICK else 3, SWEEP)
+consigna_trials = consigna_study.trials_dataframe(attrs=("number", "state", "value", "params"))
+consigna_trials.columns = [c.removeprefix("params_") for c in consigna_trials.columns]
+consigna_trials = consigna_trials.rename(columns={"value": "validation loss"})
+print(consigna_trials.set_index("number").to_string())
+found, reported = consigna_study.best_params["lr"], get_experiment("clf-consigna-10").lr
+print(f"\nbest learning rate {found:.2g}: {'larger' if found > reported else 'smaller'} than the "
+      f"report's {reported:g}")  # fmt: skip
+
+# %% [markdown]
+# ## Summary
+#
+# - Batch size and learning rate interact. At equal epochs a small batch makes many more
+#   updates; at equal updates, each batch size compared at its own best rate, over seeds, the
+#   question is about the batch size itself, and its cost is counted in images.
+# - A grid's best value is worth reading only if it lies inside the grid; the reasoning about
+#   gradient noise predicts how the best rate and the flanks move with the batch size.
+# - Each of the report's lessons became a comparison over seeds, decided by one rule; every
+#   verdict holds for its budget.
+# - Choosing properly: fit on the training set, choose on the validation set, test once; search
+#   rather than guess (random or TPE sampling, pruning), and account for the noise of seeds.
+#
+# The chapter's numbers, at the budget of its sweeps:
+
+# %%
+print(f"sweeps at the {SWEEP} budget; equal updates: {UPDATES} per run, seeds {list(SEEDS)}")
+for batch_size, row in best.iterrows():
+    print(f"  batch {batch_size:>4}: best lr {row.lr:g}, validation MSE {row['mean']:.5f}")
+print(f"batch {large} − batch {small}: {interval_text(batch_effect, scale=1, digits=5, unit='')}")
+for claim, verdict in claim_verdicts.items():
+    print(f"  {verdict:<12} {claim}")
+print(f"search ({summary.trials} trials, {BUDGET} budget): best {summary.best_params}")
+print(f"  searched − registered test accuracy over {len(summary.searched)} seeds: "
+      f"{interval_text(summary.comparison)}")  # fmt: skip

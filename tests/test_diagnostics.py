@@ -53,6 +53,8 @@ def test_dead_units_are_those_zero_on_every_image(small_splits):
     table = dead_units(model.train(), small_splits.test)
     assert table.loc["2", "units"] == 4 and table.loc["2", "dead"] == 2
     assert model.training  # its mode is restored
+    leaky = nn.Sequential(nn.Flatten(), linear, nn.LeakyReLU(0.01))
+    assert dead_units(leaky, small_splits.test).loc["2", "dead"] == 2  # never positive
 
 
 def test_the_error_map_averages_to_the_mse(small_splits):
@@ -68,6 +70,26 @@ def test_the_error_map_averages_to_the_mse(small_splits):
     assert errors.shape == (28, 28) and (errors >= 0).all()
     expected = evaluate(model, small_splits.val, "reconstruction")["loss"]
     assert float(errors.mean()) == pytest.approx(expected, rel=1e-5)
+
+
+def test_the_mse_by_class_weights_back_to_the_mse(small_splits):
+    import torch
+
+    from fmnist_lib.evaluation import evaluate, mse_by_class
+    from fmnist_lib.models import FeedForwardAutoencoder
+
+    torch.manual_seed(0)
+    model = FeedForwardAutoencoder(hidden_size=16)
+    per_class = mse_by_class(model, small_splits.val)
+    counts = torch.bincount(small_splits.val.labels, minlength=10).tolist()
+    weighted = sum(m * n for m, n in zip(per_class, counts, strict=True)) / sum(counts)
+    expected = evaluate(model, small_splits.val, "reconstruction")["loss"]
+    assert weighted == pytest.approx(expected, rel=1e-5)
+    assert len(set(per_class)) == 10  # the classes differ
+    threes = small_splits.val.subset((small_splits.val.labels == 3).nonzero().flatten())
+    only = mse_by_class(model, threes)
+    assert only[3] == pytest.approx(per_class[3])
+    assert all(m != m for k, m in enumerate(only) if k != 3)  # nan: no image of that class
 
 
 def test_init_weights_draws_the_schemes_spread_and_zero_biases():

@@ -71,4 +71,52 @@ def test_notebook_follows_the_course_rules(notebook):
     assert any("fmnist_lib" in s for s in sources)
     # no plumbing defined in notebooks: only the few functions whose writing is the lesson
     defined = re.findall(r"^def (\w+)", "\n".join(sources), flags=re.M)
-    assert set(defined) <= {"real", "rows_reached"}, f"helpers belong in fmnist_lib: {defined}"
+    allowed = {"real", "rows_reached", "one_epoch"}
+    assert set(defined) <= allowed, f"helpers belong in fmnist_lib: {defined}"
+
+
+def _markdown(cells):
+    return ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_a_chapter_opens_with_objectives_and_closes_with_a_summary(notebook):
+    cells = json.loads(notebook.read_text())["cells"]
+    first = "".join(cells[0]["source"])
+    assert re.search(r"\*\*Objectives\.\*\*[^\n]*\n(\n?- .+\n?)+", first), (
+        "the first cell needs an **Objectives.** paragraph with a bullet list (AUTHORING.md)"
+    )
+    headings = [h for m in _markdown(cells) for h in re.findall(r"^## (.+)$", m, flags=re.M)]
+    assert headings[-1] == "Summary", f"the last section must be ## Summary, not {headings[-1]}"
+    last_code = "".join(next(c for c in reversed(cells) if c["cell_type"] == "code")["source"])
+    summary_at = max(i for i, m in enumerate(cells) if "## Summary" in "".join(m["source"]))
+    assert any(c["cell_type"] == "code" for c in cells[summary_at:]) and last_code.strip(), (
+        "the summary prints the chapter's key numbers from a code cell"
+    )
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_exercise_has_a_hidden_solution(notebook):
+    cells = json.loads(notebook.read_text())["cells"]
+    section = next(m for m in _markdown(cells) if re.search(r"^## Exercises$", m, flags=re.M))
+    exercises = section[section.index("## Exercises") :]
+    numbers = [int(n) for n in re.findall(r"^(\d+)\. ", exercises, flags=re.M)]
+    assert numbers == list(range(1, len(numbers) + 1)) and numbers, "number the exercises 1, 2..."
+    assert "predict" in exercises.lower(), "one exercise asks to predict before running"
+    solutions = [c for c in cells if "solution" in c["metadata"].get("tags", [])]
+    titles = [
+        int(n)
+        for c in solutions
+        for n in re.findall(r"<summary>Solution (\d+)</summary>", "".join(c["source"]))
+    ]
+    assert titles == numbers, f"solutions {titles} for exercises {numbers}"
+    for c in solutions:
+        hidden = c["metadata"].get("jupyter", {})
+        assert hidden.get("source_hidden"), "solutions are collapsed in JupyterLab"
+        if c["cell_type"] == "code":
+            assert "hide-cell" in c["metadata"]["tags"], "and behind a toggle in the book"
+            assert c["execution_count"] is not None, "solution code runs like any other cell"
+    checks = re.findall(r'check_answer\("(\d+)\.(\d+)"', "\n".join(
+        "".join(c["source"]) for c in cells if c["cell_type"] == "code"))  # fmt: skip
+    chapter = int(notebook.stem[:2])
+    assert all(int(ch) == chapter and int(k) in numbers for ch, k in checks), checks

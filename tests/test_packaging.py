@@ -68,3 +68,20 @@ def test_generated_folders_stay_out_of_git():
     ignored = (ROOT / ".gitignore").read_text().split()
     for folder in [".venv/", "data/", "runs/", "_build/"]:
         assert folder in ignored
+
+
+def test_jupytext_pairs_the_notebooks_from_a_lab_rooted_in_notebooks(tmp_path):
+    """jupytext reads its configuration from the notebook's folder up to the server's root: the
+    file must be found from notebooks/ itself, and pair every notebook with its .py twin."""
+    from jupytext.config import find_jupytext_configuration_file, load_jupytext_configuration_file
+
+    found = find_jupytext_configuration_file(str(ROOT / "notebooks"))
+    assert found and Path(found).parent == ROOT / "notebooks"
+    config = load_jupytext_configuration_file(found)
+    assert config.formats in ("ipynb,py:percent", ["ipynb,py:percent"])
+
+
+def test_the_license_and_the_citation_are_there():
+    assert "MIT License" in (ROOT / "LICENSE").read_text()
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert citation["license"] == "MIT" and citation["cff-version"].startswith("1.2")

@@ -200,6 +200,15 @@ def test_pooling_is_judged_on_the_gap_and_on_test_accuracy():
     assert q.gap.real and q.gap.estimate == pytest.approx(-0.011)
     assert q.gap_curves["clf-raschka-10-pool"][1] == pytest.approx(0.010)
     assert q.test.known and not q.test.real
+    same = verdicts.compare_pooling(
+        [[0.0, g] for g in (0.010, 0.011, 0.009)],
+        [[0.0, g] for g in (0.020, 0.022, 0.021)],
+        [0.916, 0.912, 0.917],
+        [0.915, 0.913, 0.917],
+    )
+    assert same.gap.estimate == pytest.approx(q.gap.estimate)
+    assert same.test.estimate == pytest.approx(q.test.estimate)
+    assert f"{100 * q.gap.low:+.2f}" in report.pool_answer(q)
 
 
 def test_the_time_table_adds_up_the_runs():

@@ -1,0 +1,369 @@
+"""Self-checking exercises: a student computes an answer, ``check_answer`` says right or wrong
+and why, without printing the expected value when the answer is wrong.
+
+Each exercise is registered under an id (``"2.1"``: chapter 2, exercise 1) with a function that
+*computes* the expected answer from the library (so a change in the library cannot leave a stale
+answer behind), a tolerance, a hint for a wrong answer and an explanation for a right one::
+
+    answer = 13
+    check_answer("2.1", answer)   # ✓ right: ... / ✗ not yet: ...
+
+The worked solutions in the notebooks call ``check_answer`` with the solution's value, so CI
+runs every check. An exercise about the student's own objects (a trained model, a dataset)
+receives them: ``check_answer("3.1", answer, model=model, data=splits.val)``.
+``exercise_ids()`` lists the ids.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import nn
+
+from .arithmetic import (
+    conv_output_size,
+    conv_transpose_output_size,
+    pool_output_size,
+    trace_shapes,
+)
+from .data import (
+    CLASS_NAMES,
+    NUM_CLASSES,
+    Batches,
+    ImageSet,
+    load_official,
+    load_splits,
+    stratified_indices,
+)
+from .errors import SettingsError
+from .evaluation import accuracy, confusion_matrix, loss_function, mse_by_class
+from .models import (
+    ConsignaAutoencoder,
+    ConsignaClassifier,
+    FeedForwardAutoencoder,
+    RaschkaClassifier,
+    count_parameters,
+    freeze,
+)
+from .settings import get_budget
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """What ``check_answer`` needs: the expected answer (computed), how close counts, and the
+    words for a wrong (``hint``) and a right (``why``) answer."""
+
+    question: str
+    expected: Callable[..., Any]  # computes the answer, from the objects the student passes
+    hint: str
+    why: str
+    rel_tol: float = 0.0
+    abs_tol: float = 0.0
+    example: Callable[[], dict[str, Any]] = dict  # what ``given`` looks like (for the tests)
+
+
+@dataclass(frozen=True)
+class Check:
+    """The verdict on one answer: ``right`` and the message that explains it."""
+
+    exercise: str
+    right: bool
+    message: str
+
+    def __repr__(self) -> str:
+        return self.message
+
+    def __bool__(self) -> bool:
+        return self.right
+
+
+def _worst_class(model: nn.Module, data: ImageSet) -> str:
+    errors = mse_by_class(model, data)
+    return CLASS_NAMES[max(range(len(errors)), key=errors.__getitem__)]
+
+
+def _frozen_consigna() -> nn.Module:
+    model = ConsignaClassifier(hidden_size=128)
+    freeze(model.encoder)
+    return model
+
+
+def _sample_data() -> ImageSet:
+    return load_splits(train_size=100, val_subset=200, test_size=100).val
+
+
+def _class_mean_images() -> torch.Tensor:
+    """The average official training image of each class: (10, 784) float64, pixels in [0, 1]."""
+    train, _ = load_official()
+    images = train.images.flatten(1)
+    return torch.stack(
+        [images[train.labels == c].double().mean(0) / 255 for c in range(NUM_CLASSES)]
+    )
+
+
+def _brightest_class() -> str:
+    """The class whose training images have the highest mean pixel value."""
+    return CLASS_NAMES[int(_class_mean_images().mean(1).argmax())]
+
+
+def _closest_mean_images() -> frozenset[str]:
+    """The two classes whose average images are nearest (Euclidean distance)."""
+    means = _class_mean_images()
+    distances = torch.cdist(means, means).fill_diagonal_(math.inf)
+    a, b = divmod(int(distances.argmin()), NUM_CLASSES)
+    return frozenset({CLASS_NAMES[a], CLASS_NAMES[b]})
+
+
+def _validation_overlap(seeds: tuple[int, int] = (0, 1)) -> int:
+    """How many official training images are validation images under both split seeds."""
+    train, _ = load_official()
+    drawn = []
+    for seed in seeds:
+        val = load_splits(split_seed=seed).val
+        index = stratified_indices(train.labels, val.class_counts(), seed)
+        if not torch.equal(train.images[index], val.images):
+            raise RuntimeError("load_splits no longer draws its validation set this way")
+        drawn.append(set(index.tolist()))
+    return len(drawn[0] & drawn[1])
+
+
+def _batches_per_epoch(batch_size: int) -> tuple[int, int]:
+    """(batches in one epoch of the training split, images in the last batch)."""
+    sizes = [len(y) for _, y in Batches(load_splits().train, batch_size)]
+    return len(sizes), sizes[-1]
+
+
+def _transposed_settings(size: int, target: int, kernel_size: int, stride: int) -> tuple[int, int]:
+    """The one (padding, output_padding), padding < kernel_size, that takes a transposed
+    convolution from ``size`` to ``target``."""
+    found = [
+        (p, op)
+        for p in range(kernel_size)
+        for op in range(stride)
+        if conv_transpose_output_size(size, kernel_size, stride, p, op) == target
+    ]
+    if len(found) != 1:
+        raise ValueError(f"{len(found)} settings map {size} to {target}, not one: {found}")
+    return found[0]
+
+
+def _first_conv_multiply_adds() -> int:
+    """Multiply-adds of the consigna encoder's first convolution for one image."""
+    table = trace_shapes(ConsignaAutoencoder(hidden_size=128))
+    return int(table[table["type"] == "Conv2d"]["multiply-adds"].iloc[0])
+
+
+def _uniform_logits_loss() -> float:
+    """The cross-entropy of ten equal logits (all zero): every class gets probability 1/10."""
+    logits = torch.zeros(1, NUM_CLASSES)
+    return float(loss_function("classification")(logits, torch.tensor([0])))
+
+
+def _merged_head_parameters() -> int:
+    """The parameters of the one linear layer that equals the Raschka classifier's last encoder
+    layer followed by its head (there is no activation between them)."""
+    model = RaschkaClassifier(hidden_size=10)
+    last, head = model.encoder[-1], model.head
+    if not isinstance(last, nn.Linear) or not isinstance(head, nn.Linear):
+        raise TypeError("the Raschka classifier no longer ends in two linear layers")
+    return count_parameters(nn.Linear(last.in_features, head.out_features))
+
+
+def _constant_answer_accuracy(label: int = 0) -> float:
+    """The test accuracy of a classifier that always answers class ``label``."""
+    _, test = load_official()
+    return accuracy(confusion_matrix(test.labels, torch.full_like(test.labels, label)))
+
+
+def _updates(epochs: int, batch_size: int) -> int:
+    """The optimizer updates of ``epochs`` epochs on the training split: one per batch."""
+    return epochs * len(Batches(load_splits().train, batch_size))
+
+
+def _epochs_for_updates(updates: int, batch_size: int, budget: str) -> int:
+    """The epochs that make ``updates`` updates at ``batch_size`` on a budget's training images
+    (rounded, at least one: as ``experiments.sweep(..., updates=...)`` does)."""
+    train = load_splits(train_size=get_budget(budget).train_size).train
+    return max(1, round(updates / len(Batches(train, batch_size))))
+
+
+EXERCISES: dict[str, Exercise] = {
+    "1.1": Exercise(
+        "The class whose training images have the highest mean pixel value (the most ink)",
+        _brightest_class,
+        "average the pixels (divided by 255) of each class's images, e.g. "
+        "train_official.images[train_official.labels == c]; answer with a name from CLASS_NAMES",
+        "long sleeves and a wide body fill much of the 28 x 28 square; open sandals, the least",
+    ),
+    "1.2": Exercise(
+        "The two classes whose average training images are nearest (Euclidean distance)",
+        _closest_mean_images,
+        "stack the ten average images, take all pairwise distances (torch.cdist) and the smallest "
+        "between two different classes; answer with a set of two names, e.g. {'Dress', 'Bag'}",
+        "both have long sleeves and a similar outline: their averages differ least",
+    ),
+    "1.3": Exercise(
+        "How many validation images of split_seed=1 are also validation images of split_seed=0",
+        _validation_overlap,
+        "draw the indices with data.stratified_indices(train_official.labels, 1000, seed) for "
+        "seed 0 and 1 and count those in both (a set intersection)",
+        "each seed draws 1,000 of each class's 6,000 images independently, so about one in six "
+        "of them is drawn by both",
+    ),
+    "1.4": Exercise(
+        "(batches per epoch, images in the last batch) for Batches(full.train, batch_size=128)",
+        lambda: _batches_per_epoch(128),
+        "the last batch takes what is left: divide the size of the training split by 128, "
+        "round up for the number of batches",
+        "the last batch is smaller than the others; every image is still seen once per epoch",
+    ),
+    "2.1": Exercise(
+        "The output size of Conv2d(kernel_size=5, stride=2, padding=1) on a 28 x 28 image",
+        lambda: conv_output_size(28, kernel_size=5, stride=2, padding=1),
+        "apply floor((W + 2P - K) / S) + 1 with W = 28, K = 5, S = 2, P = 1 (mind the floor)",
+        "floor((28 + 2 - 5) / 2) + 1 = floor(12.5) + 1 = 13: the last half step does not fit",
+    ),
+    "2.2": Exercise(
+        "The output size of MaxPool2d(kernel_size=2) on a 13 x 13 map",
+        lambda: pool_output_size(13, kernel_size=2),
+        "pooling's stride defaults to its kernel size; the last odd row and column are dropped",
+        "floor((13 - 2) / 2) + 1 = 6: the 13th row and column are never seen",
+    ),
+    "2.3": Exercise(
+        "(padding, output_padding) that make ConvTranspose2d(kernel_size=3, stride=2) map 7 to 14",
+        lambda: _transposed_settings(7, 14, kernel_size=3, stride=2),
+        "solve (7 - 1) * 2 - 2P + 3 + P_out = 14 with 0 <= P_out < 2; answer (P, P_out)",
+        "(7 - 1) * 2 - 2 + 3 + 1 = 14, and 2P - P_out = 1 has no other solution with P_out < S",
+    ),
+    "2.5": Exercise(
+        "The multiply-adds of the consigna encoder's first convolution for one image",
+        _first_conv_multiply_adds,
+        "each output value is one K x K x C_in dot product; count the output values: "
+        "C_out x H_out x W_out",
+        "16 kernels of 3 x 3 weights, each used at every one of the 26 x 26 positions",
+    ),
+    "3.2": Exercise(
+        "The class an autoencoder rebuilds worst (highest MSE per pixel) on a dataset",
+        _worst_class,
+        "compute the MSE per class (fmnist_lib.evaluation.mse_by_class) and take the largest",
+        "classes whose images vary most, or hang on thin details, are the hardest to rebuild",
+        example=lambda: {"model": FeedForwardAutoencoder(hidden_size=8), "data": _sample_data()},
+    ),
+    "4.1": Exercise(
+        "The number of weights (parameters) of the Raschka classifier with n = 10",
+        lambda: count_parameters(RaschkaClassifier(hidden_size=10)),
+        "count each layer's weights and biases: a convolution has C_out (C_in K^2 + 1), "
+        "a linear layer n_out (n_in + 1); do not forget the head 10 -> 10",
+        "the four convolutions hold three quarters of them; the dense layer 3136 -> 10 holds "
+        "31,370 and the head 110",
+    ),
+    "4.2": Exercise(
+        "The cross-entropy (nn.CrossEntropyLoss) of ten equal logits, as an untrained head's "
+        "outputs nearly are",
+        _uniform_logits_loss,
+        "equal logits give every class the same probability; the loss is minus the log of the "
+        "true class's probability",
+        "-log(1/10) = ln 10 ≈ 2.30: a loss that stays there means the model does no better than "
+        "a uniform guess",
+        abs_tol=0.01,
+    ),
+    "4.3": Exercise(
+        "The number of parameters of the one linear layer that replaces the Raschka classifier's "
+        "Linear(3136, 10) and its head Linear(10, 10)",
+        _merged_head_parameters,
+        "two linear maps in a row are one linear map, here from 3136 features to 10 logits: "
+        "count its weights and biases",
+        "3136 x 10 + 10 = 31,370; the pair holds 110 more and computes nothing the single layer "
+        "cannot",
+    ),
+    "4.4": Exercise(
+        "The test accuracy (a fraction) of a classifier that always answers T-shirt/top",
+        _constant_answer_accuracy,
+        "count the test images that are T-shirts/tops (every class has as many); answer as a "
+        "fraction between 0 and 1, not a percentage",
+        "one test image in ten is a T-shirt/top: a constant answer scores 1/10, the chance level "
+        "of a balanced test set",
+        abs_tol=1e-3,
+    ),
+    "6.2": Exercise(
+        "The learning rate that makes plain gradient descent converge fastest on the quadratic "
+        "with curvatures 1 and 10",
+        lambda: 2 / (1.0 + 10.0),
+        "per step the error along curvature λ is multiplied by |1 − ηλ|; the slowest of the two "
+        "directions sets the pace, so make the two factors equal in size",
+        "η = 2 / (λ_min + λ_max) = 2/11: both directions shrink by 9/11 per step",
+        rel_tol=0.02,
+    ),
+    "5.1": Exercise(
+        "The number of weights trained when the consigna (128) classifier's encoder is frozen",
+        lambda: count_parameters(_frozen_consigna(), trainable_only=True),
+        "only the head learns: count the weights and biases of Linear(128, 10) "
+        "(count_parameters(model, trainable_only=True) checks it)",
+        "128 x 10 weights + 10 biases: about 1% of the model learns",
+    ),
+    "7.1": Exercise(
+        "The optimizer updates of clf-consigna-10's training: 35 epochs at batch 32 on the "
+        "50,000 images of the training split",
+        lambda: _updates(35, 32),
+        "one update per batch, and the last, smaller batch of an epoch is an update too: "
+        "35 x ceil(50,000 / 32)",
+        "35 x 1,563 = 54,705 updates; batch 1000 would make 35 x 50 = 1,750 in the same epochs",
+    ),
+    "7.2": Exercise(
+        "The epochs batch 1000 must train to make 400 updates on the quick budget's 10,000 "
+        "training images",
+        lambda: _epochs_for_updates(400, 1000, "quick"),
+        "count the batches (updates) of one epoch, 10,000 / 1000, and divide the 400 updates "
+        "by them",
+        "10 updates per epoch, so 40 epochs: forty passes over the images, where batch 25 "
+        "makes a single one",
+    ),
+}
+
+
+def exercise_ids() -> list[str]:
+    """The registered exercises' ids."""
+    return sorted(EXERCISES)
+
+
+def _as_plain(value: Any) -> Any:
+    if isinstance(value, torch.Size):
+        return tuple(value)
+    if isinstance(value, torch.Tensor) and value.numel() == 1:
+        return value.item()
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return tuple(_as_plain(v) for v in value)
+    return value
+
+
+def _matches(answer: Any, expected: Any, ex: Exercise) -> bool:
+    answer, expected = _as_plain(answer), _as_plain(expected)
+    if isinstance(expected, bool) or isinstance(answer, bool):
+        return answer is expected
+    if isinstance(expected, (int, float)) and isinstance(answer, (int, float)):
+        return math.isclose(answer, expected, rel_tol=ex.rel_tol, abs_tol=ex.abs_tol)
+    if isinstance(expected, str) and isinstance(answer, str):
+        return answer.strip().lower() == expected.strip().lower()
+    return bool(answer == expected)
+
+
+def check_answer(exercise: str, answer: Any, **given: Any) -> Check:
+    """Check ``answer`` to exercise ``exercise`` (e.g. ``"2.1"``); the returned ``Check`` prints
+    as ✓ with the explanation, or ✗ with a hint (the expected value is not revealed).
+
+    ``given``: what an exercise about the student's own objects needs to compute the expected
+    answer (e.g. ``model=..., data=...``), passed on to its ``expected``."""
+    if exercise not in EXERCISES:
+        raise SettingsError(
+            f"no exercise {exercise!r}; the exercises are: {', '.join(exercise_ids())}"
+        )
+    ex = EXERCISES[exercise]
+    if answer is Ellipsis or answer is None:
+        return Check(exercise, False, f"exercise {exercise}: replace ... with your answer")
+    if _matches(answer, ex.expected(**given), ex):
+        return Check(exercise, True, f"✓ exercise {exercise}: right. {ex.why}")
+    return Check(exercise, False, f"✗ exercise {exercise}: not yet ({answer!r}). Hint: {ex.hint}")
