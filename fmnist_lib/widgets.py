@@ -19,7 +19,7 @@ from PIL import Image
 from torch import nn
 
 from .arithmetic import conv_output_size, conv_transpose_output_size, pool_output_size
-from .data import CLASS_NAMES, ImageSet
+from .data import CLASS_NAMES, ImageSet, to_float
 from .evaluation import predict, reconstruct
 from .plots import mosaic
 
@@ -103,6 +103,16 @@ def png_of_images(images: torch.Tensor, rows: int, scale: int = 2) -> bytes:
     return buffer.getvalue()
 
 
+def _picture(png: bytes) -> Any:
+    """An image widget drawn at its own size (never stretched: stretching blurs the pixels),
+    shrunk to fit a narrow screen."""
+    import ipywidgets as w
+
+    width, height = Image.open(io.BytesIO(png)).size
+    layout = w.Layout(width=f"{width}px", max_width="100%", height="auto")
+    return w.Image(value=png, format="png", width=width, height=height, layout=layout)
+
+
 def _linked_views(label: str, options: Sequence[str], views: Sequence[Any]) -> Any:
     """A dropdown that shows one of ``views``; linked in the browser, so no kernel is needed."""
     import ipywidgets as w
@@ -123,10 +133,9 @@ def reconstruction_browser(
     rows = "rows: original, " + ", ".join(models)
     views = []
     for c in range(len(CLASS_NAMES)):
-        index = (data.labels == c).nonzero().flatten()[:per_class]
-        originals = data.floats()[index] if len(index) else torch.zeros(0, 1, 28, 28)
-        stacked = torch.cat([originals, *(reconstruct(m, originals) for m in models.values())])
-        picture = w.Image(value=png_of_images(stacked, rows=len(models) + 1), format="png")
+        images = data.images[(data.labels == c).nonzero().flatten()[:per_class]]  # uint8
+        stacked = torch.cat([to_float(images), *(reconstruct(m, images) for m in models.values())])
+        picture = _picture(png_of_images(stacked, rows=len(models) + 1))
         views.append(w.VBox([picture, w.HTML(f"<small>{rows}</small>")]))
     return _linked_views("class", CLASS_NAMES, views)
 
@@ -154,7 +163,7 @@ def confusion_browser(model: nn.Module, data: ImageSet, top: int = 10, per_cell:
         index = ((truth == t) & (predicted == p)).nonzero().flatten()[:per_cell]
         shown = f"the first {len(index)}" if count > len(index) else "all"
         options.append(f"{CLASS_NAMES[t]} → {CLASS_NAMES[p]} ({count})")
-        picture = w.Image(value=png_of_images(data.floats()[index], rows=2), format="png")
+        picture = _picture(png_of_images(to_float(data.images[index]), rows=2))
         caption = (f"<small>{count} {CLASS_NAMES[t]} images predicted as {CLASS_NAMES[p]}; "
                    f"{shown} shown</small>")  # fmt: skip
         views.append(w.VBox([picture, w.HTML(caption)]))

@@ -10,6 +10,7 @@ from ipywidgets.widgets.widget_link import Link
 from PIL import Image
 
 from fmnist_lib import widgets
+from fmnist_lib.evaluation import reconstruct
 from fmnist_lib.models import FeedForwardAutoencoder, FeedForwardClassifier
 
 
@@ -38,6 +39,12 @@ def test_the_reconstruction_browser_holds_one_linked_view_per_class(small_splits
     assert link and link[0].target == (stack, "selected_index")
     png = Image.open(io.BytesIO(stack.children[4].children[0].value))
     assert png.size == (2 * (3 * 28 + 4), 2 * (3 * 28 + 4))  # 3 images wide, 3 rows
+    pixels = 255 - np.asarray(png)[::2, ::2]  # back to one pixel each, white on black
+    coats = small_splits.val.images[small_splits.val.labels == 4][:3]
+    assert np.array_equal(pixels[:28, :28], coats[0, 0].numpy())  # the originals, top row
+    rebuilt = reconstruct(models["a"], coats)[1, 0]  # model a's row, second image
+    expected = (rebuilt.clamp(0, 1) * 255).round().to(torch.uint8).numpy()
+    assert np.array_equal(pixels[30:58, 30:58], expected)
 
 
 def test_the_confusion_browser_lists_the_largest_mistakes_first(small_splits):
