@@ -398,3 +398,9 @@ def test_static_widgets_do_not_pretend_to_compute(visit: Visit) -> None:
         page.wait_for_timeout(200)
         second = stack.locator("img:visible").first.get_attribute("src")
         assert first != second, f"{visit.docname}: the dropdown did not switch the view"
+
+
+def test_no_test_scaffolding_on_the_page(visit: Visit) -> None:
+    """Test markers live in cell tags, not in the code a reader sees."""
+    text = visit.page.locator("main").inner_text()
+    assert "NBVAL" not in text, f"{visit.docname}: an nbval marker is visible"

@@ -30,7 +30,13 @@
   }
   document.addEventListener("DOMContentLoaded", shimMathJax2);
 
-  // 3. A static page has no kernel. A widget whose result the kernel computes marks that result
+  // 3. Images of Fashion-MNIST pixels (fmnist_lib.widgets.PIXELATED) are stored small and drawn
+  //    enlarged: keep each pixel a sharp square instead of smoothing it.
+  var style = document.createElement("style");
+  style.textContent = ".fmnist-pixelated, .fmnist-pixelated img { image-rendering: pixelated; }";
+  document.head.appendChild(style);
+
+  // 4. A static page has no kernel. A widget whose result the kernel computes marks that result
   //    with the class fmnist-live-only (fmnist_lib.widgets.LIVE_ONLY): once a control of its
   //    widget is moved here, the stale result gives way to a note. Widgets that switch between
   //    views computed in advance (jslink) keep working and carry no such mark.

@@ -25,6 +25,7 @@ from .plots import mosaic
 
 LAYERS = ("Conv2d", "MaxPool2d", "ConvTranspose2d")
 LIVE_ONLY = "fmnist-live-only"  # a result computed by the kernel: stale on a static page
+PIXELATED = "fmnist-pixelated"  # an image enlarged without smoothing (the book's CSS)
 
 
 def check_against_pytorch(
@@ -93,7 +94,7 @@ def size_calculator():
     return w.VBox([*controls.values(), out])
 
 
-def png_of_images(images: torch.Tensor, rows: int, scale: int = 2) -> bytes:
+def png_of_images(images: torch.Tensor, rows: int, scale: int = 1) -> bytes:
     """Images in [0, 1] (N, 1, 28, 28) tiled ``rows`` high, dark on white like the course's
     figures, each pixel drawn ``scale`` times: a small grayscale PNG."""
     tiles = mosaic((images.clamp(0, 1) * 255).round().to(torch.uint8), rows)
@@ -103,14 +104,16 @@ def png_of_images(images: torch.Tensor, rows: int, scale: int = 2) -> bytes:
     return buffer.getvalue()
 
 
-def _picture(png: bytes) -> Any:
-    """An image widget drawn at its own size (never stretched: stretching blurs the pixels),
-    shrunk to fit a narrow screen."""
+def _picture(png: bytes, zoom: int = 2) -> Any:
+    """An image widget drawn ``zoom`` times its size (the PNG stays small), shrunk to fit a
+    narrow screen. Its class ``PIXELATED`` asks the book to keep the pixels sharp."""
     import ipywidgets as w
 
-    width, height = Image.open(io.BytesIO(png)).size
+    width, height = (zoom * side for side in Image.open(io.BytesIO(png)).size)
     layout = w.Layout(width=f"{width}px", max_width="100%", height="auto")
-    return w.Image(value=png, format="png", width=width, height=height, layout=layout)
+    picture = w.Image(value=png, format="png", width=width, height=height, layout=layout)
+    picture.add_class(PIXELATED)
+    return picture
 
 
 def _linked_views(label: str, options: Sequence[str], views: Sequence[Any]) -> Any:

@@ -30,7 +30,7 @@
 # - choose a budget (`full`, `quick`, `smoke`) and read how many images it uses;
 # - feed images to a network in mini-batches with `Batches` and count the batches of an epoch.
 
-# %%
+# %% tags=["hide-input"]
 # Setup. On Colab, install the course library first (Colab's own PyTorch is kept).
 import importlib.util
 import subprocess
@@ -52,8 +52,7 @@ BUDGET = setup()  # FMNIST_BUDGET=full (default) or smoke
 # handwritten digits of MNIST: same size, same format, but harder. Each image is a
 # matrix $x \in \{0, \dots, 255\}^{28 \times 28}$ and each label $y \in \{0, \dots, 9\}$.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 from fmnist_lib.data import CLASS_NAMES
 
 for label, name in enumerate(CLASS_NAMES):
@@ -81,8 +80,7 @@ for status in data.file_statuses(source.directory):
 # The checksum is taken on the *decompressed* bytes. That matters: Debian re-compressed the
 # files, so their `.gz` differs from Zalando's, yet the images inside are identical.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for name, (size, sha256) in data.FILES.items():
     print(f"{name:<26} {size:>9,} bytes  sha256 {sha256[:16]}...")
 
@@ -92,8 +90,7 @@ for name, (size, sha256) in data.FILES.items():
 # The official split has 60,000 training and 10,000 test images, perfectly balanced: 6,000 and
 # 1,000 per class.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 import pandas as pd
 
 train_official, test_official = data.load_official()
@@ -118,8 +115,7 @@ fig = sample_grid(train_official, per_class=10)
 # Pixel intensities are stored as bytes; the networks see them divided by 255, in $[0, 1]$.
 # The mean and standard deviation over the training set:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 pixels = train_official.images.double() / 255
 pixel_mean, pixel_std = pixels.mean().item(), pixels.std().item()
 print(f"mean {pixel_mean:.4f}, std {pixel_std:.4f}")
@@ -142,8 +138,7 @@ print(f"mean {pixel_mean:.4f}, std {pixel_std:.4f}")
 # validation set is *stratified* (1,000 images of each class) and drawn with a fixed seed, so
 # everybody gets the same split.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 from fmnist_lib.data import load_splits
 
 full = load_splits()
@@ -169,8 +164,7 @@ fig = class_histogram(
 # very same code runs in a minute (continuous integration uses it); `quick` sits in between for
 # sweeps. Set the environment variable `FMNIST_BUDGET` before starting Jupyter to choose.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 from dataclasses import asdict
 
 from fmnist_lib.settings import BUDGETS
@@ -197,8 +191,7 @@ print(f"this notebook's budget ({BUDGET}):", splits.sizes())
 # ten times faster than reading images one by one through a `Dataset` and a `DataLoader`
 # (`benchmarks/data_pipeline.py` measures it).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 import torch
 
 from fmnist_lib.data import Batches

@@ -32,7 +32,7 @@
 # - read a model layer by layer with `trace_shapes`: output shapes, parameters, multiply-adds;
 # - find and fix the errors in the report's model listings.
 
-# %%
+# %% tags=["hide-input"]
 # Setup. On Colab, install the course library first (Colab's own PyTorch is kept).
 import importlib.util
 import subprocess
@@ -105,8 +105,7 @@ fig.tight_layout()
 # which is equation (1) when $d = 1$. `fmnist_lib.arithmetic` implements both and we check it
 # against real layers:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 from torch import nn
 
 from fmnist_lib.arithmetic import conv_output_size, conv_transpose_output_size, pool_output_size
@@ -145,8 +144,7 @@ for name, ours, pytorch in cases:
 #
 # Max pooling on a small example, to see what "keeps the largest value" means:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 x = torch.arange(16.0).reshape(1, 1, 4, 4) % 7
 print("input\n", x[0, 0])
 print("MaxPool2d(2)\n", nn.MaxPool2d(2)(x)[0, 0])
@@ -166,8 +164,7 @@ print("MaxPool2d(2)\n", nn.MaxPool2d(2)(x)[0, 0])
 # want; $P_{out}$ (smaller than $S$) picks it. PyTorch's general form is
 # $(D_{in} - 1)S - 2P + d(K-1) + P_{out} + 1$, again equation (2) for $d = 1$.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(
     "Conv2d(k=3, s=2, p=1) maps 27 ->",
     conv_output_size(27, 3, 2, 1),
@@ -219,8 +216,7 @@ with torch.no_grad():
 # the input at all:
 
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 def rows_reached(layer: nn.ConvTranspose2d, size: int) -> list[int]:
     """Output rows whose value depends on the input (a zero gradient means: bias only)."""
     x = torch.rand(1, layer.in_channels, size, size, requires_grad=True)
@@ -257,8 +253,7 @@ for name, layer in {
 #
 # Impossible settings are refused *before* any tensor is built, with the reason:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for bad in [
     lambda: conv_output_size(4, 7),
     lambda: conv_transpose_output_size(7, 3, stride=2, output_padding=2),
@@ -281,8 +276,7 @@ from fmnist_lib.widgets import size_calculator
 
 size_calculator()
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 import pandas as pd
 
 from fmnist_lib.widgets import check_against_pytorch
@@ -314,8 +308,7 @@ calculator_checks
 #
 # **Feed-forward** (784-512-784): no formula needed, only matrix sizes.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 from fmnist_lib.arithmetic import trace_shapes
 from fmnist_lib.models import ConsignaAutoencoder, FeedForwardAutoencoder, RaschkaAutoencoder
 
@@ -328,8 +321,7 @@ trace_shapes(FeedForwardAutoencoder())
 # $n = 128$, and two transposed convolutions grow $5 \to 13 \to 28$. The first uses $K = 4$ and
 # $P_{out} = 1$, the second $P_{out} = 1$, exactly to land on 13 and 28.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 consigna_table = trace_shapes(ConsignaAutoencoder(hidden_size=128))
 consigna_table
 
@@ -340,8 +332,7 @@ consigna_table
 # back to $28 \times 28$. Other kernel sizes or paddings would have avoided the crop (exercise 4);
 # the original keeps it.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 trace_shapes(RaschkaAutoencoder(hidden_size=128))
 
 # %% [markdown]
@@ -370,8 +361,7 @@ trace_shapes(RaschkaAutoencoder(hidden_size=128))
 # the real layers hide pixels: a ReLU at zero passes no gradient, and max pooling sends it to
 # the single largest pixel of each window (`help(gradient_footprint)` explains).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 from fmnist_lib.arithmetic import receptive_field_table
 from fmnist_lib.models import raschka_pool_encoder
 
@@ -422,8 +412,7 @@ fig.tight_layout()
 # **1. `nn.Sequential([...])` — a list instead of modules.** `Sequential` takes the modules as
 # separate arguments. Given a list, PyTorch refuses:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 try:
     nn.Sequential([nn.Conv2d(1, 16, 3), nn.ReLU()])
 except TypeError as error:
@@ -438,8 +427,7 @@ print(nn.Sequential(*layers))  # the fix: unpack the list
 # the loss punishes the network for pixels it never chose. The fix: end the decoder at the
 # sigmoid (dropout belongs between hidden layers).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 torch.manual_seed(0)
 pixels = torch.sigmoid(torch.randn(1, 784))
 dropped = nn.Dropout(0.2).train()(pixels)
@@ -454,8 +442,7 @@ print(
 # argument cannot follow a keyword argument: this line does not even compile. The fix: keywords
 # throughout, `nn.Conv2d(1, 32, kernel_size=3, stride=1, padding=1)`.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 try:
     compile("nn.Conv2d(1, 32, stride=1, 1, kernel_size=(3, 3), padding=1)", "<listing>", "eval")
 except SyntaxError as error:
@@ -469,8 +456,7 @@ print(nn.Conv2d(1, 32, kernel_size=3, stride=1, padding=1))
 # $(7-1)\cdot 2 - 2\cdot 1 + 3 + 0 = 13$. The second mixes up the stride (1, not 3) and writes the
 # answer as a term: $(27-1)\cdot 1 - 0 + 3 + 0 = 29$.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(
     "comment (7-1)*2+2+1 =",
     (7 - 1) * 2 + 2 + 1,

@@ -39,7 +39,7 @@
 # if you ran it); a few minutes on a GPU. The solution of exercise 5 trains two more Raschka
 # classifiers on the `quick` budget: a few more minutes on a CPU.
 
-# %%
+# %% tags=["hide-input"]
 # Setup. On Colab, install the course library first (Colab's own PyTorch is kept).
 import importlib.util
 import subprocess
@@ -67,8 +67,7 @@ BUDGET = setup()  # FMNIST_BUDGET=full (default) or smoke
 # zeroed with probability 0.8 at every step (about 80% of them, a new draw each time), so the
 # dense layer cannot rely on any single one of them.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 from fmnist_lib.models import (
     ConsignaAutoencoder,
     ConsignaClassifier,
@@ -82,8 +81,7 @@ print(
 )
 print("consigna classifier:", ConsignaClassifier(hidden_size=10, dropout=0.8), sep="\n")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("Raschka classifier:", RaschkaClassifier(hidden_size=10, dropout=0.8), sep="\n")
 
 # %% [markdown]
@@ -108,8 +106,7 @@ print("Raschka classifier:", RaschkaClassifier(hidden_size=10, dropout=0.8), sep
 # applies a second softmax to numbers that are already in $[0, 1]$. A confident wrong answer
 # costs at most $\log(9 + e) \approx 2.46$, and its gradient is squeezed through two softmaxes:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 import torch
 from torch import nn
 
@@ -174,8 +171,7 @@ print(f"'a softmax output is worse' (the report), {SWEEP_BUDGET} budget: {softma
 # %% [markdown]
 # ## Table II: the settings
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 from fmnist_lib import paper
 from fmnist_lib.registry import SETTINGS_COLUMNS, settings_table
 

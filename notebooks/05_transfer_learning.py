@@ -37,7 +37,7 @@
 # runs it trains its classifiers and the autoencoders they start from, three seeds each: several
 # hours on a 2-core CPU (runs already made by `make reproduce` or chapters 3–4 are reused).
 
-# %%
+# %% tags=["hide-input"]
 # Setup. On Colab, install the course library first (Colab's own PyTorch is kept).
 import importlib.util
 import subprocess
@@ -112,8 +112,7 @@ print("real" if n_effect.real else "not shown (the interval includes 0)")
 # Copying weights needs matching layers. `transfer_encoder` pairs the layers that have weights,
 # in order, and refuses clearly when a tensor cannot fit:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 from fmnist_lib.models import (
     ConsignaAutoencoder,
     ConsignaClassifier,
@@ -140,8 +139,7 @@ print(
 #
 # ## The experiments
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 from fmnist_lib.registry import settings_table
 
 names = [

@@ -39,7 +39,7 @@
 # All choices below are made on the **validation** set; the test set is used once, at the end,
 # to measure the search's final choice.
 
-# %%
+# %% tags=["hide-input"]
 # Setup. On Colab, install the course library first (Colab's own PyTorch is kept).
 import importlib.util
 import subprocess
@@ -62,8 +62,7 @@ SWEEP = "smoke" if BUDGET == "smoke" else "quick"  # the budget of this chapter'
 # small batch many, noisy ones — and the learning rate $\eta$ sets how far each step goes. The two
 # interact, so we sweep them together, for the feed-forward and the «consigna» autoencoders:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 import math
 
 for batch_size in (32, 256, 1000):

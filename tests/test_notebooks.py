@@ -65,9 +65,12 @@ def test_notebook_follows_the_course_rules(notebook):
     first_code = "".join(next(c for c in cells if c["cell_type"] == "code")["source"])
     assert '"google.colab" in sys.modules' in first_code and "setup()" in first_code
     sources = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
-    assert any(s.startswith("# NBVAL_CHECK_OUTPUT") for s in sources), (
-        "mark deterministic outputs for nbval"
+    code = [c for c in cells if c["cell_type"] == "code"]
+    assert any("nbval-check-output" in c["metadata"].get("tags", []) for c in code), (
+        "mark deterministic outputs for nbval with the cell tag nbval-check-output"
     )
+    assert not any("NBVAL_" in s for s in sources), "nbval markers are tags, not comments"
+    assert "hide-input" in code[0]["metadata"].get("tags", []), "the book hides the setup code"
     assert any("fmnist_lib" in s for s in sources)
     # no plumbing defined in notebooks: only the few functions whose writing is the lesson
     defined = re.findall(r"^def (\w+)", "\n".join(sources), flags=re.M)

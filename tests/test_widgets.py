@@ -38,8 +38,9 @@ def test_the_reconstruction_browser_holds_one_linked_view_per_class(small_splits
     link = _links(view)
     assert link and link[0].target == (stack, "selected_index")
     png = Image.open(io.BytesIO(stack.children[4].children[0].value))
-    assert png.size == (2 * (3 * 28 + 4), 2 * (3 * 28 + 4))  # 3 images wide, 3 rows
-    pixels = 255 - np.asarray(png)[::2, ::2]  # back to one pixel each, white on black
+    assert png.size == (3 * 28 + 4, 3 * 28 + 4)  # 3 images wide, 3 rows
+    assert stack.children[4].children[0].width == str(2 * png.size[0])  # drawn twice as large
+    pixels = 255 - np.asarray(png)  # white on black again
     coats = small_splits.val.images[small_splits.val.labels == 4][:3]
     assert np.array_equal(pixels[:28, :28], coats[0, 0].numpy())  # the originals, top row
     rebuilt = reconstruct(models["a"], coats)[1, 0]  # model a's row, second image
