@@ -490,6 +490,19 @@ def _confusion_section(metrics: Mapping[str, Any]) -> list[str]:
     ]
 
 
+#: What each of the report's figures shows (its alt text, for readers who cannot see it).
+FIGURE_ALT = {
+    "figure5_autoencoder_curves.png": "Training and validation loss per epoch of the four "
+    "autoencoders (the report's Figure 5)",
+    "figure7_classifier_curves.png": "Training and validation accuracy per epoch of the "
+    "classifiers (the report's Figure 7)",
+    "figure6_reconstructions.png": "Ten validation images, one per class, and each "
+    "autoencoder's reconstruction of them (the report's Figure 6)",
+    "confusion_matrices.png": "The report's confusion matrix of the Raschka classifier beside "
+    "ours: test images of each class (rows) by predicted class (columns)",
+}
+
+
 def render_report(metrics: Mapping[str, Any], figures: Sequence[str] = ()) -> str:
     """REPORT.md's text, from ``metrics.json``'s content."""
     parts = [
@@ -503,5 +516,5 @@ def render_report(metrics: Mapping[str, Any], figures: Sequence[str] = ()) -> st
         *time_table(metrics),
     ]
     if figures:
-        parts += ["", "## Figures", ""] + [f"![{f}]({f})" for f in figures]
+        parts += ["", "## Figures", ""] + [f"![{FIGURE_ALT.get(f, f)}]({f})" for f in figures]
     return "\n".join(parts) + "\n"

@@ -292,8 +292,8 @@ for n, c in dense_comparisons.items():
 # that it lies below (the dense network wins), *not shown* that it includes zero. When the two
 # verdicts differ, as they do at the full budget, the answer depends on the convolutional
 # model, not on "convolutions" in general: an architecture's details (its code size, where its
-# dropout sits, how long it trains) matter as much as the kind of layer. The reproduction report
-# (`results/full/REPORT.md`) adds the fine-tuned «consigna» FE to this comparison.
+# dropout sits, how long it trains) matter as much as the kind of layer. The
+# [reproduction report](../report.md) adds the fine-tuned «consigna» FE to this comparison.
 #
 # ## Exercises
 #

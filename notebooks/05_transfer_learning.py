@@ -304,7 +304,7 @@ print(epoch_confound(epochs))
 # at $n = 10$? The data here cannot say; one hypothesis to test (exercise 4) is that ten code
 # units tuned for reconstruction make a worse start for classification than random ones. (This
 # question is about the models, not a choice of model, so it is asked of the test set, once; the
-# course report, `results/full/REPORT.md`, computes the same table.)
+# [reproduction report](../report.md) computes the same table.)
 #
 # ## Exercises
 #
