@@ -246,10 +246,12 @@ for name, layer in {
     )
 
 # %% [markdown]
-# The «consigna» decoder therefore paints its last row and column with one constant (the
-# sigmoid of a bias): look for the strip along the right and bottom edges of its reconstructions
-# in chapter 3. A kernel of 4 reaches all 28 rows with no output padding. (This function is the
-# lesson's instrument, like `real` above.)
+# The «consigna» decoder's last layer therefore paints its last row and column from a bias
+# alone. The defect compounds: its first transposed convolution ($5 \to 13$, also with output
+# padding) leaves *its* row 12 to a bias too, and rows 25 and 26 of the image are computed from
+# that row 12 only — so the last *three* rows and columns of every «consigna» reconstruction are
+# the same whatever the image. Chapter 3 measures what that costs. A kernel of 4 reaches all 28
+# rows with no output padding. (This function is the lesson's instrument, like `real` above.)
 #
 # Impossible settings are refused *before* any tensor is built, with the reason:
 
@@ -374,8 +376,8 @@ for name, encoder in {
     print(receptive_field_table(encoder, measure=True).to_string(), end="\n\n")
 
 # %% [markdown]
-# The convolutions of «consigna» end with units that see $10 \times 10$ pixels, a good part of
-# a garment but never all of it. Only the `Linear` layer after `Flatten` puts the 25 positions
+# After its last pooling, a unit of «consigna» sees $10 \times 10$ pixels, a good part of a
+# garment but never all of it. Only the `Linear` layer after `Flatten` puts the 25 positions
 # of the $5 \times 5$ map together. Raschka's four convolutions reach $17 \times 17$ with no
 # pooling at all: its two stride-2 layers double the jump twice, and the last $3 \times 3$
 # convolution then adds $2 \cdot 4 = 8$ pixels. The pooling variant reaches $20 \times 20$ with

@@ -34,9 +34,10 @@
 # - decide with the course's rule (a 95% confidence interval over seeds) whether one classifier
 #   beats another.
 #
-# **Time.** At the `full` budget: about 25–40 minutes on a 2-core CPU the first time (the
-# «consigna FE» classifier first needs the «consigna» autoencoder of chapter 3, which is reused
-# if you ran it); a few minutes on a GPU. The solution of exercise 5 trains two more Raschka
+# **Time.** At the `full` budget, with the published reference runs present (a clone of the
+# repository): a few minutes, most of it the exercises' solutions. Without them, the chapter
+# trains its classifiers, three seeds each, and the «consigna» autoencoder they start from: a few
+# hours on a 2-core CPU, far less on a GPU (runs already made are reused). The solution of exercise 5 trains two more Raschka
 # classifiers on the `quick` budget: a few more minutes on a CPU.
 
 # %% tags=["hide-input"]
@@ -291,8 +292,9 @@ for n, c in dense_comparisons.items():
 # *Confirmed* means the interval lies above zero (the convolutional model wins), *contradicted*
 # that it lies below (the dense network wins), *not shown* that it includes zero. When the two
 # verdicts differ, as they do at the full budget, the answer depends on the convolutional
-# model, not on "convolutions" in general: an architecture's details (its code size, where its
-# dropout sits, how long it trains) matter as much as the kind of layer. The
+# model, not on "convolutions" in general. The two models differ in code size, in where their
+# dropout sits and in how long they train, as well as in their layers; this comparison cannot say
+# which of those matters. The
 # [reproduction report](../report.md) adds the fine-tuned «consigna» FE to this comparison.
 #
 # ## Exercises
@@ -351,8 +353,8 @@ check_answer("4.4", answer)
 # - `Linear(3136, 10)`: $10 \cdot (3136 + 1) = 31{,}370$;
 # - the head `Linear(10, 10)`: $10 \cdot (10 + 1) = 110$.
 #
-# In all 124,152: the four convolutions hold about three quarters of them, the last two alone
-# more than half. The activations, dropout and `Flatten` have no weights. The cell lists the
+# In all 124,152: the four convolutions hold about three quarters of them, the two
+# `Conv2d(64, 64)` alone more than half. The activations, dropout and `Flatten` have no weights. The cell lists the
 # layers with `count_parameters`.
 #
 # </details>

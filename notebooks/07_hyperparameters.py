@@ -165,12 +165,13 @@ print((relative.T / relative.min(axis=1)).T.to_string(float_format="{:.2f}".form
 # best value on the grid's edge means the grid was too narrow, and the comparison between batch
 # sizes would then compare truncated searches. And how the good rates move with the batch size: a
 # larger batch averages more images, its gradient is less noisy, and it can afford a longer step.
-# At the full budget (these `quick` sweeps) every best rate lies inside the grid, and both flanks
-# of the second table move as that reasoning says: the best value itself moves little (near the
-# optimum the curves are flat), but too large a rate hurts less as the batch grows, and too small
-# a rate hurts more. (For plain SGD a common rule of thumb scales $\eta$ in proportion to $B$;
-# for Adam, which rescales each step, the growth is usually slower — at the full budget here,
-# far slower.)
+# With `FMNIST_BUDGET=full` (the sweeps themselves run at `quick`) every best rate lies inside
+# the grid, and the best value itself moves little (near the optimum the curves are flat). The
+# right flank moves as the noise argument says: too large a rate hurts less as the batch grows.
+# The left flank, read as a ratio, seems to say that too small a rate hurts more — but a ratio
+# to a lower best: in absolute terms the smallest rate also does better with a larger batch. (For
+# plain SGD a common rule of thumb scales $\eta$ in proportion to $B$; for Adam, which rescales
+# each step, the growth is usually slower, and here far slower.)
 #
 # With the same number of updates, the comparison that matters is each batch size at its own
 # best learning rate, over the seeds, with the course's rule — a difference is *real* when its
@@ -203,7 +204,8 @@ print(f"  images per run: batch {large} sees {large / small:g} times as many as 
 # ## Hidden size: reconstruction vs classification
 #
 # The report found that a larger code helps reconstruction, while a smaller one seemed better
-# for classification. Several seeds of each setting:
+# for classification. Several seeds of each setting (the verdicts below compare the extreme
+# sizes; read the table for the ones in between):
 
 # %%
 hidden_ae = sweep("ae-consigna-128", {"hidden_size": [16, 64, 128, 256]}, SWEEP, seeds=SEEDS,
@@ -218,7 +220,10 @@ for title, table in (("consigna autoencoder", hidden_ae), ("consigna classifier"
 # %% [markdown]
 # ## Dropout: dense vs convolutional
 #
-# The report: dropout helped the dense network most, pooling the convolutional ones.
+# The report: dropout helped the dense network most, pooling the convolutional ones. A caveat on
+# the design: each run here keeps its registered batch size and the budget's epochs, so the
+# feed-forward autoencoder (batch 1000) makes only a few dozen updates and is far from fitting its
+# training images; a regulariser has little to show on a model that has not yet over-fitted.
 
 # %%
 dropout_ff = sweep("ae-feedforward-512", {"dropout": [0.0, 0.1, 0.3]}, SWEEP, seeds=SEEDS,
@@ -304,8 +309,9 @@ pd.DataFrame(
 #
 # A grid spends most of its runs on values of the hyperparameters that do not matter, and its
 # cost multiplies with every hyperparameter added. A *search* samples the ranges instead and
-# learns where to look: [Optuna](https://optuna.org)'s TPE sampler models which values gave low
-# validation losses so far and proposes more like them. Two more ideas make it cheap:
+# aims to learn where to look: [Optuna](https://optuna.org)'s TPE sampler models which values
+# gave low validation losses so far and proposes more like them (after a few random trials). Two
+# more ideas make it cheap:
 #
 # - **Pruning.** Every run reports its validation loss after each epoch (through the training
 #   engine's `on_epoch` hook, the same `fit` as everywhere), and a run whose loss is worse than
@@ -319,7 +325,7 @@ pd.DataFrame(
 # classifier (`clf-feedforward-512`: learning rate, batch size, dropout and hidden size), the
 # cheapest model of the course, with the full budget's data and epochs. At `FMNIST_BUDGET=full`
 # the stored study is reused (nothing is retrained); on a fresh machine it trains about a dozen
-# runs of under a minute each, fewer when some are pruned.
+# small runs, fewer epochs for those that are pruned.
 
 # %%
 from fmnist_lib.search import distributions, figures, search, summarize
@@ -363,7 +369,10 @@ print(
 
 # %% [markdown]
 # Whatever the verdict above, read it with its budget: the trials listed above, one seed each,
-# on one validation split. A search finds settings that are good *on the validation set*; the test
+# on one validation split. Look at which trial won and how many were pruned: with a dozen trials,
+# the best may well be one of the first random ones, and the machinery is shown rather than its
+# benefit — a search pays off over many more trials than a demonstration can afford. (The
+# "validation loss" of a pruned trial is the last one it reported, before it was stopped.) A search finds settings that are good *on the validation set*; the test
 # comparison says whether that transfers. The search explored four hyperparameters at once; a
 # grid over the same four with three values each would take $3^4 = 81$ runs.
 #
@@ -520,6 +529,8 @@ for column in ("batch_size", "lr"):
 # thus chosen on the validation set, and the test accuracy is read once, for the weights chosen:
 # it plays no part in the choice, so it stays an honest estimate. The cell prints the epochs run,
 # the epoch kept and the test accuracy (20 epochs at most at the `quick` budget, 4 at `smoke`).
+# If the kept epoch is the last one, the validation loss was still falling at the cap: early
+# stopping chose nothing, and the run needed more epochs.
 #
 # </details>
 
@@ -562,7 +573,8 @@ print(f"\nbest learning rate {found:.2g}: {'larger' if found > reported else 'sm
 #   updates; at equal updates, each batch size compared at its own best rate, over seeds, the
 #   question is about the batch size itself, and its cost is counted in images.
 # - A grid's best value is worth reading only if it lies inside the grid; the reasoning about
-#   gradient noise predicts how the best rate and the flanks move with the batch size.
+#   gradient noise predicts that a larger batch tolerates a larger rate, which the right flank
+#   shows.
 # - Each of the report's lessons became a comparison over seeds, decided by one rule; every
 #   verdict holds for its budget.
 # - Choosing properly: fit on the training set, choose on the validation set, test once; search
