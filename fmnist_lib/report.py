@@ -500,6 +500,8 @@ FIGURE_ALT = {
     "autoencoder's reconstruction of them (the report's Figure 6)",
     "confusion_matrices.png": "The report's confusion matrix of the Raschka classifier beside "
     "ours: test images of each class (rows) by predicted class (columns)",
+    "pooling_gap.png": "Training minus validation accuracy per epoch of the Raschka classifier, "
+    "strided and with max pooling, each the mean of its seeds",
 }
 
 

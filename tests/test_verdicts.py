@@ -240,3 +240,14 @@ def test_the_report_states_no_internal_target():
         }
     )
     assert "91.5%" not in text and "goal" not in text
+
+
+def test_every_figure_the_pipeline_draws_has_alt_text():
+    import re
+    from pathlib import Path
+
+    from fmnist_lib.report import FIGURE_ALT
+
+    source = (Path(__file__).resolve().parent.parent / "fmnist_lib" / "pipeline.py").read_text()
+    drawn = set(re.findall(r'out\["([\w.]+\.png)"\]', source))
+    assert drawn and drawn <= set(FIGURE_ALT), drawn - set(FIGURE_ALT)
