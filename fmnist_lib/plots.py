@@ -259,7 +259,7 @@ def latent_scatter(
         raise ValueError(f"points must be (N, 2) with one label each, got {xy.shape}, {y.shape}")
     order = np.random.default_rng(0).permutation(len(xy))
     colors = plt.get_cmap("tab10")(np.arange(len(CLASS_NAMES)))
-    fig, ax = plt.subplots(figsize=(6.4, 4.4), dpi=DPI)
+    fig, ax = plt.subplots(figsize=(5.6, 3.9), dpi=DPI)
     # opaque, unsmoothed dots: a few colours compress well (a third of the PNG's size)
     ax.scatter(xy[order, 0], xy[order, 1], c=colors[y[order]], s=4, linewidths=0, antialiased=False)
     for c, name in enumerate(CLASS_NAMES):  # empty scatters: the legend's entries

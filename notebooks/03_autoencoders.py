@@ -288,7 +288,7 @@ fig = reconstructions(
 )
 
 # %% [markdown]
-# More of each class, browsable: pick a class to see its first four validation images (top row)
+# More of each class, browsable: pick a class to see its first three validation images (top row)
 # and each model's reconstructions of them (every view is computed here once, so the browser
 # also works on the book's static pages).
 
@@ -296,7 +296,7 @@ fig = reconstructions(
 from fmnist_lib.widgets import reconstruction_browser
 
 models = {r.experiment.title: r.model for r in results.values()}
-reconstruction_browser(models, splits.val, per_class=4)
+reconstruction_browser(models, splits.val, per_class=3)
 
 # %% [markdown]
 # Look at the right and bottom edges of the «consigna» reconstructions: a band along them looks
@@ -423,7 +423,7 @@ from fmnist_lib.plots import interpolation_strip, latent_scatter
 
 coders = {name: results[name].model for name in ("ae-feedforward-512", "ae-raschka-128")}
 test_codes = {name: latent.encode(model, splits.test) for name, model in coders.items()}
-shown = latent.sample_indices(len(splits.test), 3000, labels=splits.test.labels)  # for the plot
+shown = latent.sample_indices(len(splits.test), 2000, labels=splits.test.labels)  # for the plot
 for name, codes in test_codes.items():
     pca = latent.pca_2d(codes)  # the axes of all the test codes
     fig = latent_scatter(
@@ -434,12 +434,13 @@ for name, codes in test_codes.items():
     )
 
 # %%
-tsne = latent.tsne_2d(test_codes["ae-raschka-128"], labels=splits.test.labels, max_points=2000)
-fig = latent_scatter(
-    tsne.points,
-    splits.test.labels[tsne.indices],
-    f"Raschka (128): t-SNE of {len(tsne.indices):,} test codes",
-)
+for name, codes in test_codes.items():
+    tsne = latent.tsne_2d(codes, labels=splits.test.labels, max_points=2000)
+    fig = latent_scatter(
+        tsne.points,
+        splits.test.labels[tsne.indices],
+        f"{results[name].experiment.title}: t-SNE of {len(tsne.indices):,} test codes",
+    )
 
 # %% [markdown]
 # A picture can flatter. A number: fit a *linear* classifier (logistic regression) on the codes
