@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 import torch
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -145,6 +146,12 @@ def gap_curves(curves: Mapping[str, Sequence[float]], title: str = "") -> Figure
     return fig
 
 
+def _show_image(ax: Axes, image: torch.Tensor) -> None:
+    """One image (28, 28), float in [0, 1], dark on white, pixels as pixels (and a small PNG)."""
+    ax.imshow(image.detach().cpu().numpy(), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+    ax.set_xticks([]), ax.set_yticks([])
+
+
 def reconstructions(originals: torch.Tensor, outputs: Mapping[str, torch.Tensor]) -> Figure:
     """Originals (uint8 (N,1,28,28)) in the first row, each model's reconstruction below."""
     rows = 1 + len(outputs)
@@ -153,15 +160,7 @@ def reconstructions(originals: torch.Tensor, outputs: Mapping[str, torch.Tensor]
     panels = [("original", originals.float() / 255), *outputs.items()]
     for r, (name, imgs) in enumerate(panels):
         for j in range(n):
-            ax = axes[r, j]
-            ax.imshow(
-                imgs[j, 0].detach().cpu().numpy(),
-                cmap="gray_r",
-                vmin=0,
-                vmax=1,
-                interpolation="nearest",
-            )  # pixels as pixels (and a small PNG)
-            ax.set_xticks([]), ax.set_yticks([])
+            _show_image(axes[r, j], imgs[j, 0])
         axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
     fig.suptitle("Validation images and their reconstructions")
     fig.tight_layout()
@@ -291,15 +290,7 @@ def interpolation_strip(rows: Mapping[str, torch.Tensor], title: str = "") -> Fi
     for r, (name, images) in enumerate(rows.items()):
         pixels = images.float() / 255 if images.dtype == torch.uint8 else images.float()
         for j in range(n):
-            ax = axes[r, j]
-            ax.imshow(
-                pixels[j, 0].detach().cpu().numpy(),
-                cmap="gray_r",
-                vmin=0,
-                vmax=1,
-                interpolation="nearest",
-            )
-            ax.set_xticks([]), ax.set_yticks([])
+            _show_image(axes[r, j], pixels[j, 0])
         axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
     for j, t in enumerate(np.linspace(0, 1, n)):
         axes[0, j].set_title(f"t={t:.2f}", fontsize=8)
