@@ -26,12 +26,12 @@ from typing import Any
 import numpy as np
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
 from .checkpoints import Checkpointer, fingerprint
 from .data import NUM_CLASSES, Batches, ImageSet
 from .errors import FmnistError, NoSpace, SettingsError, TrainingInterrupted
 from .evaluation import accuracy, check_task, confusion_matrix, evaluate, loss_function, target_of
+from .progress import progress_bar
 from .settings import default_device, progress_from_env
 
 OPTIMIZERS: dict[str, Callable[..., torch.optim.Optimizer]] = {
@@ -305,8 +305,9 @@ class _Run:
     def train_until_done(self, val: ImageSet) -> None:
         """Epochs until the cap or early stopping, a checkpoint after each; then the best
         epoch's weights when early stopping keeps them."""
-        bar = tqdm(total=self.config.epochs, initial=len(self.history.epochs), desc="epochs",
-                   disable=not self.progress or self.done, leave=False)  # fmt: skip
+        bar = progress_bar(total=self.config.epochs, desc="epochs",
+                           enabled=self.progress and not self.done,
+                           initial=len(self.history.epochs))  # fmt: skip
         try:
             while not self.done:
                 row = self.next_epoch(val)
@@ -336,12 +337,8 @@ def _one_epoch(run: _Run, val: ImageSet) -> dict[str, float]:
     start = time.perf_counter()
     run.position = (epoch, 1, n_batches)
     matrix = torch.zeros(NUM_CLASSES, NUM_CLASSES, dtype=torch.long, device=run.loader.device)
-    bar = tqdm(
-        total=n_batches,
-        desc=f"epoch {epoch}",
-        disable=not run.progress,
-        leave=False,
-        mininterval=0.5,
+    bar = progress_bar(
+        total=n_batches, desc=f"epoch {epoch}", enabled=run.progress, mininterval=0.5
     )
     running = 0.0
 
