@@ -1,8 +1,10 @@
 """fmnist_lib: the library of the course "Fashion-MNIST: reconstruction and classification with
 neural networks". Its layers, each importing only from the ones above it in this list:
 
-- ``settings``: budgets and every ``FMNIST_*`` environment variable; ``storage``: atomic writes
-- ``data``: find, verify and batch Fashion-MNIST, in memory; ``arithmetic``: output sizes
+- ``settings``: budgets and every ``FMNIST_*`` environment variable; ``storage``: atomic writes;
+  ``release``: the repository's address and this release's tag
+- ``data``: find, verify and batch Fashion-MNIST, in memory; ``arithmetic``: output sizes;
+  ``published``: the published reference runs, downloaded where there is no checkout (Colab)
 - ``models``: the paper's autoencoders and classifiers, transfer learning
 - ``evaluation``: losses, confusion matrices, accuracy, reconstructions
 - ``checkpoints``: run fingerprints and resumable checkpoints

@@ -1,4 +1,4 @@
-"""Command line: ``python -m fmnist_lib {data,list,train,reproduce,report,search}``.
+"""Command line: ``python -m fmnist_lib {data,list,train,reproduce,report,search,manifest}``.
 
 Expected failures print one ``error: ...`` line that says what to do (exit 1); bad arguments
 and settings are refused before any work (exit 2); Ctrl-C says what is safe on disk (exit 130).
@@ -20,8 +20,10 @@ from . import search
 from .errors import FmnistError, TrainingInterrupted
 from .experiments import run_experiment
 from .pipeline import report_finished, reproduce
+from .published import MANIFEST, write_manifest
 from .registry import EXPERIMENTS, SEARCH_SPACES
-from .runs import default_runs_dir
+from .release import RELEASE
+from .runs import default_runs_dir, reference_runs_dir
 from .settings import BUDGETS, budget_from_env, debug_from_env, default_device, project_root
 
 #: numpy's seeds are 32-bit.
@@ -122,6 +124,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_manifest(args: argparse.Namespace) -> int:
+    """Rewrite the package's list of published runs (file sizes, SHA-256) from the checkout's
+    results/reference-runs, for the copies of the library that download them (Colab)."""
+    manifest = write_manifest(reference_runs_dir())
+    runs = manifest["runs"]
+    size = sum(f["bytes"] for run in runs.values() for f in run.values())
+    print(f"wrote {MANIFEST}: {len(runs)} finished runs, {size / 1e6:.1f} MB, release {RELEASE}")
+    return 0
+
+
 class OneLineParser(argparse.ArgumentParser):
     """Argument errors as one line (the usage stays behind ``--help``), exit code 2."""
 
@@ -151,7 +163,8 @@ def _add_common(p: argparse.ArgumentParser) -> None:
                         "default: $FMNIST_BUDGET or full")  # fmt: skip
     p.add_argument("--runs-dir", default=None,
                    help="where checkpoints and finished runs live (default: $FMNIST_RUNS; else, "
-                        "at the full budget, results/reference-runs; else runs/)")  # fmt: skip
+                        "at the full budget, results/reference-runs, or without a checkout the "
+                        "cache of downloaded ones; else runs/)")  # fmt: skip
 
 
 def parser() -> argparse.ArgumentParser:
@@ -195,6 +208,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--results-dir", default=None, help="default: results/")
     p.set_defaults(func=cmd_report)
     _add_search(sub)
+    sub.add_parser(
+        "manifest", help="list the published runs (results/reference-runs) for downloads"
+    ).set_defaults(func=cmd_manifest)
     return top
 
 

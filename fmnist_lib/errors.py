@@ -27,3 +27,12 @@ class RunDamaged(FmnistError):
 
 class TrainingInterrupted(FmnistError):
     """Training was interrupted (Ctrl-C); its last checkpoint is intact."""
+
+
+class DownloadFailed(FmnistError):
+    """A published reference run could not be downloaded (offline, or not at that address)."""
+
+
+class DownloadCorrupt(DownloadFailed):
+    """A downloaded file is not the published one (its SHA-256 differs from the manifest's); it
+    was discarded."""

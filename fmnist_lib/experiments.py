@@ -23,6 +23,8 @@ from .data import ImageSet, Splits, load_splits
 from .errors import RunDamaged, SettingsError
 from .evaluation import final_metrics
 from .models import count_parameters, encoder_of, freeze, transfer_encoder
+from .published import BUDGET as PUBLISHED_BUDGET
+from .published import download_run, published_run, write_run_files
 from .registry import EXPERIMENTS, Experiment, get_experiment
 from .runs import (
     CHECKPOINT,
@@ -34,6 +36,7 @@ from .runs import (
     hardware,
     load_weights,
     prepare_run_dir,
+    published_runs_here,
     read_record,
     refuse_if_locked,
     run_dir_for,
@@ -148,6 +151,24 @@ def _where(
     return _Where(exp, budget, seed, root, run_dir_for(name, budget, seed, epochs, root, overrides))
 
 
+def _fetch_published(where: _Where, epochs: int | None, overrides: dict[str, Any] | None) -> None:
+    """Without a checkout's reference runs (on Colab), a full-budget run that this release
+    publishes is downloaded into its folder, verified, instead of trained (``published``)."""
+    if where.budget != PUBLISHED_BUDGET or epochs is not None or overrides:
+        return
+    if (where.run_dir / RECORD).exists() or published_runs_here():
+        return
+    entry = published_run(where.exp.name, where.seed)
+    if entry is None:
+        return
+    size = sum(int(f["bytes"]) for f in entry.values())
+    print(f"downloading the published run {where.exp.name} seed {where.seed} "
+          f"({size / 1e6:.1f} MB) into {where.run_dir}", flush=True)  # fmt: skip
+    files = download_run(where.exp.name, where.seed, entry)
+    prepare_run_dir(where.run_dir, size)
+    write_run_files(where.run_dir, files)
+
+
 def _plan(
     where: _Where, epochs: int | None, splits: Splits | None, overrides: dict[str, Any] | None
 ) -> _Plan:
@@ -242,7 +263,8 @@ def run_experiment(
 
     ``budget`` defaults to ``$FMNIST_BUDGET`` or ``full``; ``runs_dir`` to
     ``fmnist_lib.runs.default_runs_dir(budget)`` (at the full budget, the published reference
-    runs); ``epochs`` overrides the epoch count (beyond the budget's cap); ``overrides`` changes
+    runs; without a checkout, a published run is downloaded: ``fmnist_lib.published``);
+    ``epochs`` overrides the epoch count (beyond the budget's cap); ``overrides`` changes
     hyperparameters (see ``OVERRIDABLE``), e.g. ``{"lr": 1e-2, "batch_size": 256}`` for a sweep.
     Each distinct run lives in its own folder. The model's initial weights come from ``seed``.
     ``splits`` may pass ``splits_for(budget)`` already loaded (the run folder is named by the
@@ -251,6 +273,7 @@ def run_experiment(
     finished run that is reloaded trains no epoch, so it never calls it).
     """
     where = _where(name, budget, seed, runs_dir, epochs, overrides)
+    _fetch_published(where, epochs, overrides)
     if not wait and not (where.run_dir / RECORD).exists():
         refuse_if_locked(where.run_dir)  # at once, before loading any data
     plan = _plan(where, epochs, splits, overrides)

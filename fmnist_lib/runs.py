@@ -6,8 +6,9 @@
 
 Where ``<runs>`` is, decided here once for the CLI, ``make``, the notebooks and the lab:
 ``$FMNIST_RUNS`` when set; else, at the full budget, the published reference runs
-(``results/reference-runs``), so that nothing that ships in the repository is retrained;
-else ``runs/`` in the project.
+(``results/reference-runs``), so that nothing that ships in the repository is retrained — or,
+without a checkout (a pip-installed library, on Colab), the cache that published runs are
+downloaded into (``fmnist_lib.published``); else ``runs/`` in the project.
 """
 
 from __future__ import annotations
@@ -35,13 +36,12 @@ from torch import nn
 from . import __version__
 from .checkpoints import load_tensors
 from .errors import NoSpace, RunDamaged, RunLocked, SettingsError
+from .published import RECORD, WEIGHTS, cached_runs_dir
 from .registry import Experiment
 from .settings import default_device, project_root, runs_dir_from_env
 from .storage import atomic_save, atomic_write, sweep_temporaries
 from .training import TrainConfig, run_fingerprint
 
-RECORD = "result.json"
-WEIGHTS = "model.pt"
 CHECKPOINT = "checkpoint.pt"
 LOCK = ".lock"
 #: What every finished run's record holds (besides what later versions add).
@@ -56,12 +56,21 @@ def reference_runs_dir() -> Path:
     return project_root() / "results" / "reference-runs"
 
 
+def published_runs_here() -> bool:
+    """Whether this is a checkout that holds the published reference runs (else, e.g. on Colab,
+    the full budget's published runs are downloaded when asked for)."""
+    return reference_runs_dir().is_dir()
+
+
 def default_runs_dir(budget: str) -> Path:
-    """``$FMNIST_RUNS``; else the reference runs at the full budget; else ``runs/``."""
+    """``$FMNIST_RUNS``; else, at the full budget, the reference runs (without a checkout, the
+    cache they are downloaded into); else ``runs/``."""
     from_env = runs_dir_from_env()
     if from_env is not None:
         return from_env
-    return reference_runs_dir() if budget == "full" else project_root() / "runs"
+    if budget != "full":
+        return project_root() / "runs"
+    return reference_runs_dir() if published_runs_here() else cached_runs_dir()
 
 
 def run_dir_for(

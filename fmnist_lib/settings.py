@@ -8,6 +8,8 @@
 | ``FMNIST_DEVICE`` | ``cpu``, ``cuda``, ``mps``... | the fastest available |
 | ``FMNIST_PROGRESS`` | ``0`` hides progress bars | ``1`` |
 | ``FMNIST_DEBUG`` | ``1``: the command line shows tracebacks | ``0`` |
+| ``FMNIST_CACHE`` | downloaded reference runs (outside a checkout) | ``~/.cache/fmnist-course`` |
+| ``FMNIST_REFERENCE_URL`` | the repository's files at this release | GitHub's, see ``published`` |
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ DATA_VAR = "FMNIST_DATA"
 DEVICE_VAR = "FMNIST_DEVICE"
 PROGRESS_VAR = "FMNIST_PROGRESS"
 DEBUG_VAR = "FMNIST_DEBUG"
+CACHE_VAR = "FMNIST_CACHE"
+REFERENCE_URL_VAR = "FMNIST_REFERENCE_URL"
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,26 @@ def data_dir_from_env() -> Path | None:
     """``$FMNIST_DATA``, or None when unset or empty."""
     value = os.environ.get(DATA_VAR)
     return Path(value) if value else None
+
+
+def cache_dir_from_env() -> Path | None:
+    """``$FMNIST_CACHE`` as an absolute path, or None when unset or empty."""
+    value = os.environ.get(CACHE_VAR)
+    return Path(value).expanduser().resolve() if value else None
+
+
+def reference_url_from_env() -> str | None:
+    """``$FMNIST_REFERENCE_URL`` (an ``http://`` or ``https://`` address, no trailing slash), or
+    None when unset or empty."""
+    value = os.environ.get(REFERENCE_URL_VAR)
+    if not value:
+        return None
+    if not value.startswith(("http://", "https://")):
+        raise SettingsError(
+            f"{REFERENCE_URL_VAR}={value!r} is not an http:// or https:// address; fix it or "
+            "unset it"
+        )
+    return value.rstrip("/")
 
 
 def debug_from_env() -> bool:

@@ -1,0 +1,80 @@
+"""One repository address and one release: the book's ``_config.yml`` (where authors edit them),
+the library's copy (``fmnist_lib.release``, for installs without a checkout), the launch
+buttons and every notebook's install cell agree."""
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from fmnist_lib import __version__, published
+from fmnist_lib.release import INSTALL_REQUIREMENT, RELEASE, REPOSITORY_URL, raw_files_url
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+REQUIREMENT = re.compile(r"""["']([^"']*git\+[^"']*)["']""")
+
+
+@pytest.fixture(scope="module")
+def book() -> dict:
+    return yaml.safe_load((ROOT / "_config.yml").read_text())
+
+
+def test_the_library_knows_the_books_repository(book):
+    assert book["repository"]["url"] == REPOSITORY_URL, (
+        "_config.yml's repository.url and fmnist_lib/release.py's REPOSITORY_URL differ: "
+        "change REPOSITORY_URL to the address in _config.yml"
+    )
+
+
+def test_the_launch_buttons_open_the_release(book):
+    assert book["repository"]["branch"] == RELEASE, (
+        f"_config.yml's repository.branch must be the release tag {RELEASE} (v + the package's "
+        "version), so that the launch buttons open the notebooks of this release"
+    )
+    assert book["launch_buttons"]["colab_url"]
+
+
+def test_the_release_is_the_packages_version():
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert (__version__, RELEASE) == (version, f"v{version}")
+    assert INSTALL_REQUIREMENT.endswith(f" @ git+{REPOSITORY_URL}@v{version}")
+
+
+def test_downloads_come_from_the_release_on_github(monkeypatch):
+    monkeypatch.delenv("FMNIST_REFERENCE_URL", raising=False)
+    owner_repo = REPOSITORY_URL.removeprefix("https://github.com/")
+    assert raw_files_url() == f"https://raw.githubusercontent.com/{owner_repo}/{RELEASE}"
+    assert published.file_url("ae-consigna-128", 1, "model.pt") == (
+        f"https://raw.githubusercontent.com/{owner_repo}/{RELEASE}"
+        "/results/reference-runs/full/ae-consigna-128/seed1/model.pt"
+    )
+
+
+def setup_cells(notebook: Path) -> dict[str, str]:
+    """The first code cell of the notebook and of its .py twin."""
+    cells = json.loads(notebook.read_text())["cells"]
+    in_ipynb = "".join(next(c for c in cells if c["cell_type"] == "code")["source"])
+    twin = notebook.with_suffix(".py").read_text()
+    blocks = re.split(r"^# %%", twin, flags=re.MULTILINE)[1:]
+    in_py = next(b for b in blocks if not b.lstrip().startswith("[markdown]"))
+    return {notebook.name: in_ipynb, notebook.with_suffix(".py").name: in_py.split("\n", 1)[1]}
+
+
+def test_there_are_notebooks():
+    assert len(NOTEBOOKS) >= 7
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_notebook_installs_the_release(notebook):
+    for name, cell in setup_cells(notebook).items():
+        assert REQUIREMENT.findall(cell) == [INSTALL_REQUIREMENT], (
+            f"{name}: the setup cell must install exactly {INSTALL_REQUIREMENT!r}"
+        )
+        assert "%env FMNIST_BUDGET=" in cell, f"{name}: the setup cell says how to pick a budget"
+    for name in (notebook, notebook.with_suffix(".py")):
+        text = name.read_text().replace(INSTALL_REQUIREMENT, "")
+        assert "git+" not in text, f"{name.name} installs from another address than the release"
