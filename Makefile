@@ -8,8 +8,8 @@ STAMP := $(VENV)/.installed-stamp
 BUDGET ?= full
 export FMNIST_PROGRESS ?= $(if $(CI),0,1)
 
-.PHONY: help install data lint test test-fast test-lib test-notebooks reproduce report notebooks lab book \
-        browser-check bench clean
+.PHONY: help install data system lint test test-fast test-lib test-notebooks reproduce report notebooks \
+        lab book browser-check lab-check test-oldest bench clean
 
 help:
 	@echo "make reproduce [BUDGET=full|smoke]  train every experiment, write results/<budget>/REPORT.md"
@@ -22,10 +22,14 @@ help:
 	@echo "make bench                          run the benchmarks"
 	@echo "make notebooks [BUDGET=...]         execute the notebooks and store their outputs"
 
-$(STAMP): pyproject.toml constraints.txt
+# lab-settings/overrides.json: JupyterLab saves the widgets' state with the notebook (else a
+# reopened notebook shows "Error displaying widget" where its widgets were).
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+$(STAMP): pyproject.toml constraints.txt lab-settings/overrides.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test,lab,book,search]'
+	mkdir -p $(LAB_SETTINGS) && cp lab-settings/overrides.json $(LAB_SETTINGS)/
 	@touch $@
 
 install: $(STAMP)
@@ -42,7 +46,31 @@ data: $(STAMP)
 	  $(BIN)/python -m fmnist_lib data || exit 1; \
 	fi
 
-test: lint test-lib test-notebooks browser-check
+# What apt must bring for `make test`: Debian's chromium (the browser checks drive it; never
+# Playwright's download), npm (the book's JavaScript) and postgresql (the search's shared-storage
+# test). Installed here as root with apt, like `make data`; otherwise it stops, before any work,
+# with the command to run.
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
+system:
+	@missing() { \
+	  [ -x "$(CHROMIUM)" ] || printf ' chromium'; \
+	  command -v $(NPM) > /dev/null || printf ' npm'; \
+	  compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" > /dev/null || printf ' postgresql'; }; \
+	need=$$(missing); \
+	if [ -n "$$need" ] && [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null; then \
+	  echo "Installing Debian's$$need (make test needs them)..."; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need > /dev/null 2>&1 || \
+	  { apt-get update -qq > /dev/null && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need > /dev/null; } || true; \
+	  need=$$(missing); \
+	fi; \
+	if [ -n "$$need" ]; then \
+	  echo "make test needs Debian's$$need: run  sudo apt-get install$$need  then make test again"; \
+	  exit 1; \
+	fi
+
+test: system lint test-lib test-notebooks browser-check lab-check
 
 # ruff: the library, tests, tools and the notebooks' code cells; mypy: the library (pyproject.toml).
 lint: $(STAMP)
@@ -52,6 +80,11 @@ lint: $(STAMP)
 
 test-lib: data
 	$(BIN)/python -m pytest tests
+
+# The oldest versions pyproject.toml declares (constraints-oldest.txt), in .venv-oldest: chapters
+# 1 and 4 at the smoke budget. Reinstalls only when the pins or [project] change. CI runs it.
+test-oldest: data
+	tools/test_oldest.sh
 
 # Unit tests: no test marked slow (integration: subprocesses, several trainings) or artifacts.
 test-fast: data
@@ -87,7 +120,12 @@ book: $(STAMP) $(ASSETS)/.stamp
 
 # Every page of the built book in Debian's chromium, offline (book_checks/test_browser.py).
 browser-check: book
-	$(BIN)/python -m pytest book_checks -p no:cacheprovider
+	$(BIN)/python -m pytest book_checks/test_browser.py -p no:cacheprovider
+
+# One chapter in JupyterLab as `make lab` opens it (rooted at notebooks/), driven by chromium:
+# Run All at the smoke budget, save (the .py twin follows), reopen: no widget error.
+lab-check: data
+	$(BIN)/python -m pytest book_checks/test_lab.py -p no:cacheprovider
 
 # Where runs live is the library's decision (fmnist_lib/runs.py), the same for every command, the
 # notebooks and the lab: $FMNIST_RUNS if set; else, at the full budget, the published reference

@@ -2,6 +2,8 @@
 the exact constraints, the Makefile and CI."""
 
 import re
+import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -66,7 +68,7 @@ def test_make_and_ci_use_the_constraints_and_the_readme_command():
 
 def test_generated_folders_stay_out_of_git():
     ignored = (ROOT / ".gitignore").read_text().split()
-    for folder in [".venv/", "data/", "runs/", "_build/"]:
+    for folder in [".venv/", ".venv-oldest/", "data/", "runs/", "_build/"]:
         assert folder in ignored
 
 
@@ -85,3 +87,37 @@ def test_the_license_and_the_citation_are_there():
     assert "MIT License" in (ROOT / "LICENSE").read_text()
     citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
     assert citation["license"] == "MIT" and citation["cff-version"].startswith("1.2")
+
+
+def test_make_test_names_the_apt_command_before_any_work_when_a_package_is_missing(tmp_path):
+    """Without chromium (and no way to install it), `make test` stops first, with the command."""
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^test: system ", makefile, re.M), "make test must check `system` first"
+    fake_bin = tmp_path / "bin"  # apt-get unavailable: as for a user who is not root
+    fake_bin.mkdir()
+    for tool in ("npm", "bash", "make", "id", "printf", "sh"):
+        found = shutil.which(tool)
+        if found:
+            (fake_bin / tool).symlink_to(found)
+    done = subprocess.run(
+        ["make", "-s", "system", f"CHROMIUM={tmp_path / 'no-chromium'}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PATH": str(fake_bin), "HOME": str(tmp_path)},
+    )
+    assert done.returncode != 0
+    assert "run  sudo apt-get install chromium" in done.stdout, done.stdout + done.stderr
+
+
+def test_the_book_overrides_theme_templates_only_where_it_says():
+    """book_ext/templates/static/webpack-macros.html is the installed theme's file with the
+    1.5 MB icon script deferred: a theme upgrade that changes the file makes this fail."""
+    import pydata_sphinx_theme
+
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
+    original = (theme / "static" / "webpack-macros.html").read_text()
+    ours = (ROOT / "book_ext" / "templates" / "static" / "webpack-macros.html").read_text()
+    icons = "src=\"{{ pathto('_static/vendor/fontawesome/"
+    assert ours == original.replace(f"<script {icons}", f"<script defer {icons}")
+    assert ours != original
