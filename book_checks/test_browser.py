@@ -1,8 +1,11 @@
 """Every page of the built book, opened in Debian's chromium with no network but 127.0.0.1.
 
 Run by `make browser-check` (after `make book`); not part of `pytest tests`. For each page of
-_toc.yml: the title, the images, no traceback in the outputs, no missing local file, no request
-to another host, math typeset by MathJax, widgets rendered. Screenshots: _build/screenshots/.
+_toc.yml: the title, the images and their alt text, no traceback in the outputs, no missing local
+file, no request to another host, math typeset by MathJax, widgets rendered, no critical or
+serious accessibility violation (axe-core, from npm), nothing cut off or wider than the screen at
+desktop and phone widths. Once: the navigation toggles open the sidebars at phone, tablet and
+desktop widths. Screenshots: _build/screenshots/.
 """
 
 from __future__ import annotations
@@ -35,6 +38,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # package.json: `make book` installs it
+OVERFLOW_JS = (Path(__file__).parent / "overflow.js").read_text(encoding="utf-8")
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 LOCAL_HOST = "127.0.0.1"
 TIMEOUT_MS = 30_000
 SETTLE_MS = 15_000
@@ -152,7 +159,10 @@ def browser() -> Iterator[Browser]:
             f"no browser at {CHROMIUM}: install Debian's chromium (apt-get install chromium)"
         )
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # scrollbars drawn as a reader's browser draws them (headless hides them by default)
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, ignore_default_args=["--hide-scrollbars"]
+        )
         yield chromium
         chromium.close()
 
@@ -212,7 +222,7 @@ class Visit:
 def visit(request: pytest.FixtureRequest, browser: Browser, server: Server) -> Iterator[Visit]:
     """Opens one page of the book, waits for MathJax and the widgets, saves a screenshot."""
     docname: str = request.param
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    context = browser.new_context(viewport=DESKTOP, service_workers="block")
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     traffic = watch(page)
@@ -404,3 +414,97 @@ def test_no_test_scaffolding_on_the_page(visit: Visit) -> None:
     """Test markers live in cell tags, not in the code a reader sees."""
     text = visit.page.locator("main").inner_text()
     assert "NBVAL" not in text, f"{visit.docname}: an nbval marker is visible"
+
+
+def test_images_say_what_they_show(visit: Visit) -> None:
+    """Every image of the page's content (the article, not the theme's buttons) has alt text of a
+    few words, not a file name."""
+    images = visit.page.evaluate("""() => [...document.querySelectorAll('article img')]
+        .map(i => [i.getAttribute('src'), i.getAttribute('alt') || ''])""")
+    bad = [
+        (src, alt)
+        for src, alt in images
+        if len(alt.split()) < 3 or re.search(r"\.(png|svg|jpe?g)$|^[0-9a-f]{16,}", alt)
+    ]
+    assert not bad, f"{visit.docname}: images without a description (src, alt): {bad}"
+
+
+def test_no_serious_accessibility_violation(visit: Visit) -> None:
+    """axe-core finds no critical or serious violation on the page."""
+    assert AXE.exists(), f"{AXE} is missing: run `make book` (it installs package.json)"
+    visit.page.add_script_tag(path=str(AXE))
+    violations = visit.page.evaluate("""async () => (await axe.run(document,
+        {resultTypes: ['violations']})).violations
+        .filter(v => v.impact === 'critical' || v.impact === 'serious')
+        .map(v => `${v.impact} ${v.id} (${v.nodes.length}): ` +
+                  v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))""")
+    assert not violations, f"{visit.docname}: axe-core: {violations}"
+
+
+def test_nothing_is_cut_off_or_too_wide(visit: Visit, browser: Browser, server: Server) -> None:
+    """At desktop and phone widths: no content cut off by its box, no scrolling box without a
+    visible scrollbar, no page wider than the window (book_checks/overflow.js). In a page of its
+    own: Playwright hides the scrollbars of a page it has taken a full-page screenshot of."""
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(server.url + html_path(visit.docname), wait_until="load")
+    settle(page)
+    problems = {}
+    for size in (DESKTOP, PHONE):
+        page.set_viewport_size(size)
+        page.wait_for_timeout(300)
+        if found := page.evaluate(OVERFLOW_JS):
+            problems[size["width"]] = found
+    context.close()
+    assert not problems, f"{visit.docname}: overflowing content at widths {problems}"
+
+
+SIDEBARS = {"primary": ".bd-sidebar-primary", "secondary": ".bd-sidebar-secondary"}
+IN_VIEW = """sel => { const e = document.querySelector(sel), r = e.getBoundingClientRect(),
+    s = getComputedStyle(e);
+    return r.width > 0 && r.right > 1 && r.left < innerWidth - 1 && s.visibility !== 'hidden'
+        && s.display !== 'none'; }"""
+
+
+@pytest.mark.parametrize("width", [390, 800, 1366])
+def test_the_navigation_toggles_open_the_sidebars(
+    width: int, browser: Browser, server: Server
+) -> None:
+    """On a chapter page, each visible sidebar toggle shows its sidebar when it was hidden (phone,
+    tablet) and hides it when it was shown (the table of contents on a desktop)."""
+    docname = book_pages()[1]
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(server.url + html_path(docname), wait_until="load")
+    clicked = []
+    for which, sidebar in SIDEBARS.items():
+        toggle = page.locator(f"button.{which}-toggle:visible")
+        if not toggle.count():
+            assert page.evaluate(IN_VIEW, sidebar), f"{width}px: no {which} toggle, no sidebar"
+            continue
+        assert toggle.count() == 1, f"{width}px: {toggle.count()} visible {which} toggles"
+        before = page.evaluate(IN_VIEW, sidebar)
+        toggle.click()
+        page.wait_for_timeout(600)  # the sidebar slides in
+        page.screenshot(path=SCREENSHOTS / f"nav-{width}-{which}.png")
+        assert page.evaluate(IN_VIEW, sidebar) != before, (
+            f"{width}px: clicking the {which} toggle did not "
+            f"{'hide' if before else 'show'} the {which} sidebar"
+        )
+        clicked.append(which)
+        page.keyboard.press("Escape")
+        page.reload()
+    context.close()
+    assert width > 1200 or "primary" in clicked, f"{width}px: no visible table-of-contents toggle"
+
+
+def test_large_scripts_do_not_block_the_first_paint(visit: Visit) -> None:
+    """A script of more than 500 kB (the widgets' embed manager) is loaded async or deferred."""
+    blocking = visit.page.evaluate("""() => {
+        const size = Object.fromEntries(performance.getEntriesByType('resource')
+            .map(r => [r.name, r.decodedBodySize]));
+        return [...document.querySelectorAll('script[src]')]
+            .filter(s => !s.async && !s.defer && (size[s.src] || 0) > 500e3)
+            .map(s => `${s.getAttribute('src')} (${Math.round(size[s.src] / 1e3)} kB)`);
+    }""")
+    assert not blocking, f"{visit.docname}: large scripts that block the first paint: {blocking}"

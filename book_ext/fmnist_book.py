@@ -1,16 +1,36 @@
 """A local Sphinx extension for the course's book (loaded by _config.yml: sphinx.local_extensions).
 
-Sphinx 7.4 writes twice every inline script that an extension registers after the builder
+1. Sphinx 7.4 writes twice every inline script that an extension registers after the builder
 starts (the registry holds it with filename None, the re-registration before writing uses '',
 and the two no longer compare equal). sphinx-thebe's `const THEBE_JS_URL = ...` then throws
 "Identifier 'THEBE_JS_URL' has already been declared" on every page. Each page keeps one copy.
+
+2. Accessibility fixes that axe-core asks for (book_checks/test_browser.py runs it on every page):
+   names that contain the visible text (myst-nb's "Toggle hidden content" on a summary that shows
+   "Show code cell source"; the search button, in templates/search-button-field.html) and the
+   bibliography's entries as list items (docutils writes role="list" with "doc-biblioentry"
+   children, which that role does not allow).
+
+3. Alt text for the notebooks' figures: the library describes each figure it draws
+   (fmnist_lib.plots.describe) and the notebook keeps that description in the output's metadata
+   (image/png: alt). myst-nb names the image after its bytes' sha256 but keeps only width and
+   height; `figures_alt_text` gives each image its description, and warns (an error under -W)
+   about a figure that has none.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
+from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 
 def _script_key(script: Any) -> tuple[Any, ...]:
@@ -37,7 +57,68 @@ def dedupe_scripts(
     scripts[:] = unique
 
 
+# (what the page's HTML says, what it should say)
+BODY_FIXES = [
+    ('<summary aria-label="Toggle hidden content">', "<summary>"),
+    ('role="doc-biblioentry"', 'role="listitem"'),
+]
+
+
+def accessible_body(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Applies BODY_FIXES to the page's body."""
+    body = context.get("body")
+    if isinstance(body, str):
+        for before, after in BODY_FIXES:
+            body = body.replace(before, after)
+        context["body"] = body
+
+
+def described_outputs(notebook: Path) -> dict[str, str]:
+    """{sha256 of an image output's bytes: its alt text} for the notebook's described PNGs."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    found = {}
+    for output in (o for c in cells for o in c.get("outputs", [])):
+        png = output.get("data", {}).get("image/png")
+        alt = output.get("metadata", {}).get("image/png", {}).get("alt")
+        if png and alt:
+            found[hashlib.sha256(base64.b64decode("".join(png))).hexdigest()] = alt
+    return found
+
+
+def figures_alt_text(app: Sphinx, doctree: nodes.document) -> None:
+    """Each notebook image gets the description stored with its output; one without is
+    reported (the build fails under -W)."""
+    source = Path(app.env.doc2path(app.env.docname))
+    if source.suffix != ".ipynb":
+        return
+    alts = described_outputs(source)
+    for image in doctree.findall(nodes.image):
+        name = Path(image["uri"]).stem
+        if name in alts:
+            image["alt"] = alts[name]
+        elif len(name) == 64 and not image.get("alt"):
+            logger.warning(
+                f"{source.name}: a figure has no description (alt text): draw it with "
+                "fmnist_lib.plots or call plots.describe(fig, ...) in its cell",
+                location=image,
+            )
+
+
+def add_templates_and_styles(app: Sphinx, config: Any) -> None:
+    """Our templates (book_ext/templates) come before the theme's; our stylesheet
+    (static/fmnist.css: narrow screens, visible scrollbars) comes after the theme's."""
+    here = Path(__file__).parent
+    config.templates_path.insert(0, str(here / "templates"))
+    config.html_static_path.append(str(here / "static"))
+    app.add_css_file("fmnist.css")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Runs after the other extensions have added the page's scripts (priority 900)."""
+    app.connect("config-inited", add_templates_and_styles)
+    app.connect("doctree-read", figures_alt_text)
     app.connect("html-page-context", dedupe_scripts, priority=900)
+    app.connect("html-page-context", accessible_body, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -59,4 +59,19 @@
   ["input", "change", "pointerdown", "keydown"].forEach(function (type) {
     document.addEventListener(type, staleResults, true);
   });
+
+  // 5. A name for assistive technology, which the widget library does not give: a slider's
+  //    handle is named by its widget's tooltip or label.
+  function nameWidgets(root) {
+    root.querySelectorAll(".widget-slider [role=slider]:not([aria-label])").forEach(function (h) {
+      var widget = h.closest(".widget-slider");
+      var label = widget.querySelector(".widget-label");
+      var name = widget.title || (label && label.textContent.trim());
+      if (name) {
+        h.setAttribute("aria-label", name);
+      }
+    });
+  }
+  new MutationObserver(function () { nameWidgets(document); })
+    .observe(document.documentElement, {childList: true, subtree: true});
 })();

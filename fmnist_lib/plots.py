@@ -1,11 +1,16 @@
 """Figures of the course: samples, training curves (the paper's Figures 5 and 7),
-reconstructions (Figure 6) and confusion matrices. Each function returns a matplotlib Figure."""
+reconstructions (Figure 6) and confusion matrices. Each function returns a matplotlib Figure
+that carries a description of what it shows (``describe``, ``alt_text``): in a notebook,
+``figure_png`` shows it at twice the resolution with that description as its alt text.
+"""
 
 from __future__ import annotations
 
 import io
 import os
+import weakref
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -15,11 +20,48 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+from PIL import Image
 
 from .data import CLASS_NAMES, ImageSet
 from .storage import atomic_write
 
-DPI = 80  # modest, so that notebooks with figures stay small
+DPI = 80  # modest, so that notebooks with figures stay small; notebooks draw at 2 x DPI
+_ALT: weakref.WeakKeyDictionary[Figure, str] = weakref.WeakKeyDictionary()
+
+
+def describe(fig: Figure, text: str) -> Figure:
+    """Attach ``text``, what the figure shows (for readers who cannot see it), to ``fig``; in the
+    book it becomes the image's alt text. Returns ``fig``."""
+    if not text.strip():
+        raise ValueError("a figure's description must say what it shows, got an empty text")
+    _ALT[fig] = " ".join(text.split())
+    return fig
+
+
+def alt_text(fig: Figure) -> str | None:
+    """The description attached by ``describe``, or None."""
+    return _ALT.get(fig)
+
+
+def figure_png(fig: Figure) -> tuple[bytes, dict[str, Any]]:
+    """The notebooks' display of a figure: a PNG at twice ``DPI`` (sharp on high-density
+    screens) with metadata that shows it at its ``DPI`` size, plus its description as ``alt``."""
+    drawn = io.BytesIO()
+    fig.savefig(drawn, format="png", dpi=2 * DPI, bbox_inches="tight")
+    image = Image.open(io.BytesIO(drawn.getvalue())).convert("RGB")
+    # 256 colours, no dithering: a third of the size, the same to the eye for plots
+    small = image.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    small.save(buffer, format="png", optimize=True)
+    metadata: dict[str, Any] = {"width": image.width // 2, "height": image.height // 2}
+    if (alt := alt_text(fig)) is not None:
+        metadata["alt"] = alt
+    return buffer.getvalue(), metadata
+
+
+def legend_outside(ax: Axes) -> None:
+    """The axes' legend to the right of the data, so that it never covers a curve."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
 
 
 def png_bytes(fig: Figure) -> bytes:
@@ -69,7 +111,11 @@ def sample_grid(data: ImageSet, per_class: int = 8, seed: int = 0) -> Figure:
     ax.set_xticks([])
     ax.set_title("Random training images, one row per class")
     fig.tight_layout()
-    return fig
+    return describe(
+        fig,
+        f"A grid of Fashion-MNIST images, {per_class} random images per row, one "
+        f"row per class, labelled from 0 {CLASS_NAMES[0]} to 9 {CLASS_NAMES[-1]}.",
+    )
 
 
 def class_histogram(counts: Mapping[str, Sequence[int]]) -> Figure:
@@ -82,9 +128,15 @@ def class_histogram(counts: Mapping[str, Sequence[int]]) -> Figure:
     ax.set_xticks(x + 0.4 - width / 2, CLASS_NAMES, rotation=30, ha="right")
     ax.set_ylabel("images")
     ax.set_title("Class balance per split")
-    ax.legend()
+    legend_outside(ax)
     fig.tight_layout()
-    return fig
+    splits = ", ".join(counts)
+    per_split = "; ".join(f"{s}: {min(c):,} to {max(c):,} per class" for s, c in counts.items())
+    return describe(
+        fig,
+        f"Bar chart of the number of images of each of the ten classes in the "
+        f"splits {splits} ({per_split}).",
+    )
 
 
 def training_curves(
@@ -122,11 +174,17 @@ def training_curves(
         if log_scale:
             ax.set_yscale("log")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+    legend_outside(axes[0][-1])
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    return fig
+    shown = " and ".join(ylabels or metrics)
+    scale = ", log scale" if log_scale else ""
+    return describe(
+        fig,
+        f"{title + ': ' if title else ''}{shown} per epoch{scale}, training "
+        f"(solid) and validation (dashed) for {', '.join(histories)}.",
+    )
 
 
 def gap_curves(curves: Mapping[str, Sequence[float]], title: str = "") -> Figure:
@@ -139,11 +197,15 @@ def gap_curves(curves: Mapping[str, Sequence[float]], title: str = "") -> Figure
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("train − validation accuracy (points)")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
+    legend_outside(ax)
     if title:
         ax.set_title(title)
     fig.tight_layout()
-    return fig
+    return describe(
+        fig,
+        f"{title + ': ' if title else ''}training minus validation accuracy, in "
+        f"points, per epoch for {', '.join(curves)}; a line at zero.",
+    )
 
 
 def _show_image(ax: Axes, image: torch.Tensor) -> None:
@@ -164,7 +226,11 @@ def reconstructions(originals: torch.Tensor, outputs: Mapping[str, torch.Tensor]
         axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
     fig.suptitle("Validation images and their reconstructions")
     fig.tight_layout()
-    return fig
+    return describe(
+        fig,
+        f"{n} validation images in the top row and, in one row each below, "
+        f"their reconstructions by {', '.join(outputs)}.",
+    )
 
 
 def confusion_matrices(matrices: Mapping[str, Sequence[Sequence[float]]], fmt: str = "d") -> Figure:
@@ -191,7 +257,12 @@ def confusion_matrices(matrices: Mapping[str, Sequence[Sequence[float]]], fmt: s
         ax.set_xlabel("predicted class")
         ax.set_ylabel("true class")
     fig.tight_layout()
-    return fig
+    return describe(
+        fig,
+        f"Confusion matrices side by side ({', '.join(matrices)}): rows are the "
+        "true classes, columns the predicted classes, each cell the count of test "
+        "images, darker for larger counts.",
+    )
 
 
 def signal_profiles(profiles: Mapping[str, pd.DataFrame]) -> Figure:
@@ -206,11 +277,16 @@ def signal_profiles(profiles: Mapping[str, pd.DataFrame]) -> Figure:
         ax.set_xlabel("layer (1 = next to the input)")
         ax.set_title(title)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+    legend_outside(axes[1])
     axes[0].set_ylabel("standard deviation (log scale)")
     axes[1].set_ylabel("gradient norm (log scale)")
     fig.tight_layout()
-    return fig
+    return describe(
+        fig,
+        "Two panels against layer depth, log scale: left, the standard "
+        "deviation of each layer's activations; right, the norm of each layer's "
+        f"weight gradient; one line per initialisation ({', '.join(profiles)}).",
+    )
 
 
 def gradient_norms(
@@ -234,9 +310,14 @@ def gradient_norms(
     ax_l.set_title("Loss during training")
     for ax in (ax_g, ax_l):
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+    legend_outside(ax_l)
     fig.tight_layout()
-    return fig
+    return describe(
+        fig,
+        f"Two panels: left, the {what} norm of each layer against its depth, "
+        "log scale; right, the training loss over the steps; one line per network "
+        f"({', '.join(tracks)}).",
+    )
 
 
 def _as_array(x: np.ndarray | torch.Tensor) -> np.ndarray:
@@ -273,7 +354,13 @@ def latent_scatter(
     if title:
         ax.set_title(title)
     fig.tight_layout()
-    return fig
+    axes = f"axes {axis_names[0]} and {axis_names[1]}" if axis_names else "axes without units"
+    return describe(
+        fig,
+        f"{title + ': ' if title else ''}scatter plot of {len(xy):,} codes in "
+        f"two dimensions ({axes}), each dot coloured by its class, legend of the ten "
+        "classes on the right.",
+    )
 
 
 def interpolation_strip(rows: Mapping[str, torch.Tensor], title: str = "") -> Figure:
@@ -297,4 +384,8 @@ def interpolation_strip(rows: Mapping[str, torch.Tensor], title: str = "") -> Fi
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    return fig
+    return describe(
+        fig,
+        f"{title + ': ' if title else ''}{len(rows)} rows of {n} images going "
+        f"from the first image (t = 0) to the second (t = 1): {', '.join(rows)}.",
+    )

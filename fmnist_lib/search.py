@@ -42,7 +42,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import FmnistError, SettingsError, TrainingInterrupted
 from .experiments import RunResult, run_experiment, splits_for
-from .plots import DPI, png_bytes
+from .plots import DPI, describe, png_bytes
 from .registry import Param, get_experiment, search_space
 from .report import VERDICT_WORDS, interval_text
 from .report import mean_std_text as mean_text
@@ -372,9 +372,20 @@ def figures(study: optuna.Study) -> dict[str, Figure]:
         with suppress(RuntimeError, ValueError, ZeroDivisionError):  # too few trials for it
             out["param_importances.png"] = _figure_of(vm.plot_param_importances(study))
         out["slice.png"] = _figure_of(vm.plot_slice(study))
-    for fig in out.values():
+    for name, fig in out.items():
         fig.set_dpi(DPI)
+        describe(fig, f"Study {study.study_name}: {_FIGURE_ALT[name]}")
     return out
+
+
+_FIGURE_ALT = {
+    "optimization_history.png": "each trial's validation loss against the trial number, with "
+    "the best value so far as a line.",
+    "param_importances.png": "horizontal bars, the estimated importance of each searched "
+    "hyperparameter for the validation loss.",
+    "slice.png": "one panel per searched hyperparameter, each trial's validation loss against "
+    "that hyperparameter's value, coloured by trial number.",
+}
 
 
 def _summary_text(s: SearchSummary, name: str, budget: str, figures: list[str]) -> str:

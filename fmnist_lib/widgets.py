@@ -9,6 +9,8 @@ which the book's script replaces with a note once a control is moved on a static
 
 from __future__ import annotations
 
+import base64
+import html
 import io
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -68,12 +70,14 @@ def size_calculator():
 
     controls = {
         "kind": w.Dropdown(options=LAYERS, value="Conv2d", description="layer"),
-        "size": w.IntSlider(28, 1, 64, description="D_in"),
-        "kernel_size": w.IntSlider(3, 1, 9, description="K"),
-        "stride": w.IntSlider(1, 1, 4, description="S"),
-        "padding": w.IntSlider(0, 0, 4, description="P"),
-        "dilation": w.IntSlider(1, 1, 3, description="dilation"),
-        "output_padding": w.IntSlider(0, 0, 3, description="P_out"),
+        "size": w.IntSlider(28, 1, 64, description="D_in", tooltip="input size D_in"),
+        "kernel_size": w.IntSlider(3, 1, 9, description="K", tooltip="kernel size K"),
+        "stride": w.IntSlider(1, 1, 4, description="S", tooltip="stride S"),
+        "padding": w.IntSlider(0, 0, 4, description="P", tooltip="padding P"),
+        "dilation": w.IntSlider(1, 1, 3, description="dilation", tooltip="dilation"),
+        "output_padding": w.IntSlider(
+            0, 0, 3, description="P_out", tooltip="output padding P_out (transposed only)"
+        ),
     }
     out = w.HTML()
     out.add_class(LIVE_ONLY)
@@ -104,23 +108,37 @@ def png_of_images(images: torch.Tensor, rows: int, scale: int = 1) -> bytes:
     return buffer.getvalue()
 
 
-def _picture(png: bytes, zoom: int = 2) -> Any:
-    """An image widget drawn ``zoom`` times its size (the PNG stays small), shrunk to fit a
-    narrow screen. Its class ``PIXELATED`` asks the book to keep the pixels sharp."""
+def _picture(png: bytes, alt: str, zoom: int = 2) -> Any:
+    """The PNG as an <img> (in an HTML widget: the image widget has no alt text, and its
+    tooltip breaks the book's embed manager), drawn ``zoom`` times its size (the file stays
+    small), shrunk to fit a narrow screen, described by ``alt``. Its class ``PIXELATED`` asks
+    for sharp pixels."""
     import ipywidgets as w
 
     width, height = (zoom * side for side in Image.open(io.BytesIO(png)).size)
-    layout = w.Layout(width=f"{width}px", max_width="100%", height="auto")
-    picture = w.Image(value=png, format="png", width=width, height=height, layout=layout)
+    source = base64.b64encode(png).decode("ascii")
+    picture = w.HTML(
+        f'<img src="data:image/png;base64,{source}" alt="{html.escape(alt)}" width="{width}" '
+        f'height="{height}" style="max-width: 100%; height: auto">'
+    )
     picture.add_class(PIXELATED)
     return picture
+
+
+def png_in(picture: Any) -> bytes:
+    """The PNG file shown by a ``_picture``."""
+    return base64.b64decode(picture.value.split("base64,", 1)[1].split('"', 1)[0])
 
 
 def _linked_views(label: str, options: Sequence[str], views: Sequence[Any]) -> Any:
     """A dropdown that shows one of ``views``; linked in the browser, so no kernel is needed."""
     import ipywidgets as w
 
-    selector = w.Dropdown(options=[(o, i) for i, o in enumerate(options)], description=label)
+    selector = w.Dropdown(
+        options=[(o, i) for i, o in enumerate(options)],
+        description=label,
+        style={"description_width": "initial"},  # the whole label, not cut to 80 px
+    )
     stack = w.Stack(list(views), selected_index=0)
     w.jslink((selector, "index"), (stack, "selected_index"))
     return w.VBox([selector, stack])
@@ -138,7 +156,9 @@ def reconstruction_browser(
     for c in range(len(CLASS_NAMES)):
         images = data.images[(data.labels == c).nonzero().flatten()[:per_class]]  # uint8
         stacked = torch.cat([to_float(images), *(reconstruct(m, images) for m in models.values())])
-        picture = _picture(png_of_images(stacked, rows=len(models) + 1))
+        alt = (f"{len(images)} test images of class {CLASS_NAMES[c]} (top row) and their "
+               f"reconstructions by {', '.join(models)} (one row each)")  # fmt: skip
+        picture = _picture(png_of_images(stacked, rows=len(models) + 1), alt)
         views.append(w.VBox([picture, w.HTML(f"<small>{rows}</small>")]))
     return _linked_views("class", CLASS_NAMES, views)
 
@@ -166,8 +186,8 @@ def confusion_browser(model: nn.Module, data: ImageSet, top: int = 10, per_cell:
         index = ((truth == t) & (predicted == p)).nonzero().flatten()[:per_cell]
         shown = f"the first {len(index)}" if count > len(index) else "all"
         options.append(f"{CLASS_NAMES[t]} → {CLASS_NAMES[p]} ({count})")
-        picture = _picture(png_of_images(to_float(data.images[index]), rows=2))
-        caption = (f"<small>{count} {CLASS_NAMES[t]} images predicted as {CLASS_NAMES[p]}; "
-                   f"{shown} shown</small>")  # fmt: skip
-        views.append(w.VBox([picture, w.HTML(caption)]))
+        caption = (f"{count} {CLASS_NAMES[t]} images predicted as {CLASS_NAMES[p]}; "
+                   f"{shown} shown")  # fmt: skip
+        picture = _picture(png_of_images(to_float(data.images[index]), rows=2), caption)
+        views.append(w.VBox([picture, w.HTML(f"<small>{caption}</small>")]))
     return _linked_views("true → predicted", options, views)

@@ -32,17 +32,19 @@
 
 # %% tags=["hide-input"]
 # Setup. On Colab, install the course library first (Colab's own PyTorch is kept).
+# Budget: full (default) reuses the course's published runs (Colab downloads them, up to 4 MB
+# each) and trains the rest. For small, fast runs, run `%env FMNIST_BUDGET=smoke` in a cell above.
 import importlib.util
 import subprocess
 import sys
 
 if "google.colab" in sys.modules and not importlib.util.find_spec("fmnist_lib"):
-    package = "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course"
+    package = "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
 from fmnist_lib.course import setup
 
-BUDGET = setup()  # FMNIST_BUDGET=full (default) or smoke
+BUDGET = setup()  # FMNIST_BUDGET=full (default), quick or smoke
 
 # %% [markdown]
 # ## What Fashion-MNIST is

@@ -34,17 +34,19 @@
 
 # %% tags=["hide-input"]
 # Setup. On Colab, install the course library first (Colab's own PyTorch is kept).
+# Budget: full (default) reuses the course's published runs (Colab downloads them, up to 4 MB
+# each) and trains the rest. For small, fast runs, run `%env FMNIST_BUDGET=smoke` in a cell above.
 import importlib.util
 import subprocess
 import sys
 
 if "google.colab" in sys.modules and not importlib.util.find_spec("fmnist_lib"):
-    package = "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course"
+    package = "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
 from fmnist_lib.course import setup
 
-BUDGET = setup()  # FMNIST_BUDGET=full (default) or smoke
+BUDGET = setup()  # FMNIST_BUDGET=full (default), quick or smoke
 
 # %% [markdown]
 # ## Kernel, stride, padding, channels
@@ -66,6 +68,7 @@ import torch
 import torch.nn.functional as F
 
 from fmnist_lib.data import load_official, to_float
+from fmnist_lib.plots import describe
 
 train, _ = load_official()
 image = to_float(train.images[1:2])  # a T-shirt, shape (1, 1, 28, 28)
@@ -75,13 +78,20 @@ settings = [dict(stride=1, padding=0), dict(stride=1, padding=1), dict(stride=2,
 fig, axes = plt.subplots(1, 4, figsize=(10, 2.8))
 axes[0].imshow(image[0, 0], cmap="gray_r")
 axes[0].set_title("input 28x28")
+titles = []
 for ax, kw in zip(axes[1:], settings, strict=True):
     out = F.conv2d(image, edge, **kw)[0, 0]
     ax.imshow(out, cmap="RdBu")
-    ax.set_title(f"S={kw['stride']}, P={kw['padding']}: {out.shape[0]}x{out.shape[1]}")
+    titles.append(f"S={kw['stride']}, P={kw['padding']}: {out.shape[0]}x{out.shape[1]}")
+    ax.set_title(titles[-1])
 for ax in axes:
     ax.set_xticks([]), ax.set_yticks([])
 fig.suptitle("One 3x3 kernel, three strides/paddings: the output size changes")
+describe(
+    fig,
+    "A T-shirt image (28x28, left) and its convolution with a vertical-edge kernel, "
+    f"red and blue for the two signs of an edge, at three settings: {'; '.join(titles)}.",
+)
 fig.tight_layout()
 
 # %% [markdown]
@@ -403,6 +413,12 @@ for ax, (name, model) in zip(axes, models.items(), strict=True):
     ax.set_xticks([]), ax.set_yticks([])
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
 fig.suptitle("Receptive fields of the middle unit, layer by layer")
+describe(
+    fig,
+    "The T-shirt image twice, «consigna» (left) and «Raschka» (right), with nested "
+    "squares: the pixels that the middle unit of each convolution or pooling layer sees, "
+    "growing layer by layer; a legend gives each layer's size.",
+)
 fig.tight_layout()
 
 # %% [markdown]
@@ -518,7 +534,10 @@ check_answer("2.5", answer)
 # <details><summary>Solution 1</summary>
 #
 # Equation (1) with $D_{in} = 28$, $K = 5$, $P = 1$, $S = 2$:
-# $\lfloor (28 - 5 + 2 \cdot 1) / 2 \rfloor + 1 = \lfloor 12.5 \rfloor + 1 = 13$. The floor drops
+#
+# $$\lfloor (28 - 5 + 2 \cdot 1) / 2 \rfloor + 1 = \lfloor 12.5 \rfloor + 1 = 13 .$$
+#
+# The floor drops
 # the last half step: a fourteenth position would need the kernel to stick out of the padded
 # image. The kernel's values do not matter, only its size.
 #
@@ -552,8 +571,11 @@ check_answer("2.2", pooled.shape[-1])
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 3</summary>
 #
-# Equation (2): $(7 - 1) \cdot 2 - 2P + 3 + P_{out} = 15 - 2P + P_{out} = 14$, so
-# $2P - P_{out} = 1$. The output padding must be smaller than the stride, $P_{out} \in \{0, 1\}$;
+# Equation (2):
+#
+# $$(7 - 1) \cdot 2 - 2P + 3 + P_{out} = 15 - 2P + P_{out} = 14 ,$$
+#
+# so $2P - P_{out} = 1$. The output padding must be smaller than the stride, $P_{out} \in \{0, 1\}$;
 # $P_{out} = 0$ would need $P = 1/2$, so $P = 1$ and $P_{out} = 1$, the only choice. The cell
 # searches all paddings below $K$ to confirm it, runs the real layer, and asks `rows_reached`
 # which output rows depend on the input: all of them. Unlike the «consigna» layer above, no row is

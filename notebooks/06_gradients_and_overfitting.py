@@ -41,17 +41,19 @@
 
 # %% tags=["hide-input"]
 # Setup. On Colab, install the course library first (Colab's own PyTorch is kept).
+# Budget: full (default) reuses the course's published runs (Colab downloads them, up to 4 MB
+# each) and trains the rest. For small, fast runs, run `%env FMNIST_BUDGET=smoke` in a cell above.
 import importlib.util
 import subprocess
 import sys
 
 if "google.colab" in sys.modules and not importlib.util.find_spec("fmnist_lib"):
-    package = "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course"
+    package = "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
 from fmnist_lib.course import setup
 
-BUDGET = setup()  # FMNIST_BUDGET=full (default) or smoke
+BUDGET = setup()  # FMNIST_BUDGET=full (default), quick or smoke
 SMALL = "smoke" if BUDGET == "smoke" else "quick"  # the budget of this chapter's demonstrations
 
 # %% [markdown]
@@ -161,9 +163,9 @@ for batch_size in (16, 512):
 # $\mathcal{L}(w) = \tfrac12 \sum_i \lambda_i w_i^2$, with curvatures $\lambda_i$ (the eigenvalues
 # of its Hessian). A gradient step multiplies each coordinate by $1 - \eta \lambda_i$, so it
 # converges only if $|1 - \eta \lambda_i| < 1$ for every $i$, that is $\eta < 2 / \lambda_{\max}$;
-# beyond that the steepest direction overshoots further at every step. Below $2 / (\lambda_{\min}
-# + \lambda_{\max})$, a smaller $\eta$ is *slower*: the flat direction shrinks by only $1 - \eta
-# \lambda_{\min}$ per step. Between that value and the limit, the steep direction oscillates and
+# beyond that the steepest direction overshoots further at every step. Below
+# $2 / (\lambda_{\min} + \lambda_{\max})$, a smaller $\eta$ is *slower*: the flat direction
+# shrinks by only $1 - \eta \lambda_{\min}$ per step. Between that value and the limit, the steep direction oscillates and
 # sets the pace. A valley 10 times steeper in one direction than the other:
 
 # %% tags=["nbval-check-output"]

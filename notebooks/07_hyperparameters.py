@@ -41,17 +41,19 @@
 
 # %% tags=["hide-input"]
 # Setup. On Colab, install the course library first (Colab's own PyTorch is kept).
+# Budget: full (default) reuses the course's published runs (Colab downloads them, up to 4 MB
+# each) and trains the rest. For small, fast runs, run `%env FMNIST_BUDGET=smoke` in a cell above.
 import importlib.util
 import subprocess
 import sys
 
 if "google.colab" in sys.modules and not importlib.util.find_spec("fmnist_lib"):
-    package = "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course"
+    package = "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
 from fmnist_lib.course import setup
 
-BUDGET = setup()  # FMNIST_BUDGET=full (default) or smoke
+BUDGET = setup()  # FMNIST_BUDGET=full (default), quick or smoke
 SWEEP = "smoke" if BUDGET == "smoke" else "quick"  # the budget of this chapter's sweeps
 
 # %% [markdown]
@@ -82,6 +84,8 @@ conv = sweep("ae-consigna-128", grid, SWEEP)
 import matplotlib.pyplot as plt
 import seaborn as sns
 
+from fmnist_lib.plots import describe
+
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.4))
 for ax, (title, df) in zip(
     axes, {"feed-forward (512)": ff, "consigna (128)": conv}.items(), strict=True
@@ -95,6 +99,12 @@ for ax, (title, df) in zip(
         cbar=False,
     )
     ax.set_title(f"{title}: best validation MSE")
+describe(
+    fig,
+    "Two heatmaps, feed-forward (512) and consigna (128): the best validation MSE of "
+    "each batch size (rows) and learning rate (columns), the value written in each cell, "
+    "darker for higher.",
+)
 fig.tight_layout()
 
 # %%
@@ -149,7 +159,14 @@ ax.set_yscale("log")
 ax.set_xlabel("learning rate")
 ax.set_ylabel("best validation MSE (mean ± sd of seeds)")
 ax.set_title(f"feed-forward autoencoder, {UPDATES} updates each")
-ax.legend(fontsize=8)
+batches = ", ".join(map(str, BATCHES))
+describe(
+    fig,
+    f"Best validation MSE (mean and error bar of {len(SEEDS)} seeds) against the "
+    f"learning rate, both on log scales, one line per batch size ({batches}), every run "
+    f"making {UPDATES} updates.",
+)
+ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
 ax.grid(alpha=0.3)
 
 # %%
@@ -372,8 +389,9 @@ print(
 # on one validation split. Look at which trial won and how many were pruned: with a dozen trials,
 # the best may well be one of the first random ones, and the machinery is shown rather than its
 # benefit — a search pays off over many more trials than a demonstration can afford. (The
-# "validation loss" of a pruned trial is the last one it reported, before it was stopped.) A search finds settings that are good *on the validation set*; the test
-# comparison says whether that transfers. The search explored four hyperparameters at once; a
+# "validation loss" of a pruned trial is the last one it reported, before it was stopped.) A
+# search finds settings that are good *on the validation set*; the test comparison says whether
+# that transfers. The search explored four hyperparameters at once; a
 # grid over the same four with three values each would take $3^4 = 81$ runs.
 #
 # ## Exercises

@@ -16,8 +16,8 @@ MODULES = {p.stem: p for p in sorted(PACKAGE.glob("*.py"))}
 #: The drawing: a module may import only from modules of a lower layer.
 LAYERS = {
     0: {"__init__", "errors", "paper", "stats"},
-    1: {"settings", "storage", "verdicts"},
-    2: {"data"},
+    1: {"settings", "storage", "verdicts", "release", "progress"},
+    2: {"data", "published"},
     3: {"models", "evaluation", "checkpoints"},
     4: {"training", "report", "plots", "arithmetic", "latent"},
     5: {"diagnostics", "course", "registry", "widgets", "exercises"},
@@ -27,8 +27,8 @@ LAYERS = {
     9: {"__main__"},
 }
 LAYER_OF = {m: rank for rank, names in LAYERS.items() for m in names}
-#: Imports allowed inside a function: heavy optional dependencies only.
-LOCAL_IMPORTS_ALLOWED = {"torchvision.datasets", "ipywidgets"}
+#: Imports allowed inside a function: heavy optional dependencies only (IPython: the lab's).
+LOCAL_IMPORTS_ALLOWED = {"torchvision.datasets", "ipywidgets", "IPython", "IPython.display"}
 MAX_FUNCTION_LINES = 60
 
 

@@ -54,6 +54,12 @@ def test_stored_notebook_is_executed_without_errors(notebook):
             )
             if out["output_type"] == "stream":
                 assert "Traceback" not in "".join(out["text"])
+            if "image/png" in out.get("data", {}):  # fmnist_lib.plots.describe: the alt text
+                alt = out.get("metadata", {}).get("image/png", {}).get("alt", "")
+                assert len(alt.split()) >= 5, f"a figure without a description: {c['source'][:3]}"
+    pngs = [str(o["data"]["image/png"]) for c in code for o in c["outputs"] if "image/png" in o.get(
+        "data", {})]  # fmt: skip
+    assert len(set(pngs)) == len(pngs), "a figure is shown twice (does a cell end with it?)"
     assert notebook.stat().st_size < 600_000, "figures too large: keep a modest dpi"
 
 

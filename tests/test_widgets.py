@@ -2,6 +2,7 @@
 static site); the calculator's kernel-computed result marked as live-only."""
 
 import io
+import re
 
 import numpy as np
 import torch
@@ -37,15 +38,18 @@ def test_the_reconstruction_browser_holds_one_linked_view_per_class(small_splits
     assert len(selector.options) == 10 and len(stack.children) == 10
     link = _links(view)
     assert link and link[0].target == (stack, "selected_index")
-    png = Image.open(io.BytesIO(stack.children[4].children[0].value))
+    picture = stack.children[4].children[0]
+    png = Image.open(io.BytesIO(widgets.png_in(picture)))
     assert png.size == (3 * 28 + 4, 3 * 28 + 4)  # 3 images wide, 3 rows
-    assert stack.children[4].children[0].width == str(2 * png.size[0])  # drawn twice as large
+    assert f'width="{2 * png.size[0]}"' in picture.value  # drawn twice as large
     pixels = 255 - np.asarray(png)  # white on black again
     coats = small_splits.val.images[small_splits.val.labels == 4][:3]
     assert np.array_equal(pixels[:28, :28], coats[0, 0].numpy())  # the originals, top row
     rebuilt = reconstruct(models["a"], coats)[1, 0]  # model a's row, second image
     expected = (rebuilt.clamp(0, 1) * 255).round().to(torch.uint8).numpy()
     assert np.array_equal(pixels[30:58, 30:58], expected)
+    alt = re.search(r'alt="([^"]*)"', picture.value).group(1)
+    assert "Coat" in alt and "a, b" in alt and "3 test images" in alt
 
 
 def test_the_confusion_browser_lists_the_largest_mistakes_first(small_splits):
@@ -60,6 +64,8 @@ def test_the_confusion_browser_lists_the_largest_mistakes_first(small_splits):
     counts = [int(label.rsplit("(", 1)[1].rstrip(")")) for label, _ in selector.options]
     assert counts == sorted(counts, reverse=True)
     assert _links(view)
+    alt = re.search(r'alt="([^"]*)"', stack.children[0].children[0].value).group(1)
+    assert alt.startswith(f"{counts[0]} ") and "predicted as" in alt  # what the images are
 
 
 def test_the_calculators_result_is_marked_live_only():
@@ -68,3 +74,5 @@ def test_the_calculators_result_is_marked_live_only():
     assert widgets.LIVE_ONLY in out._dom_classes and "26" in out.value
     calc.children[2].value = 5  # K: the kernel recomputes
     assert "24" in out.value
+    sliders = [c for c in calc.children if hasattr(c, "max") and hasattr(c, "min")]
+    assert all(s.tooltip for s in sliders)  # the book names each slider's handle by it
