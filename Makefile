@@ -148,6 +148,7 @@ bench: data
 	$(BIN)/python benchmarks/data_pipeline.py
 	$(BIN)/python benchmarks/training_overhead.py
 	$(BIN)/python benchmarks/profile_epoch.py
+	$(BIN)/python benchmarks/roofline.py
 
 clean:
 	rm -rf _build .pytest_cache
