@@ -430,12 +430,14 @@ def test_images_say_what_they_show(visit: Visit) -> None:
 
 
 def test_no_serious_accessibility_violation(visit: Visit) -> None:
-    """axe-core finds no critical or serious violation on the page."""
+    """axe-core finds no critical or serious violation on the page (nor an empty table header,
+    a minor one that pandas' tables had on every chapter)."""
     assert AXE.exists(), f"{AXE} is missing: run `make book` (it installs package.json)"
     visit.page.add_script_tag(path=str(AXE))
     violations = visit.page.evaluate("""async () => (await axe.run(document,
         {resultTypes: ['violations']})).violations
-        .filter(v => v.impact === 'critical' || v.impact === 'serious')
+        .filter(v => v.impact === 'critical' || v.impact === 'serious'
+                     || v.id === 'empty-table-header')
         .map(v => `${v.impact} ${v.id} (${v.nodes.length}): ` +
                   v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))""")
     assert not violations, f"{visit.docname}: axe-core: {violations}"

@@ -9,7 +9,8 @@ and the two no longer compare equal). sphinx-thebe's `const THEBE_JS_URL = ...` 
    names that contain the visible text (myst-nb's "Toggle hidden content" on a summary that shows
    "Show code cell source"; the search button, in templates/search-button-field.html) and the
    bibliography's entries as list items (docutils writes role="list" with "doc-biblioentry"
-   children, which that role does not allow).
+   children, which that role does not allow), and the empty corner of pandas' tables as a cell
+   (an empty header names nothing).
 
 3. Alt text for the notebooks' figures: the library describes each figure it draws
    (fmnist_lib.plots.describe) and the notebook keeps that description in the output's metadata
@@ -61,6 +62,7 @@ def dedupe_scripts(
 BODY_FIXES = [
     ('<summary aria-label="Toggle hidden content">', "<summary>"),
     ('role="doc-biblioentry"', 'role="listitem"'),
+    ("<th></th>", "<td></td>"),  # pandas' empty corner above the index: a cell, not a header
 ]
 
 
