@@ -510,3 +510,14 @@ def test_large_scripts_do_not_block_the_first_paint(visit: Visit) -> None:
             .map(s => `${s.getAttribute('src')} (${Math.round(size[s.src] / 1e3)} kB)`);
     }""")
     assert not blocking, f"{visit.docname}: large scripts that block the first paint: {blocking}"
+
+
+def test_a_notebook_page_offers_its_notebook_and_its_script(visit: Visit) -> None:
+    """The download menu's files are served; a chapter offers both its .ipynb and its .py twin."""
+    links = visit.page.evaluate("""() => [...document.querySelectorAll(
+        '.dropdown-download-buttons a[href]')].map(a => a.href)""")
+    missing = [url for url in links if not visit.page.request.get(url).ok]
+    assert not missing, f"{visit.docname}: download links that are not served: {missing}"
+    if source_of(visit.docname).suffix == ".ipynb":
+        suffixes = {Path(urlsplit(url).path).suffix for url in links}
+        assert {".ipynb", ".py"} <= suffixes, f"{visit.docname}: downloads offered: {links}"

@@ -17,6 +17,8 @@ and the two no longer compare equal). sphinx-thebe's `const THEBE_JS_URL = ...` 
    (image/png: alt). myst-nb names the image after its bytes' sha256 but keeps only width and
    height; `figures_alt_text` gives each image its description, and warns (an error under -W)
    about a figure that has none.
+
+4. Downloads: a notebook page offers its jupytext twin (.py) beside the .ipynb.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +111,40 @@ def figures_alt_text(app: Sphinx, doctree: nodes.document) -> None:
             )
 
 
+def script_twin(app: Sphinx, docname: str) -> Path | None:
+    """The .py twin of a notebook page, if it has one."""
+    source = Path(app.env.doc2path(docname))
+    twin = source.with_suffix(".py")
+    return twin if source.suffix == ".ipynb" and twin.exists() else None
+
+
+def offer_script_download(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Adds the .py twin to the page's download menu, after the .ipynb."""
+    if pagename not in app.env.all_docs or script_twin(app, pagename) is None:
+        return
+    for group in context.get("header_buttons", []):
+        if group.get("label") == "download-buttons":
+            group["buttons"].insert(1, {
+                "type": "link", "text": ".py", "icon": "fas fa-code",
+                "url": f"{context['pathto']('_sources', 1)}/{pagename}.py",
+                "tooltip": "Download the notebook as a Python script (jupytext's percent format)",
+                "label": "download-script-button",
+            })  # fmt: skip
+
+
+def copy_script_twins(app: Sphinx, exception: Exception | None) -> None:
+    """Puts each notebook's .py twin in _sources/, where its download link points."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for docname in app.env.all_docs:
+        if (twin := script_twin(app, docname)) is not None:
+            target = Path(app.outdir) / "_sources" / f"{docname}.py"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(twin, target)
+
+
 def add_templates_and_styles(app: Sphinx, config: Any) -> None:
     """Our templates (book_ext/templates) come before the theme's; our stylesheet
     (static/fmnist.css: narrow screens, visible scrollbars) comes after the theme's."""
@@ -121,6 +158,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Runs after the other extensions have added the page's scripts (priority 900)."""
     app.connect("config-inited", add_templates_and_styles)
     app.connect("doctree-read", figures_alt_text)
+    app.connect("html-page-context", offer_script_download, priority=900)
+    app.connect("build-finished", copy_script_twins)
     app.connect("html-page-context", dedupe_scripts, priority=900)
     app.connect("html-page-context", accessible_body, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
