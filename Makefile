@@ -92,7 +92,8 @@ test-fast: data
 
 test-notebooks: data
 	@if ls notebooks/*.ipynb > /dev/null 2>&1; then \
-	  FMNIST_BUDGET=smoke FMNIST_PROGRESS=0 $(BIN)/python -m pytest --nbval-lax notebooks/ -p no:cacheprovider; \
+	  FMNIST_BUDGET=smoke FMNIST_PROGRESS=0 $(BIN)/python -m pytest --nbval-lax notebooks/ \
+	    es/notebooks/ -p no:cacheprovider; \
 	else echo "no notebooks yet"; fi
 
 # The book. Its JavaScript (MathJax, the ipywidgets embed manager, RequireJS) comes from npm
@@ -115,8 +116,12 @@ $(ASSETS)/.stamp: node_modules/.package-lock.json book_ext/widgets-setup.js
 	cp node_modules/requirejs/require.js $(ASSETS)/requirejs/
 	@touch $@
 
+# The Spanish edition (es/) is a book of its own, built into es/_build and copied into
+# _build/html/es/, beside the English pages that link to it.
 book: $(STAMP) $(ASSETS)/.stamp
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
+	$(BIN)/jupyter-book build es --all -W -n --keep-going
+	rm -rf _build/html/es && cp -R es/_build/html _build/html/es
 
 # Every page of the built book in Debian's chromium, offline (book_checks/test_browser.py).
 browser-check: book

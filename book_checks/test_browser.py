@@ -62,10 +62,16 @@ def _toc_files(entry: dict) -> Iterator[str]:
 
 
 def book_pages() -> list[str]:
-    """The document names of the book, root first, as _toc.yml lists them."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"], *_toc_files(toc)]
-    return [re.sub(r"\.(ipynb|md)$", "", name) for name in files]
+    """The document names of the book, root first, as _toc.yml lists them; then those of the
+    Spanish edition (es/_toc.yml), under es/."""
+    pages = []
+    for prefix in ("", "es/"):
+        if not (ROOT / prefix / "_toc.yml").exists():
+            continue
+        toc = yaml.safe_load((ROOT / prefix / "_toc.yml").read_text(encoding="utf-8"))
+        files = [toc["root"], *_toc_files(toc)]
+        pages += [prefix + re.sub(r"\.(ipynb|md)$", "", name) for name in files]
+    return pages
 
 
 def source_of(docname: str) -> Path:
@@ -231,7 +237,7 @@ def visit(request: pytest.FixtureRequest, browser: Browser, server: Server) -> I
     assert response is not None and response.ok, f"{docname}: {html_path(docname)} was not served"
     late = settle(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{Path(docname).name}.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / f"{docname.replace('/', '-')}.png", full_page=True)
     traffic.server_errors = server.errors[served_before:]  # what the page events may miss
     yield Visit(docname, page, traffic, late)
     context.close()
@@ -521,3 +527,21 @@ def test_a_notebook_page_offers_its_notebook_and_its_script(visit: Visit) -> Non
     if source_of(visit.docname).suffix == ".ipynb":
         suffixes = {Path(urlsplit(url).path).suffix for url in links}
         assert {".ipynb", ".py"} <= suffixes, f"{visit.docname}: downloads offered: {links}"
+
+
+def test_a_page_links_to_itself_in_the_other_edition(visit: Visit) -> None:
+    """Every page that exists in both editions links to its counterpart, which is served and
+    links back."""
+    english = visit.docname.removeprefix("es/")
+    other = english if visit.docname.startswith("es/") else f"es/{english}"
+    try:
+        source_of(other)
+    except FileNotFoundError:
+        return  # a page of one edition only (the glossary)
+    link = visit.page.locator("p.fmnist-edition a")
+    assert link.count() == 1, f"{visit.docname}: no link to {other}"
+    url = link.get_attribute("href")
+    target = urlsplit(visit.page.url)._replace(path="").geturl()
+    resolved = visit.page.evaluate("u => new URL(u, document.baseURI).href", url)
+    assert resolved == f"{target}/{html_path(other)}", f"{visit.docname}: {url} is not {other}"
+    assert visit.page.request.get(resolved).ok, f"{visit.docname}: {resolved} is not served"

@@ -19,6 +19,10 @@ and the two no longer compare equal). sphinx-thebe's `const THEBE_JS_URL = ...` 
    about a figure that has none.
 
 4. Downloads: a notebook page offers its jupytext twin (.py) beside the .ipynb.
+
+5. Editions: the English book (the repository's root) and the Spanish one (es/, built into
+   _build/html/es/) link every page to its counterpart in the other language, when it has one
+   (config value fmnist_edition: "en" or "es").
 """
 
 from __future__ import annotations
@@ -145,6 +149,36 @@ def copy_script_twins(app: Sphinx, exception: Exception | None) -> None:
             shutil.copyfile(twin, target)
 
 
+EDITIONS = {  # edition: (the other edition, its link text, that language's code)
+    "en": ("es", "Leer en español", "es"),
+    "es": ("en", "Read in English", "en"),
+}
+
+
+def counterpart(app: Sphinx, pagename: str) -> str | None:
+    """The relative URL of this page in the other edition, if that edition has the page."""
+    srcdir, edition = Path(app.srcdir), app.config.fmnist_edition
+    other_root = srcdir / "es" if edition == "en" else srcdir.parent
+    if not any((other_root / f"{pagename}{s}").exists() for s in (".md", ".ipynb")):
+        return None
+    up = "../" * (pagename.count("/") + (1 if edition == "es" else 0))
+    return f"{up}{'es/' if edition == 'en' else ''}{pagename}.html"
+
+
+def link_to_other_edition(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """A link above the page's title to the same page in the other language."""
+    url = counterpart(app, pagename)
+    body = context.get("body")
+    if url is None or not isinstance(body, str):
+        return
+    _, text, lang = EDITIONS[app.config.fmnist_edition]
+    link = (f'<p class="fmnist-edition"><a href="{url}" hreflang="{lang}" lang="{lang}">'
+            f"{text}</a></p>\n")  # fmt: skip
+    context["body"] = link + body
+
+
 def add_templates_and_styles(app: Sphinx, config: Any) -> None:
     """Our templates (book_ext/templates) come before the theme's; our stylesheet
     (static/fmnist.css: narrow screens, visible scrollbars) comes after the theme's."""
@@ -160,6 +194,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", figures_alt_text)
     app.connect("html-page-context", offer_script_download, priority=900)
     app.connect("build-finished", copy_script_twins)
+    app.add_config_value("fmnist_edition", "en", "html")
+    app.connect("html-page-context", link_to_other_edition, priority=910)
     app.connect("html-page-context", dedupe_scripts, priority=900)
     app.connect("html-page-context", accessible_body, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -121,3 +121,33 @@ def test_the_book_overrides_theme_templates_only_where_it_says():
     icons = "src=\"{{ pathto('_static/vendor/fontawesome/"
     assert ours == original.replace(f"<script {icons}", f"<script defer {icons}")
     assert ours != original
+
+
+def _shared_settings(config: dict, up: str) -> dict:
+    """A book's settings without what differs between the editions (title, author, language,
+    the path to the book); ``up`` is removed from the paths that lead outside the book."""
+    for key in ("title", "author"):
+        config.pop(key)
+    config["repository"].pop("path_to_book")
+    sphinx = config["sphinx"]
+    for key in ("language", "fmnist_edition"):
+        sphinx["config"].pop(key)
+    sphinx["local_extensions"] = {k: v.removeprefix(up) for k, v in
+                                  sphinx["local_extensions"].items()}  # fmt: skip
+    static = sphinx["config"]["html_static_path"]
+    sphinx["config"]["html_static_path"] = [s.removeprefix(up) for s in static]
+    config["bibtex_bibfiles"] = [f.removeprefix(up) for f in config["bibtex_bibfiles"]]
+    config["html"]["favicon"] = config["html"]["favicon"].removeprefix(up)
+    config["exclude_patterns"] = sorted(set(config["exclude_patterns"])
+                                        - {"es", "notebooks/jupytext.toml"})  # fmt: skip
+    return config
+
+
+def test_the_spanish_book_has_the_english_settings_but_its_own_words_and_paths():
+    """es/_config.yml is ../_config.yml with its title, author, language and paths one folder up:
+    nothing else may drift between the editions."""
+    english = yaml.safe_load((ROOT / "_config.yml").read_text())
+    spanish = yaml.safe_load((ROOT / "es" / "_config.yml").read_text())
+    assert spanish["repository"]["path_to_book"] == "es"
+    assert spanish["sphinx"]["config"]["fmnist_edition"] == "es"
+    assert _shared_settings(spanish, "../") == _shared_settings(english, "")

@@ -94,3 +94,17 @@ def test_sync_carries_code_and_follows_added_and_removed_cells(books):
     assert [c.source for c in es.cells] == ["x = 2", "ES: A sentence.", "A new paragraph.",
                                             "print(x)"]  # fmt: skip
     assert translations.problems(books) == ["01_x.ipynb cell 2: untranslated: A new paragraph."]
+
+
+def test_new_english_outputs_are_reported_then_carried_across(books):
+    translations.main(["new", "01"])
+    translate_all(books)
+    nb = jupytext.read(books)
+    nb.cells[3].outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n")]
+    jupytext.write(nb, books)
+    assert translations.problems(books) == [
+        "01_x.ipynb: outputs differ from the English (run sync)"
+    ]
+    translations.main(["sync", "01"])
+    assert translations.problems(books) == []
+    assert jupytext.read(translations.spanish_path(books)).cells[3].outputs[0]["text"] == "1\n"

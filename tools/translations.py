@@ -135,6 +135,10 @@ def problems(english: Path) -> list[str]:
         key(c, True) for c in es.cells if c.cell_type != "markdown"
     ]:
         found.append(f"{target.name}: code cells differ from the English (run sync)")
+    elif [c.get("outputs") for c in en.cells if c.cell_type == "code"] != [
+        c.get("outputs") for c in es.cells if c.cell_type == "code"
+    ]:
+        found.append(f"{target.name}: outputs differ from the English (run sync)")
     if len(en.cells) != len(es.cells):
         return [*found, f"{target.name}: {len(es.cells)} cells, English {len(en.cells)} (sync)"]
     for i, (a, b) in enumerate(zip(en.cells, es.cells, strict=True)):
