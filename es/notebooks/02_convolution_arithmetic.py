@@ -599,7 +599,8 @@ check_answer("2.2", pooled.shape[-1])
 #
 # $$(7 - 1) \cdot 2 - 2P + 3 + P_{out} = 15 - 2P + P_{out} = 14 ,$$
 #
-# así que $2P - P_{out} = 1$. El relleno de salida debe ser menor que el paso, $P_{out} \in \{0, 1\}$;
+# así que $2P - P_{out} = 1$. El relleno de salida debe ser menor que el paso, $P_{out} \in \{0,
+# 1\}$;
 # $P_{out} = 0$ requeriría $P = 1/2$, así que $P = 1$ y $P_{out} = 1$, la única opción. La celda
 # busca entre todos los rellenos menores que $K$ para confirmarlo, ejecuta la capa real y le
 # pregunta a `rows_reached` qué filas de la salida dependen de la entrada: todas. A diferencia de

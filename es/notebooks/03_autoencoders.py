@@ -111,7 +111,7 @@ pd.DataFrame(rows).set_index("experiment")
 # Los pesos y el cómputo son cosas distintas. Una capa densa usa cada peso una vez por imagen; una
 # convolución reutiliza cada uno de sus pocos pesos en todas las posiciones de la imagen. Por eso
 # la red feed-forward tiene aproximadamente tantos pesos como Raschka (128), pero necesita muchas
-# menos operaciones de multiplicación y suma, y los modelos Raschka son los que más calculan: sus
+# menos multiplicaciones-sumas, y los modelos Raschka son los que más calculan: sus
 # convoluciones operan sobre mapas de tamaño completo de $28 \times 28$ y de $14 \times 14$ con
 # 32–64 canales, sin agrupamiento que los reduzca.
 #

@@ -258,11 +258,11 @@ for count, flat in zip(top.values.tolist(), top.indices.tolist(), strict=True):
     print(f"  {CLASS_NAMES[flat // 10]:>12} -> {CLASS_NAMES[flat % 10]:<12} {count}")
 
 # %% [markdown] translation={"source": "4bf2266392ca49ab"}
-# En la matriz del informe, y en la nuestra con el presupuesto completo, las camisas son la clase
+# En la matriz del informe, y en la nuestra con el presupuesto `full`, las camisas son la clase
 # difícil (las líneas de arriba indican la peor clase con el presupuesto con el que se ejecutó este
 # cuaderno): una camisa comparte su silueta con las camisetas, los suéteres y los abrigos, y a
 # $28 \times 28$ el cuello y los botones que las distinguen ocupan unos pocos píxeles. Con el
-# presupuesto completo, las clases mejor reconocidas son los pantalones, las sandalias y los
+# presupuesto `full`, las clases mejor reconocidas son los pantalones, las sandalias y los
 # bolsos, en ambas matrices: formas que ninguna otra prenda tiene.
 #
 # Detrás de cada conteo hay imágenes. Recorre los errores más frecuentes de nuestro clasificador,
@@ -283,7 +283,7 @@ confusion_browser(ours.model, splits_for(BUDGET).test)
 #
 # El informe concluye que sus redes convolucionales superan a la red prealimentada (feed-forward)
 # en ambas tareas, pero no entrenó ningún *clasificador* prealimentado. `clf-feedforward-512` es
-# uno: el codificador del autocodificador prealimentado (784 → 512, ReLU, dropout 0.1) y una
+# uno: el codificador del autocodificador feed-forward (784 → 512, ReLU, dropout 0.1) y una
 # cabeza lineal, entrenado como los demás. Tres semillas de cada modelo y la regla del curso para
 # decidir "¿la diferencia es real?": el intervalo de confianza del 95% (de Welch) de la diferencia
 # entre las exactitudes medias de prueba debe excluir el cero.
@@ -303,7 +303,7 @@ for n, c in dense_comparisons.items():
 # *Confirmed* (confirmado) significa que el intervalo está por encima de cero (gana el modelo
 # convolucional); *contradicted* (contradicho), que está por debajo (gana la red densa); *not shown*
 # (no demostrado), que incluye el cero. Cuando los dos veredictos difieren, como ocurre con el
-# presupuesto completo, la respuesta depende del modelo convolucional, no de las "convoluciones"
+# presupuesto `full`, la respuesta depende del modelo convolucional, no de las "convoluciones"
 # en general. Los dos modelos difieren en el tamaño del código, en dónde se ubica su dropout y en
 # cuánto tiempo entrenan, además de en sus capas; esta comparación no puede decir cuál de esas
 # diferencias importa. El [informe de reproducción](../report.md) agrega a esta comparación el

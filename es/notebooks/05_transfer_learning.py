@@ -376,7 +376,7 @@ check_answer("5.1", trained)
 # presupuesto `quick`, las tres quedan a pocos puntos unas de otras, y congelar las convoluciones
 # no quedó entre las otras dos. Con una semilla cada una, ese orden no es evidencia: aquí no se
 # conoce la dispersión entre semillas con este presupuesto (la dispersión del comienzo del
-# capítulo corresponde al presupuesto completo), y las diferencias de uno o dos puntos necesitan
+# capítulo corresponde al presupuesto `full`), y las diferencias de uno o dos puntos necesitan
 # varias semillas por configuración, juzgadas con `compare`.
 #
 # </details>
@@ -478,7 +478,7 @@ for n in DESIGN[0]:
 # %% [markdown] translation={"source": "710ba73f0b8e6206"}
 # ## Resumen
 #
-# - Tres semillas de un mismo modelo difieren (con el presupuesto completo, en una fracción de
+# - Tres semillas de un mismo modelo difieren (con el presupuesto `full`, en una fracción de
 #   punto): toda comparación se lee frente a esa dispersión, con una sola regla: un intervalo de
 #   Welch del 95% para la diferencia que excluya el cero.
 # - Reutilizar un codificador: el ajuste fino entrena todo desde un inicio preentrenado; la

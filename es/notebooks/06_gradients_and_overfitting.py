@@ -35,8 +35,8 @@
 #   uno), y medir cada uno;
 # - elegir una inicialización que conserve la dispersión de la señal a lo largo de la
 #   profundidad, y recortar los gradientes (gradient clipping);
-# - reconocer el sobreajuste en las curvas de entrenamiento y comparar remedios con la regla única
-#   para las semillas.
+# - reconocer el sobreajuste en las curvas de entrenamiento y comparar remedios con la regla del
+#   curso para las semillas.
 #
 # **Tiempo.** Experimentos pequeños sobre subconjuntos con el presupuesto (budget) `full`: unos
 # dos minutos, medidos en una CPU de 2 núcleos sin otra carga y con las corridas que reutiliza ya
@@ -126,7 +126,8 @@ for a, t in tracks.items():
 
 # %% [markdown] translation={"source": "2edefb45a14aed76"}
 # Con sigmoides, la primera capa recibe un gradiente varios órdenes de magnitud menor que el de la
-# cabeza (head), como muestra la primera columna; con ReLU o LeakyReLU queda dentro de un factor de alrededor de
+# cabeza (head), como muestra la primera columna; con ReLU o LeakyReLU queda dentro de un factor de
+# alrededor de
 # diez respecto del de la cabeza.
 #
 # **Qué hace Adam al respecto.** Adam no sigue el gradiente crudo: divide el paso de cada peso por
@@ -172,7 +173,8 @@ for batch_size in (16, 512):
 # valle, una cuadrática
 # $\mathcal{L}(w) = \tfrac12 \sum_i \lambda_i w_i^2$, con curvaturas $\lambda_i$ (los autovalores
 # de su hessiana). Un paso de gradiente multiplica cada coordenada por $1 - \eta \lambda_i$, así
-# que converge solo si $|1 - \eta \lambda_i| < 1$ para todo $i$, es decir, $\eta < 2 / \lambda_{\max}$;
+# que converge solo si $|1 - \eta \lambda_i| < 1$ para todo $i$, es decir, $\eta < 2 /
+# \lambda_{\max}$;
 # más allá de ese valor, la dirección más empinada se pasa de largo cada vez más en cada paso. Por
 # debajo de $2 / (\lambda_{\min} + \lambda_{\max})$, un $\eta$ más pequeño es *más lento*: la
 # dirección plana se reduce solo por el factor $1 - \eta \lambda_{\min}$ en cada paso. Entre ese
@@ -341,7 +343,8 @@ for clip in (None, 1.0):
 #
 # Los gradientes que explotan son la imagen especular de los que se desvanecen: el mismo producto
 # $J_L \cdots J_2$, con factores mayores que uno. Si los factores se reducen, se mantienen o
-# crecen lo deciden, en primer lugar, los **pesos iniciales**. Toma cada peso de una distribución
+# crecen lo deciden, en primer lugar, los **pesos iniciales**. Muestrea cada peso de una
+# distribución
 # normal con varianza $\sigma^2 / n_{\text{in}}$ ($n_{\text{in}}$, la cantidad de entradas de la
 # capa): la elección de LeCun, $\sigma^2 = 1$, mantiene la varianza de la salida de una capa tanh
 # aproximadamente igual a la de su entrada; ReLU anula la mitad de sus entradas, así que la
@@ -555,10 +558,11 @@ print(pool_answer(pooling))
 # La respuesta de arriba se genera a partir de los dos intervalos. Con el presupuesto full, ambos
 # resultan "not shown" (efecto no demostrado): con tres semillas por modelo, el agrupamiento no
 # cambia de forma medible ni la brecha ni la exactitud de prueba, y las dos curvas de brecha casi
-# coinciden y crecen en ambos modelos a medida que avanza el entrenamiento. La sugerencia del
-# informe no se sostiene aquí, dentro de este diseño, en el que el modelo con agrupamiento además
-# ve parches más amplios y hace cuatro veces más cómputo, y en el que la brecha se mide con el
-# dropout activo. Los remedios que sí actuaron sobre la brecha son los de arriba: el dropout y la
+# coinciden y crecen en ambos modelos a medida que avanza el entrenamiento. Los datos de este
+# capítulo no respaldan la sugerencia del informe, dentro de este diseño, en el que el modelo con
+# agrupamiento además ve parches más amplios y hace cuatro veces más cómputo, y en el que la
+# brecha se mide con el dropout activo. Los remedios que sí actuaron sobre la brecha son los de
+# arriba: el dropout y la
 # detención temprana.
 #
 # ## La cantidad de conexiones

@@ -19,26 +19,32 @@
 # Los pesos se aprenden; los **hiperparámetros** —épocas, tamaño del código, tamaño de lote, tasa de
 # aprendizaje, dropout— se eligen antes de entrenar. El informe concluye que la elección correcta
 # "depende de la naturaleza del problema y de la red", y extrae algunas lecciones concretas de sus
-# corridas. Este capítulo convierte cada lección en una afirmación, ejecuta los barridos que la ponen
+# corridas. Este capítulo convierte cada lección en una afirmación, ejecuta los barridos que la
+# ponen
 # a prueba y termina con cómo elegir como corresponde.
 #
 # **Objetivos.** Después de este capítulo podrás:
 #
 # - calcular cuántas actualizaciones del optimizador hace una corrida a partir de sus épocas, su
-#   tamaño de lote y los datos, y explicar por qué comparar tamaños de lote con igual número de épocas
+#   tamaño de lote y los datos, y explicar por qué comparar tamaños de lote con igual número de
+#   épocas
 #   no es compararlos con igual trabajo;
 # - barrer dos hiperparámetros que interactúan (tamaño de lote y tasa de aprendizaje) con varias
 #   semillas y leer el resultado: si cada mejor valor queda dentro de la grilla y cómo se desplaza;
-# - convertir una afirmación sobre hiperparámetros en una comparación con varias semillas y decidirla
+# - convertir una afirmación sobre hiperparámetros en una comparación con varias semillas y
+#   decidirla
 #   con la regla del curso (un intervalo de confianza del 95%);
-# - elegir hiperparámetros en el conjunto de validación mediante una búsqueda (muestreo aleatorio, un
+# - elegir hiperparámetros en el conjunto de validación mediante una búsqueda (muestreo aleatorio,
+#   un
 #   muestreador TPE, poda) y evaluar la elección una sola vez en el conjunto de prueba.
 #
 # **Tiempo.** Con `FMNIST_BUDGET=full`, los barridos entrenan unas 130 corridas pequeñas sobre un
-# subconjunto de 10,000 imágenes, con el presupuesto (budget) `quick`: una hora o más en una CPU de 2
+# subconjunto de 10,000 imágenes, con el presupuesto (budget) `quick`: una hora o más en una CPU de
+# 2
 # núcleos la primera vez; las corridas terminadas se guardan y se reutilizan. Las soluciones de los
 # ejercicios entrenan unas dos docenas más de corridas pequeñas.
-# Todas las elecciones que siguen se hacen en el conjunto de **validación**; el conjunto de prueba se
+# Todas las elecciones que siguen se hacen en el conjunto de **validación**; el conjunto de prueba
+# se
 # usa una sola vez, al final, para medir la elección final de la búsqueda.
 
 # %% tags=["hide-input"]
@@ -61,7 +67,8 @@ SWEEP = "smoke" if BUDGET == "smoke" else "quick"  # the budget of this chapter'
 # %% [markdown] translation={"source": "b065c1e661b89500"}
 # ## Tamaño de lote y tasa de aprendizaje, juntos
 #
-# Un minilote de $B$ imágenes da una estimación del gradiente cuyo ruido disminuye como $1/\sqrt{B}$;
+# Un minilote de $B$ imágenes da una estimación del gradiente cuyo ruido disminuye como
+# $1/\sqrt{B}$;
 # una época hace entonces $\lceil N / B \rceil$ actualizaciones. Así, un lote grande da pocos pasos
 # precisos, y uno pequeño, muchos pasos ruidosos; y la tasa de aprendizaje $\eta$ determina cuánto
 # avanza cada paso. Los dos interactúan, así que los barremos juntos, para los autocodificadores
@@ -124,7 +131,8 @@ print(
 
 # %% [markdown] translation={"source": "2db8d9e7bcca66e2"}
 # Todas las corridas anteriores tuvieron el mismo número de *épocas*, así que (tabla de arriba) las
-# corridas con lote 1000 hicieron unas treinta veces menos actualizaciones que las de lote 32, y cada
+# corridas con lote 1000 hicieron unas treinta veces menos actualizaciones que las de lote 32, y
+# cada
 # tasa de aprendizaje se probó con todos los tamaños de lote, aunque la mejor tasa no tiene por qué
 # ser la misma para todos. Comparar con igual número de épocas favorece a los lotes pequeños; dice
 # poco sobre el tamaño de lote en sí. El informe también comparó con igual número de épocas, las
@@ -134,7 +142,8 @@ print(
 #
 # Una pregunta más justa: con el mismo número de pasos del optimizador, ¿qué tamaño de lote aprende
 # más? Le damos a cada corrida del autocodificador feed-forward el mismo número de actualizaciones
-# (`updates=` escala las épocas de cada corrida según su tamaño de lote), ampliamos la grilla de tasas
+# (`updates=` escala las épocas de cada corrida según su tamaño de lote), ampliamos la grilla de
+# tasas
 # de aprendizaje y entrenamos cada celda con varias semillas, para poder sopesar las diferencias
 # frente a la dispersión entre semillas. Los tamaños de lote dividen exactamente el subconjunto de
 # entrenamiento, así que cada corrida da exactamente esa cantidad de pasos:
@@ -183,21 +192,25 @@ print("\nvalidation MSE relative to each batch size's best:")
 print((relative.T / relative.min(axis=1)).T.to_string(float_format="{:.2f}".format))
 
 # %% [markdown] translation={"source": "d707f97ad26234fa"}
-# En estas tablas hay que leer dos cosas. La primera: si cada mejor tasa de aprendizaje queda *dentro*
+# En estas tablas hay que leer dos cosas. La primera: si cada mejor tasa de aprendizaje queda
+# *dentro*
 # de la grilla; un mejor valor en el borde de la grilla significa que la grilla era demasiado
 # estrecha, y la comparación entre tamaños de lote compararía entonces búsquedas truncadas. La
 # segunda: cómo se desplazan las buenas tasas con el tamaño de lote; un lote más grande promedia más
 # imágenes, su gradiente es menos ruidoso y puede permitirse un paso más largo. Con
 # `FMNIST_BUDGET=full` (los barridos en sí se ejecutan con `quick`), todas las mejores tasas quedan
-# dentro de la grilla, y el mejor valor en sí se mueve poco (cerca del óptimo las curvas son planas).
+# dentro de la grilla, y el mejor valor en sí se mueve poco (cerca del óptimo las curvas son
+# planas).
 # El flanco derecho se mueve como dice el argumento del ruido: una tasa demasiado grande perjudica
 # menos a medida que crece el lote. El flanco izquierdo, leído como cociente, parece decir que una
 # tasa demasiado pequeña perjudica más; pero es un cociente respecto de un mejor valor más bajo: en
 # términos absolutos, la tasa más pequeña también rinde mejor con un lote más grande. (Para el SGD
-# simple, una regla práctica habitual escala $\eta$ en proporción a $B$; para Adam, que reescala cada
+# simple, una regla práctica habitual escala $\eta$ en proporción a $B$; para Adam, que reescala
+# cada
 # paso, el crecimiento suele ser más lento, y aquí mucho más lento.)
 #
-# Con el mismo número de actualizaciones, la comparación que importa es la de cada tamaño de lote con
+# Con el mismo número de actualizaciones, la comparación que importa es la de cada tamaño de lote
+# con
 # su propia mejor tasa de aprendizaje, a lo largo de las semillas, con la regla del curso: una
 # diferencia es *real* cuando su intervalo de confianza del 95% excluye el cero:
 
@@ -220,15 +233,18 @@ print(f"  images per run: batch {large} sees {large / small:g} times as many as 
 # cada uno parezca mejor de lo que es: la mejor de varias medias ruidosas es, en promedio, mejor que
 # la media verdadera de esa tasa. Este sesgo favorable crece con la dispersión de las semillas (la
 # columna `sd` de arriba), así que no es el mismo para todos los tamaños de lote; con el presupuesto
-# completo, las semillas de los lotes pequeños son las que más se dispersan, de modo que el sesgo los
+# completo, las semillas de los lotes pequeños son las que más se dispersan, de modo que el sesgo
+# los
 # favorece a ellos, en contra del lote grande. Elegir la tasa con unas semillas y comparar con otras
 # lo eliminaría. Recuerda también el precio: con igual número de actualizaciones, el lote más grande
-# procesa tantas veces más imágenes como veces es más grande (se imprimió arriba). Qué comparación es
+# procesa tantas veces más imágenes como veces es más grande (se imprimió arriba). Qué comparación
+# es
 # justa depende de qué sea lo escaso: pasos, imágenes o segundos en tu hardware.
 #
 # ## Tamaño de la capa oculta: reconstrucción frente a clasificación
 #
-# El informe encontró que un código más grande ayuda a la reconstrucción, mientras que uno más pequeño
+# El informe encontró que un código más grande ayuda a la reconstrucción, mientras que uno más
+# pequeño
 # parecía mejor para la clasificación. Varias semillas de cada configuración (los veredictos de más
 # abajo comparan los tamaños extremos; para los intermedios, lee la tabla):
 
@@ -248,7 +264,8 @@ for title, table in (("consigna autoencoder", hidden_ae), ("consigna classifier"
 # El informe: el dropout fue lo que más ayudó a la red densa, y el agrupamiento (pooling), a las
 # convolucionales. Una advertencia sobre el diseño: cada corrida de aquí conserva su tamaño de lote
 # registrado y las épocas del presupuesto, así que el autocodificador feed-forward (lote 1000) hace
-# solo unas pocas docenas de actualizaciones y está lejos de ajustar sus imágenes de entrenamiento; un
+# solo unas pocas docenas de actualizaciones y está lejos de ajustar sus imágenes de entrenamiento;
+# un
 # regularizador tiene poco que mostrar en un modelo que todavía no se ha sobreajustado.
 
 # %%
@@ -265,11 +282,15 @@ for title, table in (("feed-forward", dropout_ff), ("consigna", dropout_conv)):
 #
 # Cada conclusión se convierte en una comparación de dos configuraciones a lo largo de las semillas,
 # juzgada con la única regla del curso (`fmnist_lib.stats`): la diferencia en la pérdida de
-# validación, su intervalo de Welch del 95%, y *real* cuando el intervalo excluye el cero. El informe
-# sacó sus conclusiones sobre el tamaño de lote con igual número de épocas; nosotros ponemos a prueba
+# validación, su intervalo de Welch del 95%, y *real* cuando el intervalo excluye el cero. El
+# informe
+# sacó sus conclusiones sobre el tamaño de lote con igual número de épocas; nosotros ponemos a
+# prueba
 # las del feed-forward con igual número de actualizaciones, cada tamaño de lote con su propia mejor
-# tasa de aprendizaje (dejamos de lado las de «consigna»: cada actualización del modelo convolucional
-# cuesta mucho más). La conclusión sobre el dropout compara dos ganancias (sin dropout → dropout 0.1,
+# tasa de aprendizaje (dejamos de lado las de «consigna»: cada actualización del modelo
+# convolucional
+# cuesta mucho más). La conclusión sobre el dropout compara dos ganancias (sin dropout → dropout
+# 0.1,
 # la configuración feed-forward del informe): una diferencia de diferencias, con el mismo tipo de
 # intervalo.
 
@@ -314,8 +335,10 @@ pd.DataFrame(
 
 # %% [markdown] translation={"source": "4e5ea389e4a7978c"}
 # Cada veredicto vale para este subconjunto, estas actualizaciones y épocas, y estas semillas; *not
-# shown* ("no demostrada") significa que las semillas discrepan demasiado como para que la diferencia
-# cuente, no que no haya diferencia. La propia conclusión del informe encaja: las respuestas dependen
+# shown* ("no demostrada") significa que las semillas discrepan demasiado como para que la
+# diferencia
+# cuente, no que no haya diferencia. La propia conclusión del informe encaja: las respuestas
+# dependen
 # del problema, de la red *y del presupuesto*.
 #
 # ## Elegir como corresponde
@@ -323,8 +346,10 @@ pd.DataFrame(
 # Lo que el informe sugiere al final (S. Raschka, 2018, *Model Evaluation, Model Selection, and
 # Algorithm Selection in Machine Learning*), en resumen:
 #
-# 1. **Tres roles, tres conjuntos.** Ajusta en el conjunto de entrenamiento, elige en el de validación
-#    e informa una sola vez en el de prueba. Cada mirada al conjunto de prueba que cambia una decisión
+# 1. **Tres roles, tres conjuntos.** Ajusta en el conjunto de entrenamiento, elige en el de
+#    validación
+#    e informa una sola vez en el de prueba. Cada mirada al conjunto de prueba que cambia una
+#    decisión
 #    lo gasta.
 # 2. **Busca, no adivines.** Una grilla (como aquí) o, mejor cuando hay muchos hiperparámetros, una
 #    búsqueda aleatoria sobre rangos en escala logarítmica para $\eta$; detén antes de tiempo las
@@ -337,10 +362,12 @@ pd.DataFrame(
 #
 # ### Una búsqueda en lugar de una grilla
 #
-# Una grilla gasta la mayoría de sus corridas en valores de los hiperparámetros que no importan, y su
+# Una grilla gasta la mayoría de sus corridas en valores de los hiperparámetros que no importan, y
+# su
 # costo se multiplica con cada hiperparámetro que se agrega. Una *búsqueda*, en cambio, muestrea los
 # rangos y apunta a aprender dónde mirar: el muestreador TPE de [Optuna](https://optuna.org) modela
-# qué valores dieron pérdidas de validación bajas hasta el momento y propone otros parecidos (después
+# qué valores dieron pérdidas de validación bajas hasta el momento y propone otros parecidos
+# (después
 # de unos pocos ensayos aleatorios). Otras dos ideas la abaratan:
 #
 # - **Poda.** Cada corrida informa su pérdida de validación después de cada época (a través del hook
@@ -355,7 +382,7 @@ pd.DataFrame(
 # comparar la mejor configuración con la registrada, con tres semillas. Hacemos la búsqueda sobre el
 # clasificador feed-forward (`clf-feedforward-512`: tasa de aprendizaje, tamaño de lote, dropout y
 # tamaño de la capa oculta), el modelo más barato del curso, con los datos y las épocas del
-# presupuesto completo. Con `FMNIST_BUDGET=full` se reutiliza el estudio guardado (no se reentrena
+# presupuesto `full`. Con `FMNIST_BUDGET=full` se reutiliza el estudio guardado (no se reentrena
 # nada); en una máquina nueva se entrenan alrededor de una docena de corridas pequeñas, con menos
 # épocas para las que se podan.
 
@@ -374,7 +401,8 @@ trials.rename(columns={"value": "validation loss"}).set_index("number")
 
 # %% [markdown] translation={"source": "baa9e1b5aeb993b8"}
 # Los ensayos podados se detienen antes: su pérdida de validación tras unas pocas épocas ya era peor
-# que la mediana. Las figuras muestran el progreso de la búsqueda (cada punto, un ensayo; la línea, el
+# que la mediana. Las figuras muestran el progreso de la búsqueda (cada punto, un ensayo; la línea,
+# el
 # mejor hasta el momento), cuánto importó cada hiperparámetro para la pérdida de validación (una
 # estimación fANOVA, aproximada con tan pocos ensayos) y la pérdida frente al valor de cada
 # hiperparámetro:
@@ -404,8 +432,10 @@ print(
 # %% [markdown] translation={"source": "d6d47f6b86177433"}
 # Sea cual sea el veredicto de arriba, léelo junto con su presupuesto: los ensayos listados arriba,
 # una semilla cada uno, en una única partición de validación. Fíjate en qué ensayo ganó y cuántos se
-# podaron: con una docena de ensayos, bien puede ser que el mejor sea uno de los primeros aleatorios,
-# y lo que se muestra es la maquinaria más que su beneficio; una búsqueda rinde frutos con muchos más
+# podaron: con una docena de ensayos, bien puede ser que el mejor sea uno de los primeros
+# aleatorios,
+# y lo que se muestra es la maquinaria más que su beneficio; una búsqueda rinde frutos con muchos
+# más
 # ensayos de los que una demostración puede permitirse. (La "pérdida de validación" de un ensayo
 # podado es la última que informó, antes de que se lo detuviera.) Una búsqueda encuentra
 # configuraciones que son buenas *en el conjunto de validación*; la comparación en el conjunto de
@@ -423,12 +453,15 @@ print(
 #    número de actualizaciones. Primero, ¿cuántas épocas debe entrenar cada corrida con las 10,000
 #    imágenes de entrenamiento del presupuesto `quick`? Luego predice a partir de las tablas de
 #    arriba: ¿la mejor tasa de aprendizaje del lote 1000 será mayor, igual o menor que la del lote
-#    400, y la tasa más grande lo perjudicará más o menos? Después ejecútalo, con las cinco tasas más
+#    400, y la tasa más grande lo perjudicará más o menos? Después ejecútalo, con las cinco tasas
+#    más
 #    grandes y una sola semilla para que sea breve:
-#    `sweep("ae-feedforward-512", {"batch_size": [1000], "lr": RATES[-5:]}, SWEEP, updates=UPDATES)`,
+#    `sweep("ae-feedforward-512", {"batch_size": [1000], "lr": RATES[-5:]}, SWEEP,
+#    updates=UPDATES)`,
 #    y compara con las tablas de arriba.
 # 3. **Una búsqueda aleatoria en lugar de la grilla.** La primera grilla probó 3 tamaños de lote × 3
-#    tasas de aprendizaje en el autocodificador feed-forward. Prueba en cambio 9 pares aleatorios, con
+#    tasas de aprendizaje en el autocodificador feed-forward. Prueba en cambio 9 pares aleatorios,
+#    con
 #    el tamaño de lote log-uniforme entre 32 y 1000 (redondeado) y $\eta$ log-uniforme en
 #    $[10^{-4}, 10^{-2}]$, con las mismas épocas
 #    (`run_experiment("ae-feedforward-512", SWEEP, overrides={...})`). ¿Cuál encuentra el MSE de
@@ -438,7 +471,8 @@ print(
 #    `run_experiment("clf-consigna-10", "quick", epochs=20, overrides={"patience": 2})`. ¿Con los
 #    pesos de qué época se queda, se detuvo antes de tiempo y cuál es su exactitud (accuracy) en el
 #    conjunto de prueba, leída una sola vez después de la elección?
-# 5. **Predice y luego busca.** Ejecuta `search("clf-consigna-10", 8, "quick")`. Antes de ejecutarlo,
+# 5. **Predice y luego busca.** Ejecuta `search("clf-consigna-10", 8, "quick")`. Antes de
+#    ejecutarlo,
 #    predice: ¿la mejor tasa de aprendizaje será mayor o menor que la del informe, $5\cdot10^{-4}$?
 #    Luego compara.
 
@@ -455,11 +489,13 @@ check_answer("7.2", answer)
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "c7596e3771a7b362"}
 # <details><summary>Solución 1</summary>
 #
-# Una actualización por lote, y una época de $N$ imágenes en lotes de $B$ tiene $\lceil N / B \rceil$
+# Una actualización por lote, y una época de $N$ imágenes en lotes de $B$ tiene $\lceil N / B
+# \rceil$
 # lotes: $\lceil 50{,}000 / 32 \rceil = 1{,}563$ (el último contiene 16 imágenes), así que 35 épocas
 # hacen $35 \cdot 1{,}563 = 54{,}705$ actualizaciones. El lote 1000 divide exactamente a 50,000: 50
 # actualizaciones por época, 1,750 en 35 épocas, unas 31 veces menos. Por eso la primera grilla, con
-# igual número de épocas, dice más sobre el número de actualizaciones que sobre el tamaño de lote. La
+# igual número de épocas, dice más sobre el número de actualizaciones que sobre el tamaño de lote.
+# La
 # celda lee la configuración del registro.
 #
 # </details>
@@ -480,17 +516,21 @@ check_answer("7.1", consigna_updates)
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "0cda802170ed0045"}
 # <details><summary>Solución 2</summary>
 #
-# El lote 1000 hace $10{,}000 / 1000 = 10$ actualizaciones por época con las imágenes del presupuesto
+# El lote 1000 hace $10{,}000 / 1000 = 10$ actualizaciones por época con las imágenes del
+# presupuesto
 # `quick`, así que 400 actualizaciones llevan 40 épocas. (Con el presupuesto `smoke`, cuyas 1,000
 # imágenes de entrenamiento forman un solo lote, cada actualización usa todo el conjunto de
 # entrenamiento: entrenamiento con lote completo, sin ruido de muestreo.)
 #
 # La predicción, según el razonamiento del capítulo: cuanto más grande el lote, menos ruidoso es su
-# gradiente y más largo el paso que puede permitirse, así que la mejor tasa del lote 1000 debería ser
-# al menos la del lote 400, y la tasa más grande debería perjudicarlo menos. Dos precauciones antes de
+# gradiente y más largo el paso que puede permitirse, así que la mejor tasa del lote 1000 debería
+# ser
+# al menos la del lote 400, y la tasa más grande debería perjudicarlo menos. Dos precauciones antes
+# de
 # leer la respuesta: cerca del óptimo las curvas son planas, así que puede que la mejor tasa no se
 # mueva en absoluto; y si la mejor tasa del lote 1000 queda en el borde de la grilla, la grilla es
-# demasiado estrecha para decir dónde está. La celda ejecuta el barrido (una semilla: lee con cuidado
+# demasiado estrecha para decir dónde está. La celda ejecuta el barrido (una semilla: lee con
+# cuidado
 # las diferencias pequeñas), lo agrega a la tabla de igual número de actualizaciones e imprime ambas
 # comparaciones con el presupuesto con que se ejecutó este cuaderno (notebook).
 #
@@ -528,15 +568,20 @@ check_answer("7.2", quick_epochs)
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "f44295687bb86569"}
 # <details><summary>Solución 3</summary>
 #
-# Una búsqueda aleatoria prueba nueve valores distintos de cada hiperparámetro donde la grilla de 3 ×
+# Una búsqueda aleatoria prueba nueve valores distintos de cada hiperparámetro donde la grilla de 3
+# ×
 # 3 prueba tres, así que, cuando uno de los dos importa mucho más que el otro, explora ese con una
 # resolución tres veces más fina (Bergstra y Bengio, 2012); su rango de tasas también es más amplio
-# que el de la grilla, así que algunos pares caen donde no caería ningún punto de la grilla, para bien
-# o para mal. Cuál de las dos búsquedas gana aquí se imprime más abajo, pero con nueve corridas de una
-# semilla cada una, cualquiera de las dos puede ganar por suerte: la diferencia entre los dos mejores
+# que el de la grilla, así que algunos pares caen donde no caería ningún punto de la grilla, para
+# bien
+# o para mal. Cuál de las dos búsquedas gana aquí se imprime más abajo, pero con nueve corridas de
+# una
+# semilla cada una, cualquiera de las dos puede ganar por suerte: la diferencia entre los dos
+# mejores
 # hay que sopesarla frente a la dispersión entre semillas (el barrido con igual número de
 # actualizaciones muestra su magnitud). Antes de confiar en la respuesta, reentrena el mejor de cada
-# búsqueda con varias semillas y compáralos con la regla del curso, o repite la búsqueda aleatoria con
+# búsqueda con varias semillas y compáralos con la regla del curso, o repite la búsqueda aleatoria
+# con
 # otros sorteos.
 #
 # </details>
@@ -568,10 +613,13 @@ for column in ("batch_size", "lr"):
 #
 # Con `patience=2`, el entrenamiento se detiene tras dos épocas sin una pérdida de validación más
 # baja, y la corrida conserva los pesos de su mejor época (también cuando llega antes al tope de
-# épocas). Así, las épocas se eligen en el conjunto de validación, y la exactitud de prueba se lee una
-# sola vez, para los pesos elegidos: no interviene en la elección, así que sigue siendo una estimación
+# épocas). Así, las épocas se eligen en el conjunto de validación, y la exactitud de prueba se lee
+# una
+# sola vez, para los pesos elegidos: no interviene en la elección, así que sigue siendo una
+# estimación
 # honesta. La celda imprime las épocas ejecutadas, la época conservada y la exactitud de prueba (20
-# épocas como máximo con el presupuesto `quick`, 4 con `smoke`). Si la época conservada es la última,
+# épocas como máximo con el presupuesto `quick`, 4 con `smoke`). Si la época conservada es la
+# última,
 # la pérdida de validación seguía bajando al llegar al tope: la detención temprana no eligió nada, y
 # la corrida necesitaba más épocas.
 #
@@ -593,7 +641,8 @@ print(f"test accuracy of the kept weights: {stopped.test['accuracy']:.2%}")
 # informe con todas ellas, así que premia las configuraciones que progresan rápido, lo que puede
 # favorecer un paso más grande del que necesita un entrenamiento largo. Además, varía el tamaño de
 # lote (de 32 a 256), el dropout y el tamaño de la capa oculta, y la mejor tasa depende de ellos. La
-# celda imprime los ensayos y hacia dónde fue la mejor tasa con el presupuesto con que se ejecutó este
+# celda imprime los ensayos y hacia dónde fue la mejor tasa con el presupuesto con que se ejecutó
+# este
 # cuaderno.
 # Ocho ensayos de una semilla cada uno dan una única respuesta ruidosa: antes de adoptar la mejor
 # configuración, ponla a prueba como lo hace la última sección del capítulo (varias semillas, el
@@ -624,7 +673,8 @@ print(f"\nbest learning rate {found:.2g}: {'larger' if found > reported else 'sm
 # - Cada lección del informe se convirtió en una comparación con varias semillas, decidida con una
 #   sola regla; cada veredicto vale para su presupuesto.
 # - Elegir como corresponde: ajustar en el conjunto de entrenamiento, elegir en el de validación,
-#   evaluar una sola vez en el de prueba; buscar en lugar de adivinar (muestreo aleatorio o TPE, poda)
+#   evaluar una sola vez en el de prueba; buscar en lugar de adivinar (muestreo aleatorio o TPE,
+#   poda)
 #   y tener en cuenta el ruido de las semillas.
 #
 # Los números del capítulo, con el presupuesto de sus barridos:
