@@ -265,7 +265,7 @@ check_answer("1.4", answer)
 # Promedia los píxeles de las 6,000 imágenes de entrenamiento de cada clase y toma la clase con la
 # mayor media. La celda de abajo imprime las diez medias, de mayor a menor: los abrigos y los
 # suéteres, con mangas largas y cuerpo ancho, tienen más tinta; las sandalias y las zapatillas
-# deportivas, casi todo fondo, la que menos.
+# deportivas, casi todo fondo, las que menos.
 #
 # </details>
 

@@ -258,7 +258,7 @@ pd.DataFrame(heads).T
 # evaluación. (La tabla de experimentos de arriba muestra la corrida de referencia de
 # `clf-consigna-frozen-128`, entrenada con `freeze()`.)
 #
-# ## La pregunta abierta del informe: ¿tamaño de la capa oculta o inicio preentrenado?
+# ## La pregunta abierta del informe: ¿tamaño del código o inicio preentrenado?
 #
 # «consigna FE» superó a «consigna (10)», pero los dos difieren en dos cosas a la vez: el tamaño
 # del código (128 frente a 10) y el inicio (preentrenado frente a aleatorio). El informe propuso
@@ -314,7 +314,7 @@ print(epoch_confound(epochs))
 # %% [markdown] translation={"source": "b26d2ad997194872"}
 # Cada semilla preentrenada parte del autocodificador entrenado con la misma semilla, así que la
 # aleatoriedad propia del preentrenamiento forma parte de la dispersión. El factor de confusión
-# que se imprime al final viene heredado del informe: los dos tamaños de capa oculta se entrenan
+# que se imprime al final viene heredado del informe: los dos tamaños del código se entrenan
 # durante cantidades distintas de épocas. El modelo más pequeño recibió las épocas extra, lo que
 # hace poco probable que las épocas expliquen su menor exactitud, a menos que esas épocas extra
 # lo hayan sobreajustado, algo que este diseño no puede descartar. ¿Por qué un inicio
@@ -421,7 +421,8 @@ print([group["lr"] for group in optimizer.param_groups])
 # Con pocas etiquetas, un inicio aleatorio tiene poco de qué aprender, y las características
 # aprendidas a partir de todas las imágenes (el autocodificador no necesita etiquetas) deberían
 # importar más. Cada corrida aplica detención temprana (early stopping): conserva los pesos de su
-# mejor época de validación; luego el conjunto de prueba los mide una sola vez. Es una semilla por
+# mejor época de validación; luego el conjunto de prueba los mide una sola vez. Hay una sola semilla
+# por modelo, cada
 # corrida sobre 1,000 imágenes etiquetadas (100 por clase), así que lee la diferencia con cuidado,
 # junto al efecto del inicio preentrenado con las 50,000 etiquetas, tomado del diseño $2 \times 2$
 # de arriba:

@@ -233,7 +233,7 @@ print(f"  images per run: batch {large} sees {large / small:g} times as many as 
 # cada uno parezca mejor de lo que es: la mejor de varias medias ruidosas es, en promedio, mejor que
 # la media verdadera de esa tasa. Este sesgo favorable crece con la dispersión de las semillas (la
 # columna `sd` de arriba), así que no es el mismo para todos los tamaños de lote; con el presupuesto
-# completo, las semillas de los lotes pequeños son las que más se dispersan, de modo que el sesgo
+# `full`, las semillas de los lotes pequeños son las que más se dispersan, de modo que el sesgo
 # los
 # favorece a ellos, en contra del lote grande. Elegir la tasa con unas semillas y comparar con otras
 # lo eliminaría. Recuerda también el precio: con igual número de actualizaciones, el lote más grande
@@ -241,7 +241,7 @@ print(f"  images per run: batch {large} sees {large / small:g} times as many as 
 # es
 # justa depende de qué sea lo escaso: pasos, imágenes o segundos en tu hardware.
 #
-# ## Tamaño de la capa oculta: reconstrucción frente a clasificación
+# ## Tamaño del código: reconstrucción frente a clasificación
 #
 # El informe encontró que un código más grande ayuda a la reconstrucción, mientras que uno más
 # pequeño
@@ -381,7 +381,7 @@ pd.DataFrame(
 # El objetivo es la pérdida de validación; el conjunto de prueba se usa una sola vez, al final, para
 # comparar la mejor configuración con la registrada, con tres semillas. Hacemos la búsqueda sobre el
 # clasificador feed-forward (`clf-feedforward-512`: tasa de aprendizaje, tamaño de lote, dropout y
-# tamaño de la capa oculta), el modelo más barato del curso, con los datos y las épocas del
+# tamaño del código), el modelo más barato del curso, con los datos y las épocas del
 # presupuesto `full`. Con `FMNIST_BUDGET=full` se reutiliza el estudio guardado (no se reentrena
 # nada); en una máquina nueva se entrenan alrededor de una docena de corridas pequeñas, con menos
 # épocas para las que se podan.
@@ -640,7 +640,7 @@ print(f"test accuracy of the kept weights: {stopped.test['accuracy']:.2%}")
 # cinco épocas del presupuesto `quick` con una quinta parte de las imágenes, no las 35 épocas del
 # informe con todas ellas, así que premia las configuraciones que progresan rápido, lo que puede
 # favorecer un paso más grande del que necesita un entrenamiento largo. Además, varía el tamaño de
-# lote (de 32 a 256), el dropout y el tamaño de la capa oculta, y la mejor tasa depende de ellos. La
+# lote (de 32 a 256), el dropout y el tamaño del código, y la mejor tasa depende de ellos. La
 # celda imprime los ensayos y hacia dónde fue la mejor tasa con el presupuesto con que se ejecutó
 # este
 # cuaderno.
