@@ -23,26 +23,17 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page, Request, Route, sync_playwright
+from browsing import LOCAL_HOST
+from playwright.sync_api import Browser, Page, Request, Route
 from playwright.sync_api import Error as PlaywrightError
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
 SCREENSHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # package.json: `make book` installs it
 OVERFLOW_JS = (Path(__file__).parent / "overflow.js").read_text(encoding="utf-8")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-LOCAL_HOST = "127.0.0.1"
 TIMEOUT_MS = 30_000
 SETTLE_MS = 15_000
 WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
@@ -155,22 +146,6 @@ def server() -> Iterator[Server]:
     yield Server(f"http://{LOCAL_HOST}:{httpd.server_address[1]}/", errors)
     httpd.shutdown()
     httpd.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Debian's chromium, headless (no `playwright install`: the browser is the system's)."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"no browser at {CHROMIUM}: install Debian's chromium (apt-get install chromium)"
-        )
-    with sync_playwright() as p:
-        # scrollbars drawn as a reader's browser draws them (headless hides them by default)
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, ignore_default_args=["--hide-scrollbars"]
-        )
-        yield chromium
-        chromium.close()
 
 
 @dataclass

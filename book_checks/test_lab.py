@@ -38,7 +38,8 @@ from urllib.parse import urlsplit
 
 import jupytext
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, sync_playwright
+from browsing import LOCAL_HOST
+from playwright.sync_api import Browser, BrowserContext, Page, Request, Route
 from playwright.sync_api import Error as PlaywrightError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,16 +49,6 @@ CHAPTER = os.environ.get("LAB_CHAPTER", "04_classifiers")
 RUN_TIMEOUT_S = float(os.environ.get("LAB_RUN_TIMEOUT_S", "900"))
 START_TIMEOUT_S = 180.0
 UI_TIMEOUT_MS = 60_000
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-LOCAL_HOST = "127.0.0.1"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_ERROR = "Error displaying widget"
@@ -283,19 +274,6 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's chromium, headless (no `playwright install`: the browser is the system's)."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"no browser at {CHROMIUM}: install Debian's chromium (apt-get install chromium)"
-        )
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 # --- the session: open, mark, run all, save, reopen ---------------------------------------
