@@ -1,7 +1,9 @@
 """Figures of the course: samples, training curves (the paper's Figures 5 and 7),
 reconstructions (Figure 6) and confusion matrices. Each function returns a matplotlib Figure
 that carries a description of what it shows (``describe``, ``alt_text``): in a notebook,
-``figure_png`` shows it at twice the resolution with that description as its alt text.
+``figure_png`` shows it at twice the resolution with that description as its alt text. Titles,
+labels and descriptions are in the notebook's language (``wording``: English, or Spanish in
+``es/notebooks``).
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ import seaborn as sns
 import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
 from .data import CLASS_NAMES, ImageSet
 from .storage import atomic_write
+from .wording import phrase, text
 
 DPI = 80  # modest, so that notebooks with figures stay small; notebooks draw at 2 x DPI
 _ALT: weakref.WeakKeyDictionary[Figure, str] = weakref.WeakKeyDictionary()
@@ -109,13 +113,10 @@ def sample_grid(data: ImageSet, per_class: int = 8, seed: int = 0) -> Figure:
         [f"{c} {n}" for c, n in enumerate(CLASS_NAMES)],
     )
     ax.set_xticks([])
-    ax.set_title("Random training images, one row per class")
+    ax.set_title(text("sample_grid.title"))
     fig.tight_layout()
-    return describe(
-        fig,
-        f"A grid of Fashion-MNIST images, {per_class} random images per row, one "
-        f"row per class, labelled from 0 {CLASS_NAMES[0]} to 9 {CLASS_NAMES[-1]}.",
-    )
+    alt = text("sample_grid.alt", per_class=per_class, first=CLASS_NAMES[0], last=CLASS_NAMES[-1])
+    return describe(fig, alt)
 
 
 def class_histogram(counts: Mapping[str, Sequence[int]]) -> Figure:
@@ -124,19 +125,17 @@ def class_histogram(counts: Mapping[str, Sequence[int]]) -> Figure:
     width = 0.8 / len(counts)
     x = np.arange(len(CLASS_NAMES))
     for k, (split, c) in enumerate(counts.items()):
-        ax.bar(x + k * width, c, width, label=split)
+        ax.bar(x + k * width, c, width, label=phrase(split))
     ax.set_xticks(x + 0.4 - width / 2, CLASS_NAMES, rotation=30, ha="right")
-    ax.set_ylabel("images")
-    ax.set_title("Class balance per split")
+    ax.set_ylabel(text("images"))
+    ax.set_title(text("class_histogram.title"))
     legend_outside(ax)
     fig.tight_layout()
-    splits = ", ".join(counts)
-    per_split = "; ".join(f"{s}: {min(c):,} to {max(c):,} per class" for s, c in counts.items())
-    return describe(
-        fig,
-        f"Bar chart of the number of images of each of the ten classes in the "
-        f"splits {splits} ({per_split}).",
+    per_split = "; ".join(
+        text("class_histogram.split", split=phrase(s), low=f"{min(c):,}", high=f"{max(c):,}")
+        for s, c in counts.items()
     )
+    return describe(fig, text("class_histogram.alt", splits=_names(counts), per_split=per_split))
 
 
 def training_curves(
@@ -154,21 +153,15 @@ def training_curves(
     fig, axes = plt.subplots(
         1, len(metrics), figsize=(5.5 * len(metrics), 3.6), dpi=DPI, squeeze=False
     )
-    for ax, metric, ylabel in zip(axes[0], metrics, ylabels or metrics, strict=True):
+    labels = [phrase(y) for y in ylabels or metrics]
+    for ax, metric, ylabel in zip(axes[0], metrics, labels, strict=True):
         for k, (name, rows) in enumerate(histories.items()):
             epochs = [r["epoch"] for r in rows]
             color = f"C{k}"
-            ax.plot(
-                epochs, [r[f"train_{metric}"] for r in rows], color=color, label=f"{name} train"
-            )
-            ax.plot(
-                epochs,
-                [r[f"val_{metric}"] for r in rows],
-                color=color,
-                ls="--",
-                label=f"{name} validation",
-            )
-        ax.set_xlabel("epoch")
+            train, val = (text(w, name=phrase(name)) for w in ("train", "validation"))
+            ax.plot(epochs, [r[f"train_{metric}"] for r in rows], color=color, label=train)
+            ax.plot(epochs, [r[f"val_{metric}"] for r in rows], color=color, ls="--", label=val)
+        ax.set_xlabel(text("epoch"))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(ylabel)
         if log_scale:
@@ -176,36 +169,38 @@ def training_curves(
         ax.grid(alpha=0.3)
     legend_outside(axes[0][-1])
     if title:
-        fig.suptitle(title)
+        fig.suptitle(phrase(title))
     fig.tight_layout()
-    shown = " and ".join(ylabels or metrics)
-    scale = ", log scale" if log_scale else ""
-    return describe(
-        fig,
-        f"{title + ': ' if title else ''}{shown} per epoch{scale}, training "
-        f"(solid) and validation (dashed) for {', '.join(histories)}.",
-    )
+    alt = text("training_curves.alt", title=_lead(title), shown=text("and").join(labels),
+               scale=text("log_scale") if log_scale else "", names=_names(histories))  # fmt: skip
+    return describe(fig, alt)
+
+
+def _lead(title: str) -> str:
+    """A figure's title, translated, as the start of its description ("" if none)."""
+    return f"{phrase(title)}: " if title else ""
+
+
+def _names(named: Mapping[str, object]) -> str:
+    """The names of the models (or rows) of a figure, translated, for its description."""
+    return ", ".join(phrase(name) for name in named)
 
 
 def gap_curves(curves: Mapping[str, Sequence[float]], title: str = "") -> Figure:
     """Train − validation accuracy per epoch (e.g. the mean over seeds) of several models."""
     fig, ax = plt.subplots(figsize=(6, 3.4), dpi=DPI)
     for name, gaps in curves.items():
-        ax.plot(range(1, len(gaps) + 1), [100 * g for g in gaps], marker="o", label=name)
+        ax.plot(range(1, len(gaps) + 1), [100 * g for g in gaps], marker="o", label=phrase(name))
     ax.axhline(0, color="grey", lw=0.8)
-    ax.set_xlabel("epoch")
+    ax.set_xlabel(text("epoch"))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_ylabel("train − validation accuracy (points)")
+    ax.set_ylabel(text("gap_curves.ylabel"))
     ax.grid(alpha=0.3)
     legend_outside(ax)
     if title:
-        ax.set_title(title)
+        ax.set_title(phrase(title))
     fig.tight_layout()
-    return describe(
-        fig,
-        f"{title + ': ' if title else ''}training minus validation accuracy, in "
-        f"points, per epoch for {', '.join(curves)}; a line at zero.",
-    )
+    return describe(fig, text("gap_curves.alt", title=_lead(title), names=_names(curves)))
 
 
 def _show_image(ax: Axes, image: torch.Tensor) -> None:
@@ -219,18 +214,14 @@ def reconstructions(originals: torch.Tensor, outputs: Mapping[str, torch.Tensor]
     rows = 1 + len(outputs)
     n = len(originals)
     fig, axes = plt.subplots(rows, n, figsize=(n * 1.0, rows * 1.15), dpi=DPI, squeeze=False)
-    panels = [("original", originals.float() / 255), *outputs.items()]
+    panels = [(text("original"), originals.float() / 255), *outputs.items()]
     for r, (name, imgs) in enumerate(panels):
         for j in range(n):
             _show_image(axes[r, j], imgs[j, 0])
-        axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
-    fig.suptitle("Validation images and their reconstructions")
+        axes[r, 0].set_ylabel(phrase(name), rotation=0, ha="right", va="center", fontsize=9)
+    fig.suptitle(text("reconstructions.title"))
     fig.tight_layout()
-    return describe(
-        fig,
-        f"{n} validation images in the top row and, in one row each below, "
-        f"their reconstructions by {', '.join(outputs)}.",
-    )
+    return describe(fig, text("reconstructions.alt", n=n, names=_names(outputs)))
 
 
 def confusion_matrices(matrices: Mapping[str, Sequence[Sequence[float]]], fmt: str = "d") -> Figure:
@@ -253,16 +244,11 @@ def confusion_matrices(matrices: Mapping[str, Sequence[Sequence[float]]], fmt: s
             annot_kws={"fontsize": 7},
         )
         acc = np.trace(m) / m.sum()
-        ax.set_title(f"{title}: accuracy {acc:.2%}")
-        ax.set_xlabel("predicted class")
-        ax.set_ylabel("true class")
+        ax.set_title(text("confusion.title", title=phrase(title), accuracy=f"{acc:.2%}"))
+        ax.set_xlabel(text("confusion.predicted"))
+        ax.set_ylabel(text("confusion.true"))
     fig.tight_layout()
-    return describe(
-        fig,
-        f"Confusion matrices side by side ({', '.join(matrices)}): rows are the "
-        "true classes, columns the predicted classes, each cell the count of test "
-        "images, darker for larger counts.",
-    )
+    return describe(fig, text("confusion.alt", names=_names(matrices)))
 
 
 def signal_profiles(profiles: Mapping[str, pd.DataFrame]) -> Figure:
@@ -271,22 +257,16 @@ def signal_profiles(profiles: Mapping[str, pd.DataFrame]) -> Figure:
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), dpi=DPI)
     for name, df in profiles.items():
         for ax, column in zip(axes, ("activation_std", "grad_norm"), strict=True):
-            ax.semilogy(df["depth"], df[column], marker=".", label=name)
-    titles = ("Forward: spread of each layer's activations", "Backward: gradient of each layer")
-    for ax, title in zip(axes, titles, strict=True):
-        ax.set_xlabel("layer (1 = next to the input)")
-        ax.set_title(title)
+            ax.semilogy(df["depth"], df[column], marker=".", label=phrase(name))
+    for ax, title in zip(axes, ("signal.forward", "signal.backward"), strict=True):
+        ax.set_xlabel(text("depth"))
+        ax.set_title(text(title))
         ax.grid(alpha=0.3)
     legend_outside(axes[1])
-    axes[0].set_ylabel("standard deviation (log scale)")
-    axes[1].set_ylabel("gradient norm (log scale)")
+    axes[0].set_ylabel(text("signal.std"))
+    axes[1].set_ylabel(text("signal.grad"))
     fig.tight_layout()
-    return describe(
-        fig,
-        "Two panels against layer depth, log scale: left, the standard "
-        "deviation of each layer's activations; right, the norm of each layer's "
-        f"weight gradient; one line per initialisation ({', '.join(profiles)}).",
-    )
+    return describe(fig, text("signal.alt", names=_names(profiles)))
 
 
 def gradient_norms(
@@ -295,29 +275,26 @@ def gradient_norms(
     """Per-layer ``column`` of ``track_gradients`` (the gradient norm, or ``"update_norm"``: the
     step taken) against depth, log scale, for several runs at ``step`` (default: each run's
     last recorded step), and each run's loss over the steps."""
-    what = {"grad_norm": "gradient", "update_norm": "update"}.get(column, column)
+    if column not in ("grad_norm", "update_norm"):
+        raise ValueError(f"column must be 'grad_norm' or 'update_norm', got {column!r}")
+    what = text(f"norms.{column}")
     fig, (ax_g, ax_l) = plt.subplots(1, 2, figsize=(11, 3.6), dpi=DPI)
     for name, df in tracks.items():
         at = df[df["step"] == (step if step is not None else df["step"].max())]
-        ax_g.semilogy(at["depth"], at[column], marker="o", label=name)
+        ax_g.semilogy(at["depth"], at[column], marker="o", label=phrase(name))
         per_step = df.groupby("step")["loss"].first()
-        ax_l.plot(per_step.index, per_step.values, label=name)
-    ax_g.set_xlabel("layer (1 = next to the input)")
-    ax_g.set_ylabel(f"{what} norm (log scale)")
-    ax_g.set_title(f"{what.capitalize()} of each layer")
-    ax_l.set_xlabel("step")
-    ax_l.set_ylabel("training loss")
-    ax_l.set_title("Loss during training")
+        ax_l.plot(per_step.index, per_step.values, label=phrase(name))
+    ax_g.set_xlabel(text("depth"))
+    ax_g.set_ylabel(text("norms.ylabel", what=what))
+    ax_g.set_title(text("norms.title", what=what[0].upper() + what[1:]))
+    ax_l.set_xlabel(text("step"))
+    ax_l.set_ylabel(text("norms.loss"))
+    ax_l.set_title(text("norms.loss_title"))
     for ax in (ax_g, ax_l):
         ax.grid(alpha=0.3)
     legend_outside(ax_l)
     fig.tight_layout()
-    return describe(
-        fig,
-        f"Two panels: left, the {what} norm of each layer against its depth, "
-        "log scale; right, the training loss over the steps; one line per network "
-        f"({', '.join(tracks)}).",
-    )
+    return describe(fig, text("norms.alt", what=what, names=_names(tracks)))
 
 
 def _as_array(x: np.ndarray | torch.Tensor) -> np.ndarray:
@@ -352,15 +329,14 @@ def latent_scatter(
     else:
         ax.set_xticks([]), ax.set_yticks([])
     if title:
-        ax.set_title(title)
+        ax.set_title(phrase(title))
     fig.tight_layout()
-    axes = f"axes {axis_names[0]} and {axis_names[1]}" if axis_names else "axes without units"
-    return describe(
-        fig,
-        f"{title + ': ' if title else ''}scatter plot of {len(xy):,} codes in "
-        f"two dimensions ({axes}), each dot coloured by its class, legend of the ten "
-        "classes on the right.",
+    axes = (
+        text("scatter.axes", x=axis_names[0], y=axis_names[1])
+        if axis_names
+        else text("scatter.bare")
     )
+    return describe(fig, text("scatter.alt", title=_lead(title), n=f"{len(xy):,}", axes=axes))
 
 
 def interpolation_strip(rows: Mapping[str, torch.Tensor], title: str = "") -> Figure:
@@ -378,14 +354,89 @@ def interpolation_strip(rows: Mapping[str, torch.Tensor], title: str = "") -> Fi
         pixels = images.float() / 255 if images.dtype == torch.uint8 else images.float()
         for j in range(n):
             _show_image(axes[r, j], pixels[j, 0])
-        axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
+        axes[r, 0].set_ylabel(phrase(name), rotation=0, ha="right", va="center", fontsize=9)
     for j, t in enumerate(np.linspace(0, 1, n)):
         axes[0, j].set_title(f"t={t:.2f}", fontsize=8)
     if title:
-        fig.suptitle(title)
+        fig.suptitle(phrase(title))
     fig.tight_layout()
-    return describe(
-        fig,
-        f"{title + ': ' if title else ''}{len(rows)} rows of {n} images going "
-        f"from the first image (t = 0) to the second (t = 1): {', '.join(rows)}.",
-    )
+    alt = text("strip.alt", title=_lead(title), rows=len(rows), n=n, names=_names(rows))
+    return describe(fig, alt)
+
+
+def convolved_images(image: torch.Tensor, outputs: Mapping[str, torch.Tensor]) -> Figure:
+    """An image (H, W) beside its convolution with one kernel at several settings: ``outputs``
+    maps a setting's name (e.g. ``"S=2, P=1"``) to the output map (H', W'), titled with its
+    size; red and blue are the two signs of the response."""
+    fig, axes = plt.subplots(1, 1 + len(outputs), figsize=(2.5 * (1 + len(outputs)), 2.8), dpi=DPI)
+    axes[0].imshow(_as_array(image), cmap="gray_r")
+    axes[0].set_title(text("convolved.input", h=image.shape[0], w=image.shape[1]))
+    titles = [f"{name}: {out.shape[0]}x{out.shape[1]}" for name, out in outputs.items()]
+    for ax, out, title in zip(axes[1:], outputs.values(), titles, strict=True):
+        ax.imshow(_as_array(out), cmap="RdBu")
+        ax.set_title(title)
+    for ax in axes:
+        ax.set_xticks([]), ax.set_yticks([])
+    fig.suptitle(text("convolved.title", n=len(outputs)))
+    fig.tight_layout()
+    alt = text("convolved.alt", h=image.shape[0], w=image.shape[1], n=len(outputs),
+               settings="; ".join(titles))  # fmt: skip
+    return describe(fig, alt)
+
+
+def receptive_field_squares(
+    image: torch.Tensor, squares: Mapping[str, Sequence[tuple[str, int, int]]]
+) -> Figure:
+    """One panel per model: the image (H, W) with nested squares, the pixels that one unit of
+    each layer sees; ``squares[model]`` lists ``(layer, first pixel, size)`` from the input
+    outwards (``arithmetic.receptive_fields`` gives them)."""
+    fig, axes = plt.subplots(1, len(squares), figsize=(3.25 * len(squares), 3.4), dpi=DPI,
+                             squeeze=False)  # fmt: skip
+    for ax, (name, layers) in zip(axes[0], squares.items(), strict=True):
+        ax.imshow(_as_array(image), cmap="gray_r")
+        for i, (layer, first, size) in enumerate(layers):
+            corner = (first - 0.5, first - 0.5)  # pixel i covers [i - 0.5, i + 0.5]
+            label = text("squares.layer", layer=layer, size=size)
+            ax.add_patch(Rectangle(corner, size, size, fill=False, color=f"C{i}", label=label))
+        ax.set_title(f"«{name}»")
+        ax.set_xticks([]), ax.set_yticks([])
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.suptitle(text("squares.title"))
+    fig.tight_layout()
+    names = text("and").join(f"«{name}»" for name in squares)
+    return describe(fig, text("squares.alt", names=names))
+
+
+def sweep_heatmaps(sweeps: Mapping[str, pd.DataFrame]) -> Figure:
+    """One heatmap per model of a batch size × learning rate sweep (``experiments.sweep``): the
+    best validation loss of each cell, written in it, darker for higher."""
+    fig, axes = plt.subplots(1, len(sweeps), figsize=(5 * len(sweeps), 3.4), dpi=DPI,
+                             squeeze=False)  # fmt: skip
+    for ax, (name, df) in zip(axes[0], sweeps.items(), strict=True):
+        table = df.pivot_table(index="batch_size", columns="lr", values="best_val_loss")
+        sns.heatmap(table, annot=True, fmt=".4f", cmap="viridis_r", ax=ax, cbar=False)
+        ax.set_title(text("heatmaps.title", name=phrase(name)))
+        ax.set_xlabel(text("learning_rate"))
+        ax.set_ylabel(text("batch_size"))
+    fig.tight_layout()
+    return describe(fig, text("heatmaps.alt", names=_names(sweeps)))
+
+
+def learning_rate_curves(cells: pd.DataFrame, model: str, updates: int, seeds: int) -> Figure:
+    """Best validation loss against the learning rate, one line per batch size, log scales:
+    ``cells`` has columns ``batch_size``, ``lr``, ``mean`` and ``std`` (over ``seeds`` seeds),
+    every run having made ``updates`` updates."""
+    fig, ax = plt.subplots(figsize=(6.5, 3.6), dpi=DPI)
+    for batch_size, rows in cells.groupby("batch_size"):
+        ax.errorbar(rows.lr, rows["mean"], yerr=rows["std"], marker="o", capsize=3,
+                    label=text("rates.batch", batch_size=batch_size))  # fmt: skip
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(text("learning_rate"))
+    ax.set_ylabel(text("rates.ylabel"))
+    ax.set_title(text("rates.title", model=phrase(model), updates=updates))
+    legend_outside(ax)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    batches = ", ".join(str(b) for b in sorted(cells.batch_size.unique()))
+    return describe(fig, text("rates.alt", seeds=seeds, batches=batches, updates=updates))

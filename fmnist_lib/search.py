@@ -51,6 +51,7 @@ from .stats import Comparison, compare
 from .storage import replace_directory
 from .training import TrainingDiverged
 from .verdicts import judge
+from .wording import phrase, text
 
 FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
 
@@ -374,18 +375,20 @@ def figures(study: optuna.Study) -> dict[str, Figure]:
         out["slice.png"] = _figure_of(vm.plot_slice(study))
     for name, fig in out.items():
         fig.set_dpi(DPI)
-        describe(fig, f"Study {study.study_name}: {_FIGURE_ALT[name]}")
+        _in_language(fig)
+        describe(fig, text("study.alt", study=study.study_name, what=text(f"study.{name}")))
     return out
 
 
-_FIGURE_ALT = {
-    "optimization_history.png": "each trial's validation loss against the trial number, with "
-    "the best value so far as a line.",
-    "param_importances.png": "horizontal bars, the estimated importance of each searched "
-    "hyperparameter for the validation loss.",
-    "slice.png": "one panel per searched hyperparameter, each trial's validation loss against "
-    "that hyperparameter's value, coloured by trial number.",
-}
+def _in_language(fig: Figure) -> None:
+    """optuna's titles, axis labels and legend entries in the notebook's language."""
+    labels = [*fig.texts]
+    for ax in fig.axes:
+        labels += [ax.title, ax.xaxis.label, ax.yaxis.label]
+        if (legend := ax.get_legend()) is not None:
+            labels += legend.get_texts()
+    for label in labels:
+        label.set_text(phrase(label.get_text()))
 
 
 def _summary_text(s: SearchSummary, name: str, budget: str, figures: list[str]) -> str:

@@ -10,6 +10,7 @@
 | ``FMNIST_DEBUG`` | ``1``: the command line shows tracebacks | ``0`` |
 | ``FMNIST_CACHE`` | downloaded reference runs (outside a checkout) | ``~/.cache/fmnist-course`` |
 | ``FMNIST_REFERENCE_URL`` | the repository's files at this release | GitHub's, see ``published`` |
+| ``FMNIST_LANGUAGE`` | ``en`` or ``es``: the words on figures | ``es`` in ``es/notebooks`` |
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ PROGRESS_VAR = "FMNIST_PROGRESS"
 DEBUG_VAR = "FMNIST_DEBUG"
 CACHE_VAR = "FMNIST_CACHE"
 REFERENCE_URL_VAR = "FMNIST_REFERENCE_URL"
+LANGUAGE_VAR = "FMNIST_LANGUAGE"
+LANGUAGES = ("en", "es")
+SPANISH_FOLDER = ("es", "notebooks")  # the Spanish edition's notebooks
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,24 @@ def reference_url_from_env() -> str | None:
             "unset it"
         )
     return value.rstrip("/")
+
+
+def language_from_env(cwd: Path | None = None) -> str:
+    """The language of figure titles and labels: ``$FMNIST_LANGUAGE`` (``en`` or ``es``); unset,
+    ``es`` for a notebook of the Spanish edition (its kernel runs in ``es/notebooks``, or
+    Jupyter's ``JPY_SESSION_NAME`` names a notebook there), else ``en``."""
+    value = os.environ.get(LANGUAGE_VAR)
+    if value:
+        if value not in LANGUAGES:
+            raise SettingsError(
+                f"{LANGUAGE_VAR}={value!r} is not a language of the course; set it to one of "
+                f"{list(LANGUAGES)} or unset it"
+            )
+        return value
+    folders = [Path.cwd() if cwd is None else cwd]
+    if session := os.environ.get("JPY_SESSION_NAME"):
+        folders.append(Path(session).parent)
+    return "es" if any(f.parts[-2:] == SPANISH_FOLDER for f in folders) else "en"
 
 
 def debug_from_env() -> bool:

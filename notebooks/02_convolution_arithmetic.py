@@ -63,36 +63,21 @@ BUDGET = setup()  # FMNIST_BUDGET=full (default), quick or smoke
 # Fashion-MNIST image, with three settings of stride and padding:
 
 # %%
-import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
 
 from fmnist_lib.data import load_official, to_float
-from fmnist_lib.plots import describe
+from fmnist_lib.plots import convolved_images
 
 train, _ = load_official()
 image = to_float(train.images[1:2])  # a T-shirt, shape (1, 1, 28, 28)
 edge = torch.tensor([[[[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]]]])
 
 settings = [dict(stride=1, padding=0), dict(stride=1, padding=1), dict(stride=2, padding=1)]
-fig, axes = plt.subplots(1, 4, figsize=(10, 2.8))
-axes[0].imshow(image[0, 0], cmap="gray_r")
-axes[0].set_title("input 28x28")
-titles = []
-for ax, kw in zip(axes[1:], settings, strict=True):
-    out = F.conv2d(image, edge, **kw)[0, 0]
-    ax.imshow(out, cmap="RdBu")
-    titles.append(f"S={kw['stride']}, P={kw['padding']}: {out.shape[0]}x{out.shape[1]}")
-    ax.set_title(titles[-1])
-for ax in axes:
-    ax.set_xticks([]), ax.set_yticks([])
-fig.suptitle("One 3x3 kernel, three strides/paddings: the output size changes")
-describe(
-    fig,
-    "A T-shirt image (28x28, left) and its convolution with a vertical-edge kernel, "
-    f"red and blue for the two signs of an edge, at three settings: {'; '.join(titles)}.",
-)
-fig.tight_layout()
+outputs = {
+    f"S={kw['stride']}, P={kw['padding']}": F.conv2d(image, edge, **kw)[0, 0] for kw in settings
+}
+fig = convolved_images(image[0, 0], outputs)
 
 # %% [markdown]
 # ## Equation (1): convolution and pooling
@@ -395,31 +380,15 @@ for name, encoder in {
 # as well. Drawn on the T-shirt, for the unit in the middle of each map:
 
 # %%
-from matplotlib.patches import Rectangle
-
 from fmnist_lib.arithmetic import receptive_fields
+from fmnist_lib.plots import receptive_field_squares
 
-fig, axes = plt.subplots(1, 2, figsize=(6.5, 3.4))
-models = {"consigna": ConsignaAutoencoder(), "Raschka": RaschkaAutoencoder()}
-for ax, (name, model) in zip(axes, models.items(), strict=True):
-    ax.imshow(image[0, 0], cmap="gray_r")
+squares = {}
+for name, model in {"consigna": ConsignaAutoencoder(), "Raschka": RaschkaAutoencoder()}.items():
     spatial = [rf for rf in receptive_fields(model.encoder) if not rf.whole_image]
-    for i, rf in enumerate(spatial):
-        first, _ = rf.span(rf.output_hw[0] // 2)  # the middle unit of the map
-        corner = (first - 0.5, first - 0.5)  # pixel i covers [i - 0.5, i + 0.5]
-        label = f"layer {rf.name}: {rf.size}x{rf.size}"
-        ax.add_patch(Rectangle(corner, rf.size, rf.size, fill=False, color=f"C{i}", label=label))
-    ax.set_title(f"«{name}»")
-    ax.set_xticks([]), ax.set_yticks([])
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-fig.suptitle("Receptive fields of the middle unit, layer by layer")
-describe(
-    fig,
-    "The T-shirt image twice, «consigna» (left) and «Raschka» (right), with nested "
-    "squares: the pixels that the middle unit of each convolution or pooling layer sees, "
-    "growing layer by layer; a legend gives each layer's size.",
-)
-fig.tight_layout()
+    # (layer, first pixel, size) of the middle unit of each map
+    squares[name] = [(rf.name, rf.span(rf.output_hw[0] // 2)[0], rf.size) for rf in spatial]
+fig = receptive_field_squares(image[0, 0], squares)
 
 # %% [markdown]
 # ## The report's listings, corrected — worked exercises

@@ -20,7 +20,7 @@ CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 @pytest.mark.parametrize("english", CHAPTERS, ids=lambda p: p.stem)
 def test_the_spanish_twin_is_in_step_with_the_english_chapter(english):
     found = translations.problems(english)
-    assert not found, "run python tools/translations.py sync, then translate:\n" + "\n".join(found)
+    assert not found, "the Spanish twin is not in step (AUTHORING.md):\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize("english", CHAPTERS, ids=lambda p: p.stem)

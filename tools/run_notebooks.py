@@ -1,10 +1,21 @@
 """Execute the course notebooks at a budget and store them with their outputs.
 
-Reads each ``notebooks/NN_*.py`` (the percent-format twin), runs it top to bottom in a fresh
-``python3`` kernel with ``FMNIST_BUDGET`` set, keeps the widget state (so the book can show the
-widgets), records the budget in the notebook's metadata, and writes the pair (.ipynb + .py).
+Reads each ``NN_*.py`` (the percent-format twin) of notebooks/ or es/notebooks/, runs it top to
+bottom in a fresh ``python3`` kernel with ``FMNIST_BUDGET`` set and ``FMNIST_LANGUAGE`` the
+language of its folder (``es`` under es/notebooks/, else ``en``: the words on its figures), keeps
+the widget state (so the book can show the widgets), records the budget in the notebook's
+metadata, and writes the pair (.ipynb + .py).
 
     python tools/run_notebooks.py --budget smoke [notebooks/03_autoencoders.py ...]
+    python tools/run_notebooks.py --budget smoke --edition both    # every chapter, both editions
+
+A Spanish notebook prints what its English twin prints but draws its figures in Spanish. After a
+change to a chapter, execute the English, carry its code and outputs across, then execute the
+Spanish twin (tools/translations.py says which Spanish figures are still drawn in English):
+
+    python tools/run_notebooks.py --budget full notebooks/03_autoencoders.py
+    python tools/translations.py sync 03
+    python tools/run_notebooks.py --budget full es/notebooks/03_autoencoders.py
 """
 
 from __future__ import annotations
@@ -18,6 +29,19 @@ import jupytext
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
+FOLDERS = {"en": ROOT / "notebooks", "es": ROOT / "es" / "notebooks"}
+SPANISH_FOLDER = ("es", "notebooks")  # as fmnist_lib.settings.language_from_env reads a folder
+
+
+def language(script: Path) -> str:
+    """The language of a notebook's figures: ``es`` for one in an es/notebooks folder."""
+    return "es" if script.resolve().parent.parts[-2:] == SPANISH_FOLDER else "en"
+
+
+def chapters(edition: str) -> list[Path]:
+    """The notebooks NN_*.py of an edition (``en``, ``es``, or ``both``: English first)."""
+    languages = ["en", "es"] if edition == "both" else [edition]
+    return [p for lang in languages for p in sorted(FOLDERS[lang].glob("[0-9][0-9]_*.py"))]
 
 
 def execute(script: Path, budget: str, timeout: int) -> float:
@@ -28,6 +52,7 @@ def execute(script: Path, budget: str, timeout: int) -> float:
         "display_name": "Python 3 (ipykernel)",
         "language": "python",
     }
+    os.environ["FMNIST_LANGUAGE"] = language(script)  # the kernel inherits it
     start = time.perf_counter()
     NotebookClient(
         nb,
@@ -47,23 +72,30 @@ def execute(script: Path, budget: str, timeout: int) -> float:
     return seconds
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--budget", choices=["full", "quick", "smoke"], required=True)
     parser.add_argument("--timeout", type=int, default=4 * 3600, help="seconds per cell")
-    parser.add_argument("notebooks", nargs="*", type=Path)
-    args = parser.parse_args()
+    parser.add_argument(
+        "--edition",
+        choices=["en", "es", "both"],
+        default="en",
+        help="whose chapters to run when no notebook is named (default: en)",
+    )
+    parser.add_argument("notebooks", nargs="*", type=Path, help="NN_*.py, English or Spanish")
+    args = parser.parse_args(argv)
+    missing = [str(p) for p in args.notebooks if p.suffix != ".py" or not p.is_file()]
+    if missing:
+        parser.error(f"not a notebook's .py twin: {', '.join(missing)}")
     os.environ["FMNIST_BUDGET"] = args.budget  # the kernel inherits it
     os.environ.setdefault("FMNIST_PROGRESS", "0")
-    if os.environ.get(
-        "FMNIST_RUNS"
-    ):  # the kernels run in notebooks/: a relative path would point elsewhere
+    if os.environ.get("FMNIST_RUNS"):  # the kernels run in a notebooks folder: make it absolute
         os.environ["FMNIST_RUNS"] = str(Path(os.environ["FMNIST_RUNS"]).resolve())
-    scripts = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
-    for script in scripts:
-        print(f"{script.name}: {execute(script, args.budget, args.timeout):.0f} s", flush=True)
+    for script in [p.resolve() for p in args.notebooks] or chapters(args.edition):
+        name = script.relative_to(ROOT) if script.is_relative_to(ROOT) else script
+        print(f"{name}: {execute(script, args.budget, args.timeout):.0f} s", flush=True)
 
 
 if __name__ == "__main__":

@@ -91,31 +91,9 @@ ff = sweep("ae-feedforward-512", grid, SWEEP)
 conv = sweep("ae-consigna-128", grid, SWEEP)
 
 # %%
-import matplotlib.pyplot as plt
-import seaborn as sns
+from fmnist_lib.plots import sweep_heatmaps
 
-from fmnist_lib.plots import describe
-
-fig, axes = plt.subplots(1, 2, figsize=(10, 3.4))
-for ax, (title, df) in zip(
-    axes, {"feed-forward (512)": ff, "consigna (128)": conv}.items(), strict=True
-):
-    sns.heatmap(
-        df.pivot(index="batch_size", columns="lr", values="best_val_loss"),
-        annot=True,
-        fmt=".4f",
-        cmap="viridis_r",
-        ax=ax,
-        cbar=False,
-    )
-    ax.set_title(f"{title}: best validation MSE")
-describe(
-    fig,
-    "Two heatmaps, feed-forward (512) and consigna (128): the best validation MSE of "
-    "each batch size (rows) and learning rate (columns), the value written in each cell, "
-    "darker for higher.",
-)
-fig.tight_layout()
+fig = sweep_heatmaps({"feed-forward (512)": ff, "consigna (128)": conv})
 
 # %%
 best_ff = ff.loc[ff.best_val_loss.idxmin()]
@@ -152,6 +130,7 @@ print(
 import pandas as pd
 
 from fmnist_lib.experiments import splits_for
+from fmnist_lib.plots import learning_rate_curves
 
 QUICK = SWEEP == "quick"  # the smoke budget runs a small version of each sweep
 SEEDS = (0, 1, 2) if QUICK else (0, 1)
@@ -164,24 +143,7 @@ equal = sweep("ae-feedforward-512", equal_grid, SWEEP, seeds=SEEDS, updates=UPDA
 print("updates made by the runs:", sorted(equal.updates.unique()))
 by_cell = equal.groupby(["batch_size", "lr"]).best_val_loss.agg(["mean", "std"]).reset_index()
 
-fig, ax = plt.subplots(figsize=(6.5, 3.6))
-for batch_size, cells in by_cell.groupby("batch_size"):
-    ax.errorbar(cells.lr, cells["mean"], yerr=cells["std"], marker="o", capsize=3,
-                label=f"batch {batch_size}")  # fmt: skip
-ax.set_xscale("log")
-ax.set_yscale("log")
-ax.set_xlabel("learning rate")
-ax.set_ylabel("best validation MSE (mean ± sd of seeds)")
-ax.set_title(f"feed-forward autoencoder, {UPDATES} updates each")
-batches = ", ".join(map(str, BATCHES))
-describe(
-    fig,
-    f"Best validation MSE (mean and error bar of {len(SEEDS)} seeds) against the "
-    f"learning rate, both on log scales, one line per batch size ({batches}), every run "
-    f"making {UPDATES} updates.",
-)
-ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
-ax.grid(alpha=0.3)
+fig = learning_rate_curves(by_cell, "feed-forward (512)", updates=UPDATES, seeds=len(SEEDS))
 
 # %%
 best = by_cell.loc[by_cell.groupby("batch_size")["mean"].idxmin()].set_index("batch_size")

@@ -1,0 +1,153 @@
+"""Figures speak the notebook's language: English, or Spanish for the Spanish edition."""
+
+import re
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+import torch
+from matplotlib.figure import Figure
+
+from fmnist_lib import plots, wording
+from fmnist_lib.data import ImageSet
+from fmnist_lib.errors import SettingsError
+from fmnist_lib.settings import LANGUAGES, language_from_env
+
+#: Words of the English figures that a Spanish figure must not show.
+ENGLISH_WORDS = (
+    "epoch",
+    "train",
+    "validation",
+    "accuracy",
+    "class",
+    "layer",
+    "images",
+    "loss",
+    "step",
+    "norm",
+    "gradient",
+    "scatter",
+    "rows",
+    "per ",
+    "panel",
+    "codes",
+)
+
+
+def test_every_figure_text_has_both_languages_with_the_same_fields() -> None:
+    for key, texts in wording.TEXTS.items():
+        assert set(texts) == set(LANGUAGES), key
+        assert wording.fields(texts["es"]) == wording.fields(texts["en"]), key
+
+
+def test_the_language_comes_from_the_variable_else_from_the_notebook_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("FMNIST_LANGUAGE", raising=False)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    assert language_from_env(tmp_path / "notebooks") == "en"
+    assert language_from_env(tmp_path / "es" / "notebooks") == "es"
+    monkeypatch.setenv("JPY_SESSION_NAME", str(tmp_path / "es" / "notebooks" / "01_data.ipynb"))
+    assert language_from_env(tmp_path) == "es"
+    monkeypatch.setenv("FMNIST_LANGUAGE", "en")
+    assert language_from_env(tmp_path / "es" / "notebooks") == "en"
+    monkeypatch.setenv("FMNIST_LANGUAGE", "fr")
+    with pytest.raises(SettingsError, match="FMNIST_LANGUAGE='fr' is not a language"):
+        language_from_env()
+
+
+def test_phrases_are_translated_whole_and_names_are_kept() -> None:
+    title = "Raschka (10), quick budget: training (solid) vs validation (dashed)"
+    assert wording.phrase(title, "en") == title
+    assert wording.phrase(title, "es") == (
+        "Raschka (10), presupuesto quick: entrenamiento (continua) vs validación (discontinua)"
+    )
+    assert wording.phrase("consigna (10), seed 0: logits vs softmax output", "es") == (
+        "consigna (10), semilla 0: logits vs salida softmax"
+    )
+    # inside other words nothing is replaced: "seeds", "random", "feed-forward (512)"
+    assert wording.phrase("seeds, random, feed-forward (512)", "es") == (
+        "seeds, random, feed-forward (512)"
+    )
+    with pytest.raises(SettingsError, match="no language 'fr'"):
+        wording.text("epoch", "fr")
+
+
+def _every_figure() -> dict[str, Figure]:
+    rows = [{"epoch": e, "train_loss": 1 / e, "val_loss": 1.2 / e} for e in (1, 2, 3)]
+    images = torch.randint(0, 255, (40, 1, 28, 28), dtype=torch.uint8)
+    track = pd.DataFrame(
+        {"step": [1, 1, 2, 2], "depth": [1, 2, 1, 2], "grad_norm": [1.0, 2.0, 1.5, 2.5],
+         "loss": [2.0, 2.0, 1.0, 1.0]}
+    )  # fmt: skip
+    profile = pd.DataFrame({"depth": [1, 2], "activation_std": [1.0, 0.5], "grad_norm": [1, 2]})
+    sweep = pd.DataFrame({"batch_size": [32, 32, 256, 256], "lr": [1e-3, 3e-3] * 2,
+                          "best_val_loss": [0.01, 0.02, 0.03, 0.04]})  # fmt: skip
+    cells = sweep.rename(columns={"best_val_loss": "mean"}).assign(std=0.001)
+    return {
+        "samples": plots.sample_grid(ImageSet(images, torch.arange(40) % 10), per_class=2),
+        "histogram": plots.class_histogram({"train": [5] * 10, "test": [1, 2] * 5}),
+        "curves": plots.training_curves(
+            {"consigna (128)": rows}, ("loss",), ("cross-entropy",), "quick budget", True
+        ),
+        "gaps": plots.gap_curves({"Raschka (10)": [0.01, 0.02]}, "mean of three seeds"),
+        "reconstructions": plots.reconstructions(images[:3], {"Raschka (64)": images[:3] / 255}),
+        "confusion": plots.confusion_matrices({"report (Raschka)": torch.eye(10).int().tolist()}),
+        "signal": plots.signal_profiles({"ReLU, He": profile}),
+        "norms": plots.gradient_norms({"relu": track}),
+        "scatter": plots.latent_scatter(torch.randn(20, 2), torch.arange(20) % 10, "test codes"),
+        "strip": plots.interpolation_strip({"pixel blend": images[:4]}, "from a sneaker"),
+        "convolved": plots.convolved_images(torch.rand(28, 28), {"S=1, P=0": torch.rand(26, 26)}),
+        "squares": plots.receptive_field_squares(torch.rand(28, 28), {"consigna": [("1", 13, 3)]}),
+        "heatmaps": plots.sweep_heatmaps({"consigna (128)": sweep}),
+        "rates": plots.learning_rate_curves(cells, "feed-forward (512)", updates=20, seeds=2),
+    }
+
+
+def _words(fig: Figure) -> str:
+    """Every title, axis label and legend entry of ``fig``, and its description."""
+    found = [t.get_text() for t in fig.texts]
+    for ax in fig.axes:
+        found += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+        if (legend := ax.get_legend()) is not None:
+            found += [t.get_text() for t in legend.get_texts() if t.get_text() not in _CLASSES]
+    return " | ".join([*found, plots.alt_text(fig) or ""])
+
+
+_CLASSES = set(plots.CLASS_NAMES)
+
+
+def test_every_figure_is_drawn_in_spanish_in_the_spanish_edition(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("FMNIST_LANGUAGE", "en")
+    english = {name: _words(fig) for name, fig in _every_figure().items()}
+    plt.close("all")
+    monkeypatch.setenv("FMNIST_LANGUAGE", "es")
+    spanish = {name: _words(fig) for name, fig in _every_figure().items()}
+    plt.close("all")
+    assert "epoch" in english["curves"] and "época" in spanish["curves"]
+    assert "consigna (128) entrenamiento" in spanish["curves"]
+    for name, words in spanish.items():
+        assert words != english[name], name
+        left = [w for w in ENGLISH_WORDS if re.search(rf"\b{w}\b", words.lower())]
+        assert not left, f"{name}: English words {left} in the Spanish figure: {words}"
+
+
+def test_the_search_figures_follow_the_language_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    import optuna
+
+    from fmnist_lib import search
+
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    study = optuna.create_study(study_name="s")
+    study.optimize(lambda t: t.suggest_float("lr", 1e-4, 1e-2, log=True), n_trials=6)
+    monkeypatch.setenv("FMNIST_LANGUAGE", "es")
+    figures = search.figures(study)
+    for name, fig in figures.items():
+        words = _words(fig)
+        assert "Estudio s:" in words, name
+        left = [w for w in ("trial", "value", "plot", "objective") if w in words.lower()]
+        assert not left, f"{name}: English words {left}: {words}"
+    plt.close("all")
