@@ -1,8 +1,9 @@
 """How close each paper model's training comes to this machine's limit (a roofline, measured).
 
-In one run, with the same threads: the dense fp32 GEMM rate (large square ``torch.mm``, best of
-several), then, for every model of the paper's Tables I and II at its paper batch size, the
-library's own training step (``train_one_epoch`` on sample batches, as ``fit`` runs it: Adam,
+In one run, with the same threads: the dense fp32 GEMM rate (``runs.gemm_rate``: square
+``torch.mm`` of 2048 x 2048, best of several; a run records the same rate at 1024), then, for
+every model of the paper's Tables I and II at its paper batch size, the library's own training
+step (``train_one_epoch`` on sample batches, as ``fit`` runs it: Adam,
 the loss read every batch, channels-last weights) and evaluation pass (``evaluate``). FLOPs come
 from the layer shapes (``fmnist_lib.arithmetic.trace_shapes``): 2 per multiply-add forward, a
 training step 3 times a forward pass (the backward pass computes two gradients per layer).
@@ -30,23 +31,12 @@ from fmnist_lib.arithmetic import trace_shapes
 from fmnist_lib.data import Batches, ImageSet
 from fmnist_lib.evaluation import evaluate, loss_function
 from fmnist_lib.registry import EXPERIMENTS, Experiment
+from fmnist_lib.runs import gemm_rate
 from fmnist_lib.training import seed_everything, train_one_epoch
 
 TRAIN_IMAGES, VAL_IMAGES = 50_000, 10_000  # the held-out protocol's splits
 EVAL_BATCH = 64  # TrainConfig.eval_batch_size
 PROFILED = "ae-raschka-64"
-
-
-def gemm_rate(n: int = 2048, repeats: int = 5) -> float:
-    """GFLOP/s of the best of ``repeats`` fp32 ``torch.mm`` of two n x n matrices."""
-    a, b = torch.randn(n, n), torch.randn(n, n)
-    torch.mm(a, b)  # warm-up
-    best = math.inf
-    for _ in range(repeats):
-        start = time.perf_counter()
-        torch.mm(a, b)
-        best = min(best, time.perf_counter() - start)
-    return 2 * n**3 / best / 1e9
 
 
 def forward_macs(model: nn.Module) -> int:
@@ -157,9 +147,9 @@ def main() -> None:
     parser.add_argument("--profile-steps", type=int, default=20)
     args = parser.parse_args()
     paper = [e for e in EXPERIMENTS.values() if e.group == "paper"]
-    peak = gemm_rate()
+    peak = gemm_rate(2048)
     rows = [measure(e, args.steps, peak) for e in paper]
-    peak_after = gemm_rate()
+    peak_after = gemm_rate(2048)
     print(table(rows, peak))
     print(f"GEMM rate again at the end: {peak_after:.1f} GFLOP/s ({peak_after / peak:.2f} of the "
           "first: a large change means the machine's speed drifted during the run)")  # fmt: skip

@@ -33,6 +33,7 @@ from .runs import (
     checkpoint_bytes,
     default_runs_dir,
     experiment_fingerprint,
+    gemm_rate,
     hardware,
     load_weights,
     prepare_run_dir,
@@ -234,14 +235,16 @@ def _train(
         record = read_record(plan.run_dir)
         if record is not None and (plan.run_dir / WEIGHTS).exists():  # finished while we waited
             return _reload(plan, record)
+        gemm_at_start = gemm_rate()  # the machine's speed, to read the times against
         history = fit(model, plan.splits.train, plan.splits.val, plan.config,
                       checkpoint=plan.run_dir / CHECKPOINT, identity=plan.identity,
                       progress=progress, on_epoch=on_epoch)  # fmt: skip
+        machine = hardware([gemm_at_start, gemm_rate()])
         model.cpu().eval()
         test = final_metrics(model, plan.splits.test, exp.task)
         seconds = sum(e["seconds"] for e in history.epochs)
         result = RunResult(exp, plan.seed, plan.budget, model, history, test, seconds,
-                           plan.run_dir, transfer, hardware(), loss_warnings(history))  # fmt: skip
+                           plan.run_dir, transfer, machine, loss_warnings(history))  # fmt: skip
         extra = {"fingerprint": plan.fingerprint, "warnings": result.warnings}
         write_run(plan.run_dir, model, result.summary() | extra)
     return result

@@ -279,6 +279,19 @@ def open_questions(metrics: Mapping[str, Any]) -> list[str]:
 
 
 # --------------------------------------------------------------------------- time
+REFERENCE_GEMM = 171.0  # GFLOP/s: times are also given as if the machine multiplied at this rate
+
+
+def normalised_seconds(run: Mapping[str, Any]) -> float | None:
+    """A run's training seconds scaled to a machine whose dense fp32 GEMM runs at
+    ``REFERENCE_GEMM``, from the rates the run recorded as it started and ended (None for a run
+    recorded without them)."""
+    rates = (run.get("hardware") or {}).get("gemm_gflops")
+    if not rates:
+        return None
+    return float(run["seconds"]) * stats.mean(rates) / REFERENCE_GEMM
+
+
 def _time_rows(exps: Mapping[str, Any]) -> list[list[Any]]:
     rows = []
     for name, e in exps.items():
@@ -286,10 +299,26 @@ def _time_rows(exps: Mapping[str, Any]) -> list[list[Any]]:
         epochs = sum(r["epochs_run"] for r in e["runs"])
         recorded = {(r.get("hardware") or {}).get("torch_threads") for r in e["runs"]}
         threads = ", ".join(str(t) for t in sorted(t for t in recorded if t is not None)) or "?"
+        scaled = [(n, r["epochs_run"]) for r in e["runs"] if (n := normalised_seconds(r))]
+        per_epoch = (f"{sum(n for n, _ in scaled) / max(sum(k for _, k in scaled), 1):.1f}"
+                     if scaled else "-")  # fmt: skip
         rows.append([name, e["settings"]["group"], len(secs), epochs, threads,
-                     f"{sum(secs) / max(epochs, 1):.1f}", f"{stats.mean(secs):.0f}",
+                     f"{sum(secs) / max(epochs, 1):.1f}", per_epoch, f"{stats.mean(secs):.0f}",
                      f"{sum(secs):.0f}"])  # fmt: skip
     return rows
+
+
+def _paper_normalised(exps: Mapping[str, Any], names: Sequence[str]) -> str:
+    """The paper's one-seed training time at ``REFERENCE_GEMM``, or why it is not given."""
+    scaled = [normalised_seconds(exps[n]["runs"][0]) for n in names]
+    known = [s for s in scaled if s is not None]
+    if len(known) < len(names):
+        return (f"- Normalised to a GEMM rate of {REFERENCE_GEMM:.0f} GFLOP/s: only "
+                f"{len(known)} of these {len(names)} runs recorded the machine's GEMM rate "
+                "(runs trained before it was recorded), so no total is given.")  # fmt: skip
+    return (f"- The same runs normalised to a dense fp32 GEMM rate of {REFERENCE_GEMM:.0f} "
+            f"GFLOP/s (each run's seconds × its recorded rate / {REFERENCE_GEMM:.0f}): "
+            f"**{sum(known) / 60:.1f} min**.")  # fmt: skip
 
 
 def time_table(metrics: Mapping[str, Any]) -> list[str]:
@@ -305,13 +334,17 @@ def time_table(metrics: Mapping[str, Any]) -> list[str]:
         else f"{len(have)} of its {len(names)} experiments"
     )
     header = ["experiment", "group", "runs", "epochs (all runs)", "torch threads", "s per epoch",
-              "s per run", "s total"]  # fmt: skip
+              f"s per epoch at {REFERENCE_GEMM:.0f} GFLOP/s", "s per run", "s total"]  # fmt: skip
     return ["", "## Time", "",
             "Seconds of training (the sum of the epochs' times, validation included) as recorded "
-            "by each run.", "", _table(header, _time_rows(exps)), "",
+            "by each run. A machine's speed drifts (shared machines vary by ×2), so a run also "
+            "records its dense fp32 GEMM rate (`torch.mm`) as it starts and ends; "
+            f"\"at {REFERENCE_GEMM:.0f} GFLOP/s\" scales its time to that rate.", "",
+            _table(header, _time_rows(exps)), "",
             f"- The paper (Tables I and II, one seed each; {scope}): **{one_seed / 60:.1f} min** "
             "of "
             f"training on this hardware ({hw['device']}, {hw['cpu_count']} CPUs).",
+            _paper_normalised(exps, have),
             "- Every run of every experiment (seeds, variants, open questions): "
             f"{total / 60:.1f} min.",
             f"- This report's command took {metrics['wall_seconds'] / 60:.1f} min (finished runs "

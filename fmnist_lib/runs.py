@@ -295,17 +295,40 @@ def _unwritable(run_dir: Path, exc: OSError) -> SettingsError | NoSpace:
 
 
 # --------------------------------------------------------------------------- provenance
-def hardware() -> dict[str, Any]:
-    """Where a run trains: device, its name, CPUs, torch threads, platform."""
+def hardware(gemm_gflops: list[float] | None = None) -> dict[str, Any]:
+    """Where a run trains: device, its name, CPUs, torch threads, platform; and, when given, the
+    machine's GEMM rate measured as the run started and as it ended (``gemm_rate``)."""
     device = default_device()
     name = platform.processor() or platform.machine()
-    return {
+    found: dict[str, Any] = {
         "device": str(device),
         "device_name": torch.cuda.get_device_name() if device.type == "cuda" else name,
         "cpu_count": os.cpu_count(),
         "torch_threads": torch.get_num_threads(),
         "platform": platform.platform(),
     }
+    if gemm_gflops is not None:
+        found["gemm_gflops"] = [round(g, 1) for g in gemm_gflops]
+    return found
+
+
+def gemm_rate(n: int = 1024, repeats: int = 5) -> float:
+    """The machine's dense fp32 matrix-multiply rate now, GFLOP/s: the best of ``repeats``
+    ``torch.mm`` of two n x n matrices on the default device, with torch's threads (~0.05 s on
+    2 CPU cores). A run's times are read against it: these machines' speed drifts."""
+    device = default_device()
+    a, b = torch.randn(n, n, device=device), torch.randn(n, n, device=device)
+    best = float("inf")
+    for attempt in range(repeats + 1):  # the first is a warm-up
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        start = time.perf_counter()
+        torch.mm(a, b)
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        if attempt:
+            best = min(best, time.perf_counter() - start)
+    return 2 * n**3 / best / 1e9
 
 
 def versions() -> dict[str, str]:

@@ -57,6 +57,9 @@ def test_run_trains_dependency_first_then_reuses_finished_runs(tmp_path, small_s
         )
     )
     assert again.test == result.test
+    rates = json.loads(finished.read_text())["hardware"]["gemm_gflops"]
+    assert len(rates) == 2 and all(0 < r < 1e6 for r in rates)  # as it started and as it ended
+    assert again.hardware["gemm_gflops"] == rates  # read back from the record, not re-measured
 
 
 def test_partial_transfer_experiment_reports_what_was_refused(tmp_path):

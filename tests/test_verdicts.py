@@ -225,6 +225,23 @@ def test_the_time_table_adds_up_the_runs():
     assert f"**{len(everything) * 10:.1f} min**" in text and "the whole paper" in text
     partial = "\n".join(time_table(metrics(everything[:-1], 600.0)))
     assert f"{len(everything) - 1} of its {len(everything)} experiments" in partial
+    assert "no total is given" in text  # these runs recorded no GEMM rate
+
+
+def test_times_are_normalised_by_the_gemm_rate_each_run_recorded():
+    run = {"seconds": 600.0, "epochs_run": 2, "hardware": {"gemm_gflops": [300.0, 384.0]}}
+    assert report.normalised_seconds(run) == pytest.approx(600 * 342 / report.REFERENCE_GEMM)
+    assert report.normalised_seconds({"seconds": 600.0, "hardware": {}}) is None
+    names = [*paper.TABLE_I, *paper.TABLE_II]
+    metrics = {
+        "hardware": {"device": "cpu", "cpu_count": 2},
+        "wall_seconds": 60.0,
+        "experiments": {n: {"settings": {"group": "paper"}, "runs": [run]} for n in names},
+    }
+    text = "\n".join(time_table(metrics))
+    expected = len(names) * 600 * 342 / report.REFERENCE_GEMM / 60
+    assert f"**{expected:.1f} min**" in text
+    assert f"| {600 * 342 / report.REFERENCE_GEMM / 2:.1f} |" in text  # per epoch, normalised
 
 
 def test_the_report_states_no_internal_target():

@@ -151,3 +151,24 @@ def test_the_search_figures_follow_the_language_too(monkeypatch: pytest.MonkeyPa
         left = [w for w in ("trial", "value", "plot", "objective") if w in words.lower()]
         assert not left, f"{name}: English words {left}: {words}"
     plt.close("all")
+
+
+@pytest.mark.slow
+def test_a_kernel_in_the_spanish_notebooks_folder_draws_in_spanish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As JupyterLab, nbval and tools/run_notebooks.py start it: in the notebook's folder."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    monkeypatch.delenv("FMNIST_LANGUAGE", raising=False)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    code = "from fmnist_lib import wording\nprint(wording.language(), wording.text('epoch'))"
+    printed = {}
+    for folder in (tmp_path / "notebooks", tmp_path / "es" / "notebooks"):
+        folder.mkdir(parents=True)
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+        NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(folder)}}).execute()
+        printed[folder.parent.name] = nb.cells[0].outputs[0]["text"].strip()
+    assert printed == {tmp_path.name: "en epoch", "es": "es época"}
