@@ -157,6 +157,7 @@ bench: data
 	$(BIN)/python benchmarks/training_overhead.py
 	$(BIN)/python benchmarks/profile_epoch.py
 	$(BIN)/python benchmarks/roofline.py
+	$(BIN)/python benchmarks/speedups.py
 
 clean:
 	rm -rf _build .pytest_cache

@@ -14,7 +14,7 @@ validation pass over 10,000 images (the held-out protocol). Then an operator-lev
 whole-epoch fraction of the GEMM rate, a bare number. These machines vary from minute to minute:
 read every rate against the GEMM rate measured in the same run.
 
-    python benchmarks/roofline.py [--steps 40] [--profile-steps 20]
+    python benchmarks/roofline.py [--steps 40] [--profile-steps 20] [--eval-images 2000]
 """
 
 from __future__ import annotations
@@ -99,11 +99,11 @@ class Row:
     step_gflops: float
 
 
-def measure(exp: Experiment, steps: int, peak: float) -> Row:
+def measure(exp: Experiment, steps: int, peak: float, eval_images: int = 2_000) -> Row:
     """The step, the validation pass and the estimated epoch of ``exp`` against ``peak``."""
     macs = forward_macs(exp.new_model())
     step = step_seconds(exp, steps)
-    per_image = eval_seconds_per_image(exp)
+    per_image = eval_seconds_per_image(exp, eval_images)
     n_steps = math.ceil(TRAIN_IMAGES / exp.batch_size)
     epoch = n_steps * step + VAL_IMAGES * per_image
     step_gflops = 6 * macs * exp.batch_size / step / 1e9
@@ -145,10 +145,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=40, help="training steps timed per model")
     parser.add_argument("--profile-steps", type=int, default=20)
+    parser.add_argument("--eval-images", type=int, default=2_000, help="per validation timing")
     args = parser.parse_args()
     paper = [e for e in EXPERIMENTS.values() if e.group == "paper"]
     peak = gemm_rate(2048)
-    rows = [measure(e, args.steps, peak) for e in paper]
+    rows = [measure(e, args.steps, peak, args.eval_images) for e in paper]
     peak_after = gemm_rate(2048)
     print(table(rows, peak))
     print(f"GEMM rate again at the end: {peak_after:.1f} GFLOP/s ({peak_after / peak:.2f} of the "
