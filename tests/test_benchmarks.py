@@ -30,3 +30,14 @@ def test_every_speed_up_candidate_is_timed_against_the_library() -> None:
     ratios = [line for line in lines if " x" in line and "ms/" in line]
     assert len(ratios) == 10 and all(line.rstrip().endswith("x1.000") for line in
                                      (ratios[0], ratios[6]))  # fmt: skip
+
+
+def test_the_paper_timing_normalises_every_run_by_its_gemm_rate(tmp_path: Path) -> None:
+    out = tmp_path / "paper_time.md"
+    _run("paper_time.py", "--budget", "smoke", "--runs-dir", str(tmp_path / "runs"),
+         "--out", str(out))  # fmt: skip
+    text = out.read_text()
+    rows = [line for line in text.splitlines() if line.startswith("| ae-") or
+            line.startswith("| clf-")]  # fmt: skip
+    assert len(rows) == 7 and all(" → " in r for r in rows)  # both GEMM rates recorded
+    assert "normalised to 171 GFLOP/s: **" in text
