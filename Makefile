@@ -9,7 +9,7 @@ BUDGET ?= full
 export FMNIST_PROGRESS ?= $(if $(CI),0,1)
 
 .PHONY: help install data system lint test test-fast test-lib test-notebooks reproduce report notebooks \
-        lab book browser-check lab-check test-oldest bench clean
+        lab book browser-check lab-check test-oldest bench bench-paper clean
 
 help:
 	@echo "make reproduce [BUDGET=full|smoke]  train every experiment, write results/<budget>/REPORT.md"
@@ -19,7 +19,8 @@ help:
 	@echo "make lint                           ruff (lint + format check) and mypy"
 	@echo "make lab                            JupyterLab on the course"
 	@echo "make book                           build the Jupyter Book (warnings are errors)"
-	@echo "make bench                          run the benchmarks"
+	@echo "make bench                          run the benchmarks (a few minutes)"
+	@echo "make bench-paper                    time the paper's 7 models from scratch (quiet machine)"
 	@echo "make notebooks [BUDGET=...]         execute the notebooks and store their outputs"
 
 # lab-settings/overrides.json: JupyterLab saves the widgets' state with the notebook (else a
@@ -158,6 +159,12 @@ bench: data
 	$(BIN)/python benchmarks/profile_epoch.py
 	$(BIN)/python benchmarks/roofline.py
 	$(BIN)/python benchmarks/speedups.py
+
+# The paper's seven models trained from scratch (runs/paper-time/), timed against the machine's
+# GEMM rate: benchmarks/paper_time.md. Run it with nothing else on the machine.
+bench-paper: data
+	rm -rf runs/paper-time
+	$(BIN)/python benchmarks/paper_time.py
 
 clean:
 	rm -rf _build .pytest_cache
