@@ -5,7 +5,8 @@ neural networks". Its layers, each importing only from the ones above it in this
   ``release``: the repository's address and this release's tag
 - ``data``: find, verify and batch Fashion-MNIST, in memory; ``arithmetic``: output sizes;
   ``published``: the published reference runs, downloaded where there is no checkout (Colab);
-  ``wording``: the words on figures, in English and in Spanish
+  ``wording``: the words on figures, in English and in Spanish; ``report_words``: the
+  reproduction report's words, in English and in Spanish
 - ``models``: the paper's autoencoders and classifiers, transfer learning
 - ``evaluation``: losses, confusion matrices, accuracy, reconstructions
 - ``checkpoints``: run fingerprints and resumable checkpoints

@@ -1,6 +1,6 @@
 """The top layer: run every experiment and publish ``results/<budget>/`` — ``metrics.json``
 (every number, with the budget's settings), the figures and ``REPORT.md`` rendered from
-``metrics.json`` alone.
+``metrics.json`` alone, with ``REPORT.es.md`` beside it (the same report in Spanish).
 """
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ from .settings import get_budget, project_root
 from .storage import replace_directory
 
 matplotlib.use("Agg", force=False)  # figures go to files; no display needed
+
+#: The report's languages and the suffix of each one's file: REPORT.md, REPORT.es.md.
+REPORT_LANGUAGES = {"en": "", "es": ".es"}
 
 
 def seeds_required(name: str, seeds: int = 3, ae_seeds: int = 3) -> int:
@@ -136,12 +139,14 @@ def figures(
 def write_results(
     metrics: Mapping[str, Any], results: Mapping[str, list[RunResult]], out_dir: Path, images: Any
 ) -> None:
-    """Make ``out_dir`` hold metrics.json, the figures (PNG) and REPORT.md, all replaced at once:
-    a kill while publishing leaves the old set or the new one, never files that disagree."""
+    """Make ``out_dir`` hold metrics.json, the figures (PNG), REPORT.md and its Spanish
+    REPORT.es.md (the same figures), all replaced at once: a kill while publishing leaves the old
+    set or the new one, never files that disagree."""
     files = {name: plots.png_bytes(fig) for name, fig in figures(metrics, results, images).items()}
-    report = render_report(metrics, list(files)).encode()
+    reports = {f"REPORT{suffix}.md": render_report(metrics, list(files), lang).encode()
+               for lang, suffix in REPORT_LANGUAGES.items()}  # fmt: skip
     replace_directory(out_dir, {"metrics.json": json.dumps(metrics, indent=1).encode(), **files,
-                                "REPORT.md": report})  # fmt: skip
+                                **reports})  # fmt: skip
 
 
 def publish(
@@ -172,8 +177,9 @@ def reproduce(
     progress: bool | None = None,
 ) -> dict[str, Any]:
     """Run every experiment (classifiers with ``seeds`` seeds, autoencoders with ``ae_seeds``),
-    then write ``metrics.json``, ``REPORT.md`` and the figures under ``results/<budget>/`` —
-    after every experiment, so that a long run leaves usable partial results."""
+    then write ``metrics.json``, ``REPORT.md`` (and ``REPORT.es.md``) and the figures under
+    ``results/<budget>/`` — after every experiment, so that a long run leaves usable partial
+    results."""
     if seeds < 1 or ae_seeds < 1:
         raise SettingsError("seeds and ae_seeds must be >= 1")
     names = list(names) if names is not None else list(EXPERIMENTS)

@@ -57,6 +57,10 @@ class Claim:
     metric: str  # "mse" or "accuracy"
     pairs: tuple[tuple[str, str, Comparison | None], ...] = ()
     detail: str = ""
+    #: the detail again, as a text key of ``fmnist_lib.report_words`` and the (field, value)
+    #: pairs that fill it: the report renders it from these in its other languages
+    detail_key: str = ""
+    facts: tuple[tuple[str, str], ...] = ()
 
 
 #: (better, worse, the claim) on test MSE, then on test accuracy.
@@ -89,7 +93,8 @@ def ranking_claim(metrics: Mapping[str, Any]) -> Claim:
     means = {n: mean(xs) for n in paper.TABLE_I if (xs := seed_values(metrics, n, "mse"))}
     ranking = " < ".join(f"{n} {m:.5f}" for n, m in sorted(means.items(), key=lambda kv: kv[1]))
     return Claim("The two best autoencoders are feed-forward and Raschka (128)", verdict, "mse",
-                 pairs, f"ranking by mean test MSE: {ranking}")  # fmt: skip
+                 pairs, f"ranking by mean test MSE: {ranking}", "claim.ranking",
+                 (("ranking", ranking),))  # fmt: skip
 
 
 def not_beneficial_claim(metrics: Mapping[str, Any]) -> Claim:
@@ -113,8 +118,10 @@ def worst_class_claim(metrics: Mapping[str, Any]) -> Claim:
     worst = [min(range(10), key=lambda k: r["test"]["per_class_accuracy"][k]) for r in runs]
     recall = [mean([r["test"]["per_class_accuracy"][k] for r in runs]) for k in range(10)]
     verdict = CONFIRMED if all(w == 6 for w in worst) else CONTRADICTED
-    detail = f"worst class per seed: {worst}; class 6 recall {recall[6]:.1%} (mean over seeds)"
-    return Claim(text, verdict, "accuracy", (), detail)
+    facts = (("worst", str(worst)), ("recall", f"{recall[6]:.1%}"))
+    detail = "worst class per seed: {worst}; class 6 recall {recall} (mean over seeds)"
+    detail = detail.format(**dict(facts))
+    return Claim(text, verdict, "accuracy", (), detail, "claim.worst_class", facts)
 
 
 def claims(metrics: Mapping[str, Any]) -> list[Claim]:

@@ -17,7 +17,7 @@ MODULES = {p.stem: p for p in sorted(PACKAGE.glob("*.py"))}
 LAYERS = {
     0: {"__init__", "errors", "paper", "stats"},
     1: {"settings", "storage", "verdicts", "release", "progress"},
-    2: {"data", "published", "wording"},
+    2: {"data", "published", "wording", "report_words"},
     3: {"models", "evaluation", "checkpoints"},
     4: {"training", "report", "plots", "arithmetic", "latent"},
     5: {"diagnostics", "course", "registry", "widgets", "exercises"},

@@ -1,0 +1,188 @@
+"""The reproduction report in Spanish (REPORT.es.md): the English report unchanged, the same
+numbers and verdicts in both, no English sentence left in the Spanish one, and every text of the
+report in both languages with the same fields."""
+
+import copy
+import json
+import re
+from collections import Counter
+
+import pytest
+
+from fmnist_lib import report_words, stats, verdicts, wording
+from fmnist_lib.errors import SettingsError
+from fmnist_lib.pipeline import REPORT_LANGUAGES, write_results
+from fmnist_lib.registry import EXPERIMENTS
+from fmnist_lib.report import VERDICTS, interval_text, render_report, verdict_word
+from fmnist_lib.settings import LANGUAGES, project_root
+
+RESULTS = project_root() / "results" / "full"
+FIGURE_LINE = re.compile(r"^!\[[^\]]*\]\(([^)]+)\)", flags=re.MULTILINE)
+
+
+@pytest.fixture(scope="module")
+def metrics() -> dict:
+    return json.loads((RESULTS / "metrics.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def figures() -> list[str]:
+    return FIGURE_LINE.findall((RESULTS / "REPORT.md").read_text())
+
+
+def variants(metrics: dict) -> dict[str, dict]:
+    """The committed metrics, and versions of them that take the report's other branches."""
+    smoke = copy.deepcopy(metrics)
+    smoke["budget"] = "smoke"
+    smoke["budget_settings"] = {"name": "smoke", "train_size": 1000, "max_epochs": 2}
+    smoke["damaged"] = {"clf-consigna-10": {"0": "JSONDecodeError"}}
+    one_seed = copy.deepcopy(metrics)
+    for e in one_seed["experiments"].values():
+        e["runs"] = e["runs"][:1]
+    fewer = copy.deepcopy(metrics)
+    for name in ("clf-raschka-10-paper-protocol", "clf-consigna-fe-10", "ae-raschka-64"):
+        del fewer["experiments"][name]
+    return {"committed": metrics, "smoke": smoke, "one seed": one_seed, "fewer": fewer}
+
+
+# --------------------------------------------------------------------------- (a) English
+def test_the_english_report_is_the_committed_one(metrics, figures):
+    """Rendering in English is what it was before the report had a Spanish edition."""
+    committed = (RESULTS / "REPORT.md").read_text()
+    assert figures, "the report shows its figures"
+    assert render_report(metrics, figures) == committed
+    assert render_report(metrics, figures, language="en") == committed
+
+
+def test_an_unknown_language_is_refused(metrics):
+    with pytest.raises(SettingsError, match="no language 'fr'"):
+        render_report(metrics, language="fr")
+
+
+# --------------------------------------------------------------------------- (b) the numbers
+#: A number: an optional sign (not a hyphen inside a name such as ae-raschka-64), digits with
+#: thousands commas (60,000) and decimals; digits inside a word (fp32, x86_64) are not numbers.
+NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:,\d{3})*(?:\.\d+)?")
+COMMIT = re.compile(r"\b[0-9a-f]{40}\b")
+
+
+def numbers(text: str) -> Counter:
+    return Counter(NUMBER.findall(COMMIT.sub("", text)))
+
+
+@pytest.mark.parametrize("variant", ["committed", "smoke", "one seed", "fewer"])
+def test_the_spanish_report_carries_exactly_the_english_numbers(metrics, figures, variant):
+    """A translation cannot change a result: the same number tokens, as many times each."""
+    m = variants(metrics)[variant]
+    en, es = render_report(m, figures), render_report(m, figures, language="es")
+    assert sum(numbers(en).values()) > 300
+    assert numbers(es) == numbers(en), (numbers(es) - numbers(en), numbers(en) - numbers(es))
+
+
+def test_the_spanish_report_has_the_english_verdicts(metrics, figures):
+    """Each verdict appears in as many table cells in Spanish as in English (a claim's "not
+    shown" and an effect's are one English text, two Spanish ones: their gender differs)."""
+    en, es = render_report(metrics, figures), render_report(metrics, figures, language="es")
+    effects = ("effect.real", "effect.not_shown", "effect.unknown")
+    keys = [*(f"verdict.{v}" for v in VERDICTS), *effects]
+    spanish: dict[str, set[str]] = {}
+    for key in keys:
+        spanish.setdefault(report_words.say(key), set()).add(report_words.say(key, "es"))
+    for english, words in spanish.items():
+        assert en.count(f"| {english} |") == sum(es.count(f"| {w} |") for w in words), english
+    assert en.count(f"| {verdict_word(verdicts.CONFIRMED)} |") > 0
+
+
+def test_a_difference_reads_the_same_in_both_languages():
+    c = stats.compare([0.90, 0.91, 0.92], [0.88, 0.885, 0.89])
+    en, es = interval_text(c), interval_text(c, lang="es")
+    assert en.startswith("+2.50 points, 95% CI [") and es.startswith("+2.50 puntos, IC del 95% [")
+    assert es.replace("puntos", "points").replace("IC del 95%", "95% CI").replace("gl", "df") == en
+    one = stats.compare([0.90], [0.88])
+    assert interval_text(one, lang="es") == "+2.00 puntos (una sola semilla: sin intervalo)"
+
+
+# --------------------------------------------------------------------------- (c) no English left
+#: English words that the Spanish report must not show outside code, experiment names and file
+#: names (model titles such as "feed-forward" and the dataset's class names stay as they are).
+ENGLISH_WORDS = (
+    "the", "and", "of", "with", "from", "is", "are", "by", "on", "at", "to", "its", "our",
+    "confirmed", "contradicted", "shown", "cannot", "tell", "not", "seed", "seeds", "accuracy",
+    "training", "train", "validation", "test", "epoch", "epochs", "run", "runs", "points",
+    "interval", "paper", "report", "verdict", "answer", "question", "claim", "evidence",
+    "model", "hidden", "pretrained", "random", "start", "size", "effect", "mean", "time",
+    "figure", "images", "class", "ours", "what", "result", "group", "threads", "budget",
+    "finished", "partial", "damaged", "data", "created", "versions", "which", "would",
+    "beats", "better", "worse", "raises", "lowers", "reaches", "lower", "per",
+)  # fmt: skip
+CODE = re.compile(r"`[^`]*`")
+EXPERIMENT = re.compile(r"(?<![\w-])(?:ae|clf)-[a-z0-9-]+")
+FILE = re.compile(r"\([\w.-]+\.png\)")
+
+
+def prose(text: str) -> str:
+    """The report without code spans, experiment names and figure file names."""
+    return FILE.sub("", EXPERIMENT.sub("", CODE.sub("", text)))
+
+
+@pytest.mark.parametrize("variant", ["committed", "smoke", "one seed", "fewer"])
+def test_no_english_is_left_in_the_spanish_report(metrics, figures, variant):
+    m = variants(metrics)[variant]
+    es = prose(render_report(m, figures, language="es"))
+    found = {w for w in ENGLISH_WORDS if re.search(rf"\b{w}\b", es, flags=re.IGNORECASE)}
+    assert not found, f"English words in the Spanish report: {sorted(found)}"
+    en = prose(render_report(m, figures))
+    assert {w for w in ENGLISH_WORDS if re.search(rf"\b{w}\b", en)} >= {"the", "accuracy"}
+
+
+def test_the_checker_sees_english(metrics, figures):
+    """The check above can fail: an English sentence outside code is found, inside it is not."""
+    assert re.search(r"\bseeds\b", prose("mean over seeds `the seeds` clf-consigna-10"))
+    assert not re.search(r"\bthe\b", prose("`the seeds` clf-raschka-10-paper-protocol"))
+
+
+# --------------------------------------------------------------------------- (d) the texts
+def test_every_report_text_has_both_languages_with_the_same_fields():
+    for key, texts in report_words.TEXTS.items():
+        assert set(texts) == set(LANGUAGES), key
+        assert wording.fields(texts["es"]) == wording.fields(texts["en"]), key
+
+
+def test_every_recorded_text_has_its_spanish_with_the_same_numbers(metrics):
+    """The claims and the experiments' notes (recorded in English) are translated, and no
+    translation changes a number of them."""
+    claims = [c.text for c in verdicts.claims(metrics)]
+    notes = [e.note for e in EXPERIMENTS.values() if e.note]
+    missing = [t for t in [*claims, *notes] if t not in report_words.RECORDED_ES]
+    assert not missing, f"add their Spanish to report_words.RECORDED_ES: {missing}"
+    for english, spanish in report_words.RECORDED_ES.items():
+        assert numbers(spanish) == numbers(english), english
+    assert report_words.recorded("an older note", "es") == "an older note"
+
+
+def test_a_claims_detail_is_its_text_keys_english(metrics):
+    """``verdicts`` writes a claim's detail in English and gives its text key and fields: the
+    key's English must be that detail, so that the Spanish says the same."""
+    details = [c for c in verdicts.claims(metrics) if c.detail]
+    assert details and all(c.detail_key for c in details)
+    for c in details:
+        assert report_words.say(c.detail_key, "en", **dict(c.facts)) == c.detail
+
+
+# --------------------------------------------------------------------------- pipeline
+def test_the_results_folder_gets_both_reports_with_the_same_figures(metrics, tmp_path):
+    out = tmp_path / "full"
+    write_results(metrics, {}, out, images=None)
+    figures = sorted(p.name for p in out.glob("*.png"))
+    assert figures and set(REPORT_LANGUAGES) == {"en", "es"}
+    en, es = (out / "REPORT.md").read_text(), (out / "REPORT.es.md").read_text()
+    assert sorted(FIGURE_LINE.findall(en)) == sorted(FIGURE_LINE.findall(es)) == figures
+    assert es == render_report(metrics, FIGURE_LINE.findall(en), language="es")
+
+
+@pytest.mark.artifacts
+def test_the_committed_spanish_report_is_generated_not_edited(metrics, figures):
+    spanish = RESULTS / "REPORT.es.md"
+    if not spanish.exists():
+        pytest.skip("results/full/REPORT.es.md not generated yet: python -m fmnist_lib report")
+    assert spanish.read_text() == render_report(metrics, figures, language="es")
