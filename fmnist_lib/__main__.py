@@ -88,7 +88,8 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
         names=args.only,
     )
     print(
-        f"wrote {args.results_dir or 'results'}/{metrics['budget']}/metrics.json and REPORT.md "
+        f"wrote {args.results_dir or 'results'}/{metrics['budget']}/metrics.json, REPORT.md and "
+        "REPORT.es.md "
         f"({metrics['wall_seconds'] / 60:.1f} min)"
     )
     return 0
@@ -118,7 +119,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     )
     runs = sum(len(e["runs"]) for e in metrics["experiments"].values())
     print(
-        f"wrote {args.results_dir or 'results'}/{metrics['budget']}/REPORT.md from {runs} "
+        f"wrote {args.results_dir or 'results'}/{metrics['budget']}/REPORT.md (and REPORT.es.md) "
+        f"from {runs} "
         f"finished run(s) of {len(metrics['experiments'])} experiment(s)"
     )
     return 0
