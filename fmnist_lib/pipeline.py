@@ -28,6 +28,7 @@ from .report import render_report
 from .runs import default_runs_dir, finished_seeds, git_commit, hardware, versions
 from .settings import get_budget, project_root
 from .storage import replace_directory
+from .wording import speaking
 
 matplotlib.use("Agg", force=False)  # figures go to files; no display needed
 
@@ -139,12 +140,17 @@ def figures(
 def write_results(
     metrics: Mapping[str, Any], results: Mapping[str, list[RunResult]], out_dir: Path, images: Any
 ) -> None:
-    """Make ``out_dir`` hold metrics.json, the figures (PNG), REPORT.md and its Spanish
-    REPORT.es.md (the same figures), all replaced at once: a kill while publishing leaves the old
-    set or the new one, never files that disagree."""
-    files = {name: plots.png_bytes(fig) for name, fig in figures(metrics, results, images).items()}
-    reports = {f"REPORT{suffix}.md": render_report(metrics, list(files), lang).encode()
-               for lang, suffix in REPORT_LANGUAGES.items()}  # fmt: skip
+    """Make ``out_dir`` hold metrics.json, REPORT.md with its figures (PNG) and the Spanish
+    REPORT.es.md with the same figures drawn in Spanish (``name.es.png``), all replaced at once:
+    a kill while publishing leaves the old set or the new one, never files that disagree."""
+    files: dict[str, bytes] = {}
+    reports: dict[str, bytes] = {}
+    for lang, suffix in REPORT_LANGUAGES.items():
+        with speaking(lang):
+            drawn = {name.replace(".png", f"{suffix}.png"): plots.png_bytes(fig)
+                     for name, fig in figures(metrics, results, images).items()}  # fmt: skip
+        files |= drawn
+        reports[f"REPORT{suffix}.md"] = render_report(metrics, list(drawn), lang).encode()
     replace_directory(out_dir, {"metrics.json": json.dumps(metrics, indent=1).encode(), **files,
                                 **reports})  # fmt: skip
 

@@ -515,7 +515,9 @@ FIGURE_ALT = {f: say(f) for f in FIGURES}
 
 
 def _figure_alt(figure: str, lang: str) -> str:
-    return say(figure, lang) if figure in FIGURES else figure
+    """A report figure's alt text; ``name.es.png`` is the Spanish drawing of ``name.png``."""
+    name = figure.replace(".es.png", ".png")
+    return say(name, lang) if name in FIGURES else figure
 
 
 def render_report(

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 from .errors import SettingsError
@@ -238,6 +240,13 @@ PHRASES_ES: dict[str, str] = {
     "with max pooling": "con max pooling",
     "the paper's protocol": "el protocolo del informe",
     "Classifiers": "Clasificadores",
+    "Autoencoders": "Autocodificadores",
+    "train vs validation MSE": "MSE de entrenamiento vs validación",
+    "train vs validation": "entrenamiento vs validación",
+    "Figure": "figura",
+    "paper": "informe",
+    "sum of": "suma de",
+    "seeds": "semillas",
     "Optimization History Plot": "Historia de la optimización",
     "Hyperparameter Importance": "Importancia de los hiperparámetros",
     "Hyperparameter": "Hiperparámetro",
@@ -264,9 +273,25 @@ PHRASES_ES: dict[str, str] = {
 _BUDGET = re.compile(r"\b(full|quick|smoke) budget\b")  # "quick budget" -> "presupuesto quick"
 
 
+_SPOKEN: list[str] = []  # languages chosen by ``speaking``, the innermost last
+
+
 def language() -> str:
-    """The figures' language now (``settings.language_from_env``)."""
-    return language_from_env()
+    """The figures' language now: the one ``speaking`` chose, else
+    ``settings.language_from_env``."""
+    return _SPOKEN[-1] if _SPOKEN else language_from_env()
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Figures drawn inside the block use ``lang`` (e.g. the Spanish report's figures)."""
+    if lang not in LANGUAGES:
+        raise SettingsError(f"no language {lang!r}; choose one of {list(LANGUAGES)}")
+    _SPOKEN.append(lang)
+    try:
+        yield
+    finally:
+        _SPOKEN.pop()
 
 
 def text(key: str, lang: str | None = None, **fields: object) -> str:

@@ -1,9 +1,11 @@
 """Figures speak the notebook's language: English, or Spanish for the Spanish edition."""
 
+import os
 import re
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 import torch
@@ -29,9 +31,16 @@ ENGLISH_WORDS = (
     "gradient",
     "scatter",
     "rows",
-    "per ",
-    "panel",
+    "per",
+    "panels",
     "codes",
+    "autoencoders",
+    "classifiers",
+    "figure",
+    "paper",
+    "ours",
+    "sum",
+    "seeds",
 )
 
 
@@ -66,9 +75,9 @@ def test_phrases_are_translated_whole_and_names_are_kept() -> None:
     assert wording.phrase("consigna (10), seed 0: logits vs softmax output", "es") == (
         "consigna (10), semilla 0: logits vs salida softmax"
     )
-    # inside other words nothing is replaced: "seeds", "random", "feed-forward (512)"
-    assert wording.phrase("seeds, random, feed-forward (512)", "es") == (
-        "seeds, random, feed-forward (512)"
+    # inside other words nothing is replaced: "seedling", "random", "feed-forward (512)"
+    assert wording.phrase("seedling, random, feed-forward (512)", "es") == (
+        "seedling, random, feed-forward (512)"
     )
     with pytest.raises(SettingsError, match="no language 'fr'"):
         wording.text("epoch", "fr")
@@ -172,3 +181,30 @@ def test_a_kernel_in_the_spanish_notebooks_folder_draws_in_spanish(
         NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(folder)}}).execute()
         printed[folder.parent.name] = nb.cells[0].outputs[0]["text"].strip()
     assert printed == {tmp_path.name: "en epoch", "es": "es época"}
+
+
+def test_the_report_figures_are_drawn_in_spanish_for_the_spanish_report() -> None:
+    from types import SimpleNamespace
+
+    from fmnist_lib import paper, pipeline
+    from fmnist_lib.models import ConsignaAutoencoder
+    from fmnist_lib.registry import get_experiment
+
+    rows = [{"epoch": e, "train_loss": 1 / e, "val_loss": 1.2 / e, "train_accuracy": 0.8,
+             "val_accuracy": 0.8} for e in (1, 2)]  # fmt: skip
+    results = {
+        n: [SimpleNamespace(experiment=get_experiment(n), history=SimpleNamespace(epochs=rows),
+                            model=ConsignaAutoencoder(),
+                            test={"confusion_matrix": np.eye(10, dtype=int)})]
+        for n in [*paper.TABLE_I, *paper.TABLE_II]
+    }  # fmt: skip
+    images = torch.randint(0, 255, (3, 1, 28, 28), dtype=torch.uint8)
+    with wording.speaking("es"):
+        spanish = pipeline.figures({"experiments": {}}, results, images)
+    assert set(spanish) >= {"figure5_autoencoder_curves.png", "confusion_matrices.png"}
+    for name, fig in spanish.items():
+        words = _words(fig)
+        left = [w for w in ENGLISH_WORDS if re.search(rf"\b{w}\b", words.lower())]
+        assert not left, f"{name}: English words {left}: {words}"
+    assert wording.language() != "es" or os.environ.get("FMNIST_LANGUAGE") == "es"
+    plt.close("all")
