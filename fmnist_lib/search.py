@@ -384,7 +384,10 @@ def _in_language(fig: Figure) -> None:
     """optuna's titles, axis labels and legend entries in the notebook's language."""
     labels = [*fig.texts]
     for ax in fig.axes:
-        labels += [ax.title, ax.xaxis.label, ax.yaxis.label]
+        for loc in ("center", "left", "right"):  # optuna puts some titles on the left
+            if title := ax.get_title(loc):
+                ax.set_title(phrase(title), loc=loc)
+        labels += [ax.xaxis.label, ax.yaxis.label]
         if (legend := ax.get_legend()) is not None:
             labels += legend.get_texts()
     for label in labels:

@@ -39,7 +39,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "class_histogram.title": {
         "en": "Class balance per split",
-        "es": "Imágenes de cada clase por partición",
+        "es": "Imágenes de cada clase en cada conjunto",
     },
     "class_histogram.split": {
         "en": "{split}: {low} to {high} per class",
@@ -48,8 +48,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "class_histogram.alt": {
         "en": "Bar chart of the number of images of each of the ten classes in the splits "
         "{splits} ({per_split}).",
-        "es": "Gráfico de barras del número de imágenes de cada una de las diez clases en las "
-        "particiones {splits} ({per_split}).",
+        "es": "Gráfico de barras del número de imágenes de cada una de las diez clases en los "
+        "conjuntos de {splits} ({per_split}).",
     },
     "training_curves.alt": {
         "en": "{title}{shown} per epoch{scale}, training (solid) and validation (dashed) for "
@@ -89,8 +89,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Confusion matrices side by side ({names}): rows are the true classes, columns "
         "the predicted classes, each cell the count of test images, darker for larger counts.",
         "es": "Matrices de confusión lado a lado ({names}): las filas son las clases "
-        "verdaderas, las columnas las predichas, cada celda el número de imágenes de prueba, "
-        "más oscura cuanto mayor.",
+        "verdaderas; las columnas, las predichas; cada celda, el número de imágenes de prueba, "
+        "más oscura cuanto mayor es.",
     },
     "signal.forward": {
         "en": "Forward: spread of each layer's activations",
@@ -126,7 +126,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "profundidad, en escala logarítmica; a la derecha, la pérdida de entrenamiento a lo "
         "largo de los pasos; una línea por red ({names}).",
     },
-    "scatter.axes": {"en": "axes {x} and {y}", "es": "ejes {x} e {y}"},
+    "scatter.axes": {"en": "axes {x} and {y}", "es": "ejes {x} y {y}"},
     "scatter.bare": {"en": "axes without units", "es": "ejes sin unidades"},
     "scatter.alt": {
         "en": "{title}scatter plot of {n} codes in two dimensions ({axes}), each dot coloured "
@@ -143,12 +143,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "convolved.input": {"en": "input {h}x{w}", "es": "entrada {h}x{w}"},
     "convolved.title": {
         "en": "One kernel at {n} settings of stride and padding: the output size changes",
-        "es": "Un kernel con {n} valores de stride y padding: el tamaño de salida cambia",
+        "es": "Un núcleo con {n} configuraciones de paso y relleno: cambia el tamaño de salida",
     },
     "convolved.alt": {
         "en": "An image ({h}x{w}, left) and its convolution with one kernel, red and blue for "
         "the two signs of the response, at {n} settings: {settings}.",
-        "es": "Una imagen ({h}x{w}, a la izquierda) y su convolución con un kernel, en rojo y "
+        "es": "Una imagen ({h}x{w}, a la izquierda) y su convolución con un núcleo, en rojo y "
         "azul los dos signos de la respuesta, con {n} configuraciones: {settings}.",
     },
     "squares.layer": {"en": "layer {layer}: {size}x{size}", "es": "capa {layer}: {size}x{size}"},
@@ -161,8 +161,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "unit of each convolution or pooling layer sees, growing layer by layer; a legend "
         "gives each layer's size.",
         "es": "La imagen una vez por modelo ({names}), con cuadrados anidados: los píxeles que ve "
-        "la unidad central de cada capa de convolución o de pooling, que crecen capa a capa; "
-        "una leyenda da el tamaño de cada capa.",
+        "la unidad central de cada capa de convolución o de agrupamiento, que crecen capa a "
+        "capa; una leyenda da el tamaño de cada capa.",
     },
     "learning_rate": {"en": "learning rate", "es": "tasa de aprendizaje"},
     "batch_size": {"en": "batch size", "es": "tamaño de lote"},
@@ -175,7 +175,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "and learning rate (columns), the value written in each cell, darker for higher.",
         "es": "Un mapa de calor por modelo ({names}): la mejor pérdida de validación de cada tamaño"
         " de lote (filas) y tasa de aprendizaje (columnas), con el valor escrito en cada "
-        "celda, más oscura cuanto mayor.",
+        "celda, más oscura cuanto mayor es.",
     },
     "rates.batch": {"en": "batch {batch_size}", "es": "lote {batch_size}"},
     "rates.ylabel": {
@@ -184,15 +184,15 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "rates.title": {
         "en": "{model}, {updates} updates each",
-        "es": "{model}, {updates} actualizaciones cada corrida",
+        "es": "{model}, {updates} actualizaciones por corrida",
     },
     "rates.alt": {
         "en": "Best validation loss (mean and error bar of {seeds} seeds) against the learning "
         "rate, both on log scales, one line per batch size ({batches}), every run making "
         "{updates} updates.",
         "es": "Mejor pérdida de validación (media y barra de error de {seeds} semillas) en "
-        "función de la tasa de aprendizaje, ambas en escala logarítmica, una línea por tamaño "
-        "de lote ({batches}), con {updates} actualizaciones en cada corrida.",
+        "función de la tasa de aprendizaje, con los dos ejes en escala logarítmica, una línea "
+        "por tamaño de lote ({batches}), con {updates} actualizaciones en cada corrida.",
     },
     "study.alt": {"en": "Study {study}: {what}", "es": "Estudio {study}: {what}"},
     "study.optimization_history.png": {
@@ -211,7 +211,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "one panel per searched hyperparameter, each trial's validation loss against that "
         "hyperparameter's value, coloured by trial number.",
         "es": "un panel por hiperparámetro buscado, la pérdida de validación de cada ensayo en "
-        "función del valor de ese hiperparámetro, coloreada según el número de ensayo.",
+        "función del valor de ese hiperparámetro, con cada punto coloreado según el número de "
+        "ensayo.",
     },
 }
 
@@ -226,7 +227,7 @@ PHRASES_ES: dict[str, str] = {
     "mean of three seeds": "media de tres semillas",
     "mean over seeds": "media sobre las semillas",
     "open question": "pregunta abierta",
-    "first two principal axes": "dos primeros ejes principales",
+    "first two principal axes": "los dos primeros ejes principales",
     "test codes": "códigos de prueba",
     "decoded codes": "códigos decodificados",
     "pixel blend": "mezcla de píxeles",
@@ -237,22 +238,24 @@ PHRASES_ES: dict[str, str] = {
     "from scratch, fine-tuned, frozen encoder": "desde cero, con ajuste fino, codificador "
     "congelado",
     "from scratch": "desde cero",
-    "with max pooling": "con max pooling",
+    "with max pooling": "con agrupamiento máximo",
     "the paper's protocol": "el protocolo del informe",
     "Classifiers": "Clasificadores",
     "Autoencoders": "Autocodificadores",
     "train vs validation MSE": "MSE de entrenamiento vs validación",
     "train vs validation": "entrenamiento vs validación",
-    "Figure": "figura",
+    "Figure": "Figura",
     "paper": "informe",
     "sum of": "suma de",
     "seeds": "semillas",
-    "Optimization History Plot": "Historia de la optimización",
+    "Optimization History Plot": "Historial de la optimización",
+    "Hyperparameter Importances": "Importancia de los hiperparámetros",
     "Hyperparameter Importance": "Importancia de los hiperparámetros",
     "Hyperparameter": "Hiperparámetro",
     "Slice Plot": "Cortes por hiperparámetro",
     "Objective Value": "Valor objetivo",
     "Best Value": "Mejor valor",
+    "Infeasible Trial": "Ensayo no factible",
     "Trial": "Ensayo",
     "validation": "validación",
     "train": "entrenamiento",
@@ -264,7 +267,7 @@ PHRASES_ES: dict[str, str] = {
     "registered": "registrado",
     "frozen": "congelado",
     "report": "informe",
-    "ours": "nuestro",
+    "ours": "nuestra",
     "seed": "semilla",
     "from": "desde",
     "and": "y",
