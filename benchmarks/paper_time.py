@@ -10,6 +10,7 @@ the machine. Writes the table to ``--out`` (Markdown) as well as printing it.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import time
 from pathlib import Path
@@ -49,7 +50,8 @@ def main() -> None:
     total = sum(r.seconds for r in results)
     scaled = [s for _, s in rows if s is not None]
     lines = [
-        f"# The paper on {torch.get_num_threads()} threads of {platform.processor() or 'a CPU'}",
+        f"# The paper's seven models on {torch.get_num_threads()} torch threads "
+        f"({platform.machine()}, {os.cpu_count()} CPUs)",
         "",
         f"Seven models, seed {args.seed}, budget `{args.budget}`, trained from scratch by "
         f"`benchmarks/paper_time.py` on {time.strftime('%Y-%m-%d')} (torch {torch.__version__}); "
