@@ -70,6 +70,11 @@ BODY_FIXES = [
     ('<summary aria-label="Toggle hidden content">', "<summary>"),
     ('role="doc-biblioentry"', 'role="listitem"'),
     ("<th></th>", "<td></td>"),  # pandas' empty corner above the index: a cell, not a header
+    # a wide table scrolls inside its container: keyboard users must be able to reach it
+    (
+        '<div class="pst-scrollable-table-container">',
+        '<div class="pst-scrollable-table-container" tabindex="0">',
+    ),
 ]
 
 
