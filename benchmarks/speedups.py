@@ -19,22 +19,16 @@ from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
+from roofline import sample_set  # benchmarks/ is on the path when a script runs
 from torch import nn
 
-from fmnist_lib.data import Batches, ImageSet
+from fmnist_lib.data import Batches
 from fmnist_lib.evaluation import evaluate, loss_function, target_of
 from fmnist_lib.models import RaschkaAutoencoder
 from fmnist_lib.training import seed_everything, train_one_epoch
 
 BATCH, LR = 32, 5e-4  # ae-raschka-64's paper settings
 Variant = Callable[[], float]  # runs the measured work once, returns its seconds
-
-
-def sample_set(n: int, seed: int = 0) -> ImageSet:
-    """``n`` random images (the rates do not depend on the pixels)."""
-    g = torch.Generator().manual_seed(seed)
-    images = torch.randint(0, 256, (n, 1, 28, 28), dtype=torch.uint8, generator=g)
-    return ImageSet(images, torch.zeros(n, dtype=torch.long))
 
 
 class _AdjointDeconv(torch.autograd.Function):

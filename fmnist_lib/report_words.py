@@ -11,8 +11,7 @@ students' report), "accuracy" *exactitud*, "run" *corrida*, "budget" *presupuest
 
 from __future__ import annotations
 
-from .errors import SettingsError
-from .settings import LANGUAGES
+from .settings import check_language
 
 T = dict[str, dict[str, str]]
 
@@ -585,21 +584,14 @@ RECORDED_ES: dict[str, str] = {
 }
 
 
-def _check(lang: str) -> None:
-    if lang not in LANGUAGES:
-        raise SettingsError(f"no language {lang!r}; choose one of {list(LANGUAGES)}")
-
-
 def say(key: str, lang: str = "en", **fields: object) -> str:
     """The report's fixed text ``key`` in ``lang``, its ``{field}``s filled."""
     if key not in TEXTS:
         raise KeyError(f"no report text {key!r} in fmnist_lib.report_words.TEXTS")
-    _check(lang)
-    return TEXTS[key][lang].format(**fields)
+    return TEXTS[key][check_language(lang)].format(**fields)
 
 
 def recorded(text: str, lang: str = "en") -> str:
     """A text recorded elsewhere in English (a claim, an experiment's note) in ``lang``: its
     Spanish from ``RECORDED_ES`` when there is one, else as recorded."""
-    _check(lang)
-    return RECORDED_ES.get(text, text) if lang == "es" else text
+    return RECORDED_ES.get(text, text) if check_language(lang) == "es" else text

@@ -116,6 +116,13 @@ def reference_url_from_env() -> str | None:
     return value.rstrip("/")
 
 
+def check_language(lang: str) -> str:
+    """``lang`` if the course speaks it (``LANGUAGES``), else a one-line ``SettingsError``."""
+    if lang not in LANGUAGES:
+        raise SettingsError(f"no language {lang!r}; choose one of {list(LANGUAGES)}")
+    return lang
+
+
 def language_from_env(cwd: Path | None = None) -> str:
     """The language of figure titles and labels: ``$FMNIST_LANGUAGE`` (``en`` or ``es``); unset,
     ``es`` for a notebook of the Spanish edition (its kernel runs in ``es/notebooks``, or

@@ -15,8 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 
-from .errors import SettingsError
-from .settings import LANGUAGES, language_from_env
+from .settings import check_language, language_from_env
 
 # Every fixed text of ``plots``, by key; ``{field}``s are filled by the plotting function.
 TEXTS: dict[str, dict[str, str]] = {
@@ -288,9 +287,7 @@ def language() -> str:
 @contextmanager
 def speaking(lang: str) -> Iterator[None]:
     """Figures drawn inside the block use ``lang`` (e.g. the Spanish report's figures)."""
-    if lang not in LANGUAGES:
-        raise SettingsError(f"no language {lang!r}; choose one of {list(LANGUAGES)}")
-    _SPOKEN.append(lang)
+    _SPOKEN.append(check_language(lang))
     try:
         yield
     finally:
@@ -301,10 +298,7 @@ def text(key: str, lang: str | None = None, **fields: object) -> str:
     """The fixed text ``key`` in ``lang`` (default: ``language()``), its fields filled."""
     if key not in TEXTS:
         raise KeyError(f"no figure text {key!r} in fmnist_lib.wording.TEXTS")
-    lang = lang or language()
-    if lang not in LANGUAGES:
-        raise SettingsError(f"no language {lang!r}; choose one of {list(LANGUAGES)}")
-    return TEXTS[key][lang].format(**fields)
+    return TEXTS[key][check_language(lang or language())].format(**fields)
 
 
 @cache
