@@ -6,13 +6,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 BUDGET ?= full
+JOBS ?= 1
 export FMNIST_PROGRESS ?= $(if $(CI),0,1)
 
 .PHONY: help install data system lint test test-fast test-lib test-notebooks reproduce report notebooks \
         lab book browser-check lab-check test-oldest bench bench-paper clean
 
 help:
-	@echo "make reproduce [BUDGET=full|smoke]  train every experiment, write results/<budget>/REPORT.md"
+	@echo "make reproduce [BUDGET=full|smoke] [JOBS=2]  train every experiment (JOBS runs at a time), write results/<budget>/REPORT.md"
 	@echo "make report [BUDGET=...]            results/<budget>/ from the finished runs, training nothing"
 	@echo "make test                           lint, library tests, notebooks (nbval, smoke budget), book + browser check"
 	@echo "make test-fast                      the unit tests only (no slow integration tests, no artifact checks)"
@@ -137,7 +138,7 @@ lab-check: data
 # notebooks and the lab: $FMNIST_RUNS if set; else, at the full budget, the published reference
 # runs (results/reference-runs), so nothing that ships is retrained; else runs/.
 reproduce: data
-	$(BIN)/python -m fmnist_lib reproduce --budget $(BUDGET)
+	$(BIN)/python -m fmnist_lib reproduce --budget $(BUDGET) --jobs $(JOBS)
 
 # results/<budget>/ again from the finished runs, training nothing.
 report: data
@@ -159,12 +160,15 @@ bench: data
 	$(BIN)/python benchmarks/profile_epoch.py
 	$(BIN)/python benchmarks/roofline.py
 	$(BIN)/python benchmarks/speedups.py
+	$(BIN)/python benchmarks/freed_memory.py
+	$(BIN)/python benchmarks/two_at_a_time.py
+	$(BIN)/python benchmarks/bf16.py
 
-# The paper's seven models trained from scratch (runs/paper-time/), timed against the machine's
-# GEMM rate: benchmarks/paper_time.md. Run it with nothing else on the machine.
+# The paper's seven models trained from scratch (runs/paper-time/), JOBS at a time, timed against
+# the machine's GEMM rate: benchmarks/paper_time.md. Run it with nothing else on the machine.
 bench-paper: data
 	rm -rf runs/paper-time
-	$(BIN)/python benchmarks/paper_time.py
+	$(BIN)/python benchmarks/paper_time.py --jobs $(JOBS)
 
 clean:
 	rm -rf _build .pytest_cache

@@ -3,10 +3,11 @@
 In one run, with the same threads: the dense fp32 GEMM rate (``runs.gemm_rate``: square
 ``torch.mm`` of 2048 x 2048, best of several; a run records the same rate at 1024), then, for
 every model of the paper's Tables I and II at its paper batch size, the library's own training
-step (``train_one_epoch`` on sample batches, as ``fit`` runs it: Adam,
-the loss read every batch, channels-last weights) and evaluation pass (``evaluate``). FLOPs come
-from the layer shapes (``fmnist_lib.arithmetic.trace_shapes``): 2 per multiply-add forward, a
-training step 3 times a forward pass (the backward pass computes two gradients per layer).
+step (``train_one_epoch`` on sample batches, as ``fit`` runs it: Adam, the loss read every
+batch, channels-last weights, freed memory kept for reuse) and evaluation pass (``evaluate``).
+FLOPs come from the layer shapes (``fmnist_lib.arithmetic.trace_shapes``): 2 per multiply-add
+forward, a training step 3 times a forward pass (the backward pass computes two gradients per
+layer).
 
 A whole epoch is estimated from the measured samples: ``ceil(50,000 / batch)`` steps plus a
 validation pass over 10,000 images (the held-out protocol). Then an operator-level profile
@@ -32,6 +33,7 @@ from fmnist_lib.data import Batches, ImageSet
 from fmnist_lib.evaluation import evaluate, loss_function
 from fmnist_lib.registry import EXPERIMENTS, Experiment
 from fmnist_lib.runs import gemm_rate
+from fmnist_lib.settings import keep_freed_memory
 from fmnist_lib.training import seed_everything, train_one_epoch
 
 TRAIN_IMAGES, VAL_IMAGES = 50_000, 10_000  # the held-out protocol's splits
@@ -147,6 +149,7 @@ def main() -> None:
     parser.add_argument("--profile-steps", type=int, default=20)
     parser.add_argument("--eval-images", type=int, default=2_000, help="per validation timing")
     args = parser.parse_args()
+    keep_freed_memory()  # as fit does (its own ratio: freed_memory.py)
     paper = [e for e in EXPERIMENTS.values() if e.group == "paper"]
     peak = gemm_rate(2048)
     rows = [measure(e, args.steps, peak, args.eval_images) for e in paper]

@@ -25,6 +25,7 @@ from torch import nn
 from fmnist_lib.data import Batches
 from fmnist_lib.evaluation import evaluate, loss_function, target_of
 from fmnist_lib.models import RaschkaAutoencoder
+from fmnist_lib.settings import keep_freed_memory
 from fmnist_lib.training import seed_everything, train_one_epoch
 
 BATCH, LR = 32, 5e-4  # ae-raschka-64's paper settings
@@ -155,6 +156,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=9)
     args = parser.parse_args()
+    keep_freed_memory()  # as fit does (its own ratio: freed_memory.py)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     steps = {
         "library (Adam default, LeakyReLU, Dropout(0))": training(args.steps),

@@ -86,6 +86,7 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
         runs_dir=args.runs_dir,
         results_dir=args.results_dir,
         names=args.only,
+        jobs=args.jobs,
     )
     print(
         f"wrote {args.results_dir or 'results'}/{metrics['budget']}/metrics.json, REPORT.md and "
@@ -201,6 +202,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--results-dir", default=None, help="default: results/")
     p.add_argument(
         "--only", nargs="+", default=None, metavar="NAME", help="run only these experiments"
+    )
+    p.add_argument(
+        "--jobs",
+        type=whole_number(1),
+        default=1,
+        help="runs trained at once, sharing the cores (2 on a 2-core CPU: sooner)",
     )
     p.set_defaults(func=cmd_reproduce)
     p = sub.add_parser(

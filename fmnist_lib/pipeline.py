@@ -26,9 +26,10 @@ from .experiments import RunResult, run_experiment, splits_for
 from .registry import EXPERIMENTS, get_experiment
 from .report import render_report
 from .runs import default_runs_dir, finished_seeds, git_commit, hardware, versions
-from .settings import get_budget, project_root
+from .settings import get_budget, project_root, threads_per_job
 from .storage import replace_directory
 from .wording import speaking
+from .workers import train_runs
 
 matplotlib.use("Agg", force=False)  # figures go to files; no display needed
 
@@ -181,13 +182,16 @@ def reproduce(
     results_dir: str | os.PathLike[str] | None = None,
     names: Iterable[str] | None = None,
     progress: bool | None = None,
+    jobs: int = 1,
 ) -> dict[str, Any]:
     """Run every experiment (classifiers with ``seeds`` seeds, autoencoders with ``ae_seeds``),
     then write ``metrics.json``, ``REPORT.md`` (and ``REPORT.es.md``) and the figures under
     ``results/<budget>/`` — after every experiment, so that a long run leaves usable partial
-    results."""
-    if seeds < 1 or ae_seeds < 1:
-        raise SettingsError("seeds and ae_seeds must be >= 1")
+    results. ``jobs`` > 1 trains that many runs at once, in worker processes that share the
+    machine's cores (``workers.train_runs``), without progress bars, and publishes after every
+    run."""
+    if seeds < 1 or ae_seeds < 1 or jobs < 1:
+        raise SettingsError("seeds, ae_seeds and jobs must be >= 1")
     names = list(names) if names is not None else list(EXPERIMENTS)
     for n in names:
         get_experiment(n)
@@ -195,17 +199,36 @@ def reproduce(
     start = time.perf_counter()
     results: dict[str, list[RunResult]] = {}
     metrics: dict[str, Any] = {}
-    for name in names:
-        k = seeds_required(name, seeds, ae_seeds)
-        print(f"[reproduce] {name}: {k} seed(s), budget {budget}", flush=True)
-        results[name] = [
-            run_experiment(name, budget, s, runs_dir, progress=progress, splits=splits)
-            for s in range(k)
-        ]
+
+    def finished(name: str, runs: list[RunResult]) -> None:
+        nonlocal metrics
+        results[name] = sorted(runs, key=lambda r: r.seed)
         missing = {n: m for n, m in missing_runs(results, seeds, ae_seeds).items() if n in names}
         metrics = publish(
             budget, splits, results, results_dir, time.perf_counter() - start, missing
         )
+
+    if jobs > 1:
+        tasks = [(n, s) for n in names for s in range(seeds_required(n, seeds, ae_seeds))]
+        print(f"[reproduce] {len(tasks)} runs, budget {budget}, {jobs} at a time "
+              f"({threads_per_job(jobs)} thread(s) each), longest first", flush=True)  # fmt: skip
+
+        def done(task: tuple[str, int]) -> None:
+            name, seed = task
+            print(f"[reproduce] finished {name} seed {seed} "
+                  f"({time.perf_counter() - start:.0f} s)", flush=True)  # fmt: skip
+            if name in names:  # not a dependency trained for them
+                runs = {r.seed: r for r in results.get(name, [])}
+                runs[seed] = run_experiment(name, budget, seed, runs_dir, splits=splits)  # reload
+                finished(name, list(runs.values()))
+
+        train_runs(tasks, budget, None if runs_dir is None else str(runs_dir), jobs, done)
+        return metrics
+    for name in names:
+        k = seeds_required(name, seeds, ae_seeds)
+        print(f"[reproduce] {name}: {k} seed(s), budget {budget}", flush=True)
+        finished(name, [run_experiment(name, budget, s, runs_dir, progress=progress, splits=splits)
+                        for s in range(k)])  # fmt: skip
     return metrics
 
 

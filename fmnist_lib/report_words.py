@@ -429,12 +429,16 @@ TIME_TEXTS: T = {
         "en": "Seconds of training (the sum of the epochs' times, validation included) as "
         "recorded by each run. A machine's speed drifts (shared machines vary by ×2), so a run "
         'also records its dense fp32 GEMM rate (`torch.mm`) as it starts and ends; "at '
-        '{reference} GFLOP/s" scales its time to that rate.',
+        '{reference} GFLOP/s" scales its time to that rate. Runs trained side by side '
+        "(`reproduce --jobs 2`: fewer torch threads each) count their own seconds, so their sum "
+        "exceeds the time the machine took.",
         "es": "Segundos de entrenamiento (la suma de los tiempos de las épocas, validación "
         "incluida) tal como los registró cada corrida. La velocidad de una máquina varía (en "
         "máquinas compartidas, hasta ×2), así que cada corrida también registra su velocidad de "
         "GEMM densa en fp32 (`torch.mm`) al empezar y al terminar; «a {reference} GFLOP/s» "
-        "indica su tiempo reescalado a esa velocidad.",
+        "indica su tiempo reescalado a esa velocidad. Las corridas entrenadas a la vez "
+        "(`reproduce --jobs 2`: menos hilos de torch cada una) cuentan sus propios segundos, así "
+        "que su suma supera el tiempo que tardó la máquina.",
     },
     "col.group": {"en": "group", "es": "grupo"},
     "col.runs": {"en": "runs", "es": "corridas"},

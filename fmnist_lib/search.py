@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import optuna
+import torch
 from matplotlib.figure import Figure
 from optuna.distributions import (
     BaseDistribution,
@@ -47,6 +48,7 @@ from .registry import Param, get_experiment, search_space
 from .report import VERDICT_WORDS, interval_text
 from .report import mean_std_text as mean_text
 from .runs import default_runs_dir
+from .settings import threads_per_job
 from .stats import Comparison, compare
 from .storage import replace_directory
 from .training import TrainingDiverged
@@ -246,8 +248,10 @@ def work(job: Job, worker: int = 0) -> None:
         run_trial(study, trial, job, splits)
 
 
-def _worker(job: Job, worker: int) -> None:
-    """A worker process: its expected failures as one line and an exit code, no traceback."""
+def _worker(job: Job, worker: int, threads: int) -> None:
+    """A worker process (with its share of the cores): its expected failures as one line and an
+    exit code, no traceback."""
+    torch.set_num_threads(threads)
     try:
         work(job, worker)
     except (KeyboardInterrupt, TrainingInterrupted):
@@ -262,7 +266,8 @@ def _start_workers(job: Job, jobs: int) -> None:
         work(job)
         return
     context = multiprocessing.get_context("spawn")
-    processes = [context.Process(target=_worker, args=(job, k)) for k in range(jobs)]
+    threads = threads_per_job(jobs)
+    processes = [context.Process(target=_worker, args=(job, k, threads)) for k in range(jobs)]
     for p in processes:
         p.start()
     try:

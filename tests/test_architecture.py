@@ -23,8 +23,9 @@ LAYERS = {
     5: {"diagnostics", "course", "registry", "widgets", "exercises"},
     6: {"runs"},
     7: {"experiments"},
-    8: {"pipeline", "search"},
-    9: {"__main__"},
+    8: {"workers"},
+    9: {"pipeline", "search"},
+    10: {"__main__"},
 }
 LAYER_OF = {m: rank for rank, names in LAYERS.items() for m in names}
 #: Imports allowed inside a function: heavy optional dependencies only (IPython: the lab's).

@@ -34,10 +34,33 @@ def test_every_speed_up_candidate_is_timed_against_the_library() -> None:
 
 def test_the_paper_timing_normalises_every_run_by_its_gemm_rate(tmp_path: Path) -> None:
     out = tmp_path / "paper_time.md"
-    _run("paper_time.py", "--budget", "smoke", "--runs-dir", str(tmp_path / "runs"),
+    _run("paper_time.py", "--budget", "smoke", "--jobs", "2", "--runs-dir", str(tmp_path / "runs"),
          "--out", str(out))  # fmt: skip
     text = out.read_text()
     rows = [line for line in text.splitlines() if line.startswith("| ae-") or
             line.startswith("| clf-")]  # fmt: skip
     assert len(rows) == 7 and all(" → " in r for r in rows)  # both GEMM rates recorded
-    assert "normalised to 171 GFLOP/s: **" in text
+    assert "2 run(s) at a time" in text and "normalised to 171 GFLOP/s: **" in text
+
+
+def test_keeping_freed_memory_is_timed_in_fresh_processes() -> None:
+    lines = _run("freed_memory.py", "--steps", "2", "--rounds", "1", "--models", "clf-consigna-10")
+    assert lines[0].split()[0] == "model" and lines[1].startswith("clf-consigna-10 ")
+    assert lines[-2] == "clf-consigna-10: step time without / with keep_freed_memory"
+    assert 0 < float(lines[-1]) < 10
+
+
+def test_two_runs_at_a_time_are_timed_against_one() -> None:
+    lines = _run("two_at_a_time.py", "--steps", "2", "--rounds", "1", "--models",
+                 "clf-consigna-10")  # fmt: skip
+    assert lines[-2] == "clf-consigna-10: training throughput, two runs at a time over one"
+    assert 0 < float(lines[-1]) < 10
+
+
+def test_bf16_is_timed_and_its_distance_from_fp32_measured() -> None:
+    lines = _run("bf16.py", "--steps", "3", "--rounds", "1")
+    assert lines[0].startswith("torch ") and "AMX:" in lines[0]
+    gaps = {line.split()[0]: line for line in lines if "from fp32" in line}
+    assert set(gaps) == {"fp32", "fp32,", "bf16"}
+    assert "weights 0.0e+00 from fp32" in gaps["fp32"]  # the reference against itself
+    assert lines[-2] == "ae-raschka-64: step time fp32 / bf16 autocast" and float(lines[-1]) > 0

@@ -1,6 +1,7 @@
 """The hyperparameter search: its spaces, pruning through the engine's epoch hook, resuming a
 killed search, several workers on one study (SQLite here, a real PostgreSQL server below)."""
 
+import json
 import os
 import shutil
 import socket
@@ -18,6 +19,7 @@ from optuna.trial import TrialState
 from fmnist_lib import registry, search
 from fmnist_lib.errors import SettingsError
 from fmnist_lib.experiments import run_experiment
+from fmnist_lib.settings import threads_per_job
 
 NAME = "ae-feedforward-512"  # about a second a trial at the smoke budget
 
@@ -174,4 +176,6 @@ def test_two_workers_share_one_study_on_postgresql(postgres, tmp_path):
             assert {"model.pt", "result.json", "checkpoint.pt"} <= {
                 p.name for p in folder.iterdir()
             }
+            record = json.loads((folder / "result.json").read_text())
+            assert record["hardware"]["torch_threads"] == threads_per_job(2)  # cores shared
     assert time.perf_counter() - start < 600
