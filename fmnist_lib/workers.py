@@ -144,8 +144,7 @@ def train_runs(
                         on_done(task)
                 except Exception as exc:  # e.g. no space to publish: the runs go on, then it
                     error = error or _failed(task, exc)
-    except KeyboardInterrupt:
-        pool.shutdown(wait=True, cancel_futures=True)
+    except KeyboardInterrupt:  # the pool is shut down below, the workers' runs checkpointed
         raise TrainingInterrupted(
             "interrupted; finished runs are kept and the others resume from their last "
             "checkpoint — run the same command again"
