@@ -160,8 +160,10 @@ bench: data
 	$(BIN)/python benchmarks/profile_epoch.py
 	$(BIN)/python benchmarks/roofline.py
 	$(BIN)/python benchmarks/speedups.py
+	$(BIN)/python benchmarks/layers.py
 	$(BIN)/python benchmarks/freed_memory.py
 	$(BIN)/python benchmarks/two_at_a_time.py
+	$(BIN)/python benchmarks/thread_settings.py
 	$(BIN)/python benchmarks/bf16.py
 
 # The paper's seven models trained from scratch (runs/paper-time/), JOBS at a time, timed against

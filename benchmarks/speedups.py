@@ -6,7 +6,7 @@ interleaved, round after round (a drift in the machine's speed hits all of them)
 keeps its best round. A ratio above 1 is faster than the library's code. The results, with the
 decisions taken, are in benchmarks/README.md ("Speed-ups tried").
 
-    python benchmarks/speedups.py [--steps 30] [--rounds 5]
+    python benchmarks/speedups.py [--steps 30] [--rounds 9] [--compile]
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import math
 import random
 import time
 from collections.abc import Callable
+from typing import Any, cast
 
 import torch
 import torch.nn.functional as F
@@ -70,11 +71,75 @@ class AdjointConvTranspose2d(nn.ConvTranspose2d):
         return _AdjointDeconv.apply(x, self.weight, self.bias, s, p, out_hw)
 
 
-def model(inplace: bool = False, identity_dropout: bool = False, adjoint: bool = False
-          ) -> nn.Module:  # fmt: skip
+def _taps(parity: int, padding: int) -> tuple[list[int], int]:
+    """For a stride-2, kernel-3 transposed convolution: the kernel taps that reach the outputs
+    of one parity along an axis (in correlation order) and the input offset of the first."""
+    ks = [k for k in range(3) if (k - parity - padding) % 2 == 0]
+    return ks[::-1], (parity + padding - ks[-1]) // 2
+
+
+class SubpixelConvTranspose2d(nn.ConvTranspose2d):
+    """``nn.ConvTranspose2d`` whose stride-2, kernel-3 layers run as four stride-1 convolutions,
+    one per output parity (rows, columns), with 2x2, 2x1, 1x2 and 1x1 slices of the kernel:
+    no multiplication by the zeros a transposed convolution inserts. Same function up to float
+    rounding."""
+
+    def forward(self, x: torch.Tensor, output_size: list[int] | None = None) -> torch.Tensor:
+        if self.stride != (2, 2) or self.kernel_size != (3, 3) or self.output_padding != (0, 0):
+            return super().forward(x, output_size)
+        p, (n, _, h, w) = self.padding[0], x.shape
+        out_h, out_w = 2 * h - 2 * p + 1, 2 * w - 2 * p + 1
+        out = torch.empty(n, self.out_channels, out_h, out_w, dtype=x.dtype,
+                          memory_format=torch.channels_last)  # fmt: skip
+        for rh in (0, 1):
+            kh, dh = _taps(rh, p)
+            nh = len(range(rh, out_h, 2))
+            for rw in (0, 1):
+                kw, dw = _taps(rw, p)
+                nw = len(range(rw, out_w, 2))
+                kernel = self.weight[:, :, kh][:, :, :, kw].transpose(0, 1)
+                pads = (-dw, dw + nw + len(kw) - 1 - w, -dh, dh + nh + len(kh) - 1 - h)
+                out[:, :, rh::2, rw::2] = F.conv2d(F.pad(x, pads), kernel, self.bias)
+        return out
+
+
+class _NativeDeconv(torch.autograd.Function):
+    """A transposed convolution forward and backward with oneDNN switched off (PyTorch's own
+    im2col kernels), for the one layer where those were faster alone."""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, stride, padding):  # type: ignore[override]
+        with torch.backends.mkldnn.flags(enabled=False):
+            y = F.conv_transpose2d(x, weight, bias, stride, padding)
+        ctx.save_for_backward(x, weight)
+        ctx.stride, ctx.padding = stride, padding
+        return y
+
+    @staticmethod
+    def backward(ctx, gy):  # type: ignore[override]
+        x, weight = ctx.saved_tensors
+        with torch.backends.mkldnn.flags(enabled=False):
+            gx, gw, gb = torch.ops.aten.convolution_backward(
+                gy, x, weight, [weight.shape[1]], ctx.stride, ctx.padding, (1, 1), True,
+                (0, 0), 1, (True, True, True))  # fmt: skip
+        return gx, gw, gb, None, None
+
+
+class NativeConvTranspose2d(nn.ConvTranspose2d):
+    """``nn.ConvTranspose2d`` without oneDNN for the 64 -> 32 stride-2 layer (13 -> 27), the one
+    that ran 1.18x faster alone that way (fwd + bwd, channels last, batch 32)."""
+
+    def forward(self, x: torch.Tensor, output_size: list[int] | None = None) -> torch.Tensor:
+        if self.stride != (2, 2) or self.padding != (0, 0) or self.output_padding != (0, 0):
+            return super().forward(x, output_size)
+        return _NativeDeconv.apply(x, self.weight, self.bias, self.stride, self.padding)
+
+
+def model(inplace: bool = False, identity_dropout: bool = False,
+          deconv: type[nn.ConvTranspose2d] | None = None) -> nn.Module:  # fmt: skip
     """The Raschka autoencoder (n = 64), channels last, as ``fit`` prepares it; optionally with
     in-place LeakyReLU, ``Dropout(0)`` replaced by ``Identity`` (the same function), or its
-    transposed convolutions computed by ``AdjointConvTranspose2d`` (the same weights)."""
+    transposed convolutions computed by ``deconv`` (one of the classes above, same weights)."""
     seed_everything(0)
     m = RaschkaAutoencoder(hidden_size=64)
     for parent in m.modules():
@@ -83,21 +148,25 @@ def model(inplace: bool = False, identity_dropout: bool = False, adjoint: bool =
                 setattr(parent, name, nn.LeakyReLU(child.negative_slope, inplace=True))
             if identity_dropout and isinstance(child, nn.Dropout) and child.p == 0:
                 setattr(parent, name, nn.Identity())
-            if adjoint and type(child) is nn.ConvTranspose2d:
-                twin = AdjointConvTranspose2d(
-                    child.in_channels, child.out_channels, child.kernel_size, child.stride,
-                    child.padding)  # fmt: skip
+            if deconv and type(child) is nn.ConvTranspose2d:
+                twin = deconv(child.in_channels, child.out_channels, child.kernel_size,
+                              child.stride, child.padding)  # fmt: skip
                 twin.load_state_dict(child.state_dict())
                 setattr(parent, name, twin)
     return m.to(memory_format=torch.channels_last)
 
 
-def training(steps: int, adam: dict[str, bool] | None = None, **kinds: bool) -> Variant:
-    """``steps`` training steps of ``train_one_epoch`` with the given Adam options and model."""
+def training(
+    steps: int, adam: dict[str, bool] | None = None, compiled: bool = False, **kinds: Any
+) -> Variant:
+    """``steps`` training steps of ``train_one_epoch`` with the given Adam options and model,
+    the model run by ``torch.compile`` if ``compiled`` (compiled in the warm-up)."""
     m = model(**kinds)
     optimizer = torch.optim.Adam(m.parameters(), lr=LR, **(adam or {}))
     batches = list(Batches(sample_set(BATCH * steps), BATCH))
     loss_fn = loss_function("reconstruction")
+    if compiled:
+        m = cast(nn.Module, torch.compile(m))
     train_one_epoch(m, batches[:3], loss_fn, optimizer, task="reconstruction")  # warm-up
 
     def run() -> float:
@@ -148,13 +217,14 @@ def report(title: str, times: dict[str, float], unit: float, unit_name: str) -> 
     base = next(iter(times.values()))
     print(f"\n{title}")
     for name, t in times.items():
-        print(f"  {name:<44}{t / unit * 1e3:>8.2f} ms/{unit_name}  x{base / t:.3f}")
+        print(f"  {name:<48}{t / unit * 1e3:>8.2f} ms/{unit_name}  x{base / t:.3f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--compile", action="store_true", help="also torch.compile (~30 s more)")
     args = parser.parse_args()
     keep_freed_memory()  # as fit does (its own ratio: freed_memory.py)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
@@ -164,8 +234,16 @@ def main() -> None:
         "Adam(fused=True)": training(args.steps, {"fused": True}),
         "LeakyReLU(inplace=True)": training(args.steps, inplace=True),
         "Dropout(0) -> Identity": training(args.steps, identity_dropout=True),
-        "stride-2 ConvTranspose2d as adjoint conv": training(args.steps, adjoint=True),
+        "stride-2 ConvTranspose2d as adjoint conv": training(
+            args.steps, deconv=AdjointConvTranspose2d
+        ),
+        "stride-2 ConvTranspose2d as 4 sub-pixel convs": training(
+            args.steps, deconv=SubpixelConvTranspose2d
+        ),
+        "64->32 ConvTranspose2d without oneDNN": training(args.steps, deconv=NativeConvTranspose2d),
     }
+    if args.compile:
+        steps["torch.compile(model)"] = training(args.steps, compiled=True)
     report("training step, batch 32", best_of(steps, args.rounds), args.steps, "step")
     evals = {
         "library evaluate (no_grad), batch 64": validation(2000, 64, inference=False),

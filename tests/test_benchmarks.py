@@ -28,8 +28,8 @@ def test_the_roofline_ends_with_the_raschka_epoch_fraction_of_the_gemm_rate() ->
 def test_every_speed_up_candidate_is_timed_against_the_library() -> None:
     lines = _run("speedups.py", "--steps", "2", "--rounds", "1")
     ratios = [line for line in lines if " x" in line and "ms/" in line]
-    assert len(ratios) == 10 and all(line.rstrip().endswith("x1.000") for line in
-                                     (ratios[0], ratios[6]))  # fmt: skip
+    assert len(ratios) == 12 and all(line.rstrip().endswith("x1.000") for line in
+                                     (ratios[0], ratios[8]))  # fmt: skip
 
 
 def test_the_paper_timing_normalises_every_run_by_its_gemm_rate(tmp_path: Path) -> None:
@@ -55,6 +55,25 @@ def test_two_runs_at_a_time_are_timed_against_one() -> None:
                  "clf-consigna-10")  # fmt: skip
     assert lines[-2] == "clf-consigna-10: training throughput, two runs at a time over one"
     assert 0 < float(lines[-1]) < 10
+
+
+def test_thread_settings_are_timed_in_fresh_processes_against_the_default() -> None:
+    lines = _run("thread_settings.py", "--steps", "2", "--rounds", "1", "--model",
+                 "clf-consigna-10")  # fmt: skip
+    assert lines[0].split()[0] == "default" and lines[0].rstrip().endswith("x1.000")
+    assert sum("OMP_" in line or "GOMP_" in line for line in lines) == 4
+    assert lines[-2] == "clf-consigna-10: the best setting's step time ratio (default / it)"
+    assert 0 < float(lines[-1]) < 10
+
+
+def test_every_convolution_is_timed_in_both_formats_and_on_both_backends() -> None:
+    lines = _run("layers.py", "--reps", "1", "--rounds", "1")
+    assert lines[0].split() == ["layer", "NHWC", "oneDNN", "NCHW", "oneDNN", "NHWC", "native",
+                                "NCHW", "native", "GFLOP/s"]  # fmt: skip
+    rows = [line for line in lines if line.startswith(("Conv2d", "ConvTranspose2d"))]
+    assert len(rows) == 8  # four convolutions, four transposed ones: each once
+    assert lines[-2].startswith("every layer's best variant over the library's")
+    assert 0 < float(lines[-1]) <= 1  # the best of four includes the library's own
 
 
 def test_bf16_is_timed_and_its_distance_from_fp32_measured() -> None:
