@@ -24,7 +24,7 @@ from fmnist_lib import paper
 from fmnist_lib.experiments import RunResult, run_experiment
 from fmnist_lib.report import REFERENCE_GEMM, normalised_seconds
 from fmnist_lib.runs import gemm_rate
-from fmnist_lib.settings import threads_per_job
+from fmnist_lib.settings import default_device, threads_per_job
 from fmnist_lib.storage import atomic_write
 from fmnist_lib.workers import train_runs
 
@@ -39,6 +39,26 @@ def row(result: RunResult) -> tuple[str, float | None]:
              f"{result.seconds / epochs:.1f}", " → ".join(f"{r:.0f}" for r in rates) or "-",
              f"{scaled:.0f}" if scaled is not None else "-"]  # fmt: skip
     return "| " + " | ".join(cells) + " |", scaled
+
+
+def where() -> str:
+    """The machine in a few words: the GPU's name, or the processor and its CPU count."""
+    device = default_device()
+    if device.type == "cuda":
+        return f"{torch.cuda.get_device_name()}, {os.cpu_count()} CPUs beside it"
+    return f"{platform.machine()}, {os.cpu_count()} CPUs, on {device.type}"
+
+
+def speed(wall: float, rates: list[float]) -> str:
+    """The GEMM rates measured before and after, and on a CPU the wall time normalised to
+    ``REFERENCE_GEMM`` (a GPU's rate is no measure of a CPU's: no normalised time there)."""
+    measured = f"{rates[0]:.0f} GFLOP/s before, {rates[1]:.0f} after"
+    if default_device().type != "cpu":
+        return f"The {default_device().type} GEMM rate: {measured} (not normalised: not a CPU)."
+    scaled = wall * statistics.mean(rates) / REFERENCE_GEMM
+    return (f"The machine's GEMM rate with {torch.get_num_threads()} threads: {measured}; the "
+            f"training time normalised to {REFERENCE_GEMM:.0f} GFLOP/s: **{scaled / 60:.1f} "
+            "min**.")  # fmt: skip
 
 
 def main() -> None:
@@ -63,10 +83,9 @@ def main() -> None:
     results = [run_experiment(n, args.budget, args.seed, runs_dir=args.runs_dir) for n in names]
     rows = [row(r) for r in results]
     total = sum(r.seconds for r in results)
-    scaled = wall * statistics.mean(rates) / REFERENCE_GEMM
     lines = [
         f"# The paper's seven models, {args.jobs} at a time, {threads} torch thread(s) each "
-        f"({platform.machine()}, {os.cpu_count()} CPUs)",
+        f"({where()})",
         "",
         f"Seven models, seed {args.seed}, budget `{args.budget}`, trained from scratch by "
         f"`benchmarks/paper_time.py --jobs {args.jobs}` on {time.strftime('%Y-%m-%d')} (torch "
@@ -80,9 +99,7 @@ def main() -> None:
         *[line for line, _ in rows],
         "",
         f"Training took **{wall / 60:.1f} min** from the first run's start to the last run's end "
-        f"(the runs' own times add up to {total / 60:.1f} min). The machine's GEMM rate with "
-        f"{torch.get_num_threads()} threads: {rates[0]:.0f} GFLOP/s before, {rates[1]:.0f} after; "
-        f"the training time normalised to {REFERENCE_GEMM:.0f} GFLOP/s: **{scaled / 60:.1f} min**.",
+        f"(the runs' own times add up to {total / 60:.1f} min). {speed(wall, rates)}",
     ]  # fmt: skip
     text = "\n".join(lines) + "\n"
     atomic_write(args.out, text.encode())

@@ -276,11 +276,13 @@ REFERENCE_GEMM = 171.0  # GFLOP/s: times are also given as if the machine multip
 
 
 def normalised_seconds(run: Mapping[str, Any]) -> float | None:
-    """A run's training seconds scaled to a machine whose dense fp32 GEMM runs at
-    ``REFERENCE_GEMM``, from the rates the run recorded as it started and ended (None for a run
-    recorded without them)."""
-    rates = (run.get("hardware") or {}).get("gemm_gflops")
-    if not rates:
+    """A run's training seconds scaled to a CPU whose dense fp32 GEMM runs at
+    ``REFERENCE_GEMM``, from the rates the run recorded as it started and ended. None for a run
+    recorded without them, and for one trained on a GPU: a GPU's GEMM rate (tens of TFLOP/s)
+    says nothing of how its small-batch steps, bound by kernel launches, would run on a CPU."""
+    hardware = run.get("hardware") or {}
+    rates = hardware.get("gemm_gflops")
+    if not rates or not str(hardware.get("device", "cpu")).startswith("cpu"):
         return None
     return float(run["seconds"]) * stats.mean(rates) / REFERENCE_GEMM
 

@@ -465,11 +465,12 @@ TIME_TEXTS: T = {
     },
     "time.unnormalised": {
         "en": "- Normalised to a GEMM rate of {reference} GFLOP/s: only {known} of these {n} "
-        "runs recorded the machine's GEMM rate (runs trained before it was recorded), so no "
-        "total is given.",
+        "runs recorded a CPU's GEMM rate (the others were trained before it was recorded, or "
+        "on a GPU, whose rate is no measure of a CPU's), so no total is given.",
         "es": "- Normalizado a una velocidad de GEMM de {reference} GFLOP/s: solo {known} de "
-        "estas {n} corridas registraron la velocidad de GEMM de la máquina (las demás se "
-        "entrenaron antes de que se empezara a registrar), así que no se da un total.",
+        "estas {n} corridas registraron la velocidad de GEMM de una CPU (las demás se "
+        "entrenaron antes de que se empezara a registrar, o en una GPU, cuya velocidad no "
+        "mide la de una CPU), así que no se da un total.",
     },
     "time.normalised": {
         "en": "- The same runs normalised to a dense fp32 GEMM rate of {reference} GFLOP/s "

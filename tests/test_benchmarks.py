@@ -1,10 +1,14 @@
 """The speed benchmarks still run (tiny samples; their numbers are read on a quiet machine)."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import torch
+
+from fmnist_lib.data import locate
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
@@ -41,6 +45,30 @@ def test_the_paper_timing_normalises_every_run_by_its_gemm_rate(tmp_path: Path) 
             line.startswith("| clf-")]  # fmt: skip
     assert len(rows) == 7 and all(" → " in r for r in rows)  # both GEMM rates recorded
     assert "2 run(s) at a time" in text and "normalised to 171 GFLOP/s: **" in text
+
+
+def test_the_prepared_gpu_check_runs_its_steps_here_on_the_cpu(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DEVICE": "cpu",
+        "BUDGET": "smoke",
+        "PYTHON": sys.executable,
+        "OUT": str(tmp_path),
+        "GPU_CHECK_DATA": str(locate(download=False).directory),
+    }
+    done = subprocess.run(["bash", str(ROOT / "tools" / "gpu_check.sh")], env=env,
+                          capture_output=True, text=True, timeout=600, cwd=ROOT)  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "nvidia-smi.txt",
+        "paper_time.log",
+        "paper_time_gpu.md",
+        "test_cuda.log",
+    ]
+    tests = (tmp_path / "test_cuda.log").read_text()
+    assert ("3 skipped" in tests) != torch.cuda.is_available()  # skipped here, run on a GPU
+    table = (tmp_path / "paper_time_gpu.md").read_text()
+    assert sum(line.startswith(("| ae-", "| clf-")) for line in table.splitlines()) == 7
 
 
 def test_keeping_freed_memory_is_timed_in_fresh_processes() -> None:

@@ -232,6 +232,10 @@ def test_times_are_normalised_by_the_gemm_rate_each_run_recorded():
     run = {"seconds": 600.0, "epochs_run": 2, "hardware": {"gemm_gflops": [300.0, 384.0]}}
     assert report.normalised_seconds(run) == pytest.approx(600 * 342 / report.REFERENCE_GEMM)
     assert report.normalised_seconds({"seconds": 600.0, "hardware": {}}) is None
+    on_a_gpu = {**run, "hardware": {"device": "cuda", "gemm_gflops": [40_000.0, 41_000.0]}}
+    assert report.normalised_seconds(on_a_gpu) is None  # a GPU's rate is no CPU yardstick
+    on_a_cpu = {**run, "hardware": {"device": "cpu", "gemm_gflops": [300.0, 384.0]}}
+    assert report.normalised_seconds(on_a_cpu) == report.normalised_seconds(run)
     names = [*paper.TABLE_I, *paper.TABLE_II]
     metrics = {
         "hardware": {"device": "cpu", "cpu_count": 2},
