@@ -4,9 +4,11 @@ backends (oneDNN, and PyTorch's own im2col kernels with oneDNN switched off).
 
 Would choosing the format or the backend per layer pay? The four variants of a layer are timed
 interleaved, round after round, each keeping its best round; the layer's multiply-adds (forward
-and both gradients) give its GFLOP/s. A layer alone runs with warm caches and without its
-neighbours, so the sum is not the step's time. Last line: the sum of every layer's best variant
-over the sum of the library's variant (below 1: the most that choosing per layer could save).
+and both gradients) give the library's variant's GFLOP/s (the last column). A layer is timed
+alone, each pass also making its output gradient and adding into the weights' gradients, so
+the sum is not the step's time: read the columns against each other. Last line: the sum of every
+layer's best variant over the sum of the library's (below 1: the most that choosing per layer
+could save).
 
     python benchmarks/layers.py [--reps 20] [--rounds 5]
 """
@@ -14,6 +16,7 @@ over the sum of the library's variant (below 1: the most that choosing per layer
 from __future__ import annotations
 
 import argparse
+import copy
 import time
 from collections.abc import Callable
 
@@ -54,7 +57,7 @@ def timer(layer: nn.Module, shape: tuple[int, ...], fmt: torch.memory_format, on
           reps: int) -> Callable[[], float]:  # fmt: skip
     """Seconds per forward + backward of ``layer`` on a random input (an input gradient too,
     except for the first layer, whose input is the image)."""
-    layer = layer.to(memory_format=fmt)
+    layer = copy.deepcopy(layer).to(memory_format=fmt)  # each variant its own copy
     x = torch.rand(shape).contiguous(memory_format=fmt).requires_grad_(shape[1] > 1)
 
     def run() -> float:
@@ -81,7 +84,9 @@ def main() -> None:
     args = parser.parse_args()
     keep_freed_memory()
     torch.manual_seed(0)
-    print(f"{'layer':<34}" + "".join(f"{v:>13}" for v in VARIANTS) + f"{'GFLOP/s':>9}")
+    print(
+        f"{'layer':<34}" + "".join(f"{v:>13}" for v in VARIANTS) + f"{'GFLOP/s':>9}"
+    )  # the library's
     library_sum = best_sum = 0.0
     for layer, shape, macs in conv_layers():
         timers = {v: timer(layer, shape, *VARIANTS[v], args.reps) for v in VARIANTS}

@@ -1,7 +1,7 @@
 """The paper on this machine: its seven models (Tables I and II), one seed, full budget, trained
 from scratch into a scratch runs folder, ``--jobs`` at a time (``workers.train_runs``), with
 each run's seconds and the dense fp32 GEMM rate it recorded as it started and ended
-(``runs.gemm_rate``). The training's wall time is normalised to 171 GFLOP/s
+(``runs.gemm_rate``). On a CPU the training's wall time is normalised to 171 GFLOP/s
 (``report.REFERENCE_GEMM``) with the machine's GEMM rate measured before and after it. About
 half an hour on 2 quiet cores; run it with nothing else on the machine. Writes the table to
 ``--out`` (Markdown) as well as printing it.
