@@ -279,7 +279,7 @@ def normalised_seconds(run: Mapping[str, Any]) -> float | None:
     """A run's training seconds scaled to a CPU whose dense fp32 GEMM runs at
     ``REFERENCE_GEMM``, from the rates the run recorded as it started and ended. None for a run
     recorded without them, and for one trained on a GPU: a GPU's GEMM rate (tens of TFLOP/s)
-    says nothing of how its small-batch steps, bound by kernel launches, would run on a CPU."""
+    says nothing of how long its steps would take on a CPU."""
     hardware = run.get("hardware") or {}
     rates = hardware.get("gemm_gflops")
     if not rates or not str(hardware.get("device", "cpu")).startswith("cpu"):
