@@ -84,12 +84,12 @@ def _page_faults_per_step(policy: str) -> float:
     """
     code = f"""
 import ctypes, resource, torch
-from fmnist_lib.settings import keep_freed_memory
+from fmnist_lib.settings import _M_MMAP_THRESHOLD, keep_freed_memory
 ctypes.CDLL(None).prctl(41, 1, 0, 0, 0)  # PR_SET_THP_DISABLE: 4 KiB pages, counted one by one
 if {policy == "keep"}:
     assert keep_freed_memory()
 else:
-    assert ctypes.CDLL(None).mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
+    assert ctypes.CDLL(None).mallopt(_M_MMAP_THRESHOLD, 128 * 1024)
 conv = torch.nn.Conv2d(32, 64, 3, padding=1)
 def step():
     conv(torch.rand(32, 32, 28, 28)).square().mean().backward()
