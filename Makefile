@@ -134,7 +134,7 @@ browser-check: book
 lab-check: data
 	$(BIN)/python -m pytest book_checks/test_lab.py -p no:cacheprovider
 
-# Where runs live is the library's decision (fmnist_lib/runs.py), the same for every command, the
+# Where runs live is the library's decision (fmnist_lib/experiments/runs.py), the same for every command, the
 # notebooks and the lab: $FMNIST_RUNS if set; else, at the full budget, the published reference
 # runs (results/reference-runs), so nothing that ships is retrained; else runs/.
 reproduce: data

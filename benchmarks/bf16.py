@@ -25,8 +25,8 @@ from torch import nn
 
 from fmnist_lib.data import Batches
 from fmnist_lib.evaluation import loss_function
+from fmnist_lib.experiments.machine import keep_freed_memory
 from fmnist_lib.models import RaschkaAutoencoder
-from fmnist_lib.settings import keep_freed_memory
 from fmnist_lib.training import seed_everything
 
 BATCH, LR = 32, 5e-4  # ae-raschka-64's paper settings

@@ -1,5 +1,5 @@
 """Page faults per training step, and the step's time, with and without
-``settings.keep_freed_memory`` (glibc's ``malloc`` keeping freed blocks instead of handing them
+``machine.keep_freed_memory`` (glibc's ``malloc`` keeping freed blocks instead of handing them
 back to the kernel), for every paper model at its paper batch size.
 
 The setting is per process and cannot be undone, so each measurement is a fresh child process
@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from fmnist_lib.registry import EXPERIMENTS
+from fmnist_lib.experiments.registry import EXPERIMENTS
 
 HERE = Path(__file__).resolve().parent
 PROFILED = "ae-raschka-64"
@@ -37,7 +37,7 @@ def child(name: str, keep: bool, steps: int, threads: int = 0, start_at: float =
 
     from fmnist_lib.data import Batches
     from fmnist_lib.evaluation import loss_function
-    from fmnist_lib.settings import keep_freed_memory
+    from fmnist_lib.experiments.machine import keep_freed_memory
     from fmnist_lib.training import train_one_epoch
 
     if keep:

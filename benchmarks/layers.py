@@ -24,8 +24,8 @@ import torch
 from torch import nn
 
 from fmnist_lib.arithmetic import multiply_adds
+from fmnist_lib.experiments.machine import keep_freed_memory
 from fmnist_lib.models import RaschkaAutoencoder
-from fmnist_lib.settings import keep_freed_memory
 
 BATCH = 32
 VARIANTS = {  # name: (memory format, oneDNN enabled)

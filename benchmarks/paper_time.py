@@ -21,12 +21,13 @@ from pathlib import Path
 import torch
 
 from fmnist_lib import paper
-from fmnist_lib.experiments import RunResult, run_experiment
-from fmnist_lib.report import REFERENCE_GEMM, normalised_seconds
-from fmnist_lib.runs import gemm_rate
-from fmnist_lib.settings import default_device, threads_per_job
+from fmnist_lib.experiments.machine import threads_per_job
+from fmnist_lib.experiments.running import RunResult, run_experiment
+from fmnist_lib.experiments.runs import gemm_rate
+from fmnist_lib.reproduction.report import REFERENCE_GEMM, normalised_seconds
+from fmnist_lib.reproduction.workers import train_runs
+from fmnist_lib.settings import default_device
 from fmnist_lib.storage import atomic_write
-from fmnist_lib.workers import train_runs
 
 
 def row(result: RunResult) -> tuple[str, float | None]:

@@ -31,9 +31,9 @@ from torch import nn
 from fmnist_lib.arithmetic import trace_shapes
 from fmnist_lib.data import Batches, ImageSet
 from fmnist_lib.evaluation import evaluate, loss_function
-from fmnist_lib.registry import EXPERIMENTS, Experiment
-from fmnist_lib.runs import gemm_rate
-from fmnist_lib.settings import keep_freed_memory
+from fmnist_lib.experiments.machine import keep_freed_memory
+from fmnist_lib.experiments.registry import EXPERIMENTS, Experiment
+from fmnist_lib.experiments.runs import gemm_rate
 from fmnist_lib.training import seed_everything, train_one_epoch
 
 TRAIN_IMAGES, VAL_IMAGES = 50_000, 10_000  # the held-out protocol's splits

@@ -27,8 +27,8 @@ from torch import nn
 
 from fmnist_lib.data import Batches
 from fmnist_lib.evaluation import evaluate, loss_function, target_of
+from fmnist_lib.experiments.machine import keep_freed_memory
 from fmnist_lib.models import RaschkaAutoencoder
-from fmnist_lib.settings import keep_freed_memory
 from fmnist_lib.training import seed_everything, train_one_epoch
 
 BATCH, LR = 32, 5e-4  # ae-raschka-64's paper settings

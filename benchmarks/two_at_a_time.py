@@ -20,7 +20,7 @@ import time
 import torch
 from freed_memory import HERE, PROFILED, child_command, child_result  # benchmarks/ on the path
 
-from fmnist_lib.registry import EXPERIMENTS
+from fmnist_lib.experiments.registry import EXPERIMENTS
 
 STARTUP_S = 8.0  # a child's import, model and warm-up fit in this; then a pair times together
 

@@ -7,14 +7,13 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from .plots import DPI, figure_png
-from .settings import BUDGETS, budget_from_env, default_device, keep_freed_memory
+from .settings import BUDGETS, budget_from_env, default_device
 from .training import seed_everything
 
 
 def setup(seed: int = 0) -> str:
-    """Read ``FMNIST_BUDGET`` (default ``full``), seed everything, set figure defaults, keep freed
-    memory for reuse (``settings.keep_freed_memory``); return the budget."""
-    keep_freed_memory()
+    """Read ``FMNIST_BUDGET`` (default ``full``), seed everything, set figure defaults; return the
+    budget."""
     budget = budget_from_env()
     seed_everything(seed)
     matplotlib.rcParams.update({"figure.dpi": DPI, "savefig.dpi": DPI, "figure.figsize": (7, 3.5)})

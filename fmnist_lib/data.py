@@ -25,7 +25,7 @@ import numpy as np
 import torch
 
 from .errors import FmnistError
-from .settings import DATA_VAR, data_dir_from_env, project_root
+from .settings import DATA_VAR, data_dir_from_env, get_budget, project_root
 from .storage import atomic_write
 
 CLASS_NAMES: tuple[str, ...] = (
@@ -442,6 +442,12 @@ def load_splits(
             stratified_indices(test.labels, _per_class(test_size, "test_size"), split_seed + 3)
         )
     return Splits(train, val, test)
+
+
+def splits_for(budget: str) -> Splits:
+    """The training, validation and test images of a budget (``settings.BUDGETS``)."""
+    b = get_budget(budget)
+    return load_splits(train_size=b.train_size, val_subset=b.val_subset, test_size=b.test_size)
 
 
 class Batches:

@@ -16,7 +16,6 @@ import torch
 from torch import nn
 
 from .data import NUM_CLASSES, Batches, ImageSet, to_float
-from .settings import keep_freed_memory
 
 TASKS = ("reconstruction", "classification")
 
@@ -77,7 +76,6 @@ def per_class_accuracy(matrix: torch.Tensor) -> list[float]:
 def evaluate(model: nn.Module, data: ImageSet, task: str, batch_size: int = 64) -> dict[str, float]:
     """Mean loss per sample (per pixel for MSE) and, for classification, accuracy."""
     check_task(task)
-    keep_freed_memory()
     loss_fn = loss_function(task)
     total, n = 0.0, 0
     matrix = torch.zeros(NUM_CLASSES, NUM_CLASSES, dtype=torch.long)

@@ -32,7 +32,7 @@ from .data import NUM_CLASSES, Batches, ImageSet
 from .errors import FmnistError, NoSpace, SettingsError, TrainingInterrupted
 from .evaluation import accuracy, check_task, confusion_matrix, evaluate, loss_function, target_of
 from .progress import progress_bar
-from .settings import default_device, keep_freed_memory, progress_from_env
+from .settings import default_device, progress_from_env
 
 OPTIMIZERS: dict[str, Callable[..., torch.optim.Optimizer]] = {
     "adam": torch.optim.Adam,
@@ -391,7 +391,6 @@ def _prepare(
     model: nn.Module, train: ImageSet, config: TrainConfig, device: torch.device
 ) -> tuple[torch.optim.Optimizer, Batches]:
     """Move the model, make the optimizer over its trainable parameters, and the batches."""
-    keep_freed_memory()
     model.to(device)
     if config.channels_last:
         model.to(memory_format=torch.channels_last)  # only 4-D weights change layout

@@ -179,7 +179,7 @@ pd.DataFrame(
 ).set_index("name")
 
 # %%
-from fmnist_lib.experiments import splits_for
+from fmnist_lib.data import splits_for
 
 splits = splits_for(BUDGET)
 print(f"this notebook's budget ({BUDGET}):", splits.sizes())

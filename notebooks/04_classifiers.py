@@ -140,9 +140,9 @@ for confidence in (2.0, 5.0, 10.0):
 # %%
 from fmnist_lib.experiments import run_experiment, summary_table
 from fmnist_lib.plots import training_curves
-from fmnist_lib.report import VERDICT_WORDS, interval_text
+from fmnist_lib.reproduction.report import VERDICT_WORDS, interval_text
+from fmnist_lib.reproduction.verdicts import judge
 from fmnist_lib.stats import compare
-from fmnist_lib.verdicts import judge
 
 SWEEP_BUDGET = "smoke" if BUDGET == "smoke" else "quick"
 SEEDS = (0, 1, 2)
@@ -176,7 +176,7 @@ print(f"'a softmax output is worse' (the report), {SWEEP_BUDGET} budget: {softma
 
 # %% tags=["nbval-check-output"]
 from fmnist_lib import paper
-from fmnist_lib.registry import SETTINGS_COLUMNS, settings_table
+from fmnist_lib.experiments.registry import SETTINGS_COLUMNS, settings_table
 
 start = {"initialised from": lambda e: e.init_from or "random"}
 settings_table(paper.TABLE_II, {**SETTINGS_COLUMNS, **start})
@@ -261,7 +261,7 @@ for count, flat in zip(top.values.tolist(), top.indices.tolist(), strict=True):
 # the book's static pages):
 
 # %%
-from fmnist_lib.experiments import splits_for
+from fmnist_lib.data import splits_for
 from fmnist_lib.widgets import confusion_browser
 
 confusion_browser(ours.model, splits_for(BUDGET).test)
@@ -430,7 +430,7 @@ check_answer("4.2", uniform_loss)
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
-from fmnist_lib.experiments import splits_for
+from fmnist_lib.data import splits_for
 
 trained = ours.model.eval()
 features, last, head = trained.encoder[:-1], trained.encoder[-1], trained.head

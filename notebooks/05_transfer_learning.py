@@ -88,7 +88,7 @@ print(
 # For example, the same classifier with a hidden layer of 128 instead of 10:
 
 # %%
-from fmnist_lib.report import interval_text
+from fmnist_lib.reproduction.report import interval_text
 from fmnist_lib.stats import compare
 
 wide = [run_experiment("clf-consigna-128", BUDGET, seed=s).test["accuracy"] for s in (0, 1, 2)]
@@ -143,7 +143,7 @@ print(
 # ## The experiments
 
 # %% tags=["nbval-check-output"]
-from fmnist_lib.registry import settings_table
+from fmnist_lib.experiments.registry import settings_table
 
 names = [
     "clf-consigna-10",
@@ -212,8 +212,7 @@ for n in ("clf-consigna-128", "clf-consigna-fe-128", "clf-consigna-frozen-128"):
 # %%
 import torch
 
-from fmnist_lib.data import Batches
-from fmnist_lib.experiments import splits_for
+from fmnist_lib.data import Batches, splits_for
 from fmnist_lib.models import freeze
 from fmnist_lib.training import TrainConfig, fit, seed_everything
 
@@ -292,7 +291,7 @@ pd.DataFrame(
 # from these intervals by the same function that writes the course report:
 
 # %%
-from fmnist_lib.report import epoch_confound, size_or_start_answer
+from fmnist_lib.reproduction.report import epoch_confound, size_or_start_answer
 
 epochs = [len(results[row[0]].history.epochs) for row in DESIGN]
 print(size_or_start_answer(design))

@@ -76,8 +76,8 @@ SMALL = "smoke" if BUDGET == "smoke" else "quick"  # the budget of this chapter'
 # Fashion-MNIST with Adam:
 
 # %%
+from fmnist_lib.data import splits_for
 from fmnist_lib.diagnostics import track_gradients
-from fmnist_lib.experiments import splits_for
 from fmnist_lib.models import DeepMLP
 from fmnist_lib.plots import gradient_norms
 from fmnist_lib.training import seed_everything
@@ -502,8 +502,8 @@ for label, encoder in (
 
 # %%
 from fmnist_lib.plots import gap_curves
-from fmnist_lib.report import pool_answer
-from fmnist_lib.verdicts import compare_pooling
+from fmnist_lib.reproduction.report import pool_answer
+from fmnist_lib.reproduction.verdicts import compare_pooling
 
 models = {"strided (as published)": "clf-raschka-10", "max pooling": "clf-raschka-10-pool"}
 runs = {k: [run_experiment(n, BUDGET, seed=s) for s in (0, 1, 2)] for k, n in models.items()}

@@ -115,7 +115,7 @@ print(
 # %%
 import pandas as pd
 
-from fmnist_lib.experiments import splits_for
+from fmnist_lib.data import splits_for
 from fmnist_lib.plots import learning_rate_curves
 
 QUICK = SWEEP == "quick"  # the smoke budget runs a small version of each sweep
@@ -158,7 +158,7 @@ print((relative.T / relative.min(axis=1)).T.to_string(float_format="{:.2f}".form
 
 # %%
 from fmnist_lib.experiments import sweep_cell
-from fmnist_lib.report import interval_text
+from fmnist_lib.reproduction.report import interval_text
 from fmnist_lib.stats import compare
 
 large, small = best.index.max(), best.index.min()
@@ -307,7 +307,7 @@ pd.DataFrame(
 # small runs, fewer epochs for those that are pruned.
 
 # %%
-from fmnist_lib.search import distributions, figures, search, summarize
+from fmnist_lib.reproduction.search import distributions, figures, search, summarize
 
 NAME = "clf-feedforward-512"
 TRIALS = 12 if BUDGET == "full" else 4
@@ -334,7 +334,7 @@ study_figures = figures(study)  # drawn below: history, importances, slices
 # course's rule: a difference is *real* when its 95% confidence interval excludes zero.
 
 # %%
-from fmnist_lib.report import interval_text
+from fmnist_lib.reproduction.report import interval_text
 
 summary = summarize(study, NAME, BUDGET)
 print("best settings:", summary.best_params)
@@ -407,7 +407,7 @@ check_answer("7.2", answer)
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
-from fmnist_lib.registry import get_experiment
+from fmnist_lib.experiments.registry import get_experiment
 
 consigna = get_experiment("clf-consigna-10")
 n_train = len(splits_for("full").train)

@@ -8,10 +8,10 @@ import json
 import pytest
 import torch
 
-from fmnist_lib.data import Batches
+from fmnist_lib.data import Batches, splits_for
 from fmnist_lib.evaluation import evaluate
-from fmnist_lib.experiments import run_experiment, splits_for
-from fmnist_lib.runs import gemm_rate
+from fmnist_lib.experiments.running import run_experiment
+from fmnist_lib.experiments.runs import gemm_rate
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA GPU here")
 

@@ -5,10 +5,10 @@ import torch
 
 from fmnist_lib import paper
 from fmnist_lib.errors import SettingsError
-from fmnist_lib.experiments import run_experiment, sweep, sweep_cell
+from fmnist_lib.experiments.registry import EXPERIMENTS, dependencies
+from fmnist_lib.experiments.running import run_experiment, sweep, sweep_cell
 from fmnist_lib.models import ConsignaClassifier
-from fmnist_lib.pipeline import reproduce
-from fmnist_lib.registry import EXPERIMENTS, dependencies
+from fmnist_lib.reproduction.pipeline import reproduce
 from fmnist_lib.settings import BUDGETS, budget_from_env
 
 
@@ -127,7 +127,7 @@ def test_a_finished_run_from_another_configuration_is_refused(tmp_path):
 
 
 def test_report_from_finished_runs_trains_nothing(tmp_path):
-    from fmnist_lib.pipeline import report_finished
+    from fmnist_lib.reproduction.pipeline import report_finished
 
     with pytest.raises(ValueError, match="no finished run"):
         report_finished("smoke", runs_dir=tmp_path / "runs", results_dir=tmp_path / "results")
@@ -148,8 +148,8 @@ def test_report_from_finished_runs_trains_nothing(tmp_path):
 def test_the_papers_protocol_trains_on_validation_images_and_chooses_on_the_test_set(
     small_splits, tmp_path
 ):
-    from fmnist_lib.experiments import paper_protocol
-    from fmnist_lib.registry import Experiment
+    from fmnist_lib.experiments.registry import Experiment
+    from fmnist_lib.experiments.running import paper_protocol
 
     splits = paper_protocol(small_splits)
     assert len(splits.train) == len(small_splits.train) + len(small_splits.val)
@@ -239,7 +239,7 @@ def test_a_sweep_at_equal_updates_scales_the_epochs_with_the_batch(tmp_path):
 
 
 def test_summary_table_has_one_row_per_run_with_its_test_metric(tmp_path, small_splits):
-    from fmnist_lib.experiments import summary_table
+    from fmnist_lib.experiments.running import summary_table
 
     results = {
         n: run_experiment(n, "smoke", runs_dir=tmp_path, epochs=1, splits=small_splits)
@@ -257,7 +257,7 @@ def test_summary_table_has_one_row_per_run_with_its_test_metric(tmp_path, small_
 
 
 def test_the_library_decides_where_runs_live(monkeypatch, tmp_path):
-    from fmnist_lib.runs import default_runs_dir, reference_runs_dir
+    from fmnist_lib.experiments.runs import default_runs_dir, reference_runs_dir
     from fmnist_lib.settings import project_root
 
     monkeypatch.delenv("FMNIST_RUNS", raising=False)
@@ -290,7 +290,7 @@ def test_task_comes_from_the_model_class():
 
 
 def test_cli_list_prints_every_experiment(capsys):
-    from fmnist_lib.__main__ import main
+    from fmnist_lib.reproduction.cli import main
 
     assert main(["list"]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -301,7 +301,7 @@ def test_cli_list_prints_every_experiment(capsys):
 
 
 def test_cli_report_writes_the_report_from_finished_runs(tmp_path, capsys):
-    from fmnist_lib.__main__ import main
+    from fmnist_lib.reproduction.cli import main
 
     run_experiment("ae-feedforward-512", "smoke", runs_dir=tmp_path / "runs")
     code = main(
@@ -332,7 +332,7 @@ def test_cli_report_writes_the_report_from_finished_runs(tmp_path, capsys):
 
 
 def test_settings_table_reads_attributes_or_functions_of_experiments():
-    from fmnist_lib.registry import SETTINGS_COLUMNS, settings_table
+    from fmnist_lib.experiments.registry import SETTINGS_COLUMNS, settings_table
 
     table = settings_table(
         paper.TABLE_II, {**SETTINGS_COLUMNS, "start": lambda e: e.init_from or "random"}
@@ -361,8 +361,8 @@ def test_each_classifier_seed_starts_from_its_own_pretraining_seed(tmp_path, sma
 def test_a_pretrained_runs_fingerprint_covers_its_autoencoder(small_splits, tmp_path, monkeypatch):
     from dataclasses import replace
 
-    from fmnist_lib import registry
-    from fmnist_lib.experiments import _plan, _where
+    from fmnist_lib.experiments import registry
+    from fmnist_lib.experiments.running import _plan, _where
 
     def fingerprint():
         where = _where("clf-consigna-fe-128", "smoke", 0, tmp_path, None, None)

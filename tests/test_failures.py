@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 import torch
 
-from fmnist_lib import data, experiments, runs, storage
-from fmnist_lib.__main__ import main
+from fmnist_lib import data, storage
 from fmnist_lib.errors import NoSpace, RunDamaged, RunLocked, SettingsError, TrainingInterrupted
-from fmnist_lib.experiments import run_experiment
-from fmnist_lib.pipeline import report_finished
+from fmnist_lib.experiments import running as experiments
+from fmnist_lib.experiments import runs
+from fmnist_lib.experiments.running import run_experiment
+from fmnist_lib.reproduction.cli import main
+from fmnist_lib.reproduction.pipeline import report_finished
 from fmnist_lib.training import History, TrainConfig, TrainingDiverged, fit, loss_warnings
 
 RUN = ("ae-feedforward-512", "smoke")  # the fastest experiment: a second or two at smoke
@@ -220,7 +222,7 @@ def test_a_held_lock_refuses_at_once_and_a_dead_holders_is_free(tmp_path, monkey
     ):
         run_experiment(*RUN, runs_dir=tmp_path)
     holder = (
-        "import os, sys, pathlib; from fmnist_lib import runs; "
+        "import os, sys, pathlib; from fmnist_lib.experiments import runs; "
         "runs.run_lock(pathlib.Path(sys.argv[1])).__enter__(); os._exit(0)"
     )
     subprocess.run([sys.executable, "-c", holder, str(folder)], check=True)  # took it, then died

@@ -16,13 +16,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from fmnist_lib import experiments, published, runs
-from fmnist_lib.__main__ import main
 from fmnist_lib.errors import DownloadCorrupt, DownloadFailed, SettingsError
-from fmnist_lib.experiments import run_experiment
-from fmnist_lib.published import RECORD, WEIGHTS, build_manifest, read_manifest
-from fmnist_lib.release import RELEASE
-from fmnist_lib.runs import default_runs_dir, reference_runs_dir
+from fmnist_lib.experiments import published, runs
+from fmnist_lib.experiments import running as experiments
+from fmnist_lib.experiments.published import RECORD, WEIGHTS, build_manifest, read_manifest
+from fmnist_lib.experiments.release import RELEASE
+from fmnist_lib.experiments.running import run_experiment
+from fmnist_lib.experiments.runs import default_runs_dir, reference_runs_dir
+from fmnist_lib.reproduction.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME, SEED = "clf-consigna-10", 0  # a real published run, small (about 60 KB)
@@ -183,12 +184,12 @@ def test_the_manifest_lists_only_finished_default_runs(tmp_path):
 
 def test_the_manifest_command_writes_it_or_says_why_not(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(published, "MANIFEST", tmp_path / "manifest.json")
-    monkeypatch.setattr("fmnist_lib.__main__.reference_runs_dir", lambda: tmp_path / "none")
+    monkeypatch.setattr("fmnist_lib.reproduction.cli.reference_runs_dir", lambda: tmp_path / "none")
     assert main(["manifest"]) == 1
     assert "no finished run" in capsys.readouterr().err
     assert not (tmp_path / "manifest.json").exists()
     _finished(tmp_path / "refs" / "full" / "a" / "seed0")
-    monkeypatch.setattr("fmnist_lib.__main__.reference_runs_dir", lambda: tmp_path / "refs")
+    monkeypatch.setattr("fmnist_lib.reproduction.cli.reference_runs_dir", lambda: tmp_path / "refs")
     assert main(["manifest"]) == 0
     assert list(read_manifest(tmp_path / "manifest.json")["runs"]) == ["full/a/seed0"]
 
@@ -199,7 +200,7 @@ def test_the_committed_manifest_lists_the_committed_reference_runs():
     changed = sorted(k for k in shipped["runs"].keys() & now["runs"].keys()
                      if shipped["runs"][k] != now["runs"][k])  # fmt: skip
     assert shipped == now, (
-        "fmnist_lib/reference_runs.json is stale (new: "
+        "fmnist_lib/experiments/reference_runs.json is stale (new: "
         f"{sorted(now['runs'].keys() - shipped['runs'].keys())}, gone: "
         f"{sorted(shipped['runs'].keys() - now['runs'].keys())}, changed: {changed}, release "
         f"{shipped['release']} -> {now['release']}): run `python -m fmnist_lib manifest` and "
@@ -209,9 +210,10 @@ def test_the_committed_manifest_lists_the_committed_reference_runs():
 
 def test_the_manifest_ships_with_the_package():
     setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
-    data = setuptools.get("package-data", {}).get("fmnist_lib", [])
+    data = setuptools.get("package-data", {}).get("fmnist_lib.experiments", [])
     assert "reference_runs.json" in data, (
-        "add reference_runs.json to [tool.setuptools.package-data] fmnist_lib in pyproject.toml, "
+        "add reference_runs.json to [tool.setuptools.package-data] fmnist_lib.experiments in "
+        "pyproject.toml, "
         "else a pip-installed library (Colab) cannot download the published runs"
     )
 
@@ -232,7 +234,8 @@ def test_nothing_is_downloaded_at_import():
         "import socket\n"
         "def refuse(*a, **k): raise AssertionError('network used at import')\n"
         "socket.socket.connect = socket.create_connection = refuse\n"
-        "import fmnist_lib.__main__, fmnist_lib.experiments, fmnist_lib.published\n"
+        "import fmnist_lib.reproduction.cli, fmnist_lib.experiments.running\n"
+        "import fmnist_lib.experiments.published\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120, check=False)  # fmt: skip

@@ -12,11 +12,11 @@ import re
 
 import pytest
 
-from fmnist_lib import experiments
 from fmnist_lib.evaluation import final_metrics
-from fmnist_lib.experiments import run_experiment
-from fmnist_lib.report import render_report
-from fmnist_lib.runs import reference_runs_dir
+from fmnist_lib.experiments import running as experiments
+from fmnist_lib.experiments.running import run_experiment
+from fmnist_lib.experiments.runs import reference_runs_dir
+from fmnist_lib.reproduction.report import render_report
 from fmnist_lib.settings import project_root
 
 pytestmark = pytest.mark.artifacts  # checks what is committed, not the code

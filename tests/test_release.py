@@ -1,5 +1,5 @@
 """One repository address and one release: the book's ``_config.yml`` (where authors edit them),
-the library's copy (``fmnist_lib.release``, for installs without a checkout), the launch
+the library's copy (``fmnist_lib.experiments.release``, for installs without a checkout), the launch
 buttons and every notebook's install cell agree."""
 
 import json
@@ -10,8 +10,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from fmnist_lib import __version__, published
-from fmnist_lib.release import INSTALL_REQUIREMENT, RELEASE, REPOSITORY_URL, raw_files_url
+from fmnist_lib import __version__
+from fmnist_lib.experiments import published
+from fmnist_lib.experiments.release import (
+    INSTALL_REQUIREMENT,
+    RELEASE,
+    REPOSITORY_URL,
+    raw_files_url,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -25,7 +31,7 @@ def book() -> dict:
 
 def test_the_library_knows_the_books_repository(book):
     assert book["repository"]["url"] == REPOSITORY_URL, (
-        "_config.yml's repository.url and fmnist_lib/release.py's REPOSITORY_URL differ: "
+        "_config.yml's repository.url and fmnist_lib/experiments/release.py's REPOSITORY_URL differ: "
         "change REPOSITORY_URL to the address in _config.yml"
     )
 

@@ -9,11 +9,12 @@ from collections import Counter
 
 import pytest
 
-from fmnist_lib import report_words, stats, verdicts, wording
+from fmnist_lib import stats, wording
 from fmnist_lib.errors import SettingsError
-from fmnist_lib.pipeline import REPORT_LANGUAGES, write_results
-from fmnist_lib.registry import EXPERIMENTS
-from fmnist_lib.report import VERDICTS, interval_text, render_report, verdict_word
+from fmnist_lib.experiments.registry import EXPERIMENTS
+from fmnist_lib.reproduction import report_words, verdicts
+from fmnist_lib.reproduction.pipeline import REPORT_LANGUAGES, write_results
+from fmnist_lib.reproduction.report import VERDICTS, interval_text, render_report, verdict_word
 from fmnist_lib.settings import LANGUAGES, project_root
 
 RESULTS = project_root() / "results" / "full"

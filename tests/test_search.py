@@ -16,10 +16,11 @@ import pytest
 from optuna.distributions import CategoricalDistribution, FloatDistribution
 from optuna.trial import TrialState
 
-from fmnist_lib import registry, search
 from fmnist_lib.errors import SettingsError
-from fmnist_lib.experiments import run_experiment
-from fmnist_lib.settings import threads_per_job
+from fmnist_lib.experiments import registry
+from fmnist_lib.experiments.machine import threads_per_job
+from fmnist_lib.experiments.running import run_experiment
+from fmnist_lib.reproduction import search
 
 NAME = "ae-feedforward-512"  # about a second a trial at the smoke budget
 
@@ -87,7 +88,7 @@ def test_a_study_made_for_other_ranges_is_refused(tmp_path, monkeypatch):
 
 
 def test_an_unreachable_storage_says_which_and_how_to_start_one(tmp_path, capsys):
-    from fmnist_lib.__main__ import main
+    from fmnist_lib.reproduction.cli import main
 
     code = main(["search", NAME, "--budget", "smoke", "--trials", "1", "--runs-dir", str(tmp_path),
                  "--storage", "postgresql://nobody@127.0.0.1:9/none"])  # fmt: skip

@@ -3,8 +3,9 @@ each can come out either way, and the tests check the numbers behind them."""
 
 import pytest
 
-from fmnist_lib import paper, report, stats, verdicts
-from fmnist_lib.report import render_report, time_table
+from fmnist_lib import paper, stats
+from fmnist_lib.reproduction import report, verdicts
+from fmnist_lib.reproduction.report import render_report, time_table
 
 
 def _metrics(values: dict[str, list[float]], key: dict[str, str] | None = None) -> dict:
@@ -267,8 +268,10 @@ def test_every_figure_the_pipeline_draws_has_alt_text():
     import re
     from pathlib import Path
 
-    from fmnist_lib.report import FIGURE_ALT
+    from fmnist_lib.reproduction.report import FIGURE_ALT
 
-    source = (Path(__file__).resolve().parent.parent / "fmnist_lib" / "pipeline.py").read_text()
+    source = (
+        Path(__file__).resolve().parent.parent / "fmnist_lib" / "reproduction" / "pipeline.py"
+    ).read_text()
     drawn = set(re.findall(r'out\["([\w.]+\.png)"\]', source))
     assert drawn and drawn <= set(FIGURE_ALT), drawn - set(FIGURE_ALT)

@@ -148,7 +148,7 @@ def test_every_figure_is_drawn_in_spanish_in_the_spanish_edition(
 def test_the_search_figures_follow_the_language_too(monkeypatch: pytest.MonkeyPatch) -> None:
     import optuna
 
-    from fmnist_lib import search
+    from fmnist_lib.reproduction import search
 
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     study = optuna.create_study(study_name="s")
@@ -188,9 +188,10 @@ def test_a_kernel_in_the_spanish_notebooks_folder_draws_in_spanish(
 def test_the_report_figures_are_drawn_in_spanish_for_the_spanish_report() -> None:
     from types import SimpleNamespace
 
-    from fmnist_lib import paper, pipeline
+    from fmnist_lib import paper
+    from fmnist_lib.experiments.registry import get_experiment
     from fmnist_lib.models import ConsignaAutoencoder
-    from fmnist_lib.registry import get_experiment
+    from fmnist_lib.reproduction import pipeline
 
     rows = [{"epoch": e, "train_loss": 1 / e, "val_loss": 1.2 / e, "train_accuracy": 0.8,
              "val_accuracy": 0.8} for e in (1, 2)]  # fmt: skip

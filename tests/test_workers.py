@@ -9,11 +9,11 @@ import sys
 import pytest
 import torch
 
-from fmnist_lib import settings
 from fmnist_lib.errors import SettingsError
-from fmnist_lib.pipeline import reproduce
-from fmnist_lib.settings import threads_per_job
-from fmnist_lib.workers import longest_first, startable, with_dependencies
+from fmnist_lib.experiments import machine
+from fmnist_lib.experiments.machine import threads_per_job
+from fmnist_lib.reproduction.pipeline import reproduce
+from fmnist_lib.reproduction.workers import longest_first, startable, with_dependencies
 
 
 def test_the_longest_runs_start_first() -> None:
@@ -84,7 +84,7 @@ def _page_faults_per_step(policy: str) -> float:
     """
     code = f"""
 import ctypes, resource, torch
-from fmnist_lib.settings import _M_MMAP_THRESHOLD, keep_freed_memory
+from fmnist_lib.experiments.machine import _M_MMAP_THRESHOLD, keep_freed_memory
 ctypes.CDLL(None).prctl(41, 1, 0, 0, 0)  # PR_SET_THP_DISABLE: 4 KiB pages, counted one by one
 if {policy == "keep"}:
     assert keep_freed_memory()
@@ -116,8 +116,8 @@ def test_freed_memory_is_kept_for_reuse_so_training_steps_do_not_fault_pages() -
 
 
 def test_keeping_freed_memory_is_asked_once_and_only_of_glibc(monkeypatch) -> None:
-    monkeypatch.setattr(settings, "_kept_freed_memory", None)
-    monkeypatch.setattr(settings.platform, "libc_ver", lambda: ("", ""))
-    assert settings.keep_freed_memory() is False  # not glibc (macOS, musl): nothing asked
-    monkeypatch.setattr(settings.platform, "libc_ver", lambda: ("glibc", "2.41"))
-    assert settings.keep_freed_memory() is False  # decided once per process
+    monkeypatch.setattr(machine, "_kept_freed_memory", None)
+    monkeypatch.setattr(machine.platform, "libc_ver", lambda: ("", ""))
+    assert machine.keep_freed_memory() is False  # not glibc (macOS, musl): nothing asked
+    monkeypatch.setattr(machine.platform, "libc_ver", lambda: ("glibc", "2.41"))
+    assert machine.keep_freed_memory() is False  # decided once per process

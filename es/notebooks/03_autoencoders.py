@@ -89,7 +89,7 @@ import pandas as pd
 
 from fmnist_lib import paper
 from fmnist_lib.arithmetic import trace_shapes
-from fmnist_lib.registry import EXPERIMENTS
+from fmnist_lib.experiments.registry import EXPERIMENTS
 
 rows = []
 for name in paper.TABLE_I:
@@ -123,7 +123,7 @@ pd.DataFrame(rows).set_index("experiment")
 # los pesos de la mejor época).
 
 # %% tags=["nbval-check-output"]
-from fmnist_lib.registry import SETTINGS_COLUMNS, settings_table
+from fmnist_lib.experiments.registry import SETTINGS_COLUMNS, settings_table
 
 settings_table(paper.TABLE_I, {**SETTINGS_COLUMNS, "early stopping patience": "patience"})
 
@@ -150,9 +150,8 @@ settings_table(paper.TABLE_I, {**SETTINGS_COLUMNS, "early stopping patience": "p
 import torch
 from torch import nn
 
-from fmnist_lib.data import Batches
+from fmnist_lib.data import Batches, splits_for
 from fmnist_lib.evaluation import evaluate
-from fmnist_lib.experiments import splits_for
 from fmnist_lib.models import FeedForwardAutoencoder
 from fmnist_lib.training import seed_everything
 
@@ -297,8 +296,8 @@ gaps
 # Las mismas diez imágenes de validación, una por clase, reconstruidas por cada modelo:
 
 # %%
+from fmnist_lib.data import splits_for
 from fmnist_lib.evaluation import reconstruct
-from fmnist_lib.experiments import splits_for
 from fmnist_lib.plots import reconstructions
 
 splits = splits_for(BUDGET)

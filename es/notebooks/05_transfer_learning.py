@@ -93,7 +93,7 @@ print(
 # ejemplo, el mismo clasificador con una capa oculta de 128 en lugar de 10:
 
 # %%
-from fmnist_lib.report import interval_text
+from fmnist_lib.reproduction.report import interval_text
 from fmnist_lib.stats import compare
 
 wide = [run_experiment("clf-consigna-128", BUDGET, seed=s).test["accuracy"] for s in (0, 1, 2)]
@@ -151,7 +151,7 @@ print(
 # ## Los experimentos
 
 # %% tags=["nbval-check-output"]
-from fmnist_lib.registry import settings_table
+from fmnist_lib.experiments.registry import settings_table
 
 names = [
     "clf-consigna-10",
@@ -222,8 +222,7 @@ for n in ("clf-consigna-128", "clf-consigna-fe-128", "clf-consigna-frozen-128"):
 # %%
 import torch
 
-from fmnist_lib.data import Batches
-from fmnist_lib.experiments import splits_for
+from fmnist_lib.data import Batches, splits_for
 from fmnist_lib.models import freeze
 from fmnist_lib.training import TrainConfig, fit, seed_everything
 
@@ -305,7 +304,7 @@ pd.DataFrame(
 # que escribe el informe del curso:
 
 # %%
-from fmnist_lib.report import epoch_confound, size_or_start_answer
+from fmnist_lib.reproduction.report import epoch_confound, size_or_start_answer
 
 epochs = [len(results[row[0]].history.epochs) for row in DESIGN]
 print(size_or_start_answer(design))

@@ -41,19 +41,20 @@ from optuna.trial import FrozenTrial, Trial, TrialState
 from optuna.visualization import matplotlib as vm
 from sqlalchemy.exc import SQLAlchemyError
 
-from .errors import FmnistError, SettingsError, TrainingInterrupted
-from .experiments import RunResult, run_experiment, splits_for
-from .plots import DPI, describe, png_bytes
-from .registry import Param, get_experiment, search_space
+from ..data import splits_for
+from ..errors import FmnistError, SettingsError, TrainingInterrupted
+from ..experiments.machine import threads_per_job
+from ..experiments.registry import Param, get_experiment, search_space
+from ..experiments.running import RunResult, run_experiment
+from ..experiments.runs import default_runs_dir
+from ..plots import DPI, describe, png_bytes
+from ..stats import Comparison, compare
+from ..storage import replace_directory
+from ..training import TrainingDiverged
+from ..wording import phrase, text
 from .report import VERDICT_WORDS, interval_text
 from .report import mean_std_text as mean_text
-from .runs import default_runs_dir
-from .settings import threads_per_job
-from .stats import Comparison, compare
-from .storage import replace_directory
-from .training import TrainingDiverged
 from .verdicts import judge
-from .wording import phrase, text
 
 FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
 

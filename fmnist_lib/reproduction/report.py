@@ -15,10 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from . import paper, stats, verdicts
-from .data import CLASS_NAMES
+from .. import paper, stats
+from ..data import CLASS_NAMES
+from ..stats import Contrast, Design2x2
+from . import verdicts
 from .report_words import TEXTS, recorded, say
-from .stats import Contrast, Design2x2
 from .verdicts import seed_values
 
 

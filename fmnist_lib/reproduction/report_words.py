@@ -11,7 +11,7 @@ students' report), "accuracy" *exactitud*, "run" *corrida*, "budget" *presupuest
 
 from __future__ import annotations
 
-from .settings import check_language
+from ..settings import check_language
 
 T = dict[str, dict[str, str]]
 

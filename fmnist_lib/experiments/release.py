@@ -9,7 +9,7 @@ module carries a copy for the installed package, and ``tests/test_release.py`` c
 
 from __future__ import annotations
 
-from . import __version__
+from .. import __version__
 
 #: The repository on GitHub: ``_config.yml``'s ``repository.url``.
 REPOSITORY_URL = "https://github.com/fmnist-course/fmnist-course"

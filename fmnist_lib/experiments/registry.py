@@ -15,8 +15,8 @@ from typing import Any
 import pandas as pd
 from torch import nn
 
-from .errors import SettingsError
-from .models import build_model, model_task
+from ..errors import SettingsError
+from ..models import build_model, model_task
 
 
 def _whole(low: int) -> Callable[[Any], bool]:

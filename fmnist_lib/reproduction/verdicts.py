@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import paper
-from .stats import Comparison, Design2x2, compare, design_2x2, mean, prediction_interval
+from .. import paper
+from ..stats import Comparison, Design2x2, compare, design_2x2, mean, prediction_interval
 
 CONFIRMED, CONTRADICTED, NOT_SHOWN, ONE_SEED, NOT_RUN = (
     "confirmed",

@@ -18,11 +18,14 @@ import pandas as pd
 import torch
 from torch import nn
 
-from .checkpoints import CheckpointMismatch
-from .data import ImageSet, Splits, load_splits
-from .errors import RunDamaged, SettingsError
-from .evaluation import final_metrics
-from .models import count_parameters, encoder_of, freeze, transfer_encoder
+from ..checkpoints import CheckpointMismatch
+from ..data import ImageSet, Splits, splits_for
+from ..errors import RunDamaged, SettingsError
+from ..evaluation import final_metrics
+from ..models import count_parameters, encoder_of, freeze, transfer_encoder
+from ..settings import get_budget, resolve_budget
+from ..training import EpochHook, History, TrainConfig, fit, loss_warnings, seed_everything
+from .machine import keep_freed_memory
 from .published import BUDGET as PUBLISHED_BUDGET
 from .published import download_run, published_run, write_run_files
 from .registry import EXPERIMENTS, Experiment, get_experiment
@@ -45,8 +48,6 @@ from .runs import (
     run_lock,
     write_run,
 )
-from .settings import get_budget, resolve_budget
-from .training import EpochHook, History, TrainConfig, fit, loss_warnings, seed_everything
 
 __all__ = [
     "EXPERIMENTS",
@@ -57,12 +58,6 @@ __all__ = [
     "sweep",
     "sweep_cell",
 ]
-
-
-def splits_for(budget: str) -> Splits:
-    """The training, validation and test images of a budget."""
-    b = get_budget(budget)
-    return load_splits(train_size=b.train_size, val_subset=b.val_subset, test_size=b.test_size)
 
 
 def paper_protocol(splits: Splits) -> Splits:
@@ -227,6 +222,7 @@ def _train(
     """Train a run (its pretrained dependency first), resuming from its checkpoint if any;
     holding the run's lock, so that a second process refuses (or waits) instead."""
     exp = plan.exp
+    keep_freed_memory()  # this machine's allocator tuning, before the first step
     seed_everything(plan.seed)
     model = exp.new_model()
     prepare_run_dir(plan.run_dir, checkpoint_bytes(model))

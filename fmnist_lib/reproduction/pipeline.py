@@ -17,18 +17,20 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import paper, plots, verdicts
-from .checkpoints import CheckpointMismatch
-from .data import Splits
-from .errors import RunDamaged, RunLocked, SettingsError
-from .evaluation import reconstruct
-from .experiments import RunResult, run_experiment, splits_for
-from .registry import EXPERIMENTS, get_experiment
+from .. import paper, plots
+from ..checkpoints import CheckpointMismatch
+from ..data import Splits, splits_for
+from ..errors import RunDamaged, RunLocked, SettingsError
+from ..evaluation import reconstruct
+from ..experiments.machine import threads_per_job
+from ..experiments.registry import EXPERIMENTS, get_experiment
+from ..experiments.running import RunResult, run_experiment
+from ..experiments.runs import default_runs_dir, finished_seeds, git_commit, hardware, versions
+from ..settings import get_budget, project_root
+from ..storage import replace_directory
+from ..wording import speaking
+from . import verdicts
 from .report import render_report
-from .runs import default_runs_dir, finished_seeds, git_commit, hardware, versions
-from .settings import get_budget, project_root, threads_per_job
-from .storage import replace_directory
-from .wording import speaking
 from .workers import train_runs
 
 matplotlib.use("Agg", force=False)  # figures go to files; no display needed

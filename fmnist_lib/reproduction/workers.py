@@ -6,7 +6,7 @@ small, so a step with one thread takes 1.3 to 1.7 times as long as with two, not
 set of runs sooner than one run after the other with two threads. ``train_runs`` starts the
 longest runs first (multiply-adds times epochs, and what waits on them) and a run only once the
 run it starts from (an autoencoder, for its feature extractor) has finished; each worker trains
-with ``settings.threads_per_job`` threads. A run's numbers then differ from a two-thread run's
+with ``machine.threads_per_job`` threads. A run's numbers then differ from a two-thread run's
 as any run with another thread count does (float rounding, which training can amplify); exact
 resume asks for the same thread count (``checkpoints``).
 """
@@ -22,11 +22,12 @@ from concurrent.futures.process import BrokenProcessPool
 
 import torch
 
-from .arithmetic import trace_shapes
-from .errors import FmnistError, TrainingInterrupted
-from .experiments import run_experiment
-from .registry import dependencies, get_experiment
-from .settings import get_budget, threads_per_job
+from ..arithmetic import trace_shapes
+from ..errors import FmnistError, TrainingInterrupted
+from ..experiments.machine import threads_per_job
+from ..experiments.registry import dependencies, get_experiment
+from ..experiments.running import run_experiment
+from ..settings import get_budget
 
 #: One run to train: (experiment name, seed).
 Task = tuple[str, int]

@@ -33,14 +33,14 @@ import torch
 import torchvision
 from torch import nn
 
-from . import __version__
-from .checkpoints import load_tensors
-from .errors import NoSpace, RunDamaged, RunLocked, SettingsError
+from .. import __version__
+from ..checkpoints import load_tensors
+from ..errors import NoSpace, RunDamaged, RunLocked, SettingsError
+from ..settings import default_device, project_root, runs_dir_from_env
+from ..storage import atomic_save, atomic_write, sweep_temporaries
+from ..training import TrainConfig, run_fingerprint
 from .published import RECORD, WEIGHTS, cached_runs_dir
 from .registry import Experiment
-from .settings import default_device, project_root, runs_dir_from_env
-from .storage import atomic_save, atomic_write, sweep_temporaries
-from .training import TrainConfig, run_fingerprint
 
 CHECKPOINT = "checkpoint.pt"
 LOCK = ".lock"

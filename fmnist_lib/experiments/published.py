@@ -25,10 +25,10 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from .errors import DownloadCorrupt, DownloadFailed, SettingsError
+from ..errors import DownloadCorrupt, DownloadFailed, SettingsError
+from ..settings import BUDGET_VAR, REFERENCE_URL_VAR, cache_dir_from_env, reference_url_from_env
+from ..storage import atomic_write
 from .release import INSTALL_REQUIREMENT, RELEASE, raw_files_url
-from .settings import BUDGET_VAR, REFERENCE_URL_VAR, cache_dir_from_env, reference_url_from_env
-from .storage import atomic_write
 
 WEIGHTS = "model.pt"
 RECORD = "result.json"

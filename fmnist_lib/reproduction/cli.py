@@ -1,0 +1,280 @@
+"""Command line: ``python -m fmnist_lib {data,list,train,reproduce,report,search,manifest}``.
+
+Expected failures print one ``error: ...`` line that says what to do (exit 1); bad arguments
+and settings are refused before any work (exit 2); Ctrl-C says what is safe on disk (exit 130).
+``--debug`` or ``FMNIST_DEBUG=1`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+from .. import data as data_mod
+from ..errors import FmnistError, TrainingInterrupted
+from ..experiments.published import MANIFEST, write_manifest
+from ..experiments.registry import EXPERIMENTS, SEARCH_SPACES
+from ..experiments.release import RELEASE
+from ..experiments.running import run_experiment
+from ..experiments.runs import default_runs_dir, reference_runs_dir
+from ..settings import BUDGETS, budget_from_env, debug_from_env, default_device, project_root
+from . import search
+from .pipeline import report_finished, reproduce
+
+#: numpy's seeds are 32-bit.
+MAX_SEED = 2**32 - 1
+
+
+def cmd_data(args: argparse.Namespace) -> int:
+    """Find and verify the dataset; print source, per-file status, counts and class histogram."""
+    try:
+        source = data_mod.locate(args.root, download=not args.offline)
+    except data_mod.DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"source: {source.origin} ({source.directory})")
+    for name, path in source.files.items():
+        print(f"  {name:<26} ok, checksum verified   {path}")
+    train, test = data_mod.load_official(source.directory)
+    print(f"images: {len(train)} train, {len(test)} test")
+    print(f"{'class':<16}{'train':>8}{'test':>8}")
+    rows = zip(train.class_counts(), test.class_counts(), strict=True)
+    for c, (a, b) in enumerate(rows):
+        print(f"{c} {data_mod.CLASS_NAMES[c]:<14}{a:>8}{b:>8}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """One line per registered experiment: group, model and settings, pretrained source."""
+    for e in EXPERIMENTS.values():
+        source = f" <- {e.init_from}" if e.init_from else ""
+        print(
+            f"{e.name:<30} {e.group:<13} {e.model}(hidden={e.hidden_size}, dropout={e.dropout}) "
+            f"epochs={e.epochs} batch={e.batch_size} lr={e.lr}{source}"
+        )
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    result = run_experiment(args.name, budget=args.budget, seed=args.seed,
+                            runs_dir=args.runs_dir, epochs=args.epochs, wait=args.wait)  # fmt: skip
+    last = result.history.epochs[-1]
+    metric = "mse" if "mse" in result.test else "accuracy"
+    print(
+        f"{args.name} seed {args.seed} ({result.budget}): {len(result.history.epochs)} epochs, "
+        f"train loss {last['train_loss']:.5f}, val loss {last['val_loss']:.5f}; "
+        f"test {metric} {result.test[metric]}"
+    )
+    if result.transfer:
+        print(result.transfer)
+    for text in result.warnings:
+        print(f"warning: {text}", file=sys.stderr)
+    print(f"run folder: {result.run_dir}")
+    return 0
+
+
+def cmd_reproduce(args: argparse.Namespace) -> int:
+    metrics = reproduce(
+        budget=args.budget,
+        seeds=args.seeds,
+        ae_seeds=args.ae_seeds,
+        runs_dir=args.runs_dir,
+        results_dir=args.results_dir,
+        names=args.only,
+        jobs=args.jobs,
+    )
+    print(
+        f"wrote {args.results_dir or 'results'}/{metrics['budget']}/metrics.json, REPORT.md and "
+        "REPORT.es.md "
+        f"({metrics['wall_seconds'] / 60:.1f} min)"
+    )
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """An Optuna search of the experiment's hyperparameters, then the best settings retrained
+    and tested against the registered ones."""
+    study = search.search(args.name, args.trials, args.budget, storage=args.storage,
+                          study_name=args.study, jobs=args.jobs, seed=args.seed,
+                          runs_dir=args.runs_dir)  # fmt: skip
+    runs_dir = Path(args.runs_dir) if args.runs_dir else default_runs_dir(args.budget)
+    summary = search.summarize(study, args.name, args.budget, runs_dir)
+    # beside the report's folder, which `report` replaces as a whole
+    out = Path(args.results_dir or project_root() / "results") / "searches" / args.budget
+    out = out / summary.study_name
+    search.write_summary(study, summary, args.name, args.budget, out)
+    print(f"study {summary.study_name}: {summary.trials} finished trials ({summary.complete} "
+          f"complete, {summary.pruned} pruned); best {summary.best_params}")  # fmt: skip
+    print(f"wrote {out}/SEARCH.md")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    metrics = report_finished(
+        budget=args.budget, runs_dir=args.runs_dir, results_dir=args.results_dir
+    )
+    runs = sum(len(e["runs"]) for e in metrics["experiments"].values())
+    print(
+        f"wrote {args.results_dir or 'results'}/{metrics['budget']}/REPORT.md (and REPORT.es.md) "
+        f"from {runs} "
+        f"finished run(s) of {len(metrics['experiments'])} experiment(s)"
+    )
+    return 0
+
+
+def cmd_manifest(args: argparse.Namespace) -> int:
+    """Rewrite the package's list of published runs (file sizes, SHA-256) from the checkout's
+    results/reference-runs, for the copies of the library that download them (Colab)."""
+    manifest = write_manifest(reference_runs_dir())
+    runs = manifest["runs"]
+    size = sum(f["bytes"] for run in runs.values() for f in run.values())
+    print(f"wrote {MANIFEST}: {len(runs)} finished runs, {size / 1e6:.1f} MB, release {RELEASE}")
+    return 0
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Argument errors as one line (the usage stays behind ``--help``), exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: an int in [low, high]."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low or (high is not None and value > high):
+            bound = f">= {low}" if high is None else f"from {low} to {high}"
+            raise argparse.ArgumentTypeError(f"must be {bound}, got {value}")
+        return value
+
+    return parse
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--budget", choices=sorted(BUDGETS), default=None,
+                   help="full (the paper's), quick or smoke (tiny, for tests); "
+                        "default: $FMNIST_BUDGET or full")  # fmt: skip
+    p.add_argument("--runs-dir", default=None,
+                   help="where checkpoints and finished runs live (default: $FMNIST_RUNS; else, "
+                        "at the full budget, results/reference-runs, or without a checkout the "
+                        "cache of downloaded ones; else runs/)")  # fmt: skip
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line's parser."""
+    top = OneLineParser(prog="python -m fmnist_lib", description=__doc__,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    top.add_argument("--debug", action="store_true",
+                     help="show tracebacks (also FMNIST_DEBUG=1)")  # fmt: skip
+    sub = top.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("data", help="find and verify Fashion-MNIST")
+    p.add_argument("--root", help="folder with the four IDX files (default: search)")
+    p.add_argument("--offline", action="store_true", help="never try to download")
+    p.set_defaults(func=cmd_data)
+    sub.add_parser("list", help="list the experiments").set_defaults(func=cmd_list)
+    p = sub.add_parser("train", help="train (or resume, or reload) one experiment")
+    p.add_argument("name", choices=list(EXPERIMENTS))
+    _add_common(p)
+    p.add_argument("--seed", type=whole_number(0, MAX_SEED), default=0)
+    p.add_argument("--epochs", type=whole_number(1), default=None,
+                   help="override the experiment's epochs")  # fmt: skip
+    p.add_argument("--wait", action="store_true",
+                   help="if another process is training this run, wait for it")  # fmt: skip
+    p.set_defaults(func=cmd_train)
+    p = sub.add_parser("reproduce", help="run every experiment and write results/<budget>/")
+    _add_common(p)
+    p.add_argument(
+        "--seeds", type=whole_number(1), default=3, help="seeds per classifier (default 3)"
+    )
+    p.add_argument(
+        "--ae-seeds", type=whole_number(1), default=3, help="seeds per autoencoder (default 3)"
+    )
+    p.add_argument("--results-dir", default=None, help="default: results/")
+    p.add_argument(
+        "--only", nargs="+", default=None, metavar="NAME", help="run only these experiments"
+    )
+    p.add_argument(
+        "--jobs",
+        type=whole_number(1),
+        default=1,
+        help="runs trained at once, sharing the cores (2 on a 2-core CPU: sooner)",
+    )
+    p.set_defaults(func=cmd_reproduce)
+    p = sub.add_parser(
+        "report", help="write results/<budget>/ from the finished runs, training nothing"
+    )
+    _add_common(p)
+    p.add_argument("--results-dir", default=None, help="default: results/")
+    p.set_defaults(func=cmd_report)
+    _add_search(sub)
+    sub.add_parser(
+        "manifest", help="list the published runs (results/reference-runs) for downloads"
+    ).set_defaults(func=cmd_manifest)
+    return top
+
+
+def _add_search(sub: Any) -> None:
+    p = sub.add_parser("search", help="search an experiment's hyperparameters (Optuna, pruning)")
+    p.add_argument("name", choices=list(SEARCH_SPACES))
+    _add_common(p)
+    p.add_argument("--trials", type=whole_number(1), required=True,
+                   help="finished (complete or pruned) trials the study should hold")  # fmt: skip
+    p.add_argument("--storage", default=None,
+                   help="an Optuna storage URL, e.g. postgresql://user@host/db (default: a "
+                        "SQLite file in the runs folder)")  # fmt: skip
+    p.add_argument("--study", default=None, help="the study's name (default: NAME-BUDGET)")
+    p.add_argument("--jobs", type=whole_number(1), default=1, help="worker processes here")
+    p.add_argument("--seed", type=whole_number(0, MAX_SEED), default=0)
+    p.add_argument("--results-dir", default=None, help="default: results/")
+    p.set_defaults(func=cmd_search)
+
+
+def _settle(args: argparse.Namespace, cli: argparse.ArgumentParser) -> None:
+    """Settings from the environment, checked before any work: a bad one is an argument error."""
+    try:
+        if getattr(args, "budget", "x") is None:
+            args.budget = budget_from_env()
+        if args.command in ("train", "reproduce", "report", "search"):
+            default_device()
+    except FmnistError as exc:
+        cli.error(str(exc))
+
+
+def _one_line_warnings(message: Any, category: Any, *rest: Any, **more: Any) -> str:
+    return f"warning: {message}\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    cli = parser()
+    args = cli.parse_args(argv)
+    debug = args.debug or debug_from_env()
+    _settle(args, cli)
+    if not debug:
+        warnings.formatwarning = _one_line_warnings
+    try:
+        return int(args.func(args))
+    except TrainingInterrupted as exc:
+        print(str(exc), file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except FmnistError as exc:
+        if debug:
+            traceback.print_exc()
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
