@@ -7,6 +7,7 @@ from fmnist_lib.models import DeepMLP
 from fmnist_lib.training import seed_everything
 
 
+@pytest.mark.slow
 def test_track_gradients_records_every_layer_at_the_chosen_steps(small_splits):
     seed_everything(0)
     model = DeepMLP(depth=4, hidden_size=16, activation="relu")

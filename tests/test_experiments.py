@@ -62,6 +62,7 @@ def test_run_trains_dependency_first_then_reuses_finished_runs(tmp_path, small_s
     assert again.hardware["gemm_gflops"] == rates  # read back from the record, not re-measured
 
 
+@pytest.mark.slow
 def test_partial_transfer_experiment_reports_what_was_refused(tmp_path):
     result = run_experiment("clf-consigna-10-from-128", budget="smoke", runs_dir=tmp_path, epochs=1)
     assert (
@@ -69,6 +70,7 @@ def test_partial_transfer_experiment_reports_what_was_refused(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_frozen_experiment_keeps_the_pretrained_encoder_also_when_reloaded(tmp_path):
     source = run_experiment("ae-consigna-128", budget="smoke", runs_dir=tmp_path)
     result = run_experiment("clf-consigna-frozen-128", budget="smoke", runs_dir=tmp_path, epochs=1)
@@ -126,6 +128,7 @@ def test_a_finished_run_from_another_configuration_is_refused(tmp_path):
         run_experiment("ae-feedforward-512", budget="smoke", runs_dir=tmp_path, epochs=1)
 
 
+@pytest.mark.slow
 def test_report_from_finished_runs_trains_nothing(tmp_path):
     from fmnist_lib.reproduction.pipeline import report_finished
 
@@ -145,6 +148,7 @@ def test_report_from_finished_runs_trains_nothing(tmp_path):
     assert not (unfinished / "checkpoint.pt").exists()
 
 
+@pytest.mark.slow
 def test_the_papers_protocol_trains_on_validation_images_and_chooses_on_the_test_set(
     small_splits, tmp_path
 ):
@@ -199,6 +203,7 @@ def test_unknown_overrides_are_refused_before_any_work(tmp_path):
     assert not any(tmp_path.iterdir())
 
 
+@pytest.mark.slow
 def test_sweep_tabulates_validation_results_and_reuses_runs(tmp_path):
     grid = {"lr": [1e-3, 3e-3], "batch_size": [500]}
     table = sweep("ae-feedforward-512", grid, "smoke", runs_dir=tmp_path, progress=False)
@@ -222,6 +227,7 @@ def test_sweep_tabulates_validation_results_and_reuses_runs(tmp_path):
     assert [r.stat().st_mtime_ns for r in records] == stamps  # reused, not retrained
 
 
+@pytest.mark.slow
 def test_a_sweep_at_equal_updates_scales_the_epochs_with_the_batch(tmp_path):
     # smoke: 1,000 training images, so batch 100 makes 10 steps per epoch and batch 500 makes 2
     grid = {"batch_size": [100, 500]}
@@ -238,6 +244,7 @@ def test_a_sweep_at_equal_updates_scales_the_epochs_with_the_batch(tmp_path):
         sweep("ae-feedforward-512", grid, "smoke", runs_dir=tmp_path, updates=0)
 
 
+@pytest.mark.slow
 def test_summary_table_has_one_row_per_run_with_its_test_metric(tmp_path, small_splits):
     from fmnist_lib.experiments.running import summary_table
 
@@ -300,6 +307,7 @@ def test_cli_list_prints_every_experiment(capsys):
     )
 
 
+@pytest.mark.slow
 def test_cli_report_writes_the_report_from_finished_runs(tmp_path, capsys):
     from fmnist_lib.reproduction.cli import main
 
@@ -346,6 +354,7 @@ def test_settings_table_reads_attributes_or_functions_of_experiments():
     assert list(settings_table(["ae-raschka-64"]).columns) == list(SETTINGS_COLUMNS)
 
 
+@pytest.mark.slow
 def test_each_classifier_seed_starts_from_its_own_pretraining_seed(tmp_path, small_splits):
     result = run_experiment(
         "clf-consigna-fe-128", "smoke", seed=1, runs_dir=tmp_path, epochs=1, splits=small_splits

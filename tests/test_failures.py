@@ -197,6 +197,7 @@ def test_lost_weights_are_rebuilt_from_the_final_checkpoint(finished, monkeypatc
         run_experiment(*RUN, runs_dir=root, epochs=1, splits=splits)
 
 
+@pytest.mark.slow
 def test_a_damaged_run_is_listed_and_the_report_written_from_the_rest(tmp_path):
     runs_dir = tmp_path / "runs"
     run_experiment("ae-feedforward-512", "smoke", runs_dir=runs_dir)
@@ -212,6 +213,7 @@ def test_a_damaged_run_is_listed_and_the_report_written_from_the_rest(tmp_path):
 
 
 # --------------------------------------------------------------------------- one process a run
+@pytest.mark.slow
 def test_a_held_lock_refuses_at_once_and_a_dead_holders_is_free(tmp_path, monkeypatch):
     folder = runs.run_dir_for(RUN[0], RUN[1], 0, None, tmp_path)
     folder.mkdir(parents=True)
@@ -433,6 +435,7 @@ def test_advice_fits_where_the_data_was_looked_for(tmp_path, monkeypatch):
 
 
 # --------------------------------------------------------------------------- training
+@pytest.mark.slow
 def test_an_exploded_but_finite_loss_is_warned_about(finished, monkeypatch, capsys):
     history = History(
         [

@@ -53,6 +53,7 @@ def test_the_pruner_stops_the_run_through_the_epoch_hook(tmp_path, small_splits)
     assert sorted(p.name for p in folder.iterdir()) == [".lock", "checkpoint.pt"]
 
 
+@pytest.mark.slow
 def test_a_trial_left_running_by_a_killed_worker_resumes_from_its_checkpoint(
     tmp_path, small_splits
 ):

@@ -22,6 +22,7 @@ def _ae(seed=0):
     return ConsignaAutoencoder()
 
 
+@pytest.mark.slow
 def test_reconstruction_loss_decreases_on_real_data(small_splits):
     model = _ae()
     before = evaluate(model, small_splits.val, "reconstruction")["loss"]

@@ -108,6 +108,7 @@ print(min(per_step))
     return float(done.stdout)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's malloc only")
 def test_freed_memory_is_kept_for_reuse_so_training_steps_do_not_fault_pages() -> None:
     # a step allocates ~60 MB (oneDNN's scratch buffers too): ~15,000 fresh pages if all go back
