@@ -1,21 +1,27 @@
 """fmnist_lib: the library of the course "Fashion-MNIST: reconstruction and classification with
-neural networks". Its layers, each importing only from the ones above it in this list:
+neural networks".
 
-- ``settings``: budgets and every ``FMNIST_*`` environment variable; ``storage``: atomic writes;
-  ``release``: the repository's address and this release's tag
-- ``data``: find, verify and batch Fashion-MNIST, in memory; ``arithmetic``: output sizes;
-  ``published``: the published reference runs, downloaded where there is no checkout (Colab);
-  ``wording``: the words on figures, in English and in Spanish; ``report_words``: the
-  reproduction report's words, in English and in Spanish
-- ``models``: the paper's autoencoders and classifiers, transfer learning
-- ``evaluation``: losses, confusion matrices, accuracy, reconstructions
-- ``checkpoints``: run fingerprints and resumable checkpoints
-- ``training``: ``train_one_epoch``, ``EarlyStopping`` and ``fit``, which composes them
-- ``diagnostics``, ``plots``, ``widgets``, ``course``: gradients, figures, widgets, notebook setup
-- ``registry``: the experiments; ``paper``: what the paper reports
-- ``runs``: where runs live, fingerprints of experiments, run records
-- ``experiments``: ``run_experiment``, ``sweep``, ``summary_table``
-- ``report``: REPORT.md from ``metrics.json``; ``pipeline``: ``reproduce`` and ``report``
+Its two houses, each module importing only from lower layers:
+
+- the lessons: what the chapters teach with (never imports the machinery):
+  layer 0: ``errors``, ``paper``, ``stats``
+  layer 1: ``progress``, ``settings``, ``storage``
+  layer 2: ``data``, ``wording``
+  layer 3: ``checkpoints``, ``evaluation``, ``models``
+  layer 4: ``arithmetic``, ``latent``, ``plots``, ``training``
+  layer 5: ``course``, ``diagnostics``, ``exercises``, ``widgets``
+- the machinery that runs experiments for the lessons:
+  layer 6: ``experiments.machine``, ``experiments.registry``, ``experiments.release``
+  layer 7: ``experiments.published``
+  layer 8: ``experiments.runs``
+  layer 9: ``experiments.running``
+- the machinery that reproduces the paper:
+  layer 11: ``reproduction.report_words``, ``reproduction.verdicts``, ``reproduction.workers``
+  layer 12: ``reproduction.report``
+  layer 13: ``reproduction.pipeline``, ``reproduction.search``
+  layer 14: ``reproduction.cli``
+
+(``python tools/layout.py`` writes this list from ``tests/test_architecture.py``'s ``LAYERS``.)
 """
 
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""The bottom layer: budgets, and every ``FMNIST_*`` environment variable, read here and only here.
+"""Budgets, and every ``FMNIST_*`` environment variable, read here and only here.
 
 | variable | meaning | default |
 |---|---|---|

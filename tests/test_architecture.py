@@ -14,6 +14,7 @@ to be imported at test time.
 """
 
 import ast
+import importlib.util
 import re
 import sys
 from pathlib import Path
@@ -233,3 +234,35 @@ def test_a_planted_import_from_subpackages_resolves_to_the_right_module():
     assert _imported("reproduction.report", node) == {"reproduction.verdicts"}
     node = ast.parse("from .. import __version__").body[0]
     assert _imported("experiments.runs", node) == {"__init__"}
+
+
+def _layout_tool():
+    spec = importlib.util.spec_from_file_location("layout", ROOT / "tools" / "layout.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_readme_layout_and_package_docstring_are_written_from_the_drawing():
+    layout = _layout_tool()
+    assert (ROOT / "README.md").read_text() == layout.expected_readme(), (
+        "README's layout table differs from LAYERS: run python tools/layout.py --write"
+    )
+    assert (PACKAGE / "__init__.py").read_text() == layout.expected_init(), (
+        "fmnist_lib/__init__.py's list of houses differs from LAYERS: run python tools/layout.py "
+        "--write"
+    )
+
+
+def test_the_layout_check_sees_a_module_moved_in_the_drawing(monkeypatch):
+    """The check above can fail: with ``stats`` drawn one layer up, the table differs."""
+    layout = _layout_tool()
+    moved = {rank: set(names) for rank, names in LAYERS.items()}
+    moved[0].discard("stats")
+    moved[1].add("stats")
+    monkeypatch.setattr(sys.modules[__name__], "LAYER_OF",
+                        {m: rank for rank, names in moved.items() for m in names})  # fmt: skip
+    monkeypatch.setattr(layout, "_architecture", lambda: sys.modules[__name__])
+    assert "| lessons | 1 | `fmnist_lib/stats.py`" in layout.readme_table()
+    assert layout.expected_readme() != (ROOT / "README.md").read_text()

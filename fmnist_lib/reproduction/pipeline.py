@@ -1,4 +1,4 @@
-"""The top layer: run every experiment and publish ``results/<budget>/`` — ``metrics.json``
+"""Run every experiment and publish ``results/<budget>/`` — ``metrics.json``
 (every number, with the budget's settings), the figures and ``REPORT.md`` rendered from
 ``metrics.json`` alone, with ``REPORT.es.md`` beside it (the same report in Spanish).
 """
