@@ -513,9 +513,3 @@ def freeze(module: nn.Module) -> nn.Module:
     setattr(module, "train", types.MethodType(_always_eval, module))  # noqa: B010
     module.eval()
     return module
-
-
-def is_frozen(module: nn.Module) -> bool:
-    """Whether ``freeze`` fixed ``module``."""
-    train = module.__dict__.get("train")
-    return isinstance(train, types.MethodType) and train.__func__ is _always_eval
