@@ -2,6 +2,7 @@
 neural networks". Its layers, each importing only from the ones above it in this list:
 
 - ``settings``: budgets and every ``FMNIST_*`` environment variable; ``storage``: atomic writes;
+  ``checks``: every setting's check (lr, batch size, patience, dropout...), one ``SettingsError``;
   ``release``: the repository's address and this release's tag
 - ``data``: find, verify and batch Fashion-MNIST, in memory; ``arithmetic``: output sizes;
   ``published``: the published reference runs, downloaded where there is no checkout (Colab);
