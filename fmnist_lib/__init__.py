@@ -5,7 +5,7 @@ Its two houses, each module importing only from lower layers:
 
 - the lessons: what the chapters teach with (never imports the machinery):
   layer 0: ``errors``, ``paper``, ``stats``
-  layer 1: ``progress``, ``settings``, ``storage``
+  layer 1: ``checks``, ``progress``, ``settings``, ``storage``
   layer 2: ``data``, ``wording``
   layer 3: ``checkpoints``, ``evaluation``, ``models``
   layer 4: ``arithmetic``, ``latent``, ``plots``, ``training``

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .checks import check
 from .errors import FmnistError
 from .settings import DATA_VAR, data_dir_from_env, get_budget, project_root
 from .storage import atomic_write
@@ -465,8 +466,7 @@ class Batches:
         generator: torch.Generator | None = None,
         device: torch.device | str = "cpu",
     ) -> None:
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+        check("batch_size", batch_size)
         self.data, self.batch_size, self.shuffle = data, batch_size, shuffle
         self.generator = generator if generator is not None else torch.Generator().manual_seed(0)
         self.device = torch.device(device)

@@ -11,7 +11,9 @@ import pandas as pd
 import torch
 from torch import nn
 
+from .checks import check, check_choice
 from .data import Batches, ImageSet
+from .errors import SettingsError
 from .evaluation import eval_mode, loss_function, model_device, target_of
 from .training import OPTIMIZERS, seed_everything
 
@@ -137,7 +139,9 @@ def track_gradients(
     (the last rows show it, with no update).
     """
     if steps < 1 or every < 1 or (sharpness_every is not None and sharpness_every < 1):
-        raise ValueError("steps, every and sharpness_every must be >= 1")
+        raise SettingsError("steps, every and sharpness_every must be >= 1")
+    check("lr", lr)
+    check_choice("optimizer", optimizer, OPTIMIZERS)
     seed_everything(seed)
     opt = OPTIMIZERS[optimizer](model.parameters(), lr=lr)
     loss_fn = loss_function(task)

@@ -15,15 +15,14 @@ from typing import Any
 import torch
 from torch import nn
 
+from .checks import check_choice
 from .data import NUM_CLASSES, Batches, ImageSet, to_float
 
 TASKS = ("reconstruction", "classification")
 
 
 def check_task(task: str) -> str:
-    if task not in TASKS:
-        raise ValueError(f"task must be one of {TASKS}, got {task!r}")
-    return task
+    return str(check_choice("task", task, TASKS))
 
 
 def loss_function(task: str) -> nn.Module:

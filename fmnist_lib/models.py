@@ -19,20 +19,17 @@ from typing import Any, ClassVar
 import torch
 from torch import nn
 
+from .checks import check, check_choice
 from .data import IMAGE_SHAPE, NUM_CLASSES
-from .errors import FmnistError
+from .errors import FmnistError, SettingsError
 
 
 def _check_dropout(p: float) -> float:
-    if not 0.0 <= p < 1.0:
-        raise ValueError(f"dropout must be in [0, 1), got {p}: p=1 would zero every activation")
-    return float(p)
+    return float(check("dropout", p))
 
 
 def _check_hidden(n: int) -> int:
-    if not isinstance(n, int) or n < 1:
-        raise ValueError(f"hidden_size must be a positive int, got {n!r}")
-    return n
+    return int(check("hidden_size", n))
 
 
 class Trim(nn.Module):
@@ -327,12 +324,8 @@ class DeepMLP(nn.Module):
         dropout: float = 0.0,
     ) -> None:
         super().__init__()
-        if activation not in self.ACTIVATIONS:
-            raise ValueError(
-                f"activation must be one of {sorted(self.ACTIVATIONS)}, got {activation!r}"
-            )
-        if depth < 1:
-            raise ValueError(f"depth must be >= 1, got {depth}")
+        check_choice("activation", activation, self.ACTIVATIONS)
+        check("depth", depth)
         _check_dropout(dropout)
         layers: list[nn.Module] = [nn.Flatten()]
         sizes = [28 * 28] + [_check_hidden(hidden_size)] * depth
@@ -363,9 +356,9 @@ MODELS: dict[str, type[nn.Module]] = {
 
 
 def model_class(name: str) -> type[nn.Module]:
-    """A model class by name; a ``ValueError`` naming the choices otherwise."""
+    """A model class by name; a ``SettingsError`` naming the choices otherwise."""
     if name not in MODELS:
-        raise ValueError(f"unknown model {name!r}; choose one of {sorted(MODELS)}")
+        raise SettingsError(f"unknown model {name!r}; choose one of {sorted(MODELS)}")
     return MODELS[name]
 
 
@@ -395,10 +388,8 @@ def init_weights(model: nn.Module, scheme: str = "he", gain: float = 1.0) -> nn.
     ``gain`` below 1 makes the signal shrink layer after layer, above 1 grow: the lesson on
     initialisation. Uses the global random generator (seed it first). Returns ``model``.
     """
-    if scheme not in INIT_SCHEMES:
-        raise ValueError(f"scheme must be one of {sorted(INIT_SCHEMES)}, got {scheme!r}")
-    if not gain > 0:
-        raise ValueError(f"gain must be > 0, got {gain!r}")
+    check_choice("scheme", scheme, INIT_SCHEMES)
+    check("gain", gain)
     with torch.no_grad():
         for module in model.modules():
             if isinstance(module, (nn.Linear, nn.Conv2d)):
@@ -513,9 +504,3 @@ def freeze(module: nn.Module) -> nn.Module:
     setattr(module, "train", types.MethodType(_always_eval, module))  # noqa: B010
     module.eval()
     return module
-
-
-def is_frozen(module: nn.Module) -> bool:
-    """Whether ``freeze`` fixed ``module``."""
-    train = module.__dict__.get("train")
-    return isinstance(train, types.MethodType) and train.__func__ is _always_eval

@@ -9,7 +9,6 @@ labels and descriptions are in the notebook's language (``wording``: English, or
 from __future__ import annotations
 
 import io
-import os
 import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -26,7 +25,6 @@ from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
 from .data import CLASS_NAMES, ImageSet
-from .storage import atomic_write
 from .wording import phrase, text
 
 DPI = 80  # modest, so that notebooks with figures stay small; notebooks draw at 2 x DPI
@@ -74,11 +72,6 @@ def png_bytes(fig: Figure) -> bytes:
     fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
     plt.close(fig)
     return buffer.getvalue()
-
-
-def save_figure(fig: Figure, path: str | os.PathLike[str]) -> None:
-    """Write ``fig`` as a PNG atomically (a reader never sees half a file), then close it."""
-    atomic_write(path, png_bytes(fig))
 
 
 def mosaic(images: torch.Tensor, rows: int, gap: int = 2) -> np.ndarray:

@@ -16,68 +16,15 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from scipy.stats import t as student_t
+
 LEVEL = 0.95
 
 
-# --------------------------------------------------------------------------- Student's t
-def _betacf(a: float, b: float, x: float) -> float:
-    """Continued fraction of the regularised incomplete beta function (modified Lentz)."""
-    tiny, qab, qap, qam = 1e-300, a + b, a + 1.0, a - 1.0
-    c, d = 1.0, 1.0 - qab * x / qap
-    d = 1.0 / (d if abs(d) > tiny else tiny)
-    h = d
-    for m in range(1, 300):
-        m2 = 2 * m
-        for aa in (m * (b - m) * x / ((qam + m2) * (a + m2)),
-                   -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))):  # fmt: skip
-            d = 1.0 + aa * d
-            d = 1.0 / (d if abs(d) > tiny else tiny)
-            c = 1.0 + aa / c
-            c = c if abs(c) > tiny else tiny
-            h *= d * c
-        if abs(d * c - 1.0) < 1e-15:
-            break
-    return h
-
-
-def _incomplete_beta(a: float, b: float, x: float) -> float:
-    """The regularised incomplete beta function I_x(a, b)."""
-    if x <= 0.0 or x >= 1.0:
-        return 0.0 if x <= 0.0 else 1.0
-    log_front = (math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
-                 + a * math.log(x) + b * math.log1p(-x))  # fmt: skip
-    if x < (a + 1.0) / (a + b + 2.0):
-        return math.exp(log_front) * _betacf(a, b, x) / a
-    return 1.0 - math.exp(log_front) * _betacf(b, a, 1.0 - x) / b
-
-
-def t_cdf(t: float, df: float) -> float:
-    """P(T <= t) for Student's t with ``df`` (> 0, not necessarily whole) degrees of freedom."""
-    if t * t < df:  # near the centre: P(|T| < |t|) directly, without cancellation
-        inner = 0.5 * _incomplete_beta(0.5, df / 2.0, t * t / (df + t * t))
-        return 0.5 + inner if t > 0 else 0.5 - inner
-    tail = 0.5 * _incomplete_beta(df / 2.0, 0.5, df / (df + t * t))
-    return 1.0 - tail if t > 0 else tail
-
-
-def t_quantile(p: float, df: float) -> float:
-    """The ``p`` quantile of Student's t with ``df`` degrees of freedom (bisection on the CDF)."""
-    if not 0.0 < p < 1.0 or df <= 0:
-        raise ValueError(f"need 0 < p < 1 and df > 0, got p={p}, df={df}")
-    low, high = -1.0, 1.0
-    while t_cdf(low, df) > p:
-        low *= 2.0
-    while t_cdf(high, df) < p:
-        high *= 2.0
-    for _ in range(200):
-        mid = 0.5 * (low + high)
-        if t_cdf(mid, df) < p:
-            low = mid
-        else:
-            high = mid
-        if high - low < 1e-12 * max(1.0, abs(mid)):
-            break
-    return 0.5 * (low + high)
+def _t_critical(level: float, df: float) -> float:
+    """The two-sided critical value of Student's t: ``P(|T| <= t) = level`` for ``df``
+    (> 0, not necessarily whole) degrees of freedom."""
+    return float(student_t.ppf(0.5 + level / 2.0, df))
 
 
 # --------------------------------------------------------------------------- the rule
@@ -135,7 +82,7 @@ def contrast(
     denominator = math.fsum(p * p / (len(g) - 1) for p, g in zip(parts, used, strict=True))
     df = var * var / denominator if denominator > 0 else float(sum(len(g) - 1 for g in used))
     se = math.sqrt(var)
-    half = t_quantile(0.5 + level / 2.0, df) * se
+    half = _t_critical(level, df) * se
     return Contrast(estimate, estimate - half, estimate + half, df, se, level)
 
 
@@ -193,5 +140,5 @@ def prediction_interval(xs: Sequence[float], level: float = LEVEL) -> tuple[floa
     n = len(xs)
     if n < 2 or variance(xs) == 0.0:
         return math.nan, math.nan
-    half = t_quantile(0.5 + level / 2.0, n - 1) * math.sqrt(variance(xs) * (1.0 + 1.0 / n))
+    half = _t_critical(level, n - 1) * math.sqrt(variance(xs) * (1.0 + 1.0 / n))
     return mean(xs) - half, mean(xs) + half

@@ -28,6 +28,7 @@ import torch
 from torch import nn
 
 from .checkpoints import Checkpointer, fingerprint
+from .checks import check, check_choice
 from .data import NUM_CLASSES, Batches, ImageSet
 from .errors import FmnistError, NoSpace, SettingsError, TrainingInterrupted
 from .evaluation import accuracy, check_task, confusion_matrix, evaluate, loss_function, target_of
@@ -50,14 +51,6 @@ EXPLODED_LOSS = 1e4
 
 
 # --------------------------------------------------------------------------- settings
-def _is_whole(value: Any, low: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= low
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
 @dataclass(frozen=True)
 class TrainConfig:
     """Settings of one training run; validated on creation, before any work starts."""
@@ -76,27 +69,10 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         check_task(self.task)
-        checks = [
-            (_is_whole(self.epochs, 1), f"epochs must be an int >= 1, got {self.epochs!r}"),
-            (_is_whole(self.batch_size, 1),
-             f"batch_size must be an int >= 1, got {self.batch_size!r}"),
-            (_is_number(self.lr) and self.lr > 0,
-             f"lr must be a finite number > 0, got {self.lr!r}"),
-            (_is_whole(self.seed, 0), f"seed must be an int >= 0, got {self.seed!r}"),
-            (self.patience is None or _is_whole(self.patience, 1),
-             f"patience must be None or an int >= 1, got {self.patience!r}"),
-            (_is_number(self.min_delta) and self.min_delta >= 0,
-             f"min_delta must be a finite number >= 0, got {self.min_delta!r}"),
-            (_is_whole(self.eval_batch_size, 1),
-             f"eval_batch_size must be an int >= 1, got {self.eval_batch_size!r}"),
-            (isinstance(self.restore_best, bool) and isinstance(self.channels_last, bool),
-             "restore_best and channels_last must be True or False"),
-            (self.optimizer in OPTIMIZERS,
-             f"optimizer must be one of {sorted(OPTIMIZERS)}, got {self.optimizer!r}"),
-        ]  # fmt: skip
-        for ok, message in checks:
-            if not ok:
-                raise SettingsError(message)
+        for name in ("epochs", "batch_size", "lr", "seed", "patience", "min_delta",
+                     "eval_batch_size", "restore_best", "channels_last"):  # fmt: skip
+            check(name, getattr(self, name))
+        check_choice("optimizer", self.optimizer, OPTIMIZERS)
 
     def weight_settings(self) -> dict[str, Any]:
         """The settings that can change the trained weights (all but the evaluation batch size)."""

@@ -125,11 +125,6 @@ def _picture(png: bytes, alt: str, zoom: int = 2) -> Any:
     return picture
 
 
-def png_in(picture: Any) -> bytes:
-    """The PNG file shown by a ``_picture``."""
-    return base64.b64decode(picture.value.split("base64,", 1)[1].split('"', 1)[0])
-
-
 def _linked_views(label: str, options: Sequence[str], views: Sequence[Any]) -> Any:
     """A dropdown that shows one of ``views``; linked in the browser, so no kernel is needed."""
     import ipywidgets as w

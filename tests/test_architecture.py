@@ -39,7 +39,7 @@ MACHINERY = ("experiments", "reproduction")
 #: lessons' house; 6 and up the machinery's (``experiments`` below ``reproduction``).
 LAYERS = {
     0: {"__init__", "errors", "paper", "stats"},
-    1: {"settings", "storage", "progress"},
+    1: {"settings", "storage", "progress", "checks"},
     2: {"data", "wording"},
     3: {"models", "evaluation", "checkpoints"},
     4: {"training", "arithmetic", "plots", "latent"},

@@ -10,6 +10,7 @@ import torch
 
 from fmnist_lib import data
 from fmnist_lib.data import FILES, Batches, DataError, load_splits, locate
+from fmnist_lib.errors import SettingsError
 
 
 def test_the_four_files_are_found_and_verified():
@@ -86,7 +87,7 @@ def test_batches_slice_to_floats_and_shuffle_reproducibly(small_splits):
     assert torch.equal(torch.cat(ys), again)
     second_epoch = torch.cat([y for _, y in batches])
     assert not torch.equal(torch.cat(ys), second_epoch)  # a new permutation every epoch
-    with pytest.raises(ValueError, match="batch_size"):
+    with pytest.raises(SettingsError, match=r"^batch_size must be an int >= 1, got 0$"):
         Batches(small_splits.train, 0)
 
 

@@ -3,6 +3,7 @@
 import pytest
 
 from fmnist_lib.diagnostics import track_gradients
+from fmnist_lib.errors import SettingsError
 from fmnist_lib.models import DeepMLP
 from fmnist_lib.training import seed_everything
 
@@ -34,9 +35,13 @@ def test_a_deep_sigmoid_net_passes_less_gradient_to_its_first_layer(small_splits
     assert norms[1] < norms[8] / 100  # vanishing: orders of magnitude smaller near the input
 
 
-def test_bad_step_counts_are_refused(small_splits):
-    with pytest.raises(ValueError, match="steps, every and sharpness_every"):
+def test_bad_step_counts_and_settings_are_refused(small_splits):
+    with pytest.raises(SettingsError, match="steps, every and sharpness_every"):
         track_gradients(DeepMLP(depth=1), small_splits.train, "classification", steps=0)
+    with pytest.raises(SettingsError, match=r"^lr must be a finite number > 0, got 0$"):
+        track_gradients(DeepMLP(depth=1), small_splits.train, "classification", lr=0)
+    with pytest.raises(SettingsError, match=r"^optimizer must be one of \['adam', 'sgd'\]"):
+        track_gradients(DeepMLP(depth=1), small_splits.train, "classification", optimizer="rms")
 
 
 def test_dead_units_are_those_zero_on_every_image(small_splits):
@@ -106,7 +111,7 @@ def test_init_weights_draws_the_schemes_spread_and_zero_biases():
     assert float(first.bias.detach().abs().max()) == 0.0
     init_weights(model, "glorot")
     assert float(model.head.weight.detach().std()) == pytest.approx((2 / 410) ** 0.5, rel=0.05)
-    with pytest.raises(ValueError, match="scheme must be one of"):
+    with pytest.raises(SettingsError, match="scheme must be one of"):
         init_weights(model, "xavier")
 
 

@@ -4,12 +4,14 @@ import pytest
 import torch
 
 from fmnist_lib import paper
+from fmnist_lib.checks import RULES
 from fmnist_lib.errors import SettingsError
-from fmnist_lib.experiments.registry import EXPERIMENTS, dependencies
+from fmnist_lib.experiments.registry import EXPERIMENTS, OVERRIDABLE, dependencies
 from fmnist_lib.experiments.running import run_experiment, sweep, sweep_cell
 from fmnist_lib.models import ConsignaClassifier
 from fmnist_lib.reproduction.pipeline import reproduce
 from fmnist_lib.settings import BUDGETS, budget_from_env
+from fmnist_lib.training import TrainConfig
 
 
 def test_registry_structure():
@@ -162,7 +164,7 @@ def test_the_papers_protocol_trains_on_validation_images_and_chooses_on_the_test
         splits.train.labels.bincount(),
         small_splits.train.labels.bincount() + small_splits.val.labels.bincount(),
     )
-    with pytest.raises(ValueError, match="protocol must be"):
+    with pytest.raises(SettingsError, match="protocol must be"):
         Experiment(
             name="clf-x",
             title="x",
@@ -194,13 +196,54 @@ def test_overrides_change_the_run_and_get_their_own_folder(tmp_path, small_split
 
 
 def test_unknown_overrides_are_refused_before_any_work(tmp_path):
-    with pytest.raises(ValueError, match=r"cannot override \['momentum'\]"):
+    with pytest.raises(SettingsError, match=r"cannot override \['momentum'\]"):
         run_experiment(
             "ae-feedforward-512", "smoke", runs_dir=tmp_path, overrides={"momentum": 0.9}
         )
-    with pytest.raises(ValueError, match="cannot override"):
+    with pytest.raises(SettingsError, match="cannot override"):
         sweep("ae-feedforward-512", {"lr": [1e-3], "momentum": [0.9]}, "smoke", runs_dir=tmp_path)
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"hidden_size": 0}, "override hidden_size must be an int >= 1, got 0"),
+        ({"dropout": 1}, r"override dropout must be a number in \[0, 1\) .*, got 1"),
+        ({"batch_size": 2.5}, "override batch_size must be an int >= 1, got 2.5"),
+        ({"lr": -1e-3}, "override lr must be a finite number > 0, got -0.001"),
+        ({"patience": False}, "override patience must be None or an int >= 1, got False"),
+        ({"softmax_output": "no"}, "override softmax_output must be True or False, got 'no'"),
+    ],
+)
+def test_each_bad_override_is_refused_as_a_setting(overrides, message):
+    with pytest.raises(SettingsError, match=f"^{message}$"):
+        EXPERIMENTS["clf-consigna-10"].with_overrides(overrides)
+
+
+def test_every_overridable_setting_has_a_check():
+    assert set(OVERRIDABLE) <= set(RULES), "add the setting's rule to fmnist_lib/checks.py"
+
+
+def test_a_setting_is_refused_alike_by_the_registry_the_trainer_and_the_model():
+    """One rule per setting: the same bad dropout, batch size or learning rate gets the same
+    words from an override, a TrainConfig and a model's constructor."""
+    experiment = EXPERIMENTS["clf-consigna-10"]
+    said = {}
+    for key, bad, direct in [
+        ("dropout", 1.0, lambda v: ConsignaClassifier(dropout=v)),
+        ("hidden_size", 0, lambda v: ConsignaClassifier(hidden_size=v)),
+        ("batch_size", 0, lambda v: TrainConfig("classification", 1, v, 1e-3)),
+        ("lr", float("inf"), lambda v: TrainConfig("classification", 1, 32, v)),
+        ("patience", -2, lambda v: TrainConfig("classification", 1, 32, 1e-3, patience=v)),
+    ]:
+        with pytest.raises(SettingsError) as override:
+            experiment.with_overrides({key: bad})
+        with pytest.raises(SettingsError) as elsewhere:
+            direct(bad)
+        said[key] = str(elsewhere.value)
+        assert str(override.value) == f"override {said[key]}"
+    assert said["lr"] == "lr must be a finite number > 0, got inf"
 
 
 @pytest.mark.slow
@@ -283,7 +326,7 @@ def test_task_comes_from_the_model_class():
     assert {e.task for e in EXPERIMENTS.values() if e.model.endswith("Classifier")} == {
         "classification"
     }
-    with pytest.raises(ValueError, match="unknown model"):
+    with pytest.raises(SettingsError, match="unknown model"):
         EXPERIMENTS["clf-consigna-10"].with_overrides({}).__class__(
             name="x",
             title="x",

@@ -2,9 +2,11 @@ import pytest
 import torch
 from torch import nn
 
+from fmnist_lib.errors import SettingsError
 from fmnist_lib.models import (
     ConsignaAutoencoder,
     ConsignaClassifier,
+    DeepMLP,
     FeedForwardAutoencoder,
     RaschkaAutoencoder,
     RaschkaClassifier,
@@ -12,6 +14,7 @@ from fmnist_lib.models import (
     Trim,
     build_model,
     freeze,
+    init_weights,
     transfer_encoder,
 )
 
@@ -65,22 +68,45 @@ def test_trim_crops_and_refuses_small_inputs():
         Trim()(torch.zeros(1, 1, 27, 29))
 
 
+@pytest.mark.parametrize("cls", [*AUTOENCODERS, ConsignaClassifier, RaschkaClassifier, DeepMLP])
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"dropout": 1.0}, "dropout"),
-        ({"dropout": -0.1}, "dropout"),
-        ({"hidden_size": 0}, "hidden_size"),
+        ({"dropout": 1.0}, r"dropout must be a number in \[0, 1\) .*, got 1.0"),
+        ({"dropout": -0.1}, r"dropout must be a number in \[0, 1\) .*, got -0.1"),
+        ({"dropout": float("nan")}, r"dropout must be a number in \[0, 1\) .*, got nan"),
+        ({"hidden_size": 0}, "hidden_size must be an int >= 1, got 0"),
+        ({"hidden_size": 64.0}, "hidden_size must be an int >= 1, got 64.0"),
+        ({"hidden_size": True}, "hidden_size must be an int >= 1, got True"),
     ],
 )
-def test_bad_hyperparameters_are_refused(kwargs, message):
-    with pytest.raises(ValueError, match=message):
-        ConsignaAutoencoder(**kwargs)
+def test_bad_hyperparameters_are_refused(cls, kwargs, message):
+    with pytest.raises(SettingsError, match=f"^{message}$"):
+        cls(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"depth": 0}, "depth must be an int >= 1, got 0"),
+        ({"activation": "gelu"}, "activation must be one of .*, got 'gelu'"),
+    ],
+)
+def test_the_deep_mlps_bad_settings_are_refused(kwargs, message):
+    with pytest.raises(SettingsError, match=f"^{message}$"):
+        DeepMLP(**kwargs)
+
+
+def test_bad_initialisations_are_refused():
+    with pytest.raises(SettingsError, match=r"^scheme must be one of .*, got 'xavier'$"):
+        init_weights(DeepMLP(depth=1), "xavier")
+    with pytest.raises(SettingsError, match=r"^gain must be a finite number > 0, got 0$"):
+        init_weights(DeepMLP(depth=1), "he", gain=0)
 
 
 def test_build_model_by_name():
     assert isinstance(build_model("RaschkaAutoencoder", hidden_size=64), RaschkaAutoencoder)
-    with pytest.raises(ValueError, match="unknown model"):
+    with pytest.raises(SettingsError, match="unknown model"):
         build_model("Resnet")
 
 
@@ -132,7 +158,7 @@ def test_freeze_stops_gradients_into_the_encoder():
 
 
 def test_a_frozen_part_stays_in_eval_mode_while_the_rest_trains():
-    from fmnist_lib.models import freeze, is_frozen
+    from fmnist_lib.models import freeze
 
     torch.manual_seed(0)
     model = ConsignaClassifier(hidden_size=128, dropout=0.8)
@@ -143,8 +169,11 @@ def test_a_frozen_part_stays_in_eval_mode_while_the_rest_trains():
     model.train()
     assert model.training and model.head.training and not model.encoder.training
     assert torch.equal(model.encoder(x), model.encoder(x))  # frozen: dropout off, as at test time
-    assert is_frozen(model.encoder) and not is_frozen(model.head)
     assert all(not p.requires_grad for p in model.encoder.parameters())
+    assert all(p.requires_grad for p in model.head.parameters())  # the head alone learns
+    model.eval()
+    model.train()  # and stays frozen through another round of train()
+    assert model.head.training and not model.encoder.training
 
 
 def test_the_pooling_variant_keeps_weights_and_feature_map_sizes():

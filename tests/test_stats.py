@@ -1,4 +1,5 @@
-"""The course's one statistical rule, checked against scipy (an independent implementation)."""
+"""The course's one statistical rule, checked against hand formulas (closed-form t quantiles, a
+printed table's value, Welch-Satterthwaite written out) and scipy's own Welch test."""
 
 import math
 
@@ -8,11 +9,47 @@ from scipy import stats as reference
 from fmnist_lib import stats
 
 
-@pytest.mark.parametrize("df", [1.0, 1.7, 2.0, 3.24, 7.5, 30.0, 500.0])
-@pytest.mark.parametrize("p", [0.001, 0.025, 0.3, 0.5, 0.975, 0.9995])
-def test_t_quantiles_and_cdf_match_scipy(p, df):
-    assert stats.t_quantile(p, df) == pytest.approx(reference.t.ppf(p, df), rel=1e-9, abs=1e-9)
-    assert stats.t_cdf(1.3, df) == pytest.approx(reference.t.cdf(1.3, df), rel=1e-12)
+def _t_two_degrees(p: float) -> float:
+    """Student's t quantile for 2 degrees of freedom, in closed form: (2p - 1) / sqrt(2p(1 - p))."""
+    return (2 * p - 1) / math.sqrt(2 * p * (1 - p))
+
+
+def _t_one_degree(p: float) -> float:
+    """Student's t quantile for 1 degree of freedom (Cauchy), in closed form: tan(pi (p - 1/2))."""
+    return math.tan(math.pi * (p - 0.5))
+
+
+@pytest.mark.parametrize("level", [0.95, 0.5, 0.99])
+def test_two_runs_against_two_with_the_same_spread_have_two_degrees_of_freedom(level):
+    """Each group's variance is 0.02: the Welch variance is 0.02/2 + 0.02/2 and Welch-Satterthwaite
+    gives exactly 2 degrees of freedom, whose quantile has a closed form."""
+    ours = stats.compare([1.0, 1.2], [0.5, 0.7], level)
+    half = _t_two_degrees(0.5 + level / 2) * math.sqrt(0.02)
+    assert ours.df == pytest.approx(2.0, rel=1e-12)
+    assert ours.standard_error == pytest.approx(math.sqrt(0.02), rel=1e-12)
+    assert (ours.low, ours.high) == pytest.approx((0.5 - half, 0.5 + half), rel=1e-12)
+    assert ours.level == level and ours.real == (0.5 - half > 0)
+
+
+def test_three_runs_against_three_use_the_tables_t_for_four_degrees_of_freedom():
+    """Variances 1 and 1, three runs each: df = (2/3)^2 / (2 (1/3)^2 / 2) = 4, and t(0.975, 4) is
+    the printed tables' 2.7764451052."""
+    ours = stats.compare([1.0, 2.0, 3.0], [2.0, 3.0, 4.0])
+    half = 2.776445105198 * math.sqrt(2 / 3)
+    assert ours.df == pytest.approx(4.0, rel=1e-12)
+    assert (ours.low, ours.high) == pytest.approx((-1 - half, -1 + half), rel=1e-10)
+
+
+def test_welch_satterthwaite_degrees_of_freedom_by_hand():
+    """Unequal sizes and spreads: the interval is estimate ± t(df) * se with
+    se² = s_a²/n_a + s_b²/n_b and df = se⁴ / ((s_a²/n_a)²/(n_a-1) + (s_b²/n_b)²/(n_b-1))."""
+    a, b = [3.1, 2.9, 3.4, 3.0, 3.3], [2.2, 2.8]
+    part_a, part_b = reference.tvar(a) / len(a), reference.tvar(b) / len(b)
+    df = (part_a + part_b) ** 2 / (part_a**2 / (len(a) - 1) + part_b**2 / (len(b) - 1))
+    ours = stats.compare(a, b)
+    half = reference.t.ppf(0.975, df) * math.sqrt(part_a + part_b)
+    assert ours.df == pytest.approx(df, rel=1e-12) and 1 < df < 5
+    assert (ours.low, ours.high) == pytest.approx((3.14 - 2.5 - half, 3.14 - 2.5 + half), rel=1e-10)
 
 
 @pytest.mark.parametrize(
@@ -56,12 +93,32 @@ def test_a_2x2_design_gives_effects_and_interaction_as_contrasts():
     assert design.interaction.real and design.rows_effect.real
 
 
+def test_the_interaction_is_welchs_contrast_of_four_groups_by_hand():
+    """(c11 - c10) - (c01 - c00): variance sum(s_i²/n_i) (weights ±1), Welch-Satterthwaite df."""
+    cells = [[[1.0, 1.3, 1.1], [2.0, 2.1]], [[3.0, 3.4, 2.9, 3.2], [6.0, 6.5, 5.8]]]
+    flat = [cells[0][0], cells[0][1], cells[1][0], cells[1][1]]
+    parts = [reference.tvar(g) / len(g) for g in flat]
+    df = sum(parts) ** 2 / sum(p * p / (len(g) - 1) for p, g in zip(parts, flat, strict=True))
+    means = [sum(g) / len(g) for g in flat]
+    estimate = (means[3] - means[2]) - (means[1] - means[0])
+    half = reference.t.ppf(0.975, df) * math.sqrt(sum(parts))
+    ours = stats.design_2x2(cells).interaction
+    assert (ours.estimate, ours.df) == pytest.approx((estimate, df), rel=1e-12)
+    assert (ours.low, ours.high) == pytest.approx((estimate - half, estimate + half), rel=1e-10)
+
+
 def test_the_prediction_interval_of_one_more_run():
     xs = [0.9126, 0.9139, 0.9179]
     n, m, s = len(xs), sum(xs) / len(xs), reference.tstd(xs)
     expected = reference.t.interval(0.95, n - 1, loc=m, scale=s * math.sqrt(1 + 1 / n))
     assert stats.prediction_interval(xs) == pytest.approx(expected, rel=1e-10)
     assert all(math.isnan(v) for v in stats.prediction_interval([0.9]))
+
+
+def test_the_prediction_interval_of_two_runs_uses_one_degree_of_freedom():
+    """Two runs 0.90 and 0.92: s = 0.02 / sqrt(2), and t(0.975, 1) = tan(0.475 pi)."""
+    half = _t_one_degree(0.975) * (0.02 / math.sqrt(2)) * math.sqrt(1 + 1 / 2)
+    assert stats.prediction_interval([0.90, 0.92]) == pytest.approx((0.91 - half, 0.91 + half))
 
 
 def test_runs_that_do_not_spread_give_no_interval():

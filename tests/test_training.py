@@ -12,6 +12,7 @@ import torch
 from torch import nn
 
 from fmnist_lib.checkpoints import CheckpointMismatch, load_checkpoint
+from fmnist_lib.errors import SettingsError
 from fmnist_lib.evaluation import evaluate
 from fmnist_lib.models import ConsignaAutoencoder, ConsignaClassifier, FeedForwardAutoencoder
 from fmnist_lib.training import TrainConfig, TrainingDiverged, fit, seed_everything
@@ -127,22 +128,34 @@ def test_early_stopping_stops_and_restores_the_best_weights(small_splits):
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"lr": 0}, "lr"),
-        ({"lr": float("nan")}, "lr"),
-        ({"epochs": 0}, "epochs"),
-        ({"batch_size": 0}, "batch_size"),
-        ({"task": "segmentation"}, "task"),
-        ({"patience": 0}, "patience"),
-        ({"seed": -1}, "seed"),
-        ({"epochs": True}, "epochs"),
-        ({"min_delta": float("inf")}, "min_delta"),
-        ({"optimizer": "lbfgs"}, "optimizer"),
+        ({"lr": 0}, "lr must be a finite number > 0, got 0"),
+        ({"lr": float("nan")}, "lr must be a finite number > 0, got nan"),
+        ({"lr": "1e-3"}, "lr must be a finite number > 0, got '1e-3'"),
+        ({"epochs": 0}, "epochs must be an int >= 1, got 0"),
+        ({"epochs": True}, "epochs must be an int >= 1, got True"),
+        ({"batch_size": 0}, "batch_size must be an int >= 1, got 0"),
+        ({"batch_size": 32.0}, "batch_size must be an int >= 1, got 32.0"),
+        ({"task": "segmentation"}, "task must be one of .*, got 'segmentation'"),
+        ({"patience": 0}, "patience must be None or an int >= 1, got 0"),
+        ({"seed": -1}, "seed must be an int >= 0, got -1"),
+        ({"min_delta": float("inf")}, "min_delta must be a finite number >= 0, got inf"),
+        ({"min_delta": -0.1}, "min_delta must be a finite number >= 0, got -0.1"),
+        ({"eval_batch_size": 0}, "eval_batch_size must be an int >= 1, got 0"),
+        ({"restore_best": 1}, "restore_best must be True or False, got 1"),
+        ({"channels_last": "yes"}, "channels_last must be True or False, got 'yes'"),
+        ({"optimizer": "lbfgs"}, r"optimizer must be one of \['adam', 'sgd'\], got 'lbfgs'"),
     ],
 )
 def test_bad_settings_fail_before_any_work(kwargs, message):
     settings = {"task": "reconstruction", "epochs": 1, "batch_size": 32, "lr": 1e-3} | kwargs
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(SettingsError, match=f"^{message}$"):
         TrainConfig(**settings)
+
+
+def test_good_settings_at_their_bounds_are_accepted():
+    config = TrainConfig("classification", epochs=1, batch_size=1, lr=1e-9, seed=0,
+                         patience=1, min_delta=0, eval_batch_size=1, optimizer="sgd")  # fmt: skip
+    assert (config.batch_size, config.patience, config.min_delta) == (1, 1, 0)
 
 
 def test_a_checkpoint_from_another_config_or_architecture_is_refused(small_splits, tmp_path):

@@ -1,6 +1,7 @@
 """The browsers: every view computed up front and linked in the browser (no kernel needed on the
 static site); the calculator's kernel-computed result marked as live-only."""
 
+import base64
 import io
 import re
 
@@ -21,6 +22,13 @@ def _links(view):
     ]
 
 
+def _shown_png(picture) -> Image.Image:
+    """The image a browser draws for a picture widget: its <img>'s PNG data URI, decoded."""
+    source = re.search(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', picture.value)
+    assert source, f"no PNG <img> in {picture.value[:80]!r}"
+    return Image.open(io.BytesIO(base64.b64decode(source.group(1), validate=True)))
+
+
 def test_the_png_tiles_images_dark_on_white_at_scale():
     images = torch.zeros(4, 1, 28, 28)
     images[0, 0, 0, 0] = 1.0  # one white pixel becomes a black one
@@ -39,7 +47,7 @@ def test_the_reconstruction_browser_holds_one_linked_view_per_class(small_splits
     link = _links(view)
     assert link and link[0].target == (stack, "selected_index")
     picture = stack.children[4].children[0]
-    png = Image.open(io.BytesIO(widgets.png_in(picture)))
+    png = _shown_png(picture)
     assert png.size == (3 * 28 + 4, 3 * 28 + 4)  # 3 images wide, 3 rows
     assert f'width="{2 * png.size[0]}"' in picture.value  # drawn twice as large
     pixels = 255 - np.asarray(png)  # white on black again

@@ -7,7 +7,6 @@ holds only what the paper reports (its row labels, its confusion matrix). An exp
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -15,29 +14,14 @@ from typing import Any
 import pandas as pd
 from torch import nn
 
+from ..checks import check, check_choice
 from ..errors import SettingsError
 from ..models import build_model, model_task
 
-
-def _whole(low: int) -> Callable[[Any], bool]:
-    return lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= low
-
-
-def _number(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-
-
-#: Hyperparameters that ``run_experiment(..., overrides=...)`` may change: name -> (check, what).
-#: (The epoch count is ``run_experiment``'s own ``epochs`` argument: one way, one run folder.)
-OVERRIDE_RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "hidden_size": (_whole(1), "an int >= 1"),
-    "dropout": (lambda v: _number(v) and 0 <= v < 1, "a number in [0, 1)"),
-    "batch_size": (_whole(1), "an int >= 1"),
-    "lr": (lambda v: _number(v) and v > 0, "a finite number > 0"),
-    "patience": (lambda v: v is None or _whole(1)(v), "None or an int >= 1"),
-    "softmax_output": (lambda v: isinstance(v, bool), "True or False"),
-}
-OVERRIDABLE = tuple(OVERRIDE_RULES)
+#: Hyperparameters that ``run_experiment(..., overrides=...)`` may change, each checked by
+#: ``fmnist_lib.checks`` as everywhere else. (The epoch count is ``run_experiment``'s own
+#: ``epochs`` argument: one way, one run folder.)
+OVERRIDABLE = ("hidden_size", "dropout", "batch_size", "lr", "patience", "softmax_output")
 GROUPS = ("paper", "variant", "question", "investigation")
 PROTOCOLS = ("held-out", "paper")
 
@@ -70,10 +54,8 @@ class Experiment:
     protocol: str = "held-out"
 
     def __post_init__(self) -> None:
-        if self.protocol not in PROTOCOLS:
-            raise SettingsError(f"protocol must be one of {PROTOCOLS}, got {self.protocol!r}")
-        if self.group not in GROUPS:
-            raise SettingsError(f"group must be one of {GROUPS}, got {self.group!r}")
+        check_choice("protocol", self.protocol, PROTOCOLS)
+        check_choice("group", self.group, GROUPS)
         model_task(self.model)  # an unknown model class fails here, not at training time
 
     @property
@@ -100,9 +82,7 @@ class Experiment:
                 f"cannot override {sorted(unknown)}; overridable: {', '.join(OVERRIDABLE)}"
             )
         for key, value in (overrides or {}).items():
-            check, what = OVERRIDE_RULES[key]
-            if not check(value):
-                raise SettingsError(f"override {key} must be {what}, got {value!r}")
+            check(key, value, prefix="override ")
         return replace(self, **(overrides or {}))
 
 

@@ -19,8 +19,9 @@ import torch
 from torch import nn
 
 from ..checkpoints import CheckpointMismatch
+from ..checks import check
 from ..data import ImageSet, Splits, splits_for
-from ..errors import RunDamaged, SettingsError
+from ..errors import RunDamaged
 from ..evaluation import final_metrics
 from ..models import count_parameters, encoder_of, freeze, transfer_encoder
 from ..settings import get_budget, resolve_budget
@@ -141,8 +142,8 @@ def _where(
 ) -> _Where:
     exp = get_experiment(name).with_overrides(overrides)
     budget = resolve_budget(budget)
-    if epochs is not None and (not isinstance(epochs, int) or epochs < 1):
-        raise SettingsError(f"epochs must be an int >= 1, got {epochs!r}")
+    if epochs is not None:
+        check("epochs", epochs)
     root = Path(runs_dir) if runs_dir is not None else default_runs_dir(budget)
     return _Where(exp, budget, seed, root, run_dir_for(name, budget, seed, epochs, root, overrides))
 
@@ -353,8 +354,8 @@ def sweep(
     taken) and ``seconds``. Finished runs are reused.
     """
     budget = resolve_budget(budget)
-    if updates is not None and (not isinstance(updates, int) or updates < 1):
-        raise SettingsError(f"updates must be an int >= 1, got {updates!r}")
+    if updates is not None:
+        check("updates", updates)
     keys = list(grid)
     combos = [dict(zip(keys, c, strict=True)) for c in itertools.product(*grid.values())]
     exps = [get_experiment(name).with_overrides(o) for o in combos]  # all checked before training

@@ -37,7 +37,7 @@ from optuna.distributions import (
     CategoricalDistribution,
     FloatDistribution,
 )
-from optuna.trial import FrozenTrial, Trial, TrialState
+from optuna.trial import Trial, TrialState
 from optuna.visualization import matplotlib as vm
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -307,11 +307,6 @@ def search(
     open_study(name, budget, url, job.study_name, seed)  # refuse a bad storage or study at once
     _start_workers(job, jobs)
     return open_study(name, budget, url, job.study_name, seed)
-
-
-def finished_trials(study: optuna.Study) -> list[FrozenTrial]:
-    """The study's complete and pruned trials."""
-    return study.get_trials(deepcopy=False, states=FINISHED)
 
 
 # --------------------------------------------------------------------------- after the search
