@@ -498,9 +498,14 @@ def _always_eval(self: nn.Module, mode: bool = True) -> nn.Module:
 def freeze(module: nn.Module) -> nn.Module:
     """Make ``module`` a fixed part of its model (feature extraction: train only the head): no
     gradient reaches its parameters, and it stays in eval mode when the model is put in train
-    mode, so its dropout stays off in training as it is at test time."""
+    mode, so its dropout stays off in training as it is at test time.
+
+    Every layer inside ``module`` is fixed, not only ``module`` itself: a slice such as
+    ``model.encoder[:8]`` is a new ``Sequential`` that the model never calls ``train`` on, but
+    it holds the model's own layers, and those are what ``model.train()`` reaches."""
     for p in module.parameters():
         p.requires_grad_(False)
-    setattr(module, "train", types.MethodType(_always_eval, module))  # noqa: B010
+    for layer in module.modules():
+        layer.train = types.MethodType(_always_eval, layer)  # type: ignore[method-assign]
     module.eval()
     return module

@@ -192,3 +192,16 @@ def test_the_pooling_variant_keeps_weights_and_feature_map_sizes():
     ]
     assert conv_out == [(64, 14, 14), (64, 7, 7)]
     assert pooled(torch.rand(2, 1, 28, 28)).shape == (2, 10)
+
+
+def test_freezing_a_slice_keeps_its_dropout_off_when_the_model_trains():
+    """``freeze(model.encoder[:8])`` fixes the layers the slice holds: after ``model.train()``
+    the Dropout(0.8) at ``encoder[7]`` stays in eval mode, and the layers after the slice
+    train."""
+    model = ConsignaClassifier()
+    freeze(model.encoder[:8])
+    model.train()
+    assert not model.encoder[7].training and not model.encoder[0].training
+    assert model.encoder[8].training and model.encoder[8].weight.requires_grad
+    x = torch.rand(4, 1, 28, 28)
+    assert torch.equal(model.encoder[:8](x), model.encoder[:8](x))  # no dropout: deterministic
