@@ -2,7 +2,7 @@
 from scratch into a scratch runs folder, ``--jobs`` at a time (``workers.train_runs``), with
 each run's seconds and the dense fp32 GEMM rate it recorded as it started and ended
 (``runs.gemm_rate``). On a CPU the training's wall time is normalised to 171 GFLOP/s
-(``report.REFERENCE_GEMM``) with the machine's GEMM rate measured before and after it. About
+(``findings.REFERENCE_GEMM``) with the machine's GEMM rate measured before and after it. About
 half an hour on 2 quiet cores; run it with nothing else on the machine. Writes the table to
 ``--out`` (Markdown) as well as printing it.
 
@@ -24,7 +24,7 @@ from fmnist_lib import paper
 from fmnist_lib.experiments.machine import threads_per_job
 from fmnist_lib.experiments.running import RunResult, run_experiment
 from fmnist_lib.experiments.runs import gemm_rate
-from fmnist_lib.reproduction.report import REFERENCE_GEMM, normalised_seconds
+from fmnist_lib.reproduction.findings import REFERENCE_GEMM, normalised_seconds
 from fmnist_lib.reproduction.workers import train_runs
 from fmnist_lib.settings import default_device
 from fmnist_lib.storage import atomic_write

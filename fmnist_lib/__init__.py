@@ -7,7 +7,7 @@ Its two houses, each module importing only from lower layers:
   layer 0: ``errors``, ``paper``, ``stats``
   layer 1: ``checks``, ``progress``, ``settings``, ``storage``
   layer 2: ``data``, ``wording``
-  layer 3: ``checkpoints``, ``evaluation``, ``models``
+  layer 3: ``checkpoints``, ``evaluation``, ``models``, ``numerals``
   layer 4: ``arithmetic``, ``latent``, ``plots``, ``training``
   layer 5: ``course``, ``diagnostics``, ``exercises``, ``widgets``
 - the machinery that runs experiments for the lessons:
@@ -17,9 +17,10 @@ Its two houses, each module importing only from lower layers:
   layer 9: ``experiments.running``
 - the machinery that reproduces the paper:
   layer 11: ``reproduction.report_words``, ``reproduction.verdicts``, ``reproduction.workers``
-  layer 12: ``reproduction.report``
-  layer 13: ``reproduction.pipeline``, ``reproduction.search``
-  layer 14: ``reproduction.cli``
+  layer 12: ``reproduction.findings``
+  layer 13: ``reproduction.report``
+  layer 14: ``reproduction.pipeline``, ``reproduction.search``
+  layer 15: ``reproduction.cli``
 
 (``python tools/layout.py`` writes this list from ``tests/test_architecture.py``'s ``LAYERS``.)
 """

@@ -25,7 +25,8 @@ from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
 from .data import CLASS_NAMES, ImageSet
-from .wording import phrase, text
+from .numerals import count, number
+from .wording import language, phrase, text
 
 DPI = 80  # modest, so that notebooks with figures stay small; notebooks draw at 2 x DPI
 _ALT: weakref.WeakKeyDictionary[Figure, str] = weakref.WeakKeyDictionary()
@@ -125,7 +126,12 @@ def class_histogram(counts: Mapping[str, Sequence[int]]) -> Figure:
     legend_outside(ax)
     fig.tight_layout()
     per_split = "; ".join(
-        text("class_histogram.split", split=phrase(s), low=f"{min(c):,}", high=f"{max(c):,}")
+        text(
+            "class_histogram.split",
+            split=phrase(s),
+            low=count(min(c), language()),
+            high=count(max(c), language()),
+        )
         for s, c in counts.items()
     )
     return describe(fig, text("class_histogram.alt", splits=_names(counts), per_split=per_split))
@@ -237,7 +243,8 @@ def confusion_matrices(matrices: Mapping[str, Sequence[Sequence[float]]], fmt: s
             annot_kws={"fontsize": 7},
         )
         acc = np.trace(m) / m.sum()
-        ax.set_title(text("confusion.title", title=phrase(title), accuracy=f"{acc:.2%}"))
+        accuracy = number(acc, 2, percent=True, lang=language())
+        ax.set_title(text("confusion.title", title=phrase(title), accuracy=accuracy))
         ax.set_xlabel(text("confusion.predicted"))
         ax.set_ylabel(text("confusion.true"))
     fig.tight_layout()
@@ -329,7 +336,9 @@ def latent_scatter(
         if axis_names
         else text("scatter.bare")
     )
-    return describe(fig, text("scatter.alt", title=_lead(title), n=f"{len(xy):,}", axes=axes))
+    return describe(
+        fig, text("scatter.alt", title=_lead(title), n=count(len(xy), language()), axes=axes)
+    )
 
 
 def interpolation_strip(rows: Mapping[str, torch.Tensor], title: str = "") -> Figure:
@@ -349,7 +358,7 @@ def interpolation_strip(rows: Mapping[str, torch.Tensor], title: str = "") -> Fi
             _show_image(axes[r, j], pixels[j, 0])
         axes[r, 0].set_ylabel(phrase(name), rotation=0, ha="right", va="center", fontsize=9)
     for j, t in enumerate(np.linspace(0, 1, n)):
-        axes[0, j].set_title(f"t={t:.2f}", fontsize=8)
+        axes[0, j].set_title(f"t={number(t, 2, lang=language())}", fontsize=8)
     if title:
         fig.suptitle(phrase(title))
     fig.tight_layout()

@@ -5,20 +5,55 @@ fixed texts, by key) and ``phrase`` (names and titles that a notebook passes, su
 title or "training (solid) vs validation (dashed)"). The language is
 ``settings.language_from_env()``: a notebook of ``es/notebooks`` draws in Spanish with the same
 code as its English twin. Class names stay the dataset's (English) names, as in the chapters.
+
+The course's one lookup of words is here: ``Words`` (a table of fixed texts by key, in every
+language) and ``translated`` (a whole text recorded in English, with its Spanish). The figures'
+words, the numbers' (``fmnist_lib.numerals``) and the reproduction report's
+(``fmnist_lib.reproduction.report_words``) are tables looked up through them, each language
+checked by ``settings.check_language``.
 """
 
 from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 
 from .settings import check_language, language_from_env
 
+#: A table of fixed texts: by key, then by language.
+Texts = dict[str, dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Words:
+    """A table of fixed texts, by key, each in every language of the course, with ``{field}``s
+    that the caller fills in; ``home`` names the table (for the error of a missing key)."""
+
+    texts: Texts
+    home: str
+
+    def __call__(self, key: str, lang: str = "en", **fields: object) -> str:
+        """The text ``key`` in ``lang``, its ``{field}``s filled."""
+        if key not in self.texts:
+            raise KeyError(f"no text {key!r} in {self.home}")
+        return self.texts[key][check_language(lang)].format(**fields)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.texts
+
+
+def translated(text: str, lang: str, spanish: Mapping[str, str]) -> str:
+    """A whole text recorded in English (a claim, an experiment's note) in ``lang``: its
+    Spanish from ``spanish`` when listed there, else as recorded."""
+    return spanish.get(text, text) if check_language(lang) == "es" else text
+
+
 # Every fixed text of ``plots``, by key; ``{field}``s are filled by the plotting function.
-TEXTS: dict[str, dict[str, str]] = {
+TEXTS: Texts = {
     "epoch": {"en": "epoch", "es": "época"},
     "step": {"en": "step", "es": "paso"},
     "images": {"en": "images", "es": "imágenes"},
@@ -294,11 +329,12 @@ def speaking(lang: str) -> Iterator[None]:
         _SPOKEN.pop()
 
 
+FIGURE_WORDS = Words(TEXTS, "fmnist_lib.wording.TEXTS")
+
+
 def text(key: str, lang: str | None = None, **fields: object) -> str:
     """The fixed text ``key`` in ``lang`` (default: ``language()``), its fields filled."""
-    if key not in TEXTS:
-        raise KeyError(f"no figure text {key!r} in fmnist_lib.wording.TEXTS")
-    return TEXTS[key][check_language(lang or language())].format(**fields)
+    return FIGURE_WORDS(key, lang or language(), **fields)
 
 
 @cache
@@ -310,7 +346,7 @@ def _phrase_pattern() -> re.Pattern[str]:
 def phrase(words: str, lang: str | None = None) -> str:
     """A name or title passed to a figure, in ``lang`` (default: ``language()``): the known
     English phrases (``PHRASES_ES``) replaced, the rest (model names, numbers) kept."""
-    if (lang or language()) == "en":
+    if check_language(lang or language()) == "en":
         return words
     words = _BUDGET.sub(r"presupuesto \1", words)
     return _phrase_pattern().sub(lambda m: PHRASES_ES[m.group(1)], words)

@@ -88,7 +88,7 @@ print(
 # For example, the same classifier with a hidden layer of 128 instead of 10:
 
 # %%
-from fmnist_lib.reproduction.report import interval_text
+from fmnist_lib.numerals import interval_text
 from fmnist_lib.stats import compare
 
 wide = [run_experiment("clf-consigna-128", BUDGET, seed=s).test["accuracy"] for s in (0, 1, 2)]

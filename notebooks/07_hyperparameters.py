@@ -158,7 +158,7 @@ print((relative.T / relative.min(axis=1)).T.to_string(float_format="{:.2f}".form
 
 # %%
 from fmnist_lib.experiments import sweep_cell
-from fmnist_lib.reproduction.report import interval_text
+from fmnist_lib.numerals import interval_text
 from fmnist_lib.stats import compare
 
 large, small = best.index.max(), best.index.min()
@@ -334,7 +334,7 @@ study_figures = figures(study)  # drawn below: history, importances, slices
 # course's rule: a difference is *real* when its 95% confidence interval excludes zero.
 
 # %%
-from fmnist_lib.reproduction.report import interval_text
+from fmnist_lib.numerals import interval_text
 
 summary = summarize(study, NAME, BUDGET)
 print("best settings:", summary.best_params)

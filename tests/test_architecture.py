@@ -41,7 +41,7 @@ LAYERS = {
     0: {"__init__", "errors", "paper", "stats"},
     1: {"settings", "storage", "progress", "checks"},
     2: {"data", "wording"},
-    3: {"models", "evaluation", "checkpoints"},
+    3: {"models", "evaluation", "checkpoints", "numerals"},
     4: {"training", "arithmetic", "plots", "latent"},
     5: {"diagnostics", "widgets", "exercises", "course"},
     6: {"experiments.machine", "experiments.release", "experiments.registry"},
@@ -50,10 +50,11 @@ LAYERS = {
     9: {"experiments.running"},
     10: {"experiments.__init__"},
     11: {"reproduction.verdicts", "reproduction.report_words", "reproduction.workers"},
-    12: {"reproduction.report"},
-    13: {"reproduction.pipeline", "reproduction.search"},
-    14: {"reproduction.cli"},
-    15: {"reproduction.__init__", "__main__"},
+    12: {"reproduction.findings"},
+    13: {"reproduction.report"},
+    14: {"reproduction.pipeline", "reproduction.search"},
+    15: {"reproduction.cli"},
+    16: {"reproduction.__init__", "__main__"},
 }
 LAYER_OF = {m: rank for rank, names in LAYERS.items() for m in names}
 MAX_LESSON_LAYERS = 6

@@ -9,12 +9,14 @@ from collections import Counter
 
 import pytest
 
-from fmnist_lib import stats, wording
+from fmnist_lib import numerals, stats, wording
 from fmnist_lib.errors import SettingsError
 from fmnist_lib.experiments.registry import EXPERIMENTS
-from fmnist_lib.reproduction import report_words, verdicts
+from fmnist_lib.numerals import interval_text
+from fmnist_lib.reproduction import findings, report_words, verdicts
 from fmnist_lib.reproduction.pipeline import REPORT_LANGUAGES, write_results
-from fmnist_lib.reproduction.report import VERDICTS, interval_text, render_report, verdict_word
+from fmnist_lib.reproduction.report import render_report, verdict_word
+from fmnist_lib.reproduction.verdicts import VERDICTS
 from fmnist_lib.settings import LANGUAGES, project_root
 
 RESULTS = project_root() / "results" / "full"
@@ -144,7 +146,7 @@ def test_the_checker_sees_english(metrics, figures):
 
 # --------------------------------------------------------------------------- (d) the texts
 def test_every_report_text_has_both_languages_with_the_same_fields():
-    for key, texts in report_words.TEXTS.items():
+    for key, texts in {**report_words.TEXTS, **numerals.TEXTS}.items():
         assert set(texts) == set(LANGUAGES), key
         assert wording.fields(texts["es"]) == wording.fields(texts["en"]), key
 
@@ -152,7 +154,7 @@ def test_every_report_text_has_both_languages_with_the_same_fields():
 def test_every_recorded_text_has_its_spanish_with_the_same_numbers(metrics):
     """The claims and the experiments' notes (recorded in English) are translated, and no
     translation changes a number of them."""
-    claims = [c.text for c in verdicts.claims(metrics)]
+    claims = [c.text for c in findings.claims(metrics)]
     notes = [e.note for e in EXPERIMENTS.values() if e.note]
     missing = [t for t in [*claims, *notes] if t not in report_words.RECORDED_ES]
     assert not missing, f"add their Spanish to report_words.RECORDED_ES: {missing}"
@@ -161,13 +163,18 @@ def test_every_recorded_text_has_its_spanish_with_the_same_numbers(metrics):
     assert report_words.recorded("an older note", "es") == "an older note"
 
 
-def test_a_claims_detail_is_its_text_keys_english(metrics):
-    """``verdicts`` writes a claim's detail in English and gives its text key and fields: the
-    key's English must be that detail, so that the Spanish says the same."""
-    details = [c for c in verdicts.claims(metrics) if c.detail]
-    assert details and all(c.detail_key for c in details)
-    for c in details:
-        assert report_words.say(c.detail_key, "en", **dict(c.facts)) == c.detail
+def test_a_claims_detail_is_data_that_each_language_renders(metrics, figures):
+    """``findings`` gives a claim's detail as numbers (the ranking, the worst class per seed),
+    and the report writes them in each language: the ranking in order of mean test MSE."""
+    ranking = findings.ranking_claim(metrics).detail
+    assert isinstance(ranking, findings.Ranking) and len(ranking.means) == 4
+    assert [m for _, m in ranking.means] == sorted(m for _, m in ranking.means)
+    listed = " < ".join(f"{n} {m:.5f}" for n, m in ranking.means)
+    en, es = render_report(metrics, figures), render_report(metrics, figures, language="es")
+    assert f"ranking by mean test MSE: {listed}" in en
+    assert f"orden según el MSE medio de prueba: {listed}" in es
+    worst = findings.worst_class_claim(metrics).detail
+    assert isinstance(worst, findings.WorstClass) and f"{list(worst.per_seed)}" in es
 
 
 # --------------------------------------------------------------------------- pipeline

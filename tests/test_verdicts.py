@@ -4,8 +4,8 @@ each can come out either way, and the tests check the numbers behind them."""
 import pytest
 
 from fmnist_lib import paper, stats
-from fmnist_lib.reproduction import report, verdicts
-from fmnist_lib.reproduction.report import render_report, time_table
+from fmnist_lib.reproduction import findings, report, verdicts
+from fmnist_lib.reproduction.report import render_report, time_section
 
 
 def _metrics(values: dict[str, list[float]], key: dict[str, str] | None = None) -> dict:
@@ -38,23 +38,23 @@ def _verdict(claims, text):
 
 
 def test_the_autoencoder_claims_come_out_either_way():
-    claims = verdicts.claims(_metrics(AE))
+    claims = findings.claims(_metrics(AE))
     ranking = _verdict(claims, "The two best autoencoders")
     assert ranking.verdict == verdicts.CONFIRMED and len(ranking.pairs) == 4
     lower = _verdict(claims, "Raschka (128) reaches a lower error")
     assert lower.verdict == verdicts.CONFIRMED
-    assert lower.pairs[0][2].estimate == pytest.approx(0.0029 - 0.0040)
+    assert lower.pairs[0].comparison.estimate == pytest.approx(0.0029 - 0.0040)
     worse = dict(AE, **{"ae-raschka-128": [0.0050, 0.0051, 0.0049]})
-    claims = verdicts.claims(_metrics(worse))
+    claims = findings.claims(_metrics(worse))
     assert _verdict(claims, "Raschka (128) reaches a lower error").verdict == verdicts.CONTRADICTED
     assert _verdict(claims, "The two best autoencoders").verdict == verdicts.CONTRADICTED
     noisy = dict(AE, **{"ae-raschka-128": [0.0030, 0.0050, 0.0040]})
     assert (
-        _verdict(verdicts.claims(_metrics(noisy)), "Raschka (128) reaches").verdict == "not shown"
+        _verdict(findings.claims(_metrics(noisy)), "Raschka (128) reaches").verdict == "not shown"
     )
     single = {n: xs[:1] for n, xs in AE.items()}
     assert (
-        _verdict(verdicts.claims(_metrics(single)), "Raschka (128) reaches").verdict == "one seed"
+        _verdict(findings.claims(_metrics(single)), "Raschka (128) reaches").verdict == "one seed"
     )
 
 
@@ -63,7 +63,7 @@ def test_not_beneficial_is_contradicted_only_by_a_real_gain():
         m = _metrics(
             {"clf-consigna-10": [0.880, 0.883, 0.878], "clf-consigna-10-from-128": pretrained}
         )
-        return verdicts.not_beneficial_claim(m).verdict
+        return findings.not_beneficial_claim(m).verdict
 
     assert verdict([0.881, 0.879, 0.882]) == verdicts.NOT_SHOWN  # no real difference
     assert verdict([0.870, 0.869, 0.872]) == verdicts.CONFIRMED  # really worse
@@ -112,15 +112,15 @@ def _raschka(held_out, protocol=()):
 
 
 def test_the_raschka_check_says_what_explains_the_gap():
-    explained = verdicts.raschka_check(_raschka([0.910, 0.912, 0.911], [0.920, 0.923, 0.921]))
+    explained = findings.raschka_check(_raschka([0.910, 0.912, 0.911], [0.920, 0.923, 0.921]))
     assert explained.verdict == "protocol" and explained.protocol_effect.real
     assert explained.single_run == pytest.approx(stats.prediction_interval([0.920, 0.923, 0.921]))
-    one_run = verdicts.raschka_check(_raschka([0.913, 0.918, 0.915], [0.912, 0.920, 0.916]))
+    one_run = findings.raschka_check(_raschka([0.913, 0.918, 0.915], [0.912, 0.920, 0.916]))
     assert one_run.verdict == "one run" and not one_run.protocol_effect.real
-    beyond = verdicts.raschka_check(_raschka([0.900, 0.902, 0.901], [0.895, 0.896, 0.8955]))
+    beyond = findings.raschka_check(_raschka([0.900, 0.902, 0.901], [0.895, 0.896, 0.8955]))
     assert beyond.verdict == "unexplained" and beyond.single_run[1] < paper.accuracy()
-    assert verdicts.raschka_check({"experiments": {}}) is None
-    assert verdicts.raschka_check(_raschka([0.91])).verdict == "too few runs"
+    assert findings.raschka_check({"experiments": {}}) is None
+    assert findings.raschka_check(_raschka([0.91])).verdict == "too few runs"
 
 
 def _design(fe_10, consigna_128):
@@ -135,34 +135,34 @@ def _design(fe_10, consigna_128):
 
 
 def test_open_question_1_separates_size_start_and_their_interaction():
-    size = verdicts.size_or_start(_design([0.881, 0.879, 0.882], [0.897, 0.895, 0.899]))
+    size = findings.size_or_start(_design([0.881, 0.879, 0.882], [0.897, 0.895, 0.899]))
     d = size.design
     assert d.rows_effect.real and not d.columns_effect.real and not d.interaction.real
     assert d.rows_effect.estimate == pytest.approx(((0.896 + 0.897) - (0.8803333 + 0.8806667)) / 2)
     assert size.epochs == (35, 26)
-    start = verdicts.size_or_start(_design([0.897, 0.895, 0.899], [0.881, 0.879, 0.882]))
+    start = findings.size_or_start(_design([0.897, 0.895, 0.899], [0.881, 0.879, 0.882]))
     assert start.design.columns_effect.real and start.design.columns_effect.estimate > 0
-    only_small = verdicts.size_or_start(_design([0.871, 0.869, 0.872], [0.897, 0.895, 0.899]))
+    only_small = findings.size_or_start(_design([0.871, 0.869, 0.872], [0.897, 0.895, 0.899]))
     low, high = only_small.design.column_effect_in_row
     assert low.real and low.estimate < 0 and not high.real and only_small.design.interaction.real
-    assert verdicts.size_or_start(_metrics({"clf-consigna-10": [0.88, 0.89]})) is None
+    assert findings.size_or_start(_metrics({"clf-consigna-10": [0.88, 0.89]})) is None
 
 
 def test_the_open_question_1_answer_splits_the_start_by_size_only_with_an_interaction():
-    only_small = verdicts.size_or_start(_design([0.871, 0.869, 0.872], [0.897, 0.895, 0.899]))
+    only_small = findings.size_or_start(_design([0.871, 0.869, 0.872], [0.897, 0.895, 0.899]))
     d = only_small.design
     answer = report.size_or_start_answer(d)
     for c in (d.rows_effect, d.interaction, *d.column_effect_in_row):
         assert f"{100 * c.estimate:+.2f} points [{100 * c.low:+.2f}" in answer
     assert f"{100 * d.columns_effect.estimate:+.2f} points" not in answer
-    size = verdicts.size_or_start(_design([0.881, 0.879, 0.882], [0.897, 0.895, 0.899])).design
+    size = findings.size_or_start(_design([0.881, 0.879, 0.882], [0.897, 0.895, 0.899])).design
     start = size.columns_effect
     assert f"{100 * start.estimate:+.2f} points [" in report.size_or_start_answer(size)
     assert "35" in report.epoch_confound((35, 26)) and "26" in report.epoch_confound((35, 26))
 
 
 def test_the_conclusion_check_compares_with_the_feed_forward_classifier():
-    checks = verdicts.feedforward_check(
+    checks = findings.feedforward_check(
         _metrics(
             {
                 "clf-feedforward-512": [0.889, 0.890, 0.891],
@@ -171,10 +171,11 @@ def test_the_conclusion_check_compares_with_the_feed_forward_classifier():
             }
         )
     )
-    assert checks["clf-consigna-10"].estimate == pytest.approx(-0.009)
-    assert verdicts.judge(checks["clf-consigna-10"], lower_is_better=False) == verdicts.CONTRADICTED
-    assert verdicts.judge(checks["clf-raschka-10"], lower_is_better=False) == verdicts.CONFIRMED
-    assert "clf-consigna-fe-128" not in checks
+    rows = {row.sample.name: row for row in checks.convolutional}
+    assert rows["clf-consigna-10"].comparison.estimate == pytest.approx(-0.009)
+    assert rows["clf-consigna-10"].verdict == verdicts.CONTRADICTED
+    assert rows["clf-raschka-10"].verdict == verdicts.CONFIRMED
+    assert "clf-consigna-fe-128" not in rows
 
 
 def test_pooling_is_judged_on_the_gap_and_on_test_accuracy():
@@ -197,7 +198,7 @@ def test_pooling_is_judged_on_the_gap_and_on_test_accuracy():
             "clf-raschka-10-pool": {"runs": runs([0.010, 0.011, 0.009], [0.916, 0.912, 0.917])},
         }
     }
-    q = verdicts.pool_check(m)
+    q = findings.pool_check(m)
     assert q.gap.real and q.gap.estimate == pytest.approx(-0.011)
     assert q.gap_curves["clf-raschka-10-pool"][1] == pytest.approx(0.010)
     assert q.test.known and not q.test.real
@@ -222,31 +223,31 @@ def test_the_time_table_adds_up_the_runs():
         }
 
     everything = [*paper.TABLE_I, *paper.TABLE_II]
-    text = "\n".join(time_table(metrics(everything, 600.0)))
+    text = "\n".join(time_section(findings.times(metrics(everything, 600.0))))
     assert f"**{len(everything) * 10:.1f} min**" in text and "the whole paper" in text
-    partial = "\n".join(time_table(metrics(everything[:-1], 600.0)))
+    partial = "\n".join(time_section(findings.times(metrics(everything[:-1], 600.0))))
     assert f"{len(everything) - 1} of its {len(everything)} experiments" in partial
     assert "no total is given" in text  # these runs recorded no GEMM rate
 
 
 def test_times_are_normalised_by_the_gemm_rate_each_run_recorded():
     run = {"seconds": 600.0, "epochs_run": 2, "hardware": {"gemm_gflops": [300.0, 384.0]}}
-    assert report.normalised_seconds(run) == pytest.approx(600 * 342 / report.REFERENCE_GEMM)
-    assert report.normalised_seconds({"seconds": 600.0, "hardware": {}}) is None
+    assert findings.normalised_seconds(run) == pytest.approx(600 * 342 / findings.REFERENCE_GEMM)
+    assert findings.normalised_seconds({"seconds": 600.0, "hardware": {}}) is None
     on_a_gpu = {**run, "hardware": {"device": "cuda", "gemm_gflops": [40_000.0, 41_000.0]}}
-    assert report.normalised_seconds(on_a_gpu) is None  # a GPU's rate is no CPU yardstick
+    assert findings.normalised_seconds(on_a_gpu) is None  # a GPU's rate is no CPU yardstick
     on_a_cpu = {**run, "hardware": {"device": "cpu", "gemm_gflops": [300.0, 384.0]}}
-    assert report.normalised_seconds(on_a_cpu) == report.normalised_seconds(run)
+    assert findings.normalised_seconds(on_a_cpu) == findings.normalised_seconds(run)
     names = [*paper.TABLE_I, *paper.TABLE_II]
     metrics = {
         "hardware": {"device": "cpu", "cpu_count": 2},
         "wall_seconds": 60.0,
         "experiments": {n: {"settings": {"group": "paper"}, "runs": [run]} for n in names},
     }
-    text = "\n".join(time_table(metrics))
-    expected = len(names) * 600 * 342 / report.REFERENCE_GEMM / 60
+    text = "\n".join(time_section(findings.times(metrics)))
+    expected = len(names) * 600 * 342 / findings.REFERENCE_GEMM / 60
     assert f"**{expected:.1f} min**" in text
-    assert f"| {600 * 342 / report.REFERENCE_GEMM / 2:.1f} |" in text  # per epoch, normalised
+    assert f"| {600 * 342 / findings.REFERENCE_GEMM / 2:.1f} |" in text  # per epoch, normalised
 
 
 def test_the_report_states_no_internal_target():

@@ -203,7 +203,7 @@ def test_the_report_figures_are_drawn_in_spanish_for_the_spanish_report() -> Non
     }  # fmt: skip
     images = torch.randint(0, 255, (3, 1, 28, 28), dtype=torch.uint8)
     with wording.speaking("es"):
-        spanish = pipeline.figures({"experiments": {}}, results, images)
+        spanish = pipeline.figures(None, results, images)
     assert set(spanish) >= {"figure5_autoencoder_curves.png", "confusion_matrices.png"}
     for name, fig in spanish.items():
         words = _words(fig)

@@ -146,8 +146,9 @@ for confidence in (2.0, 5.0, 10.0):
 
 # %%
 from fmnist_lib.experiments import run_experiment, summary_table
+from fmnist_lib.numerals import interval_text
 from fmnist_lib.plots import training_curves
-from fmnist_lib.reproduction.report import VERDICT_WORDS, interval_text
+from fmnist_lib.reproduction.report import VERDICT_WORDS
 from fmnist_lib.reproduction.verdicts import judge
 from fmnist_lib.stats import compare
 

@@ -93,7 +93,7 @@ print(
 # ejemplo, el mismo clasificador con una capa oculta de 128 en lugar de 10:
 
 # %%
-from fmnist_lib.reproduction.report import interval_text
+from fmnist_lib.numerals import interval_text
 from fmnist_lib.stats import compare
 
 wide = [run_experiment("clf-consigna-128", BUDGET, seed=s).test["accuracy"] for s in (0, 1, 2)]

@@ -1,4 +1,5 @@
 """The machinery that reproduces the paper: the pipeline (``reproduce``, ``report``), the
-report and its words in both languages, the paper's claims judged by ``fmnist_lib.stats``, the
-worker processes, the hyperparameter search and the command line.
+paper's claims and the rules that judge them by ``fmnist_lib.stats`` (``verdicts``), what
+``metrics.json`` shows, read once (``findings``), the report rendered from it with its words in
+both languages, the worker processes, the hyperparameter search and the command line.
 """

@@ -29,8 +29,9 @@ from ..experiments.runs import default_runs_dir, finished_seeds, git_commit, har
 from ..settings import get_budget, project_root
 from ..storage import replace_directory
 from ..wording import speaking
-from . import verdicts
-from .report import render_report
+from .findings import findings
+from .report import render
+from .verdicts import PoolCheck
 from .workers import train_runs
 
 matplotlib.use("Agg", force=False)  # figures go to files; no display needed
@@ -90,10 +91,10 @@ def build_metrics(
 
 
 def figures(
-    metrics: Mapping[str, Any], results: Mapping[str, list[RunResult]], images: Any
+    pool: PoolCheck | None, results: Mapping[str, list[RunResult]], images: Any
 ) -> dict[str, Figure]:
     """The report's figures by file name: the paper's Figures 5-7, the confusion matrices and
-    the pooling question's gap curves."""
+    the pooling question's gap curves (``pool``: what ``metrics.json`` shows of it)."""
 
     def first_runs(names: Iterable[str]) -> dict[str, list[dict[str, float]]]:
         return {
@@ -126,7 +127,6 @@ def figures(
             if n in results
         }
         out["figure6_reconstructions.png"] = plots.reconstructions(images, outputs)
-    pool = verdicts.pool_check(metrics)
     if pool is not None:
         out["pooling_gap.png"] = plots.gap_curves(
             pool.gap_curves, "Train − validation accuracy, mean over seeds (open question 2)"
@@ -148,12 +148,13 @@ def write_results(
     a kill while publishing leaves the old set or the new one, never files that disagree."""
     files: dict[str, bytes] = {}
     reports: dict[str, bytes] = {}
+    found = findings(metrics)
     for lang, suffix in REPORT_LANGUAGES.items():
         with speaking(lang):
             drawn = {name.replace(".png", f"{suffix}.png"): plots.png_bytes(fig)
-                     for name, fig in figures(metrics, results, images).items()}  # fmt: skip
+                     for name, fig in figures(found.pooling, results, images).items()}  # fmt: skip
         files |= drawn
-        reports[f"REPORT{suffix}.md"] = render_report(metrics, list(drawn), lang).encode()
+        reports[f"REPORT{suffix}.md"] = render(found, list(drawn), lang).encode()
     replace_directory(out_dir, {"metrics.json": json.dumps(metrics, indent=1).encode(), **files,
                                 **reports})  # fmt: skip
 

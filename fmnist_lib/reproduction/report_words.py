@@ -3,7 +3,9 @@
 ``report`` writes every heading, sentence, table header and verdict through ``say`` (its fixed
 texts, by key, with ``{field}``s for the numbers and names it fills in), and the texts that reach
 the report from elsewhere (the paper's claims, from ``verdicts``; each experiment's note, as
-``metrics.json`` recorded it from the registry) through ``recorded``. Only words change with the
+``metrics.json`` recorded it from the registry) through ``recorded``: both are the course's one
+lookup of words (``fmnist_lib.wording``) over this module's tables. The words around numbers
+(intervals, "not run") are ``fmnist_lib.numerals``'s. Only words change with the
 language: numbers, experiment names, model titles, class names, code and commands stay as they
 are. The Spanish terms are the glossary's (``es/glosario.md``): "the paper" is *el informe* (the
 students' report), "accuracy" *exactitud*, "run" *corrida*, "budget" *presupuesto*.
@@ -11,12 +13,10 @@ students' report), "accuracy" *exactitud*, "run" *corrida*, "budget" *presupuest
 
 from __future__ import annotations
 
-from ..settings import check_language
-
-T = dict[str, dict[str, str]]
+from ..wording import Texts, Words, translated
 
 #: The verdict words (``verdicts.CONFIRMED``... by their code); about a claim (*afirmación*).
-VERDICT_TEXTS: T = {
+VERDICT_TEXTS: Texts = {
     "verdict.confirmed": {"en": "confirmed", "es": "confirmada"},
     "verdict.contradicted": {"en": "contradicted", "es": "refutada"},
     "verdict.not shown": {
@@ -40,26 +40,8 @@ VERDICT_TEXTS: T = {
     },
 }
 
-#: Numbers in words: means, intervals, gaps.
-NUMBER_TEXTS: T = {
-    "not_run": {"en": "not run", "es": "sin corridas"},
-    "points": {"en": " points", "es": " puntos"},
-    "one_seed": {
-        "en": "{head} (one seed: no interval)",
-        "es": "{head} (una sola semilla: sin intervalo)",
-    },
-    "interval": {
-        "en": "{head}, {level} CI [{low}, {high}] (Welch, df {df})",
-        "es": "{head}, IC del {level} [{low}, {high}] (Welch, gl {df})",
-    },
-    "short": {"en": "{estimate} points [{low}, {high}]", "es": "{estimate} puntos [{low}, {high}]"},
-    "below": {"en": "{x} percentage points below", "es": "{x} puntos porcentuales por debajo de"},
-    "above": {"en": "{x} percentage points above", "es": "{x} puntos porcentuales por encima de"},
-    "seeds_of": {"en": "{have} of {need}", "es": "{have} de {need}"},
-}
-
 #: The title, provenance and banners at the top.
-HEADER_TEXTS: T = {
+HEADER_TEXTS: Texts = {
     "title": {
         "en": "# Reproduction report — budget `{budget}`",
         "es": "# Informe de reproducción — presupuesto `{budget}`",
@@ -95,6 +77,7 @@ HEADER_TEXTS: T = {
         "reutilizan y las interrumpidas se reanudan desde su último punto de control (guardado "
         "en la máquina que las corrió, no en git).",
     },
+    "seeds_of": {"en": "{have} of {need}", "es": "{have} de {need}"},
     "missing": {
         "en": "> Seeds finished / required: {seeds}.",
         "es": "> Semillas terminadas / requeridas: {seeds}.",
@@ -114,7 +97,7 @@ HEADER_TEXTS: T = {
 }
 
 #: Tables I and II, the other experiments, the confusion matrix.
-TABLE_TEXTS: T = {
+TABLE_TEXTS: Texts = {
     "table1.title": {"en": "## Table I — autoencoders", "es": "## Tabla I — autocodificadores"},
     "table1.intro": {
         "en": "The paper gives no MSE numbers (only curves); ours is the test MSE per pixel, "
@@ -173,7 +156,7 @@ TABLE_TEXTS: T = {
 }
 
 #: The paper's claims and its 92.17%.
-CLAIM_TEXTS: T = {
+CLAIM_TEXTS: Texts = {
     "claims.title": {"en": "## The paper's claims", "es": "## Las afirmaciones del informe"},
     "claims.rule": {
         "en": "A claim that one model beats another is *confirmed* when the 95% confidence "
@@ -285,7 +268,7 @@ CLAIM_TEXTS: T = {
 }
 
 #: The open questions and the conclusion check.
-QUESTION_TEXTS: T = {
+QUESTION_TEXTS: Texts = {
     "answer": {"en": "**Answer**: {answer}", "es": "**Respuesta**: {answer}"},
     "no_effect": {
         "en": "{what} has no effect shown ({short})",
@@ -423,7 +406,7 @@ QUESTION_TEXTS: T = {
 }
 
 #: The time table and the figures.
-TIME_TEXTS: T = {
+TIME_TEXTS: Texts = {
     "time.title": {"en": "## Time", "es": "## Tiempo"},
     "time.intro": {
         "en": "Seconds of training (the sum of the epochs' times, validation included) as "
@@ -526,9 +509,8 @@ TIME_TEXTS: T = {
 }
 
 #: Every fixed text of ``report``, by key; ``{field}``s are filled by ``report``.
-TEXTS: T = {
+TEXTS: Texts = {
     **VERDICT_TEXTS,
-    **NUMBER_TEXTS,
     **HEADER_TEXTS,
     **TABLE_TEXTS,
     **CLAIM_TEXTS,
@@ -589,14 +571,12 @@ RECORDED_ES: dict[str, str] = {
 }
 
 
-def say(key: str, lang: str = "en", **fields: object) -> str:
-    """The report's fixed text ``key`` in ``lang``, its ``{field}``s filled."""
-    if key not in TEXTS:
-        raise KeyError(f"no report text {key!r} in fmnist_lib.report_words.TEXTS")
-    return TEXTS[key][check_language(lang)].format(**fields)
+#: The report's fixed text ``key`` in a language, its ``{field}``s filled: ``say(key, lang,
+#: **fields)``.
+say = Words(TEXTS, "fmnist_lib.reproduction.report_words.TEXTS")
 
 
 def recorded(text: str, lang: str = "en") -> str:
     """A text recorded elsewhere in English (a claim, an experiment's note) in ``lang``: its
     Spanish from ``RECORDED_ES`` when there is one, else as recorded."""
-    return RECORDED_ES.get(text, text) if check_language(lang) == "es" else text
+    return translated(text, lang, RECORDED_ES)

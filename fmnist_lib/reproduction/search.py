@@ -47,13 +47,13 @@ from ..experiments.machine import threads_per_job
 from ..experiments.registry import Param, get_experiment, search_space
 from ..experiments.running import RunResult, run_experiment
 from ..experiments.runs import default_runs_dir
+from ..numerals import interval_text, mean_std_text, number, significant
 from ..plots import DPI, describe, png_bytes
 from ..stats import Comparison, compare
 from ..storage import replace_directory
 from ..training import TrainingDiverged
 from ..wording import phrase, text
-from .report import VERDICT_WORDS, interval_text
-from .report import mean_std_text as mean_text
+from .report import VERDICT_WORDS
 from .verdicts import judge
 
 FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
@@ -324,7 +324,8 @@ class SearchSummary:
     metric: str  # "mse" or "accuracy"
     searched: list[float]
     registered: list[float]
-    comparison: Comparison
+    comparison: Comparison  # searched − registered
+    verdict: str  # on "the searched settings are better", by ``verdicts.judge``
 
 
 def summarize(
@@ -352,9 +353,11 @@ def summarize(
 
     searched, registered = tested(dict(best.params)), tested(None)
     pruned = len(study.get_trials(deepcopy=False, states=(TrialState.PRUNED,)))
+    comparison = compare(searched, registered)
+    verdict = judge(comparison, lower_is_better=metric == "mse")
     return SearchSummary(study.study_name, len(complete) + pruned, len(complete), pruned,
                          dict(best.params), float(best.value or 0.0), metric, searched,
-                         registered, compare(searched, registered))  # fmt: skip
+                         registered, comparison, verdict)  # fmt: skip
 
 
 def _figure_of(axes: Any) -> Figure:
@@ -399,20 +402,19 @@ def _summary_text(s: SearchSummary, name: str, budget: str, figures: list[str]) 
     lower = s.metric == "mse"
     scale, unit = (1.0, "") if lower else (100.0, "%")
     digits = 5 if lower else 2
-    verdict = judge(s.comparison, lower_is_better=lower)
-    params = ", ".join(f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}"
+    params = ", ".join(f"{k} = {significant(v, 4)}" if isinstance(v, float) else f"{k} = {v}"
                        for k, v in sorted(s.best_params.items()))  # fmt: skip
     lines = [f"# Hyperparameter search — `{name}`, budget `{budget}`", "",
              f"Study `{s.study_name}`: {s.trials} finished trials ({s.complete} complete, "
              f"{s.pruned} pruned by the median rule on the validation loss).", "",
-             f"- Best trial (lowest validation loss, {s.best_value:.5f}): {params}.",
+             f"- Best trial (lowest validation loss, {number(s.best_value, 5)}): {params}.",
              f"- Test {'MSE' if lower else 'accuracy'}, retrained with {len(s.searched)} seeds: "
              "searched settings "
-             f"{mean_text(s.searched, scale, digits, unit)}, registered (the paper's) settings "
-             f"{mean_text(s.registered, scale, digits, unit)}.",
+             f"{mean_std_text(s.searched, scale, digits, unit)}, registered (the paper's) settings "
+             f"{mean_std_text(s.registered, scale, digits, unit)}.",
              f"- Searched − registered: "
              f"{interval_text(s.comparison, scale, digits, '' if lower else ' points')}: "
-             f"the searched settings are better: {VERDICT_WORDS[verdict]}.", ""]  # fmt: skip
+             f"the searched settings are better: {VERDICT_WORDS[s.verdict]}.", ""]  # fmt: skip
     return "\n".join(lines + [f"![{f}]({f})" for f in figures]) + "\n"
 
 
