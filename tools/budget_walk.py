@@ -129,8 +129,12 @@ def summary(steps: list[str]) -> dict[str, object]:
         if steps[i] != steps[i - 1]:
             left.add(steps[i - 1])
             returns += steps[i] in left
-    return {"stops": sum(entries.values()), "modules": len(entries),
-            "returns to a module already left": returns, "entries": entries.most_common()}  # fmt: skip
+    return {
+        "stops": sum(entries.values()),
+        "modules": len(entries),
+        "returns to a module already left": returns,
+        "entries": entries.most_common(),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
