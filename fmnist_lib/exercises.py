@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -64,6 +65,8 @@ class Exercise:
     rel_tol: float = 0.0
     abs_tol: float = 0.0
     example: Callable[[], dict[str, Any]] = dict  # what ``given`` looks like (for the tests)
+    estimate: float = 0.0  # a count this close (relative) is a good estimate: "now count exactly"
+    size_of_square: bool = False  # the answer is a square output's size: its shape counts too
 
 
 @dataclass(frozen=True)
@@ -213,6 +216,7 @@ EXERCISES: dict[str, Exercise] = {
         "seed 0 and 1 and count those in both (a set intersection)",
         "each seed draws 1,000 of each class's 6,000 images independently, so about one in six "
         "of them is drawn by both",
+        estimate=0.05,
     ),
     "1.4": Exercise(
         "(batches per epoch, images in the last batch) for Batches(full.train, batch_size=128)",
@@ -226,12 +230,14 @@ EXERCISES: dict[str, Exercise] = {
         lambda: conv_output_size(28, kernel_size=5, stride=2, padding=1),
         "apply floor((W + 2P - K) / S) + 1 with W = 28, K = 5, S = 2, P = 1 (mind the floor)",
         "floor((28 + 2 - 5) / 2) + 1 = floor(12.5) + 1 = 13: the last half step does not fit",
+        size_of_square=True,
     ),
     "2.2": Exercise(
         "The output size of MaxPool2d(kernel_size=2) on a 13 x 13 map",
         lambda: pool_output_size(13, kernel_size=2),
         "pooling's stride defaults to its kernel size; the last odd row and column are dropped",
         "floor((13 - 2) / 2) + 1 = 6: the 13th row and column are never seen",
+        size_of_square=True,
     ),
     "2.3": Exercise(
         "(padding, output_padding) that make ConvTranspose2d(kernel_size=3, stride=2) map 7 to 14",
@@ -331,24 +337,84 @@ def exercise_ids() -> list[str]:
 
 
 def _as_plain(value: Any) -> Any:
-    if isinstance(value, torch.Size):
-        return tuple(value)
-    if isinstance(value, torch.Tensor) and value.numel() == 1:
-        return value.item()
-    if isinstance(value, Sequence) and not isinstance(value, str):
+    """An answer in plain Python: tensors, numpy values and ``torch.Size`` become numbers and
+    tuples, lists become tuples, sets frozensets."""
+    if isinstance(value, torch.Tensor):
+        value = value.detach().cpu().numpy()
+    if isinstance(value, np.ndarray | np.generic):
+        return value.item() if value.size == 1 else tuple(_as_plain(v) for v in value.tolist())
+    if isinstance(value, set | frozenset):
+        return frozenset(_as_plain(v) for v in value)
+    if isinstance(value, Sequence) and not isinstance(value, str):  # torch.Size is a tuple
         return tuple(_as_plain(v) for v in value)
     return value
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _name(value: str) -> str:
+    """A name as compared: case and spaces do not count ("t-shirt / top" is "T-shirt/top")."""
+    return "".join(value.split()).lower()
+
+
+def form_of(expected: Any) -> str:
+    """The form an answer takes, in words, for a hint when only the form is wrong."""
+    expected = _as_plain(expected)
+    if isinstance(expected, bool):
+        return "True or False"
+    if _is_number(expected):
+        return "a number"
+    if isinstance(expected, str):
+        return "a name (a string, e.g. one of CLASS_NAMES)"
+    if isinstance(expected, frozenset):
+        return f"{len(expected)} names in any order (a set, a list or a tuple of strings)"
+    return f"{len(expected)} numbers in this order, e.g. a tuple (a, b)"
+
+
+def _same_numbers(answer: tuple, expected: tuple, ex: Exercise) -> bool:
+    return len(answer) == len(expected) and all(
+        math.isclose(a, e, rel_tol=ex.rel_tol, abs_tol=ex.abs_tol) if _is_number(e) else a == e
+        for a, e in zip(answer, expected, strict=True)
+    )
+
+
+def _in_form(answer: Any, expected: Any, ex: Exercise) -> bool:
+    """Whether ``answer`` (plain) has the form of ``expected`` (plain), so that comparing their
+    values makes sense."""
+    if isinstance(expected, bool):
+        return isinstance(answer, bool)
+    if _is_number(expected):
+        square = isinstance(answer, tuple) and len(answer) >= 2 and ex.size_of_square
+        return _is_number(answer) or (square and answer[-1] == answer[-2])
+    if isinstance(expected, str):
+        return isinstance(answer, str)
+    if isinstance(expected, frozenset):
+        names = answer if isinstance(answer, tuple | frozenset) else ()
+        return len(names) > 0 and all(isinstance(n, str) for n in names)
+    return isinstance(answer, tuple) and all(_is_number(a) for a in answer)
+
+
 def _matches(answer: Any, expected: Any, ex: Exercise) -> bool:
-    answer, expected = _as_plain(answer), _as_plain(expected)
-    if isinstance(expected, bool) or isinstance(answer, bool):
+    """Whether ``answer`` is right; both are plain, and ``answer`` is in the expected form."""
+    if isinstance(expected, bool):
         return answer is expected
-    if isinstance(expected, (int, float)) and isinstance(answer, (int, float)):
-        return math.isclose(answer, expected, rel_tol=ex.rel_tol, abs_tol=ex.abs_tol)
-    if isinstance(expected, str) and isinstance(answer, str):
-        return answer.strip().lower() == expected.strip().lower()
-    return bool(answer == expected)
+    if _is_number(expected):
+        value = answer[-1] if isinstance(answer, tuple) else answer  # a square output's shape
+        return math.isclose(value, expected, rel_tol=ex.rel_tol, abs_tol=ex.abs_tol)
+    if isinstance(expected, str):
+        return _name(answer) == _name(expected)
+    if isinstance(expected, frozenset):
+        return frozenset(map(_name, answer)) == frozenset(map(_name, expected))
+    return _same_numbers(answer, expected, ex)
+
+
+def _is_estimate(answer: Any, expected: Any, ex: Exercise) -> bool:
+    """A number within the exercise's stated estimate of the count (and not the count)."""
+    return bool(ex.estimate) and _is_number(answer) and _is_number(expected) and (
+        math.isclose(answer, expected, rel_tol=ex.estimate)
+    )
 
 
 def check_answer(exercise: str, answer: Any, **given: Any) -> Check:
@@ -364,6 +430,13 @@ def check_answer(exercise: str, answer: Any, **given: Any) -> Check:
     ex = EXERCISES[exercise]
     if answer is Ellipsis or answer is None:
         return Check(exercise, False, f"exercise {exercise}: replace ... with your answer")
-    if _matches(answer, ex.expected(**given), ex):
+    expected, plain = _as_plain(ex.expected(**given)), _as_plain(answer)
+    if not _in_form(plain, expected, ex):
+        return Check(exercise, False, f"✗ exercise {exercise}: answer with {form_of(expected)} "
+                                      f"(got {answer!r}). Hint: {ex.hint}")  # fmt: skip
+    if _matches(plain, expected, ex):
         return Check(exercise, True, f"✓ exercise {exercise}: right. {ex.why}")
+    if _is_estimate(plain, expected, ex):
+        return Check(exercise, False, f"≈ exercise {exercise}: a good estimate ({answer!r} is "
+                                      f"within {ex.estimate:.0%}); now count exactly")  # fmt: skip
     return Check(exercise, False, f"✗ exercise {exercise}: not yet ({answer!r}). Hint: {ex.hint}")
