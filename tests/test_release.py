@@ -31,8 +31,8 @@ def book() -> dict:
 
 def test_the_library_knows_the_books_repository(book):
     assert book["repository"]["url"] == REPOSITORY_URL, (
-        "_config.yml's repository.url and fmnist_lib/experiments/release.py's REPOSITORY_URL differ: "
-        "change REPOSITORY_URL to the address in _config.yml"
+        "_config.yml's repository.url and fmnist_lib/experiments/release.py's REPOSITORY_URL "
+        "differ: change REPOSITORY_URL to the address in _config.yml"
     )
 
 
