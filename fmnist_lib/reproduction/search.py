@@ -16,15 +16,13 @@ than asked for, and trials left running by a killed worker are retried from thei
 
 from __future__ import annotations
 
-import fcntl
 import json
 import multiprocessing
 import os
 import socket
 import sys
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,7 +44,7 @@ from ..errors import FmnistError, SettingsError, TrainingInterrupted
 from ..experiments.machine import threads_per_job
 from ..experiments.registry import Param, get_experiment, search_space
 from ..experiments.running import RunResult, run_experiment
-from ..experiments.runs import default_runs_dir
+from ..experiments.runs import default_runs_dir, file_lock
 from ..plots import DPI, describe, png_bytes
 from ..stats import Comparison, compare
 from ..storage import replace_directory
@@ -189,18 +187,6 @@ def run_trial(study: optuna.Study, trial: Trial, job: Job, splits: Any) -> None:
 
 
 # --------------------------------------------------------------------------- workers
-@contextmanager
-def _machine_lock(path: Path) -> Iterator[None]:
-    """One worker of this machine at a time decides whether to start a trial."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -241,8 +227,9 @@ def work(job: Job, worker: int = 0) -> None:
     study = open_study(job.name, job.budget, job.storage, job.study_name, job.seed + worker)
     splits = splits_for(job.budget)
     lock = job.runs_dir / job.budget / job.name / f".search-{job.study_name}.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
     for _ in range(3 * job.trials):  # failed (diverged) trials are replaced, a bounded number
-        with _machine_lock(lock):
+        with file_lock(lock, poll_seconds=0.05):  # one worker here at a time decides to start one
             trial = _next_trial(study, job)
         if trial is None:
             return
