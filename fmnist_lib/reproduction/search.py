@@ -17,18 +17,19 @@ than asked for, and trials left running by a killed worker are retried from thei
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import socket
 import sys
+import traceback
 import warnings
+from concurrent.futures import Future, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import optuna
-import torch
 from matplotlib.figure import Figure
 from optuna.distributions import (
     BaseDistribution,
@@ -41,7 +42,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..data import splits_for
 from ..errors import FmnistError, SettingsError, TrainingInterrupted
-from ..experiments.machine import threads_per_job
 from ..experiments.registry import Param, get_experiment, search_space
 from ..experiments.running import RunResult, run_experiment
 from ..experiments.runs import default_runs_dir, file_lock
@@ -53,8 +53,11 @@ from ..wording import phrase, text
 from .report import VERDICT_WORDS, interval_text
 from .report import mean_std_text as mean_text
 from .verdicts import judge
+from .workers import worker_processes
 
 FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
+INTERRUPTED = ("interrupted; finished trials are kept and interrupted ones are retried from their "
+               "last checkpoint — run the same command again")  # fmt: skip
 
 
 # --------------------------------------------------------------------------- the space
@@ -236,39 +239,46 @@ def work(job: Job, worker: int = 0) -> None:
         run_trial(study, trial, job, splits)
 
 
-def _worker(job: Job, worker: int, threads: int) -> None:
-    """A worker process (with its share of the cores): its expected failures as one line and an
-    exit code, no traceback."""
-    torch.set_num_threads(threads)
+def _worker(job: Job, worker: int) -> int:
+    """A worker process's work (``workers.worker_processes``): its expected failures as one line
+    and an exit code (1; 130 when interrupted), no traceback."""
     try:
         work(job, worker)
     except (KeyboardInterrupt, TrainingInterrupted):
-        sys.exit(130)
+        return 130
     except FmnistError as exc:
-        print(f"error: search worker {worker}: {exc}", file=sys.stderr)
-        sys.exit(1)
+        print(f"error: search worker {worker}: {exc}", file=sys.stderr, flush=True)
+        return 1
+    return 0
+
+
+def _exit_code(outcome: Future[int], worker: int) -> int:
+    """A worker's exit code; what it could not say itself (its process died, or an unexpected
+    error with its traceback) is said here."""
+    exc = outcome.exception()
+    if exc is None:
+        return outcome.result()
+    if isinstance(exc, KeyboardInterrupt):  # Ctrl-C as its work ended: interrupted, too
+        return 130
+    if isinstance(exc, BrokenProcessPool):
+        print(f"error: search worker {worker}: its process died (out of memory?)", file=sys.stderr)
+    else:
+        traceback.print_exception(exc)
+    return 1
 
 
 def _start_workers(job: Job, jobs: int) -> None:
     if jobs == 1:
         work(job)
         return
-    context = multiprocessing.get_context("spawn")
-    threads = threads_per_job(jobs)
-    processes = [context.Process(target=_worker, args=(job, k, threads)) for k in range(jobs)]
-    for p in processes:
-        p.start()
-    try:
-        for p in processes:
-            p.join()
-    finally:
-        for p in processes:
-            if p.is_alive():
-                p.terminate()
-    failed = [p.exitcode for p in processes if p.exitcode]
+    with worker_processes(jobs, INTERRUPTED) as submit:
+        outcomes = [submit(_worker, job, k) for k in range(jobs)]
+        wait(outcomes)
+    codes = [_exit_code(outcome, k) for k, outcome in enumerate(outcomes)]
+    if 130 in codes:
+        raise TrainingInterrupted(INTERRUPTED)
+    failed = [code for code in codes if code]
     if failed:
-        if 130 in failed:
-            raise KeyboardInterrupt
         raise SettingsError(f"{len(failed)} of {jobs} search workers failed (their errors above)")
 
 
