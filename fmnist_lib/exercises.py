@@ -412,8 +412,11 @@ def _matches(answer: Any, expected: Any, ex: Exercise) -> bool:
 
 def _is_estimate(answer: Any, expected: Any, ex: Exercise) -> bool:
     """A number within the exercise's stated estimate of the count (and not the count)."""
-    return bool(ex.estimate) and _is_number(answer) and _is_number(expected) and (
-        math.isclose(answer, expected, rel_tol=ex.estimate)
+    return (
+        bool(ex.estimate)
+        and _is_number(answer)
+        and _is_number(expected)
+        and (math.isclose(answer, expected, rel_tol=ex.estimate))
     )
 
 

@@ -4,6 +4,8 @@ one process per run, damaged files named, inputs checked before any work."""
 import errno
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -250,6 +252,74 @@ def test_wait_waits_for_the_holder(tmp_path):
         pass
     with runs.run_lock(folder, wait=True, poll_seconds=0.05):
         assert time.perf_counter() - start >= 0.4
+
+
+#: Holds the run lock of the folder argv[1] until its stdin closes (or it is killed).
+HOLDER = """
+import sys, pathlib
+from fmnist_lib.experiments import runs
+with runs.run_lock(pathlib.Path(sys.argv[1])):
+    print("held", flush=True)
+    sys.stdin.read()
+"""
+
+
+def _holding(folder: Path) -> subprocess.Popen:
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(folder)], text=True,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)  # fmt: skip
+    assert holder.stdout.readline() == "held\n", "the holder could not take the lock"
+    return holder
+
+
+@pytest.mark.slow
+def test_another_process_holding_the_lock_is_named_and_waited_for(tmp_path):
+    folder = tmp_path / "run"
+    folder.mkdir()
+    holder = _holding(folder)
+    try:
+        says = (
+            f"{folder} is being trained by process {holder.pid} on {socket.gethostname()} "
+            f"(lock file {folder / '.lock'}); wait for it to finish, or run again with --wait"
+        )
+        with pytest.raises(RunLocked) as refused:
+            runs.refuse_if_locked(folder)
+        assert str(refused.value) == says
+        with pytest.raises(RunLocked) as refused, runs.run_lock(folder):
+            pass
+        assert str(refused.value) == says
+        threading.Timer(0.5, holder.stdin.close).start()  # the holder lets go in half a second
+        start = time.perf_counter()
+        with runs.file_lock(folder / ".lock", poll_seconds=0.05):  # the search's way: it waits
+            waited = time.perf_counter() - start
+            assert runs.lock_holder(folder / ".lock")["pid"] == os.getpid()
+        assert waited >= 0.4 and holder.wait(timeout=30) == 0
+    finally:
+        holder.kill()
+
+
+@pytest.mark.slow
+def test_a_killed_holder_leaves_the_lock_free_and_nothing_behind(tmp_path):
+    folder = tmp_path / "run"
+    folder.mkdir()
+    holder = _holding(folder)
+    with pytest.raises(RunLocked, match=f"process {holder.pid} "):
+        runs.refuse_if_locked(folder)
+    holder.kill()  # SIGKILL: no handler of its own runs
+    assert holder.wait(timeout=30) == -signal.SIGKILL
+    runs.refuse_if_locked(folder)
+    with runs.run_lock(folder):
+        assert runs.lock_holder(folder / ".lock")["pid"] == os.getpid()
+    assert [p.name for p in folder.iterdir()] == [".lock"]
+
+
+@pytest.mark.slow
+def test_the_locks_need_no_fcntl():
+    """The lock is the filelock package's, so Windows (which has no fcntl) can import and use
+    the machinery; this checks the import where fcntl cannot be imported."""
+    code = ('import sys; sys.modules["fcntl"] = None\n'
+            "import fmnist_lib.experiments.runs, fmnist_lib.reproduction.search")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 @pytest.mark.slow

@@ -9,6 +9,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from pathlib import Path
 
 import optuna
@@ -16,7 +19,7 @@ import pytest
 from optuna.distributions import CategoricalDistribution, FloatDistribution
 from optuna.trial import TrialState
 
-from fmnist_lib.errors import SettingsError
+from fmnist_lib.errors import SettingsError, TrainingInterrupted
 from fmnist_lib.experiments import registry
 from fmnist_lib.experiments.machine import threads_per_job
 from fmnist_lib.experiments.running import run_experiment
@@ -122,6 +125,43 @@ def test_the_command_fills_the_study_and_adds_trials_when_asked(tmp_path):
     assert {"SEARCH.md", "trials.json", "optimization_history.png"} <= {
         p.name for p in report.iterdir()
     }
+
+
+def test_each_worker_says_its_failure_in_one_line_and_the_search_counts_them(
+    tmp_path, monkeypatch, capsys
+):
+    """What each worker process does with a failure (``_worker``: one line, an exit code) and
+    what the search makes of their codes; the processes are ``workers.worker_processes``',
+    replaced here by calls in this process."""
+    outcomes = {0: None, 1: SettingsError("the disk is full"), 2: KeyboardInterrupt()}
+
+    def work(job, worker):
+        if outcomes[worker] is not None:
+            raise outcomes[worker]
+
+    @contextmanager
+    def in_this_process(jobs, interrupted):
+        def submit(fn, *args):
+            done = Future()
+            done.set_result(fn(*args))
+            return done
+
+        yield submit
+
+    monkeypatch.setattr(search, "work", work)
+    monkeypatch.setattr(search, "worker_processes", in_this_process)
+    job = _study(tmp_path)[1]
+    assert [search._worker(job, k) for k in range(3)] == [0, 1, 130]
+    assert capsys.readouterr().err == "error: search worker 1: the disk is full\n"
+    with pytest.raises(SettingsError, match=r"^1 of 2 search workers failed \(their errors above"):
+        search._start_workers(job, 2)
+    with pytest.raises(TrainingInterrupted, match="finished trials are kept"):
+        search._start_workers(job, 3)
+    died, interrupted = Future(), Future()
+    died.set_exception(BrokenProcessPool())
+    interrupted.set_exception(KeyboardInterrupt())
+    assert search._exit_code(died, 4) == 1 and search._exit_code(interrupted, 5) == 130
+    assert "search worker 4: its process died" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------- PostgreSQL

@@ -2,18 +2,27 @@
 report ``reproduce --jobs 2`` writes; and the allocator setting every run uses."""
 
 import json
+import os
 import platform
+import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 import torch
 
-from fmnist_lib.errors import SettingsError
+from fmnist_lib.errors import SettingsError, TrainingInterrupted
 from fmnist_lib.experiments import machine
 from fmnist_lib.experiments.machine import threads_per_job
 from fmnist_lib.reproduction.pipeline import reproduce
-from fmnist_lib.reproduction.workers import longest_first, startable, with_dependencies
+from fmnist_lib.reproduction.workers import (
+    longest_first,
+    startable,
+    with_dependencies,
+    worker_processes,
+)
 
 
 def test_the_longest_runs_start_first() -> None:
@@ -57,6 +66,33 @@ def test_the_cores_are_shared_among_the_jobs() -> None:
     assert threads_per_job(10 * cores) == 1
     with pytest.raises(SettingsError, match="jobs must be >= 1"):
         threads_per_job(0)
+
+
+def _wait_to_be_interrupted(started: str) -> None:
+    """A worker's job that says it has started (its process's PID in the file ``started``),
+    then waits."""
+    Path(started).write_text(str(os.getpid()))
+    time.sleep(120)
+
+
+@pytest.mark.slow
+def test_workers_get_their_share_of_the_cores_and_ctrl_c_stops_their_work_not_them(tmp_path):
+    """The one way work runs in worker processes (``reproduce --jobs`` and the search)."""
+    started = tmp_path / "started"
+    with worker_processes(2, "stopped") as submit:
+        assert submit(torch.get_num_threads).result(timeout=120) == threads_per_job(2)
+        idle = submit(os.getpid).result(timeout=120)
+        os.kill(idle, signal.SIGINT)  # an idle worker ignores it
+        job = submit(_wait_to_be_interrupted, str(started))
+        deadline = time.time() + 120
+        while not started.exists() and time.time() < deadline:
+            time.sleep(0.01)
+        os.kill(int(started.read_text()), signal.SIGINT)  # a working one: its work stops
+        assert isinstance(job.exception(timeout=60), KeyboardInterrupt)
+        time.sleep(1)  # a worker that died of either Ctrl-C would have broken the pool by now
+        assert submit(os.getpid).result(timeout=60) > 0
+    with pytest.raises(TrainingInterrupted, match=r"^stopped$"), worker_processes(2, "stopped"):
+        raise KeyboardInterrupt  # Ctrl-C here: the message the caller chose
 
 
 @pytest.mark.slow

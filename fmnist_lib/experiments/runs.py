@@ -14,7 +14,6 @@ downloaded into (``fmnist_lib.published``); else ``runs/`` in the project.
 from __future__ import annotations
 
 import errno
-import fcntl
 import hashlib
 import json
 import os
@@ -23,14 +22,16 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy
 import torch
 import torchvision
+from filelock import FileLock, Timeout
 from torch import nn
 
 from .. import __version__
@@ -191,12 +192,57 @@ def write_run(run_dir: Path, model: nn.Module, record: dict[str, Any]) -> dict[s
 
 
 # --------------------------------------------------------------------------- one process a run
-def _holder(lock: Path) -> dict[str, Any]:
+def _record_holder(fd: int) -> None:
+    """Write who holds the lock (PID, host, since when) into the lock file, through the lock's own
+    descriptor, after a newline: on Windows the lock covers the file's first byte, which no other
+    process can read, so readers start after it."""
+    record = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()})
+    data = ("\n" + record).encode()
+    os.lseek(fd, 0, os.SEEK_SET)
+    written = 0
+    while written < len(data):
+        written += os.write(fd, data[written:])
+    os.ftruncate(fd, len(data))
+
+
+def lock_holder(lock: Path) -> dict[str, Any]:
+    """What the process that holds ``lock`` recorded (``pid``, ``host``, ``since``); empty when it
+    cannot be read (not written yet, or by a version that wrote none)."""
     try:
-        holder = json.loads(lock.read_text())
-        return holder if isinstance(holder, dict) else {}
+        with open(lock, "rb") as fh:
+            fh.seek(1)
+            holder = json.loads(fh.read())
     except (OSError, ValueError):
         return {}
+    return holder if isinstance(holder, dict) else {}
+
+
+@contextmanager
+def file_lock(
+    path: Path,
+    refuse: Callable[[dict[str, Any]], Exception] | None = None,
+    poll_seconds: float = 1.0,
+) -> Iterator[None]:
+    """Hold the lock of the file ``path`` while the block runs: one process at a time.
+
+    The lock is the operating system's (the ``filelock`` package: ``flock`` on Unix,
+    ``LockFileEx`` on Windows), so it is released when its holder exits, however it exits: no
+    stale lock survives a crash. The file records the holder (``lock_holder``). When another
+    process holds it: ``refuse(holder)`` is raised at once, or, without ``refuse``, this waits for
+    it (trying every ``poll_seconds``).
+    """
+    lock = FileLock(path, on_acquired=_record_holder)
+    if refuse is None:
+        lock.acquire(poll_interval=poll_seconds)
+    else:
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            raise refuse(lock_holder(path)) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _locked(run_dir: Path, holder: dict[str, Any]) -> RunLocked:
@@ -207,51 +253,31 @@ def _locked(run_dir: Path, holder: dict[str, Any]) -> RunLocked:
     )
 
 
-def _try_lock(fd: int) -> bool:
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
-
-
 def refuse_if_locked(run_dir: Path) -> None:
     """``RunLocked`` at once if another process holds ``run_dir``'s lock (a cheap early check,
     before any data is loaded; the lock taken by ``run_lock`` is what counts)."""
     lock = run_dir / LOCK
     if not lock.exists():
         return
-    with open(lock, "rb") as fh:
-        if not _try_lock(fh.fileno()):
-            raise _locked(run_dir, _holder(lock))
-        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    probe = FileLock(lock)  # taken and released at once when no process holds it
+    try:
+        probe.acquire(timeout=0)
+    except Timeout:
+        raise _locked(run_dir, lock_holder(lock)) from None
+    probe.release()
 
 
 @contextmanager
 def run_lock(run_dir: Path, wait: bool = False, poll_seconds: float = 1.0) -> Iterator[None]:
-    """Hold ``run_dir``'s lock while the block runs: one process trains a run at a time.
-
-    The lock is the kernel's (``flock`` on ``run_dir/.lock``), so it is released when its holder
-    exits, however it exits: no stale lock survives a crash. The file itself records the
-    holder's PID and host, for the message another process shows: it refuses at once
-    (``RunLocked``), or waits when ``wait``. Temporaries of killed writes are swept once the lock
-    is held.
+    """Hold ``run_dir``'s lock (``file_lock`` on ``run_dir/.lock``) while the block runs: one
+    process trains a run at a time. Another process that holds it is named in the refusal
+    (``RunLocked``), or waited for when ``wait``. Temporaries of killed writes are swept once the
+    lock is held.
     """
-    lock = run_dir / LOCK
-    with open(lock, "a+") as fh:
-        while not _try_lock(fh.fileno()):
-            if not wait:
-                raise _locked(run_dir, _holder(lock))
-            time.sleep(poll_seconds)
-        try:
-            fh.seek(0)
-            fh.truncate()
-            json.dump({"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}, fh)
-            fh.flush()
-            sweep_temporaries(run_dir)
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    refuse = None if wait else partial(_locked, run_dir)
+    with file_lock(run_dir / LOCK, refuse, poll_seconds):
+        sweep_temporaries(run_dir)
+        yield
 
 
 def checkpoint_bytes(model: nn.Module) -> int:

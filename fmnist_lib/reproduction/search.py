@@ -16,21 +16,20 @@ than asked for, and trials left running by a killed worker are retried from thei
 
 from __future__ import annotations
 
-import fcntl
 import json
-import multiprocessing
 import os
 import socket
 import sys
+import traceback
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from concurrent.futures import Future, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import optuna
-import torch
 from matplotlib.figure import Figure
 from optuna.distributions import (
     BaseDistribution,
@@ -43,10 +42,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..data import splits_for
 from ..errors import FmnistError, SettingsError, TrainingInterrupted
-from ..experiments.machine import threads_per_job
 from ..experiments.registry import Param, get_experiment, search_space
 from ..experiments.running import RunResult, run_experiment
-from ..experiments.runs import default_runs_dir
+from ..experiments.runs import default_runs_dir, file_lock
 from ..numerals import interval_text, mean_std_text, number, significant
 from ..plots import DPI, describe, png_bytes
 from ..stats import Comparison, compare
@@ -55,8 +53,11 @@ from ..training import TrainingDiverged
 from ..wording import phrase, text
 from .report import VERDICT_WORDS
 from .verdicts import judge
+from .workers import worker_processes
 
 FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
+INTERRUPTED = ("interrupted; finished trials are kept and interrupted ones are retried from their "
+               "last checkpoint — run the same command again")  # fmt: skip
 
 
 # --------------------------------------------------------------------------- the space
@@ -189,18 +190,6 @@ def run_trial(study: optuna.Study, trial: Trial, job: Job, splits: Any) -> None:
 
 
 # --------------------------------------------------------------------------- workers
-@contextmanager
-def _machine_lock(path: Path) -> Iterator[None]:
-    """One worker of this machine at a time decides whether to start a trial."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -241,47 +230,55 @@ def work(job: Job, worker: int = 0) -> None:
     study = open_study(job.name, job.budget, job.storage, job.study_name, job.seed + worker)
     splits = splits_for(job.budget)
     lock = job.runs_dir / job.budget / job.name / f".search-{job.study_name}.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
     for _ in range(3 * job.trials):  # failed (diverged) trials are replaced, a bounded number
-        with _machine_lock(lock):
+        with file_lock(lock, poll_seconds=0.05):  # one worker here at a time decides to start one
             trial = _next_trial(study, job)
         if trial is None:
             return
         run_trial(study, trial, job, splits)
 
 
-def _worker(job: Job, worker: int, threads: int) -> None:
-    """A worker process (with its share of the cores): its expected failures as one line and an
-    exit code, no traceback."""
-    torch.set_num_threads(threads)
+def _worker(job: Job, worker: int) -> int:
+    """A worker process's work (``workers.worker_processes``): its expected failures as one line
+    and an exit code (1; 130 when interrupted), no traceback."""
     try:
         work(job, worker)
     except (KeyboardInterrupt, TrainingInterrupted):
-        sys.exit(130)
+        return 130
     except FmnistError as exc:
-        print(f"error: search worker {worker}: {exc}", file=sys.stderr)
-        sys.exit(1)
+        print(f"error: search worker {worker}: {exc}", file=sys.stderr, flush=True)
+        return 1
+    return 0
+
+
+def _exit_code(outcome: Future[int], worker: int) -> int:
+    """A worker's exit code; what it could not say itself (its process died, or an unexpected
+    error with its traceback) is said here."""
+    exc = outcome.exception()
+    if exc is None:
+        return outcome.result()
+    if isinstance(exc, KeyboardInterrupt):  # Ctrl-C as its work ended: interrupted, too
+        return 130
+    if isinstance(exc, BrokenProcessPool):
+        print(f"error: search worker {worker}: its process died (out of memory?)", file=sys.stderr)
+    else:
+        traceback.print_exception(exc)
+    return 1
 
 
 def _start_workers(job: Job, jobs: int) -> None:
     if jobs == 1:
         work(job)
         return
-    context = multiprocessing.get_context("spawn")
-    threads = threads_per_job(jobs)
-    processes = [context.Process(target=_worker, args=(job, k, threads)) for k in range(jobs)]
-    for p in processes:
-        p.start()
-    try:
-        for p in processes:
-            p.join()
-    finally:
-        for p in processes:
-            if p.is_alive():
-                p.terminate()
-    failed = [p.exitcode for p in processes if p.exitcode]
+    with worker_processes(jobs, INTERRUPTED) as submit:
+        outcomes = [submit(_worker, job, k) for k in range(jobs)]
+        wait(outcomes)
+    codes = [_exit_code(outcome, k) for k, outcome in enumerate(outcomes)]
+    if 130 in codes:
+        raise TrainingInterrupted(INTERRUPTED)
+    failed = [code for code in codes if code]
     if failed:
-        if 130 in failed:
-            raise KeyboardInterrupt
         raise SettingsError(f"{len(failed)} of {jobs} search workers failed (their errors above)")
 
 

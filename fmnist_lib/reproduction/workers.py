@@ -1,5 +1,9 @@
 """Several runs at once on one machine: worker processes that share its cores.
 
+``worker_processes`` is the one way the course runs work in worker processes, for
+``reproduce --jobs`` (``train_runs``) and for the search's ``--jobs``: spawned workers, each with
+its share of the cores, and one Ctrl-C policy (the work in progress stops at its checkpoint).
+
 On a CPU, one run does not keep two cores busy: at the paper's batch sizes its layers are too
 small, so a step with one thread takes 1.3 to 1.7 times as long as with two, not twice as long
 (``benchmarks/two_at_a_time.py``). Two runs side by side, one thread each, therefore finish a
@@ -16,9 +20,11 @@ from __future__ import annotations
 import multiprocessing
 import signal
 import sys
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 import torch
 
@@ -31,6 +37,11 @@ from ..settings import get_budget
 
 #: One run to train: (experiment name, seed).
 Task = tuple[str, int]
+T = TypeVar("T")
+INTERRUPTED = ("interrupted; finished runs are kept and the others resume from their last "
+               "checkpoint — run the same command again")  # fmt: skip
+WORKER_DIED = ("a worker process died (out of memory?); finished runs are kept — run the same "
+               "command again, with fewer jobs")  # fmt: skip
 
 
 #: What a training step costs beyond its multiply-adds, in multiply-adds: on 2 CPU cores a
@@ -83,20 +94,56 @@ def startable(queue: Sequence[Task], running: Collection[Task], jobs: int) -> li
 
 
 def _start_worker(threads: int) -> None:
-    """A worker's start: its share of the cores; Ctrl-C is for the run it trains, not for an
+    """A worker's start: its share of the cores; Ctrl-C is for the work it does, not for an
     idle worker (which would die with a traceback)."""
     torch.set_num_threads(threads)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _interruptible(work: Callable[..., T], *args: Any) -> T:
+    """A worker's job: ``work(*args)``, which Ctrl-C interrupts (a run stops at its last
+    checkpoint); the worker ignores Ctrl-C again once it is done."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return work(*args)
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def worker_processes(jobs: int, interrupted: str) -> Iterator[Callable[..., Future[Any]]]:
+    """``jobs`` worker processes for the block, which gets ``submit(work, *args)``: ``work``
+    runs in one of them, and ``submit`` returns its future.
+
+    Every worker is spawned (a fresh interpreter, as on macOS and Windows: nothing of this
+    process's state is copied into it) and trains with its share of the cores
+    (``machine.threads_per_job``). Ctrl-C interrupts the work in progress, not an idle worker;
+    here it stops new starts, waits for the workers to stop (their runs at their last
+    checkpoint), then raises ``TrainingInterrupted(interrupted)``. ``reproduce --jobs`` and the
+    search's workers are both run this way.
+    """
+    pool = ProcessPoolExecutor(
+        jobs,
+        multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(threads_per_job(jobs),),
+    )
+
+    def submit(work: Callable[..., Any], *args: Any) -> Future[Any]:
+        return pool.submit(_interruptible, work, *args)
+
+    try:
+        yield submit
+    except KeyboardInterrupt:
+        raise TrainingInterrupted(interrupted) from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _train(task: Task, budget: str, runs_dir: str | None) -> Task:
     """A worker's job: train (or resume, or reload) one run, quietly; a run that another
     process is training is refused (``RunLocked``), as ``reproduce`` refuses it."""
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        run_experiment(task[0], budget, task[1], runs_dir, progress=False)
-    finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    run_experiment(task[0], budget, task[1], runs_dir, progress=False)
     return task
 
 
@@ -107,25 +154,20 @@ def train_runs(
     jobs: int = 2,
     on_done: Callable[[Task], None] | None = None,
 ) -> None:
-    """Train ``tasks`` (and the runs they start from) in ``jobs`` worker processes, in the order
-    of ``longest_first``, each run after the run it starts from; ``on_done(task)`` here after
-    each. A failed run is reported at once and stops new starts; the runs in progress finish
-    (on Ctrl-C they stop at their last checkpoint); then its error is raised."""
+    """Train ``tasks`` (and the runs they start from) in ``jobs`` worker processes
+    (``worker_processes``), in the order of ``longest_first``, each run after the run it starts
+    from; ``on_done(task)`` here after each. A failed run is reported at once and stops new
+    starts; the runs in progress finish (on Ctrl-C they stop at their last checkpoint); then its
+    error is raised."""
     queue, error = longest_first(with_dependencies(tasks), budget), None
     running: dict[Future[Task], Task] = {}
-    pool = ProcessPoolExecutor(
-        jobs,
-        multiprocessing.get_context("spawn"),
-        initializer=_start_worker,
-        initargs=(threads_per_job(jobs),),
-    )
+    with worker_processes(jobs, INTERRUPTED) as submit:
 
-    def start_next() -> None:
-        for task in startable(queue, running.values(), jobs) if error is None else []:
-            queue.remove(task)
-            running[pool.submit(_train, task, budget, runs_dir)] = task
+        def start_next() -> None:
+            for task in startable(queue, running.values(), jobs) if error is None else []:
+                queue.remove(task)
+                running[submit(_train, task, budget, runs_dir)] = task
 
-    try:
         while running or (queue and error is None):
             start_next()
             if not running:
@@ -145,16 +187,8 @@ def train_runs(
                         on_done(task)
                 except Exception as exc:  # e.g. no space to publish: the runs go on, then it
                     error = error or _failed(task, exc)
-    except KeyboardInterrupt:  # the pool is shut down below, the workers' runs checkpointed
-        raise TrainingInterrupted(
-            "interrupted; finished runs are kept and the others resume from their last "
-            "checkpoint — run the same command again"
-        ) from None
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
     if isinstance(error, BrokenProcessPool):
-        raise FmnistError("a worker process died (out of memory?); finished runs are kept — run "
-                          "the same command again, with fewer jobs") from None  # fmt: skip
+        raise FmnistError(WORKER_DIED) from None
     if error is not None:
         raise error
 
