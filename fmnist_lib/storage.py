@@ -48,9 +48,13 @@ def _no_space(path: Path) -> NoSpace:
     return NoSpace(f"no space left on device while writing {path}")
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> None:
+def atomic_write(
+    path: str | os.PathLike[str], data: bytes | str, keep_previous: Path | None = None
+) -> None:
     """Write ``data`` to ``path`` atomically: a reader sees the old file or the new one, and a
-    failure (full disk, Ctrl-C, kill) leaves at most the old file."""
+    failure (full disk, Ctrl-C, kill) leaves at most the old file. With ``keep_previous``, the
+    old file is kept there once the new one is fully written, just before it takes its place
+    (``path`` is never missing)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _temporary(path)
@@ -59,11 +63,28 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> None:
             fh.write(data.encode() if isinstance(data, str) else data)
             fh.flush()
             os.fsync(fh.fileno())
+        if keep_previous is not None and path.exists():
+            _keep_copy(path, keep_previous)
         os.replace(tmp, path)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError) and exc.errno in FULL:
             raise _no_space(path) from None
+        raise
+
+
+def _keep_copy(path: Path, copy: Path) -> None:
+    """Make ``copy`` hold ``path``'s bytes, atomically: a hard link (no bytes copied) where the
+    file system has them, else a copy."""
+    tmp = _temporary(copy)
+    try:
+        try:
+            os.link(path, tmp)
+        except OSError:  # no hard links here (e.g. FAT, some network file systems)
+            shutil.copyfile(path, tmp)
+        os.replace(tmp, copy)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
         raise
 
 
