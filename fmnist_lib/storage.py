@@ -19,7 +19,7 @@ from typing import Any
 
 import torch
 
-from .errors import NoSpace
+from .errors import NoSpace, SettingsError
 
 TEMPORARY_SUFFIX = ".tmp"
 FULL = (errno.ENOSPC, errno.EDQUOT)  # no space left, or the user's disk quota reached
@@ -46,6 +46,36 @@ def sweep_temporaries(folder: Path) -> list[Path]:
 
 def _no_space(path: Path) -> NoSpace:
     return NoSpace(f"no space left on device while writing {path}")
+
+
+def check_writable_folder(folder: str | os.PathLike[str], advice: str) -> Path:
+    """Make ``folder`` if it is missing and check, by writing a file there, that files can be
+    written in it, before any work: a file in its way, a read-only folder or one that cannot be
+    made is a ``SettingsError`` ending with ``advice`` (e.g. "choose another runs folder"), a
+    full disk ``NoSpace``."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = _temporary(folder / "write-check")
+        with open(probe, "xb"):
+            pass
+        probe.unlink()
+    except (FileExistsError, NotADirectoryError):
+        raise SettingsError(
+            f"cannot use the folder {folder}: a file stands in its way; {advice}"
+        ) from None
+    except OSError as exc:
+        if exc.errno in FULL:
+            raise NoSpace(
+                f"no space left on device in {folder}; free some space, or {advice}"
+            ) from None
+        why = exc.strerror or type(exc).__name__
+        if exc.errno == errno.EROFS:
+            why = "it is on a read-only file system"
+        elif exc.errno in (errno.EACCES, errno.EPERM):
+            why = "it is read-only: no permission to write there"
+        raise SettingsError(f"cannot write in the folder {folder} ({why}); {advice}") from None
+    return folder
 
 
 def atomic_write(

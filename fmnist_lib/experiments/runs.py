@@ -36,6 +36,7 @@ from torch import nn
 from .. import __version__
 from ..checkpoints import load_tensors
 from ..errors import NoSpace, RunDamaged, RunLocked, SettingsError
+from ..names import check_name, path_inside
 from ..settings import default_device, project_root, runs_dir_from_env
 from ..storage import atomic_save, atomic_write, sweep_temporaries
 from ..training import TrainConfig, run_fingerprint
@@ -45,7 +46,6 @@ from .registry import Experiment
 
 CHECKPOINT = "checkpoint.pt"
 LOCK = ".lock"
-SAFE_NAME = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-")
 
 
 def reference_runs_dir() -> Path:
@@ -82,13 +82,9 @@ def run_dir_for(
     """``<runs>/<budget>/<name>/seed<k>[-epochs<n>][-<key><value>...]``: one folder per run."""
     suffix = f"-epochs{epochs}" if epochs is not None else ""
     suffix += "".join(f"-{k}{v}" for k, v in sorted((overrides or {}).items()))
-    parts = [budget, name, f"seed{seed}{suffix}"]
-    unsafe = [p for p in parts if not set(p) <= SAFE_NAME or p.strip(".") == ""]
-    if unsafe:
-        raise SettingsError(
-            f"{unsafe[0]!r} cannot be a folder name (letters, digits, _ . + - only)"
-        )
-    return Path(runs_dir).joinpath(*parts)
+    check_name(budget, "the budget")
+    check_name(name, "the experiment")
+    return path_inside(runs_dir, budget, name, f"seed{seed}{suffix}", what="the run's folder")
 
 
 def finished_seeds(runs_dir: Path, budget: str, name: str) -> list[int]:
