@@ -175,7 +175,7 @@ MANIFEST_SCHEMA = {
         "release": {"type": "string"},
         "runs": {
             "type": "object",
-            "propertyNames": {"pattern": r"^full/[A-Za-z0-9_.+-]+/seed[0-9]+$"},
+            "propertyNames": {"pattern": r"^full/[A-Za-z0-9_+-][A-Za-z0-9_.+-]*/seed[0-9]+$"},
             "additionalProperties": {
                 "type": "object",
                 "required": ["model.pt", "result.json"],
