@@ -5,13 +5,14 @@ Its two houses, each module importing only from lower layers:
 
 - the lessons: what the chapters teach with (never imports the machinery):
   layer 0: ``errors``, ``paper``, ``stats``
-  layer 1: ``checks``, ``progress``, ``settings``, ``storage``
+  layer 1: ``checks``, ``names``, ``progress``, ``settings``, ``storage``
   layer 2: ``data``, ``wording``
   layer 3: ``checkpoints``, ``evaluation``, ``models``, ``numerals``
   layer 4: ``arithmetic``, ``latent``, ``plots``, ``training``
   layer 5: ``course``, ``diagnostics``, ``exercises``, ``widgets``
 - the machinery that runs experiments for the lessons:
-  layer 6: ``experiments.machine``, ``experiments.registry``, ``experiments.release``
+  layer 6: ``experiments.machine``, ``experiments.records``, ``experiments.registry``,
+           ``experiments.release``
   layer 7: ``experiments.published``
   layer 8: ``experiments.runs``
   layer 9: ``experiments.running``

@@ -19,7 +19,7 @@ from typing import Any
 
 import torch
 
-from .errors import NoSpace
+from .errors import NoSpace, SettingsError
 
 TEMPORARY_SUFFIX = ".tmp"
 FULL = (errno.ENOSPC, errno.EDQUOT)  # no space left, or the user's disk quota reached
@@ -48,9 +48,43 @@ def _no_space(path: Path) -> NoSpace:
     return NoSpace(f"no space left on device while writing {path}")
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> None:
+def check_writable_folder(folder: str | os.PathLike[str], advice: str) -> Path:
+    """Make ``folder`` if it is missing and check, by writing a file there, that files can be
+    written in it, before any work: a file in its way, a read-only folder or one that cannot be
+    made is a ``SettingsError`` ending with ``advice`` (e.g. "choose another runs folder"), a
+    full disk ``NoSpace``."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = _temporary(folder / "write-check")
+        with open(probe, "xb"):
+            pass
+        probe.unlink()
+    except (FileExistsError, NotADirectoryError):
+        raise SettingsError(
+            f"cannot use the folder {folder}: a file stands in its way; {advice}"
+        ) from None
+    except OSError as exc:
+        if exc.errno in FULL:
+            raise NoSpace(
+                f"no space left on device in {folder}; free some space, or {advice}"
+            ) from None
+        why = exc.strerror or type(exc).__name__
+        if exc.errno == errno.EROFS:
+            why = "it is on a read-only file system"
+        elif exc.errno in (errno.EACCES, errno.EPERM):
+            why = "it is read-only: no permission to write there"
+        raise SettingsError(f"cannot write in the folder {folder} ({why}); {advice}") from None
+    return folder
+
+
+def atomic_write(
+    path: str | os.PathLike[str], data: bytes | str, keep_previous: Path | None = None
+) -> None:
     """Write ``data`` to ``path`` atomically: a reader sees the old file or the new one, and a
-    failure (full disk, Ctrl-C, kill) leaves at most the old file."""
+    failure (full disk, Ctrl-C, kill) leaves at most the old file. With ``keep_previous``, the
+    old file is kept there once the new one is fully written, just before it takes its place
+    (``path`` is never missing)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _temporary(path)
@@ -59,11 +93,28 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> None:
             fh.write(data.encode() if isinstance(data, str) else data)
             fh.flush()
             os.fsync(fh.fileno())
+        if keep_previous is not None and path.exists():
+            _keep_copy(path, keep_previous)
         os.replace(tmp, path)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError) and exc.errno in FULL:
             raise _no_space(path) from None
+        raise
+
+
+def _keep_copy(path: Path, copy: Path) -> None:
+    """Make ``copy`` hold ``path``'s bytes, atomically: a hard link (no bytes copied) where the
+    file system has them, else a copy."""
+    tmp = _temporary(copy)
+    try:
+        try:
+            os.link(path, tmp)
+        except OSError:  # no hard links here (e.g. FAT, some network file systems)
+            shutil.copyfile(path, tmp)
+        os.replace(tmp, copy)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
         raise
 
 

@@ -420,4 +420,5 @@ def fit(
         run.train_until_done(val)
     finally:
         model.train(was_training)
+    checkpointer.discard_previous()  # the run has ended: its last checkpoint is enough
     return run.history

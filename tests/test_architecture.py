@@ -39,12 +39,17 @@ MACHINERY = ("experiments", "reproduction")
 #: lessons' house; 6 and up the machinery's (``experiments`` below ``reproduction``).
 LAYERS = {
     0: {"__init__", "errors", "paper", "stats"},
-    1: {"settings", "storage", "progress", "checks"},
+    1: {"settings", "storage", "progress", "checks", "names"},
     2: {"data", "wording"},
     3: {"models", "evaluation", "checkpoints", "numerals"},
     4: {"training", "arithmetic", "plots", "latent"},
     5: {"diagnostics", "widgets", "exercises", "course"},
-    6: {"experiments.machine", "experiments.release", "experiments.registry"},
+    6: {
+        "experiments.machine",
+        "experiments.release",
+        "experiments.registry",
+        "experiments.records",
+    },
     7: {"experiments.published"},
     8: {"experiments.runs"},
     9: {"experiments.running"},

@@ -160,14 +160,17 @@ def finished(tmp_path, small_splits):
 
 
 def test_a_checkpoint_of_random_bytes_is_named_without_torch_advice(finished, capsys):
+    """Named, moved aside, and the run starts over (there is no earlier checkpoint)."""
     result, splits = finished
     (result.run_dir / "result.json").unlink()
     (result.run_dir / "checkpoint.pt").write_bytes(os.urandom(5000))
-    with pytest.raises(RunDamaged) as info:
-        run_experiment(*RUN, runs_dir=result.run_dir.parents[2], epochs=1, splits=splits)
-    message = str(info.value)
-    assert str(result.run_dir / "checkpoint.pt") in message and "delete it" in message
+    with pytest.warns(UserWarning) as caught:
+        again = run_experiment(*RUN, runs_dir=result.run_dir.parents[2], epochs=1, splits=splits)
+    message = str(caught[0].message)
+    assert str(result.run_dir / "checkpoint.pt") in message and "starts over" in message
     assert "weights_only" not in message
+    assert (result.run_dir / "checkpoint.pt.damaged").exists()
+    assert again.history.epochs[0]["val_loss"] == result.history.epochs[0]["val_loss"]
 
 
 def test_damaged_records_and_swapped_weights_are_refused(finished):

@@ -75,3 +75,18 @@ def test_the_declared_ranges_admit_no_release_that_crashes_under_numpy_2():
             f"{name}{declared[name]} admits releases that crash beside numpy 2 "
             f"(numpy{declared['numpy']}): declare {name}>={safe}"
         )
+
+
+# torch.load(weights_only=True), which reads every checkpoint and weights file, can be bypassed to
+# run code on torch <= 2.5.1 (CVE-2025-32434); torchvision 0.21 is the release paired with 2.6.
+SAFE_FROM = {"torch": "2.6", "torchvision": "0.21"}
+
+
+def test_the_declared_torch_is_past_the_weights_only_bypass():
+    declared = _declared()
+    for name, safe in SAFE_FROM.items():
+        lower = _lower_bound(declared[name])
+        assert lower is not None and lower >= Version(safe), (
+            f"{name}{declared[name]} admits releases where weights_only=True can be bypassed "
+            f"(CVE-2025-32434): declare {name}>={safe}"
+        )

@@ -28,6 +28,7 @@ from typing import Any
 from ..errors import DownloadCorrupt, DownloadFailed, SettingsError
 from ..settings import BUDGET_VAR, REFERENCE_URL_VAR, cache_dir_from_env, reference_url_from_env
 from ..storage import atomic_write
+from .records import check_manifest
 from .release import INSTALL_REQUIREMENT, RELEASE, raw_files_url
 
 WEIGHTS = "model.pt"
@@ -100,7 +101,8 @@ def write_manifest(reference_dir: Path, path: Path | None = None) -> dict[str, A
 
 
 def read_manifest(path: Path | None = None) -> dict[str, Any]:
-    """The manifest shipped with the package (``MANIFEST`` unless ``path``)."""
+    """The manifest shipped with the package (``MANIFEST`` unless ``path``), checked against
+    its schema (``records``)."""
     path = path or MANIFEST
     try:
         manifest = json.loads(path.read_text())
@@ -109,16 +111,14 @@ def read_manifest(path: Path | None = None) -> dict[str, Any]:
             f"the list of published runs {path} cannot be read ({type(exc).__name__}); "
             f"reinstall the library (pip install '{INSTALL_REQUIREMENT}')"
         ) from None
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("runs"), dict):
-        raise DownloadFailed(f"{path} is not a manifest of published runs; reinstall the library")
-    return manifest
+    return check_manifest(manifest, path, f"pip install '{INSTALL_REQUIREMENT}'")
 
 
 def published_run(name: str, seed: int) -> dict[str, dict[str, Any]] | None:
     """What the manifest records of run ``seed`` of experiment ``name`` at the full budget
     (file -> bytes and SHA-256), or None when this release does not publish it."""
-    entry = read_manifest()["runs"].get(run_key(name, seed))
-    return entry if isinstance(entry, dict) else None
+    entry: dict[str, dict[str, Any]] | None = read_manifest()["runs"].get(run_key(name, seed))
+    return entry
 
 
 # --------------------------------------------------------------------------- downloads

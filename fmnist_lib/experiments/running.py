@@ -194,7 +194,7 @@ def _reload(plan: _Plan, record: dict[str, Any]) -> RunResult:
             "architecture. Delete that folder to retrain, or use another runs directory "
             "(--runs-dir / FMNIST_RUNS)."
         )
-    model = load_weights(plan.run_dir, plan.exp.new_model(), record.get("model_sha256"))
+    model = load_weights(plan.run_dir, plan.exp.new_model(), record["model_sha256"])
     if plan.exp.freeze_encoder:
         freeze(encoder_of(model))
     model.eval()
@@ -229,7 +229,7 @@ def _train(
     prepare_run_dir(plan.run_dir, checkpoint_bytes(model))
     transfer = _pretrained(plan, model, progress, wait)
     with run_lock(plan.run_dir, wait=wait):
-        record = read_record(plan.run_dir)
+        record = read_record(plan.run_dir, exp.task)
         if record is not None and (plan.run_dir / WEIGHTS).exists():  # finished while we waited
             return _reload(plan, record)
         gemm_at_start = gemm_rate()  # the machine's speed, to read the times against
@@ -277,7 +277,7 @@ def run_experiment(
     if not wait and not (where.run_dir / RECORD).exists():
         refuse_if_locked(where.run_dir)  # at once, before loading any data
     plan = _plan(where, epochs, splits, overrides)
-    record = read_record(plan.run_dir)
+    record = read_record(plan.run_dir, plan.exp.task)
     if record is None:
         return _train(plan, progress, wait, on_epoch)
     if (plan.run_dir / WEIGHTS).exists():

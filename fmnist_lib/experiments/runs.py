@@ -37,18 +37,16 @@ from torch import nn
 from .. import __version__
 from ..checkpoints import load_tensors
 from ..errors import NoSpace, RunDamaged, RunLocked, SettingsError
+from ..names import check_name, path_inside
 from ..settings import default_device, project_root, runs_dir_from_env
 from ..storage import atomic_save, atomic_write, sweep_temporaries
 from ..training import TrainConfig, run_fingerprint
 from .published import RECORD, WEIGHTS, cached_runs_dir
+from .records import check_record
 from .registry import Experiment
 
 CHECKPOINT = "checkpoint.pt"
 LOCK = ".lock"
-#: What every finished run's record holds (besides what later versions add).
-RECORD_KEYS = ("fingerprint", "test", "history", "best_epoch", "stopped_early", "seconds",
-               "transfer", "hardware")  # fmt: skip
-SAFE_NAME = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-")
 
 
 def reference_runs_dir() -> Path:
@@ -85,13 +83,9 @@ def run_dir_for(
     """``<runs>/<budget>/<name>/seed<k>[-epochs<n>][-<key><value>...]``: one folder per run."""
     suffix = f"-epochs{epochs}" if epochs is not None else ""
     suffix += "".join(f"-{k}{v}" for k, v in sorted((overrides or {}).items()))
-    parts = [budget, name, f"seed{seed}{suffix}"]
-    unsafe = [p for p in parts if not set(p) <= SAFE_NAME or p.strip(".") == ""]
-    if unsafe:
-        raise SettingsError(
-            f"{unsafe[0]!r} cannot be a folder name (letters, digits, _ . + - only)"
-        )
-    return Path(runs_dir).joinpath(*parts)
+    check_name(budget, "the budget")
+    check_name(name, "the experiment")
+    return path_inside(runs_dir, budget, name, f"seed{seed}{suffix}", what="the run's folder")
 
 
 def finished_seeds(runs_dir: Path, budget: str, name: str) -> list[int]:
@@ -135,8 +129,9 @@ def experiment_fingerprint(exp: Experiment, config: TrainConfig, identity: dict[
 
 
 # --------------------------------------------------------------------------- records
-def read_record(run_dir: Path) -> dict[str, Any] | None:
-    """A finished run's record, or None when the run has not finished."""
+def read_record(run_dir: Path, task: str | None = None) -> dict[str, Any] | None:
+    """A finished run's record (of ``task``, when given), checked against the record's schema
+    (``records``), or None when the run has not finished."""
     path = run_dir / RECORD
     if not path.exists():
         return None
@@ -147,14 +142,7 @@ def read_record(run_dir: Path) -> dict[str, Any] | None:
             f"{path} cannot be read ({type(exc).__name__}); delete the folder {run_dir} to "
             "train this run again"
         ) from None
-    if not isinstance(record, dict):
-        raise RunDamaged(f"{path} is not a run record; delete the folder {run_dir} to retrain")
-    missing = [k for k in RECORD_KEYS if k not in record]
-    if missing:
-        raise RunDamaged(
-            f"{path} lacks {', '.join(missing)}; delete the folder {run_dir} to train it again"
-        )
-    return record
+    return check_record(record, path, task)
 
 
 def file_sha256(path: Path) -> str:
@@ -162,11 +150,11 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def load_weights(run_dir: Path, model: nn.Module, sha256: str | None = None) -> nn.Module:
+def load_weights(run_dir: Path, model: nn.Module, sha256: str) -> nn.Module:
     """``model`` with a finished run's weights (tensors only: no code is unpickled), checked
-    against the SHA-256 its record holds."""
+    against the SHA-256 its record holds (a record without one is damaged: ``records``)."""
     path = run_dir / WEIGHTS
-    if sha256 is not None and file_sha256(path) != sha256:
+    if file_sha256(path) != sha256:
         raise RunDamaged(
             f"{path} is not the file its record {run_dir / RECORD} was written with (its SHA-256 "
             "differs: replaced or edited); restore it, or delete the folder to retrain"

@@ -16,18 +16,24 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from .. import data as data_mod
-from ..errors import FmnistError, TrainingInterrupted
+from ..errors import FmnistError, SettingsError, TrainingInterrupted
 from ..experiments.published import MANIFEST, write_manifest
 from ..experiments.registry import EXPERIMENTS, SEARCH_SPACES
 from ..experiments.release import RELEASE
 from ..experiments.running import run_experiment
 from ..experiments.runs import default_runs_dir, reference_runs_dir
-from ..settings import BUDGETS, budget_from_env, debug_from_env, default_device, project_root
+from ..names import check_folder, check_name, path_inside, shown
+from ..settings import BUDGETS, budget_from_env, debug_from_env, default_device
 from . import search
-from .pipeline import report_finished, reproduce
+from .pipeline import check_results_folder, report_finished, reproduce, results_root
 
 #: numpy's seeds are 32-bit.
 MAX_SEED = 2**32 - 1
+#: Upper bounds that no real use reaches: a typo (an extra digit or three) is refused at once.
+MAX_EPOCHS = 10_000
+MAX_SEEDS = 1_000
+MAX_TRIALS = 10_000
+MAX_JOBS = 256
 
 
 def cmd_data(args: argparse.Namespace) -> int:
@@ -35,7 +41,7 @@ def cmd_data(args: argparse.Namespace) -> int:
     try:
         source = data_mod.locate(args.root, download=not args.offline)
     except data_mod.DataError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {exc if args.debug else one_line(str(exc))}", file=sys.stderr)
         return 1
     print(f"source: {source.origin} ({source.directory})")
     for name, path in source.files.items():
@@ -99,14 +105,15 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     """An Optuna search of the experiment's hyperparameters, then the best settings retrained
     and tested against the registered ones."""
+    check_results_folder(args.results_dir)  # before the search, not after hours of it
     study = search.search(args.name, args.trials, args.budget, storage=args.storage,
                           study_name=args.study, jobs=args.jobs, seed=args.seed,
                           runs_dir=args.runs_dir)  # fmt: skip
     runs_dir = Path(args.runs_dir) if args.runs_dir else default_runs_dir(args.budget)
     summary = search.summarize(study, args.name, args.budget, runs_dir)
     # beside the report's folder, which `report` replaces as a whole
-    out = Path(args.results_dir or project_root() / "results") / "searches" / args.budget
-    out = out / summary.study_name
+    out = path_inside(results_root(args.results_dir), "searches", args.budget,
+                      summary.study_name, what="the study name")  # fmt: skip
     search.write_summary(study, summary, args.name, args.budget, out)
     print(f"study {summary.study_name}: {summary.trials} finished trials ({summary.complete} "
           f"complete, {summary.pruned} pruned); best {summary.best_params}")  # fmt: skip
@@ -151,7 +158,7 @@ def whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+            raise argparse.ArgumentTypeError(f"{shown(text)} is not a whole number") from None
         if value < low or (high is not None and value > high):
             bound = f">= {low}" if high is None else f"from {low} to {high}"
             raise argparse.ArgumentTypeError(f"must be {bound}, got {value}")
@@ -160,11 +167,31 @@ def whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
     return parse
 
 
+def name_option(what: str) -> Callable[[str], str]:
+    """An argparse type: a name that becomes a folder or file name (``fmnist_lib.names``)."""
+
+    def parse(text: str) -> str:
+        try:
+            return check_name(text, what)
+        except SettingsError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
+
+
+def folder_option(text: str) -> str:
+    """An argparse type: a folder the user names, one the system can hold."""
+    try:
+        return str(check_folder(text, "the folder"))
+    except SettingsError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--budget", choices=sorted(BUDGETS), default=None,
                    help="full (the paper's), quick or smoke (tiny, for tests); "
                         "default: $FMNIST_BUDGET or full")  # fmt: skip
-    p.add_argument("--runs-dir", default=None,
+    p.add_argument("--runs-dir", default=None, type=folder_option,
                    help="where checkpoints and finished runs live (default: $FMNIST_RUNS; else, "
                         "at the full budget, results/reference-runs, or without a checkout the "
                         "cache of downloaded ones; else runs/)")  # fmt: skip
@@ -186,7 +213,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("name", choices=list(EXPERIMENTS))
     _add_common(p)
     p.add_argument("--seed", type=whole_number(0, MAX_SEED), default=0)
-    p.add_argument("--epochs", type=whole_number(1), default=None,
+    p.add_argument("--epochs", type=whole_number(1, MAX_EPOCHS), default=None,
                    help="override the experiment's epochs")  # fmt: skip
     p.add_argument("--wait", action="store_true",
                    help="if another process is training this run, wait for it")  # fmt: skip
@@ -194,18 +221,25 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("reproduce", help="run every experiment and write results/<budget>/")
     _add_common(p)
     p.add_argument(
-        "--seeds", type=whole_number(1), default=3, help="seeds per classifier (default 3)"
+        "--seeds",
+        type=whole_number(1, MAX_SEEDS),
+        default=3,
+        help="seeds per classifier (default 3)",
     )
     p.add_argument(
-        "--ae-seeds", type=whole_number(1), default=3, help="seeds per autoencoder (default 3)"
+        "--ae-seeds",
+        type=whole_number(1, MAX_SEEDS),
+        default=3,
+        help="seeds per autoencoder (default 3)",
     )
-    p.add_argument("--results-dir", default=None, help="default: results/")
+    p.add_argument("--results-dir", default=None, type=folder_option,
+                   help="default: results/")  # fmt: skip
     p.add_argument(
         "--only", nargs="+", default=None, metavar="NAME", help="run only these experiments"
     )
     p.add_argument(
         "--jobs",
-        type=whole_number(1),
+        type=whole_number(1, MAX_JOBS),
         default=1,
         help="runs trained at once, sharing the cores (2 on a 2-core CPU: sooner)",
     )
@@ -214,7 +248,8 @@ def parser() -> argparse.ArgumentParser:
         "report", help="write results/<budget>/ from the finished runs, training nothing"
     )
     _add_common(p)
-    p.add_argument("--results-dir", default=None, help="default: results/")
+    p.add_argument("--results-dir", default=None, type=folder_option,
+                   help="default: results/")  # fmt: skip
     p.set_defaults(func=cmd_report)
     _add_search(sub)
     sub.add_parser(
@@ -227,15 +262,19 @@ def _add_search(sub: Any) -> None:
     p = sub.add_parser("search", help="search an experiment's hyperparameters (Optuna, pruning)")
     p.add_argument("name", choices=list(SEARCH_SPACES))
     _add_common(p)
-    p.add_argument("--trials", type=whole_number(1), required=True,
+    p.add_argument("--trials", type=whole_number(1, MAX_TRIALS), required=True,
                    help="finished (complete or pruned) trials the study should hold")  # fmt: skip
     p.add_argument("--storage", default=None,
                    help="an Optuna storage URL, e.g. postgresql://user@host/db (default: a "
                         "SQLite file in the runs folder)")  # fmt: skip
-    p.add_argument("--study", default=None, help="the study's name (default: NAME-BUDGET)")
-    p.add_argument("--jobs", type=whole_number(1), default=1, help="worker processes here")
+    p.add_argument("--study", default=None, type=name_option("the study name"),
+                   help="the study's name: letters, digits, _ . + - "
+                        "(default: NAME-BUDGET)")  # fmt: skip
+    p.add_argument("--jobs", type=whole_number(1, MAX_JOBS), default=1,
+                   help="worker processes here")  # fmt: skip
     p.add_argument("--seed", type=whole_number(0, MAX_SEED), default=0)
-    p.add_argument("--results-dir", default=None, help="default: results/")
+    p.add_argument("--results-dir", default=None, type=folder_option,
+                   help="default: results/")  # fmt: skip
     p.set_defaults(func=cmd_search)
 
 
@@ -246,18 +285,42 @@ def _settle(args: argparse.Namespace, cli: argparse.ArgumentParser) -> None:
             args.budget = budget_from_env()
         if args.command in ("train", "reproduce", "report", "search"):
             default_device()
+        unknown = [n for n in getattr(args, "only", None) or [] if n not in EXPERIMENTS]
+        if unknown:
+            raise SettingsError(
+                f"--only: {shown(unknown[0])} is not an experiment; `python -m fmnist_lib list` "
+                "names them"
+            )
     except FmnistError as exc:
         cli.error(str(exc))
 
 
+def one_line(message: str) -> str:
+    """A message of several lines (e.g. a data folder's files, one a line, then how to fix it)
+    as one: its first line and its last, which says what to do; ``--debug`` shows them all."""
+    lines = [line.strip() for line in str(message).splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return lines[0] if lines else ""
+    hidden = len(lines) - 2
+    details = f" ({hidden} more line(s) with --debug)" if hidden else ""
+    return f"{lines[0].rstrip(':')}{details}; {lines[-1]}"
+
+
 def _one_line_warnings(message: Any, category: Any, *rest: Any, **more: Any) -> str:
-    return f"warning: {message}\n"
+    return f"warning: {one_line(str(message))}\n"
+
+
+def _os_error(exc: OSError) -> str:
+    """An unexpected failure of the file system, named with its file and what to do."""
+    where = f" {exc.filename}" if exc.filename else ""
+    why = exc.strerror or type(exc).__name__
+    return f"cannot use{where} ({why}); check that path, or choose another folder"
 
 
 def main(argv: list[str] | None = None) -> int:
     cli = parser()
     args = cli.parse_args(argv)
-    debug = args.debug or debug_from_env()
+    debug = args.debug = args.debug or debug_from_env()
     _settle(args, cli)
     if not debug:
         warnings.formatwarning = _one_line_warnings
@@ -272,7 +335,12 @@ def main(argv: list[str] | None = None) -> int:
     except FmnistError as exc:
         if debug:
             traceback.print_exc()
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {exc if debug else one_line(str(exc))}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # e.g. a folder where a file must be: one line, not a traceback
+        if debug:
+            traceback.print_exc()
+        print(f"error: {_os_error(exc)}", file=sys.stderr)
         return 1
 
 

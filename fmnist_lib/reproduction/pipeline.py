@@ -26,8 +26,9 @@ from ..experiments.machine import threads_per_job
 from ..experiments.registry import EXPERIMENTS, get_experiment
 from ..experiments.running import RunResult, run_experiment
 from ..experiments.runs import default_runs_dir, finished_seeds, git_commit, hardware, versions
+from ..names import path_inside
 from ..settings import get_budget, project_root
-from ..storage import replace_directory
+from ..storage import check_writable_folder, replace_directory
 from ..wording import speaking
 from .findings import findings
 from .report import render
@@ -38,6 +39,7 @@ matplotlib.use("Agg", force=False)  # figures go to files; no display needed
 
 #: The report's languages and the suffix of each one's file: REPORT.md, REPORT.es.md.
 REPORT_LANGUAGES = {"en": "", "es": ".es"}
+RESULTS_FOLDER_ADVICE = "choose another results folder (--results-dir)"
 
 
 def seeds_required(name: str, seeds: int = 3, ae_seeds: int = 3) -> int:
@@ -171,10 +173,20 @@ def publish(
     """Build ``metrics.json``'s content from finished runs and write it with the report and
     figures under ``<results_dir>/<budget>/``."""
     metrics = build_metrics(budget, splits, results, wall_seconds, missing, damaged)
-    root = Path(results_dir) if results_dir is not None else project_root() / "results"
+    out_dir = path_inside(results_root(results_dir), budget, what="the budget")
     first_of_class = [int((splits.val.labels == c).nonzero()[0]) for c in range(10)]
-    write_results(metrics, results, root / budget, images=splits.val.images[first_of_class])
+    write_results(metrics, results, out_dir, images=splits.val.images[first_of_class])
     return metrics
+
+
+def results_root(results_dir: str | os.PathLike[str] | None) -> Path:
+    """``results_dir``, else the project's ``results/``."""
+    return Path(results_dir) if results_dir is not None else project_root() / "results"
+
+
+def check_results_folder(results_dir: str | os.PathLike[str] | None) -> None:
+    """Before any work: the results folder can be written (not a file, not read-only)."""
+    check_writable_folder(results_root(results_dir), RESULTS_FOLDER_ADVICE)
 
 
 def reproduce(
@@ -198,6 +210,7 @@ def reproduce(
     names = list(names) if names is not None else list(EXPERIMENTS)
     for n in names:
         get_experiment(n)
+    check_results_folder(results_dir)
     splits = splits_for(budget)
     start = time.perf_counter()
     results: dict[str, list[RunResult]] = {}
@@ -266,6 +279,7 @@ def report_finished(
     is marked complete when every experiment has the seeds ``reproduce`` would run; a damaged
     run is listed as such and left out, and the report is written from the rest."""
     root = Path(runs_dir) if runs_dir is not None else default_runs_dir(budget)
+    check_results_folder(results_dir)
     splits = splits_for(budget)
     start = time.perf_counter()
     results, damaged = _finished_runs(root, budget, splits)

@@ -38,17 +38,18 @@ from optuna.distributions import (
 )
 from optuna.trial import Trial, TrialState
 from optuna.visualization import matplotlib as vm
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from ..data import splits_for
 from ..errors import FmnistError, SettingsError, TrainingInterrupted
 from ..experiments.registry import Param, get_experiment, search_space
 from ..experiments.running import RunResult, run_experiment
 from ..experiments.runs import default_runs_dir, file_lock
+from ..names import check_name
 from ..numerals import interval_text, mean_std_text, number, significant
 from ..plots import DPI, describe, png_bytes
 from ..stats import Comparison, compare
-from ..storage import replace_directory
+from ..storage import check_writable_folder, replace_directory
 from ..training import TrainingDiverged
 from ..wording import phrase, text
 from .report import VERDICT_WORDS
@@ -58,6 +59,7 @@ from .workers import worker_processes
 FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
 INTERRUPTED = ("interrupted; finished trials are kept and interrupted ones are retried from their "
                "last checkpoint — run the same command again")  # fmt: skip
+RUNS_FOLDER_ADVICE = "choose another runs folder (--runs-dir or FMNIST_RUNS)"
 
 
 # --------------------------------------------------------------------------- the space
@@ -89,12 +91,30 @@ def default_storage(name: str, budget: str, runs_dir: Path) -> str:
 
 
 def _unreachable(url: str, exc: Exception) -> SettingsError:
-    where = url.split("@")[-1]
-    how = ("start PostgreSQL there (e.g. `pg_ctlcluster 15 main start`) and create the "
-           "database, or leave --storage out to use a SQLite file")  # fmt: skip
+    where = url.split("@")[-1]  # never the password
+    return SettingsError(
+        f"cannot open the study storage {where} ({type(exc).__name__}); {storage_advice(url, exc)}"
+    )
+
+
+def storage_advice(url: str, exc: Exception) -> str:
+    """What to do about a study storage that could not be opened, fitting its address and what
+    went wrong: not an address at all, a SQLite file, or a PostgreSQL server."""
+    said = str(exc).lower()
+    if isinstance(exc, ArgumentError):  # unparseable, or a database SQLAlchemy does not know
+        return ("that is not a storage address Optuna can open: give e.g. "
+                "postgresql://user@host/db or sqlite:///path/to/file.db, or leave --storage "
+                "out")  # fmt: skip
     if url.startswith("sqlite"):
-        how = "check that its folder exists and is writable"
-    return SettingsError(f"cannot open the study storage {where} ({type(exc).__name__}); {how}")
+        return "check that its folder exists and is writable, or leave --storage out"
+    if not url.startswith(("postgresql", "postgres")):
+        return "check the address, or leave --storage out to use a SQLite file"
+    if "password" in said or "authentication" in said:
+        return "check the user and password in the address (or in ~/.pgpass)"
+    if "database" in said and "does not exist" in said:
+        return "create that database (e.g. `createdb NAME` on the server) or name one that exists"
+    return ("start PostgreSQL there (e.g. `pg_ctlcluster 15 main start`) and create the "
+            "database, or leave --storage out to use a SQLite file")  # fmt: skip
 
 
 def open_study(
@@ -298,7 +318,10 @@ def search(
     distributions(name)
     if trials < 1 or jobs < 1:
         raise SettingsError("trials and jobs must be >= 1")
+    if study_name is not None:  # it names lock files and the summary's folder
+        check_name(study_name, "the study name")
     root = Path(runs_dir) if runs_dir is not None else default_runs_dir(budget)
+    check_writable_folder(root, RUNS_FOLDER_ADVICE)
     url = storage or default_storage(name, budget, root)
     job = Job(name, budget, url, study_name or f"{name}-{budget}", trials, root, seed)
     open_study(name, budget, url, job.study_name, seed)  # refuse a bad storage or study at once
