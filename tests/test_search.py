@@ -27,6 +27,7 @@ from fmnist_lib.experiments import registry
 from fmnist_lib.experiments.machine import threads_per_job
 from fmnist_lib.experiments.running import run_experiment
 from fmnist_lib.reproduction import search
+from fmnist_lib.settings import heartbeat_from_env
 
 NAME = "ae-feedforward-512"  # about a second a trial at the smoke budget
 
@@ -160,6 +161,16 @@ def test_a_silent_trial_of_another_machine_is_failed_retried_and_not_counted(tmp
     )
     assert [t.state for t in study.trials] == [TrialState.FAIL, TrialState.RUNNING]
     assert search._next_trial(study, job) is None  # the failed trial does not count
+
+
+def test_the_heartbeat_is_a_setting(monkeypatch):
+    monkeypatch.setenv("FMNIST_HEARTBEAT", "7")
+    assert heartbeat_from_env() == 7
+    monkeypatch.setenv("FMNIST_HEARTBEAT", "0")
+    with pytest.raises(SettingsError, match=r"^FMNIST_HEARTBEAT='0' is not a whole number"):
+        heartbeat_from_env()
+    monkeypatch.delenv("FMNIST_HEARTBEAT")
+    assert heartbeat_from_env() == 30
 
 
 def test_a_trial_started_beyond_the_trials_asked_for_is_given_up(tmp_path):

@@ -290,7 +290,7 @@ def run_trial(study: optuna.Study, trial: Trial, job: Job, splits: Any) -> None:
         study.tell(trial, state=TrialState.FAIL, skip_if_finished=True)
         return
     except BaseException:  # interrupted or failed: the trial is retried later, from its checkpoint
-        _requeue(study, study.tell(trial, state=TrialState.FAIL, skip_if_finished=True))
+        fail_and_requeue(study, trial._trial_id)
         raise
     trial.set_user_attr("run_dir", str(result.run_dir))
     study.tell(trial, objective_value(result), skip_if_finished=True)
@@ -314,12 +314,20 @@ def answer_from(study: optuna.Study, trial: Trial, done: FrozenTrial) -> None:
     study.tell(trial, done.value, skip_if_finished=True)
 
 
-def _requeue(study: optuna.Study, failed: FrozenTrial) -> None:
-    """Queue the settings of ``failed`` again (``RETRY``), without its worker's name: the retry's
-    worker is whoever takes it."""
-    failed = copy.deepcopy(failed)
+def fail_and_requeue(study: optuna.Study, trial_id: int) -> bool:
+    """Fail the running trial ``trial_id`` and queue its settings again (``RETRY``), without its
+    worker's name (the retry's worker is whoever takes it). False, and nothing done, when the
+    trial has finished meanwhile (another worker failed it first)."""
+    storage: Any = study._storage
+    try:
+        if not storage.set_trial_state_values(trial_id, state=TrialState.FAIL):
+            return False
+    except UpdateFinishedTrialError:
+        return False
+    failed = copy.deepcopy(storage.get_trial(trial_id))
     failed.user_attrs.pop("worker", None)
     RETRY(study, failed)
+    return True
 
 
 def _heartbeat_interval(study: optuna.Study) -> int | None:
@@ -380,14 +388,7 @@ def retry_abandoned(study: optuna.Study) -> list[int]:
     """Trials left running by a dead worker (``_abandoned``): failed, and their settings queued
     again (``RETRY``); their run resumes from its checkpoint if its folder is this one's.
     Returns their numbers (a trial another worker failed first is not among them)."""
-    storage: Any = study._storage
-    retried = []
-    for t in _abandoned(study):
-        with suppress(UpdateFinishedTrialError):  # another worker failed it first
-            if storage.set_trial_state_values(t._trial_id, state=TrialState.FAIL):
-                _requeue(study, storage.get_trial(t._trial_id))
-                retried.append(t.number)
-    return retried
+    return [t.number for t in _abandoned(study) if fail_and_requeue(study, t._trial_id)]
 
 
 def _next_trial(study: optuna.Study, job: Job) -> Trial | None:
