@@ -11,6 +11,7 @@
 | ``FMNIST_CACHE`` | downloaded reference runs (outside a checkout) | ``~/.cache/fmnist-course`` |
 | ``FMNIST_REFERENCE_URL`` | the repository's files at this release | GitHub's, see ``published`` |
 | ``FMNIST_LANGUAGE`` | ``en`` or ``es``: the words on figures | ``es`` in ``es/notebooks`` |
+| ``FMNIST_HEARTBEAT`` | seconds between a search trial's heartbeats (``search``) | ``30`` |
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ DEBUG_VAR = "FMNIST_DEBUG"
 CACHE_VAR = "FMNIST_CACHE"
 REFERENCE_URL_VAR = "FMNIST_REFERENCE_URL"
 LANGUAGE_VAR = "FMNIST_LANGUAGE"
+HEARTBEAT_VAR = "FMNIST_HEARTBEAT"
 LANGUAGES = ("en", "es")
 SPANISH_FOLDER = ("es", "notebooks")  # the Spanish edition's notebooks
 
@@ -149,6 +151,20 @@ def debug_from_env() -> bool:
 def progress_from_env() -> bool:
     """Progress bars unless ``FMNIST_PROGRESS=0`` (CI sets it)."""
     return os.environ.get(PROGRESS_VAR, "1") != "0"
+
+
+def heartbeat_from_env(default: int = 30) -> int:
+    """``$FMNIST_HEARTBEAT``: the seconds between the heartbeats a search trial's worker writes
+    to the study (a trial silent for several of them is retried), else ``default``."""
+    value = os.environ.get(HEARTBEAT_VAR)
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise SettingsError(
+            f"{HEARTBEAT_VAR}={value!r} is not a whole number of seconds (1 or more); fix it or "
+            "unset it"
+        )
+    return int(value)
 
 
 def has_mps() -> bool:

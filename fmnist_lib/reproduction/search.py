@@ -11,24 +11,40 @@ The study lives in a database: by default a SQLite file in the runs folder (it s
 running the command again continues the same study), or any URL Optuna accepts, e.g.
 ``postgresql://user@host/db``, which lets processes on many machines share one study. On one
 machine, ``jobs`` worker processes share it; a lock file keeps them from starting more trials
-than asked for, and trials left running by a killed worker are retried from their checkpoint.
+than asked for at once, and a check after each start (``_ask``) keeps machines from it.
+
+A worker that dies (killed, out of memory, its machine gone) leaves its trial running; one
+mechanism brings it back (``retry_abandoned``): every worker writes its trial's heartbeat to the
+study (``FMNIST_HEARTBEAT`` seconds apart), and a trial silent for ``GRACE_BEATS`` heartbeats,
+on any machine, or at once one whose worker was a process of this machine that is gone, is
+failed and queued again with the same settings (Optuna's retry callback). Its run resumes from
+its checkpoint where the runs folder is the dead worker's, and starts again elsewhere. Trials
+failed that way do not count: the study ends with exactly the trials asked for, complete or
+pruned; workers wait while other workers' trials make up the rest, since one may come back.
+Settings that a complete trial already holds are answered from it, not trained again.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import socket
 import sys
+import threading
+import time
 import traceback
 import warnings
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import optuna
 from matplotlib.figure import Figure
 from optuna.distributions import (
@@ -36,7 +52,9 @@ from optuna.distributions import (
     CategoricalDistribution,
     FloatDistribution,
 )
-from optuna.trial import Trial, TrialState
+from optuna.exceptions import ExperimentalWarning, UpdateFinishedTrialError
+from optuna.samplers import BaseSampler, TPESampler
+from optuna.trial import FrozenTrial, Trial, TrialState
 from optuna.visualization import matplotlib as vm
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -48,6 +66,7 @@ from ..experiments.runs import default_runs_dir, file_lock
 from ..names import check_name
 from ..numerals import interval_text, mean_std_text, number, significant
 from ..plots import DPI, describe, png_bytes
+from ..settings import heartbeat_from_env
 from ..stats import Comparison, compare
 from ..storage import check_writable_folder, replace_directory
 from ..training import TrainingDiverged
@@ -60,6 +79,16 @@ FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
 INTERRUPTED = ("interrupted; finished trials are kept and interrupted ones are retried from their "
                "last checkpoint — run the same command again")  # fmt: skip
 RUNS_FOLDER_ADVICE = "choose another runs folder (--runs-dir or FMNIST_RUNS)"
+GRACE_BEATS = 4  # a trial whose heartbeat is this many intervals old is abandoned
+MAX_RETRIES = 3  # a trial abandoned more often than that (it kills its worker?) is dropped
+WAIT_SECONDS = 5  # at most, between two looks at a study that others' trials may complete
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", FutureWarning)  # the old name, kept for Optuna < 4.9
+    _Retry = getattr(optuna.storages, "RetryHeartbeatStaleTrialCallback",
+                     optuna.storages.RetryFailedTrialCallback)  # fmt: skip
+    warnings.simplefilter("ignore", ExperimentalWarning)
+    #: Queues a failed trial's settings again, recording its number (``retried_trial_number``).
+    RETRY = _Retry(max_retry=MAX_RETRIES)
 
 
 # --------------------------------------------------------------------------- the space
@@ -120,14 +149,16 @@ def storage_advice(url: str, exc: Exception) -> str:
 def open_study(
     name: str, budget: str, storage: str, study_name: str, seed: int = 0
 ) -> optuna.Study:
-    """Create or load the study; refuse one made for another experiment, budget or ranges."""
+    """Create or load the study; refuse one made for another experiment, budget or ranges.
+    Its trials' heartbeats are ``FMNIST_HEARTBEAT`` seconds apart; ``seed`` seeds its sampler
+    (``TrialSeededSampler``)."""
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     try:
         url = storage_url(storage)
-        rdb = optuna.storages.RDBStorage(url, engine_kwargs=_engine_kwargs(storage))
+        rdb = _rdb_storage(url, _engine_kwargs(storage))
         study = optuna.create_study(
             study_name=study_name, storage=rdb, direction="minimize", load_if_exists=True,
-            sampler=optuna.samplers.TPESampler(seed=seed, n_startup_trials=4),
+            sampler=TrialSeededSampler(seed),
             pruner=optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=1),
         )  # fmt: skip
     except ImportError as exc:
@@ -144,6 +175,75 @@ def open_study(
             "use another --study name, or restore its ranges"
         )
     return study
+
+
+def _rdb_storage(url: str, engine_kwargs: dict[str, Any]) -> optuna.storages.RDBStorage:
+    """The study's database, with heartbeats: a trial silent for ``GRACE_BEATS`` of them is
+    failed and its settings queued again (``RETRY``) by the next worker that looks."""
+    beat = heartbeat_from_env()
+    named = ("heartbeat_stale_trial_callback"
+             if hasattr(optuna.storages, "RetryHeartbeatStaleTrialCallback")
+             else "failed_trial_callback")  # fmt: skip
+    callback: dict[str, Any] = {named: RETRY}  # its name before Optuna 4.9, and after
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ExperimentalWarning)
+        return optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs,
+                                          heartbeat_interval=beat, grace_period=GRACE_BEATS * beat,
+                                          **callback)  # fmt: skip
+
+
+def trial_seed(seed: int, number: int) -> int:
+    """The sampler's seed for trial ``number`` of a search run with ``seed``."""
+    return int(np.random.SeedSequence([seed, number]).generate_state(1)[0])
+
+
+class TrialSeededSampler(BaseSampler):
+    """TPE (its first 4 trials random) whose randomness for each trial comes from the search's
+    seed and the trial's number in the study (``trial_seed``), not from the worker.
+
+    Numbers are the study's own, one per trial, so no two trials draw from the same random
+    stream: workers and machines started with the same ``--seed`` do not repeat each other.
+    Reproducible: a search with one worker (``--jobs 1``, one machine) and a given seed draws the
+    same settings every time (its trials finish in order, their values equal as far as training
+    is). Not reproducible: with several workers or machines, which trials have finished when
+    another is drawn depends on timing; a search that was interrupted has failed trials, so its
+    later numbers differ from an uninterrupted one's.
+    """
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self._tpe = self._for_trial(0)
+
+    def _for_trial(self, number: int) -> TPESampler:
+        return TPESampler(seed=trial_seed(self.seed, number), n_startup_trials=4)
+
+    def before_trial(self, study: optuna.Study, trial: FrozenTrial) -> None:
+        self._tpe = self._for_trial(trial.number)
+        self._tpe.before_trial(study, trial)
+
+    def infer_relative_search_space(
+        self, study: optuna.Study, trial: FrozenTrial
+    ) -> dict[str, BaseDistribution]:
+        return self._tpe.infer_relative_search_space(study, trial)
+
+    def sample_relative(
+        self, study: optuna.Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
+    ) -> dict[str, Any]:
+        return self._tpe.sample_relative(study, trial, search_space)
+
+    def sample_independent(
+        self, study: optuna.Study, trial: FrozenTrial, param_name: str, dist: BaseDistribution
+    ) -> Any:
+        return self._tpe.sample_independent(study, trial, param_name, dist)
+
+    def after_trial(
+        self,
+        study: optuna.Study,
+        trial: FrozenTrial,
+        state: TrialState,
+        values: Sequence[float] | None,
+    ) -> None:
+        self._tpe.after_trial(study, trial, state, values)
 
 
 def storage_url(storage: str) -> str:
@@ -184,7 +284,14 @@ class Job:
 
 
 def run_trial(study: optuna.Study, trial: Trial, job: Job, splits: Any) -> None:
-    """Train the trial's run, reporting every epoch's validation loss; tell the study."""
+    """Train the trial's run, reporting every epoch's validation loss, its heartbeat beating;
+    tell the study. Settings that a complete trial holds are answered from it (``answer_from``).
+
+    A trial that the others took for abandoned meanwhile (its heartbeat late) is not told again:
+    its retry stands (Optuna logs a warning)."""
+    if (same := complete_with(study, trial.params)) is not None:
+        answer_from(study, trial, same)
+        return
 
     def report(row: dict[str, float]) -> None:
         trial.report(row["val_loss"], int(row["epoch"]))
@@ -192,21 +299,84 @@ def run_trial(study: optuna.Study, trial: Trial, job: Job, splits: Any) -> None:
             raise optuna.TrialPruned()
 
     try:
-        overrides = dict(trial.params)
-        result = run_experiment(job.name, job.budget, job.seed, job.runs_dir, progress=False,
-                                splits=splits, overrides=overrides, on_epoch=report)  # fmt: skip
+        with _heartbeat(study, trial):
+            result = run_experiment(job.name, job.budget, job.seed, job.runs_dir, progress=False,
+                                    splits=splits, overrides=dict(trial.params),
+                                    on_epoch=report)  # fmt: skip
     except optuna.TrialPruned:
-        study.tell(trial, state=TrialState.PRUNED)
+        study.tell(trial, state=TrialState.PRUNED, skip_if_finished=True)
         return
     except TrainingDiverged:
-        study.tell(trial, state=TrialState.FAIL)
+        study.tell(trial, state=TrialState.FAIL, skip_if_finished=True)
         return
     except BaseException:  # interrupted or failed: the trial is retried later, from its checkpoint
-        study.tell(trial, state=TrialState.FAIL)
-        study.enqueue_trial(dict(trial.params), user_attrs={"retry_of": trial.number})
+        fail_and_requeue(study, trial._trial_id)
         raise
     trial.set_user_attr("run_dir", str(result.run_dir))
-    study.tell(trial, objective_value(result))
+    study.tell(trial, objective_value(result), skip_if_finished=True)
+
+
+def complete_with(study: optuna.Study, params: dict[str, Any]) -> FrozenTrial | None:
+    """A complete trial of the study with exactly the settings ``params``, if there is one."""
+    complete = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+    return next((t for t in complete if t.params == params), None)
+
+
+def answer_from(study: optuna.Study, trial: Trial, done: FrozenTrial) -> None:
+    """Tell ``trial`` what ``done``, a complete trial with the same settings, found: its value,
+    epochs' losses and run folder, and ``same_as`` its number. Nothing is trained."""
+    for epoch, loss in done.intermediate_values.items():
+        trial.report(loss, epoch)
+    for key, value in done.user_attrs.items():
+        if key != "worker":
+            trial.set_user_attr(key, value)
+    trial.set_user_attr("same_as", done.number)
+    study.tell(trial, done.value, skip_if_finished=True)
+
+
+def fail_and_requeue(study: optuna.Study, trial_id: int) -> bool:
+    """Fail the running trial ``trial_id`` and queue its settings again (``RETRY``), without its
+    worker's name (the retry's worker is whoever takes it). False, and nothing done, when the
+    trial has finished meanwhile (another worker failed it first)."""
+    storage: Any = study._storage
+    try:
+        if not storage.set_trial_state_values(trial_id, state=TrialState.FAIL):
+            return False
+    except UpdateFinishedTrialError:
+        return False
+    failed = copy.deepcopy(storage.get_trial(trial_id))
+    failed.user_attrs.pop("worker", None)
+    RETRY(study, failed)
+    return True
+
+
+def _heartbeat_interval(study: optuna.Study) -> int | None:
+    storage: Any = study._storage
+    getter = getattr(storage, "get_heartbeat_interval", None)
+    return getter() if getter is not None else None
+
+
+@contextmanager
+def _heartbeat(study: optuna.Study, trial: Trial) -> Iterator[None]:
+    """While the block runs, a thread writes the trial's heartbeat to the study every
+    heartbeat interval (none when the storage has none): a dead worker's trial falls silent."""
+    interval, storage = _heartbeat_interval(study), study._storage
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(interval):
+            with suppress(SQLAlchemyError):  # the database out of reach a moment: the next one
+                storage.record_heartbeat(trial._trial_id)  # type: ignore[attr-defined]
+
+    thread = threading.Thread(target=beat, name="search-heartbeat", daemon=True)
+    if interval is not None:
+        thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        if interval is not None:
+            thread.join()
 
 
 # --------------------------------------------------------------------------- workers
@@ -220,43 +390,80 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def retry_abandoned(study: optuna.Study) -> list[int]:
-    """Trials left running by a dead worker of this machine: failed, and their parameters
-    queued again (their run resumes from its checkpoint). Returns their numbers."""
-    host, retried = socket.gethostname(), []
+def _abandoned(study: optuna.Study) -> list[FrozenTrial]:
+    """Running trials whose worker is gone: their heartbeat older than the grace period (on any
+    machine), or their worker a process of this machine that no longer exists (at once)."""
+    storage: Any = study._storage
+    stale = set(storage._get_stale_trial_ids(study._study_id)) if _heartbeat_interval(study) else ()
+    host, gone = socket.gethostname(), []
     for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
         worker = t.user_attrs.get("worker") or {}
-        if worker.get("host") == host and not _alive(int(worker.get("pid", 0))):
-            study.tell(t.number, state=TrialState.FAIL)
-            study.enqueue_trial(t.params, user_attrs={"retry_of": t.number})
-            retried.append(t.number)
-    return retried
+        dead_here = worker.get("host") == host and not _alive(int(worker.get("pid", 0)))
+        if t._trial_id in stale or dead_here:
+            gone.append(t)
+    return gone
+
+
+def retry_abandoned(study: optuna.Study) -> list[int]:
+    """Trials left running by a dead worker (``_abandoned``): failed, and their settings queued
+    again (``RETRY``); their run resumes from its checkpoint if its folder is this one's.
+    Returns their numbers (a trial another worker failed first is not among them)."""
+    return [t.number for t in _abandoned(study) if fail_and_requeue(study, t._trial_id)]
 
 
 def _next_trial(study: optuna.Study, job: Job) -> Trial | None:
-    """A new trial, or None when the study holds (or is running) ``job.trials`` trials."""
+    """A new trial (a queued retry first), or None when finished and running trials make up
+    ``job.trials`` (abandoned ones are retried first)."""
     retry_abandoned(study)
-    started = study.get_trials(deepcopy=False, states=(*FINISHED, TrialState.RUNNING))
-    if len(started) >= job.trials:
+    counts = Counter(t.state for t in study.get_trials(deepcopy=False))
+    if sum(counts[s] for s in (*FINISHED, TrialState.RUNNING)) >= job.trials:
         return None
-    trial = study.ask(distributions(job.name))
+    return _ask(study, job)
+
+
+def _ask(study: optuna.Study, job: Job) -> Trial | None:
+    """Start a trial, its heartbeat recorded; None if trials numbered before it (finished,
+    running or queued; another machine may have started one meanwhile) make up ``job.trials``:
+    it is then failed at once, marked ``surplus``."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Heartbeat of storage")  # we beat it ourselves
+        trial = study.ask(distributions(job.name))
     trial.set_user_attr("worker", {"pid": os.getpid(), "host": socket.gethostname()})
-    return trial
+    if _heartbeat_interval(study):
+        study._storage.record_heartbeat(trial._trial_id)  # type: ignore[attr-defined]
+    counted = (*FINISHED, TrialState.RUNNING, TrialState.WAITING)
+    ahead = [t for t in study.get_trials(deepcopy=False, states=counted) if t.number < trial.number]
+    if len(ahead) < job.trials:
+        return trial
+    trial.set_user_attr("surplus", True)
+    study.tell(trial, state=TrialState.FAIL)
+    return None
+
+
+def _finished(study: optuna.Study) -> int:
+    return len(study.get_trials(deepcopy=False, states=FINISHED))
 
 
 def work(job: Job, worker: int = 0) -> None:
-    """A worker: start trials until the study holds ``job.trials`` finished ones."""
-    warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
-    study = open_study(job.name, job.budget, job.storage, job.study_name, job.seed + worker)
+    """A worker: start trials until the study holds ``job.trials`` finished ones; while others'
+    trials make up the rest, wait (one may be abandoned, and retried here)."""
+    warnings.filterwarnings("ignore", category=ExperimentalWarning)
+    study = open_study(job.name, job.budget, job.storage, job.study_name, job.seed)
     splits = splits_for(job.budget)
     lock = job.runs_dir / job.budget / job.name / f".search-{job.study_name}.lock"
     lock.parent.mkdir(parents=True, exist_ok=True)
-    for _ in range(3 * job.trials):  # failed (diverged) trials are replaced, a bounded number
+    pause = min(WAIT_SECONDS, _heartbeat_interval(study) or WAIT_SECONDS)
+    started = 0
+    while started < 3 * job.trials:  # failed (diverged) trials are replaced, a bounded number
         with file_lock(lock, poll_seconds=0.05):  # one worker here at a time decides to start one
             trial = _next_trial(study, job)
-        if trial is None:
+        if trial is not None:
+            started += 1
+            run_trial(study, trial, job, splits)
+        elif _finished(study) >= job.trials:
             return
-        run_trial(study, trial, job, splits)
+        else:
+            time.sleep(pause)
 
 
 def _worker(job: Job, worker: int) -> int:
