@@ -256,10 +256,12 @@ class Checkpointer:
         if state is None:
             return None
         if state.get("format") != CHECKPOINT_FORMAT or state.get("fingerprint") != self.fingerprint:
+            kept = [p.name for p in (self.path, self.previous) if p is not None and p.exists()]
             raise CheckpointMismatch(
                 f"{self.path} was written by a different configuration or architecture "
-                f"(its fingerprint {state.get('fingerprint')} != {self.fingerprint}). Delete it "
-                "to start over, or use another runs directory / checkpoint path."
+                f"(its fingerprint {state.get('fingerprint')} != {self.fingerprint}). Delete "
+                f"{' and '.join(kept)} in {self.path.parent} to start over, or use another runs "
+                "directory / checkpoint path."
             )
         threads = state.get("torch_threads")
         if threads is not None and threads != torch.get_num_threads():

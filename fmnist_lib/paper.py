@@ -5,7 +5,7 @@ from __future__ import annotations
 
 #: The paper's Table I (autoencoders) and Table II (classifiers): our experiment that runs each
 #: row, and the row's label in the paper. Their settings are the registry's
-#: (``fmnist_lib.registry``), written there once.
+#: (``fmnist_lib.experiments.registry``), written there once.
 TABLE_I: dict[str, str] = {
     "ae-consigna-128": "consigna",
     "ae-feedforward-512": "feed-forward",

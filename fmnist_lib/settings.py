@@ -3,7 +3,7 @@
 | variable | meaning | default |
 |---|---|---|
 | ``FMNIST_BUDGET`` | ``full``, ``quick`` or ``smoke`` | ``full`` |
-| ``FMNIST_RUNS`` | where runs live (checkpoints, finished models) | see ``fmnist_lib.runs`` |
+| ``FMNIST_RUNS`` | where runs live (checkpoints, finished models) | ``experiments.runs`` |
 | ``FMNIST_DATA`` | a folder with the four Fashion-MNIST files | searched |
 | ``FMNIST_DEVICE`` | ``cpu``, ``cuda``, ``mps``... | the fastest available |
 | ``FMNIST_PROGRESS`` | ``0`` hides progress bars | ``1`` |
@@ -159,7 +159,7 @@ def heartbeat_from_env(default: int = 30) -> int:
     value = os.environ.get(HEARTBEAT_VAR)
     if not value:
         return default
-    if not value.isdigit() or int(value) < 1:
+    if not value.isdecimal() or not value.isascii() or int(value) < 1:
         raise SettingsError(
             f"{HEARTBEAT_VAR}={value!r} is not a whole number of seconds (1 or more); fix it or "
             "unset it"

@@ -140,6 +140,26 @@ def test_a_trial_that_repeats_a_complete_one_is_answered_without_training(
     assert answered.user_attrs == {"run_dir": "/elsewhere/run", "same_as": 0}
 
 
+def test_a_worker_whose_trial_was_taken_for_abandoned_leaves_it_to_its_retry(
+    tmp_path, monkeypatch, small_splits
+):
+    """Another worker failed this trial (its heartbeat was late) while it trained: the next
+    report finds it finished; the worker returns quietly, the failed state and its retry stand."""
+    study = search.open_study(NAME, "smoke", f"sqlite:///{tmp_path / 's.db'}", "s")
+    job = search.Job(NAME, "smoke", "", "s", 2, tmp_path / "runs", 0)
+    trial = study.ask(search.distributions(NAME))
+
+    def trains(*args, on_epoch, **kwargs):
+        search.fail_and_requeue(study, trial._trial_id)  # what the other worker does
+        on_epoch({"val_loss": 0.5, "epoch": 1})
+        raise AssertionError("a finished trial was reported to")
+
+    monkeypatch.setattr(search, "run_experiment", trains)
+    search.run_trial(study, trial, job, small_splits)  # no exception
+    states = [t.state for t in study.get_trials(deepcopy=False)]
+    assert states == [TrialState.FAIL, TrialState.WAITING]  # failed, and queued again
+
+
 def test_a_silent_trial_of_another_machine_is_failed_retried_and_not_counted(tmp_path):
     """A trial running on another machine is left alone while its heartbeat beats; once it is
     older than the grace period, it is failed and queued again with its settings, and only

@@ -1,6 +1,7 @@
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -306,3 +307,20 @@ def test_patience_running_out_at_the_cap_is_not_an_early_stop(small_splits):
     history = fit(_ae(), small_splits.train, small_splits.val, cfg, device="cpu")
     assert len(history.epochs) == 3 and history.best_epoch == 1
     assert not history.stopped_early
+
+
+def test_a_refused_checkpoint_names_every_file_to_delete(small_splits, tmp_path):
+    """An interrupted run keeps its previous checkpoint beside the last: the refusal names both,
+    and deleting what it names lets the new settings train."""
+    ckpt = tmp_path / "ckpt.pt"
+    fit(_ae(), small_splits.train, small_splits.val, TrainConfig("reconstruction", 1, 64, 1e-3),
+        checkpoint=ckpt, device="cpu")  # fmt: skip
+    shutil.copy(ckpt, tmp_path / "ckpt.previous.pt")  # as an interrupted run leaves them
+    changed = TrainConfig("reconstruction", 1, 64, 2e-3)
+    with pytest.raises(CheckpointMismatch, match=r"Delete ckpt\.pt and ckpt\.previous\.pt in "):
+        fit(_ae(), small_splits.train, small_splits.val, changed, checkpoint=ckpt, device="cpu")
+    ckpt.unlink()
+    (tmp_path / "ckpt.previous.pt").unlink()
+    history = fit(_ae(), small_splits.train, small_splits.val, changed, checkpoint=ckpt,
+                  device="cpu")  # fmt: skip
+    assert len(history.epochs) == 1

@@ -4,7 +4,7 @@ A checkout holds them in ``results/reference-runs/``. A pip-installed library ha
 when a published run is asked for at the full budget, it downloads that run's ``model.pt`` and
 ``result.json`` (``results/reference-runs/full/<experiment>/seed<k>/``) from the repository's
 files at this release — ``$FMNIST_REFERENCE_URL``, else GitHub's at the release tag
-(``fmnist_lib.release``) — checks each against the SHA-256 that the manifest shipped inside the
+(``experiments.release``) — checks each against the SHA-256 that the manifest shipped inside the
 package (``reference_runs.json``) records, and only then writes them, atomically, into the run's
 folder; by default that is in the cache (``cached_runs_dir``: ``$FMNIST_CACHE``, else
 ``~/.cache/fmnist-course``, then ``<release>/reference-runs``), where the next call finds them.

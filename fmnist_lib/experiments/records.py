@@ -18,10 +18,10 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
+from ..data import NUM_CLASSES as CLASSES
 from ..errors import DownloadFailed, RunDamaged
+from ..evaluation import TASKS
 
-TASKS = ("reconstruction", "classification")
-CLASSES = 10
 _NUMBER = {"type": "number", "minimum": 0}
 _FRACTION = {"type": "number", "minimum": 0, "maximum": 1}
 _WHOLE = {"type": "integer", "minimum": 0}

@@ -1,7 +1,7 @@
 """Running the registered experiments: train, resume, or reload one run; sweeps; tables.
 
 ``run_experiment("ae-raschka-128")`` trains (or resumes, or simply reloads) one run and
-returns its model, history and test metrics. ``fmnist_lib.pipeline`` runs them all.
+returns its model, history and test metrics. ``fmnist_lib.reproduction.pipeline`` runs them all.
 """
 
 from __future__ import annotations
@@ -262,8 +262,8 @@ def run_experiment(
     """Train experiment ``name`` (dependencies first), or resume it, or reload a finished run.
 
     ``budget`` defaults to ``$FMNIST_BUDGET`` or ``full``; ``runs_dir`` to
-    ``fmnist_lib.runs.default_runs_dir(budget)`` (at the full budget, the published reference
-    runs; without a checkout, a published run is downloaded: ``fmnist_lib.published``);
+    ``runs.default_runs_dir(budget)`` (at the full budget, the published reference
+    runs; without a checkout, a published run is downloaded: ``published``);
     ``epochs`` overrides the epoch count (beyond the budget's cap); ``overrides`` changes
     hyperparameters (see ``OVERRIDABLE``), e.g. ``{"lr": 1e-2, "batch_size": 256}`` for a sweep.
     Each distinct run lives in its own folder. The model's initial weights come from ``seed``.

@@ -8,7 +8,7 @@ Where ``<runs>`` is, decided here once for the CLI, ``make``, the notebooks and 
 ``$FMNIST_RUNS`` when set; else, at the full budget, the published reference runs
 (``results/reference-runs``), so that nothing that ships in the repository is retrained — or,
 without a checkout (a pip-installed library, on Colab), the cache that published runs are
-downloaded into (``fmnist_lib.published``); else ``runs/`` in the project.
+downloaded into (``fmnist_lib.experiments.published``); else ``runs/`` in the project.
 """
 
 from __future__ import annotations

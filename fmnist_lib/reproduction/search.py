@@ -102,7 +102,7 @@ def distribution(p: Param) -> BaseDistribution:
 
 
 def distributions(name: str) -> dict[str, BaseDistribution]:
-    """The search space of experiment ``name`` (declared in ``fmnist_lib.registry``)."""
+    """The search space of experiment ``name`` (declared in ``fmnist_lib.experiments.registry``)."""
     return {p.name: distribution(p) for p in search_space(name)}
 
 
@@ -287,8 +287,9 @@ def run_trial(study: optuna.Study, trial: Trial, job: Job, splits: Any) -> None:
     """Train the trial's run, reporting every epoch's validation loss, its heartbeat beating;
     tell the study. Settings that a complete trial holds are answered from it (``answer_from``).
 
-    A trial that the others took for abandoned meanwhile (its heartbeat late) is not told again:
-    its retry stands (Optuna logs a warning)."""
+    A trial that the others took for abandoned meanwhile (its heartbeat late) is finished in
+    the study already: its next report raises ``UpdateFinishedTrialError``, and this worker
+    leaves it to its retry and goes on to the next trial."""
     if (same := complete_with(study, trial.params)) is not None:
         answer_from(study, trial, same)
         return
@@ -303,16 +304,18 @@ def run_trial(study: optuna.Study, trial: Trial, job: Job, splits: Any) -> None:
             result = run_experiment(job.name, job.budget, job.seed, job.runs_dir, progress=False,
                                     splits=splits, overrides=dict(trial.params),
                                     on_epoch=report)  # fmt: skip
+        trial.set_user_attr("run_dir", str(result.run_dir))
     except optuna.TrialPruned:
         study.tell(trial, state=TrialState.PRUNED, skip_if_finished=True)
         return
     except TrainingDiverged:
         study.tell(trial, state=TrialState.FAIL, skip_if_finished=True)
         return
+    except UpdateFinishedTrialError:  # taken for abandoned (heartbeat late): its retry stands
+        return
     except BaseException:  # interrupted or failed: the trial is retried later, from its checkpoint
         fail_and_requeue(study, trial._trial_id)
         raise
-    trial.set_user_attr("run_dir", str(result.run_dir))
     study.tell(trial, objective_value(result), skip_if_finished=True)
 
 
@@ -381,6 +384,10 @@ def _heartbeat(study: optuna.Study, trial: Trial) -> Iterator[None]:
 
 # --------------------------------------------------------------------------- workers
 def _alive(pid: int) -> bool:
+    """Whether process ``pid`` of this machine exists. On Windows ``os.kill(pid, 0)`` would
+    send CTRL_C_EVENT rather than probe: there only the heartbeat tells (always alive here)."""
+    if os.name == "nt":
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -571,7 +578,6 @@ def summarize(
     metric = "mse" if get_experiment(name).task == "reconstruction" else "accuracy"
     splits = splits_for(budget)
     root = Path(runs_dir) if runs_dir is not None else default_runs_dir(budget)
-    runs_dir = Path(runs_dir) if runs_dir is not None else default_runs_dir(budget)
 
     def tested(overrides: dict[str, Any] | None) -> list[float]:
         runs = [run_experiment(name, budget, s, root, progress=False, splits=splits,
