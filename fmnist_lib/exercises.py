@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -99,6 +100,7 @@ def _sample_data() -> ImageSet:
     return load_splits(train_size=100, val_subset=200, test_size=100).val
 
 
+@lru_cache(maxsize=1)
 def _class_mean_images() -> torch.Tensor:
     """The average official training image of each class: (10, 784) float64, pixels in [0, 1]."""
     train, _ = load_official()

@@ -91,16 +91,24 @@ def test_batches_slice_to_floats_and_shuffle_reproducibly(small_splits):
         Batches(small_splits.train, 0)
 
 
-@pytest.fixture
-def copy_of_data(tmp_path) -> Path:
-    """The four files copied (some uncompressed, some gzipped anew) to a temporary folder."""
+@pytest.fixture(scope="module")
+def copied_files() -> dict[str, bytes]:
+    """The four files as a copy holds them (some uncompressed, some gzipped anew), made once."""
+    files = {}
     for i, (name, path) in enumerate(locate().files.items()):
         content = data.verified_bytes(path)
         if i % 2:
-            (tmp_path / name).write_bytes(content)
+            files[name] = content
         else:
-            with gzip.open(tmp_path / f"{name}.gz", "wb", compresslevel=1) as fh:
-                fh.write(content)
+            files[f"{name}.gz"] = gzip.compress(content, compresslevel=1)
+    return files
+
+
+@pytest.fixture
+def copy_of_data(tmp_path, copied_files) -> Path:
+    """The four files copied (some uncompressed, some gzipped anew) to a temporary folder."""
+    for name, content in copied_files.items():
+        (tmp_path / name).write_bytes(content)
     return tmp_path
 
 

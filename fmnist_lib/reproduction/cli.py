@@ -297,13 +297,16 @@ def _settle(args: argparse.Namespace, cli: argparse.ArgumentParser) -> None:
 
 def one_line(message: str) -> str:
     """A message of several lines (e.g. a data folder's files, one a line, then how to fix it)
-    as one: its first line and its last, which says what to do; ``--debug`` shows them all."""
+    as one: its first line, the detail when there is one (e.g. which file is damaged), else how
+    many details ``--debug`` shows, and its last line, which says what to do."""
     lines = [line.strip() for line in str(message).splitlines() if line.strip()]
     if len(lines) <= 1:
         return lines[0] if lines else ""
-    hidden = len(lines) - 2
-    details = f" ({hidden} more line(s) with --debug)" if hidden else ""
-    return f"{lines[0].rstrip(':')}{details}; {lines[-1]}"
+    first, middle, last = lines[0].rstrip(":"), lines[1:-1], lines[-1]
+    if len(middle) == 1:
+        return f"{first}: {middle[0]} {last}"
+    details = f" ({len(middle)} more lines with --debug)" if middle else ""
+    return f"{first}{details}; {last}"
 
 
 def _one_line_warnings(message: Any, category: Any, *rest: Any, **more: Any) -> str:
