@@ -100,6 +100,7 @@ def test_early_stopping_counts_epochs_without_improvement():
     assert not EarlyStopping(patience=None, keep_best_weights=False).should_stop
 
 
+@pytest.mark.slow  # trains on 1,000 images
 def test_fit_without_restore_best_keeps_the_last_epochs_weights(small_splits):
     # min_delta so large that only the first epoch counts as an improvement: stop after epoch 3
     cfg = TrainConfig(

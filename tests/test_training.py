@@ -42,6 +42,7 @@ def test_reconstruction_loss_decreases_on_real_data(small_splits):
     assert set(history.epochs[0]) == {"epoch", "train_loss", "val_loss", "seconds"}
 
 
+@pytest.mark.slow  # trains on 1,000 images
 def test_classifier_learns_above_chance_and_reports_accuracy(small_splits):
     seed_everything(0)
     model = ConsignaClassifier(hidden_size=32, dropout=0.2)
@@ -56,6 +57,7 @@ def test_classifier_learns_above_chance_and_reports_accuracy(small_splits):
     assert 0 <= history.epochs[-1]["train_accuracy"] <= 1
 
 
+@pytest.mark.slow  # trains on 1,000 images
 def test_same_seed_same_numbers(small_splits):
     cfg = TrainConfig("reconstruction", epochs=1, batch_size=64, lr=1e-3, seed=5)
     a = fit(_ae(1), small_splits.train, small_splits.val, cfg, device="cpu")
@@ -105,6 +107,7 @@ def _holds_the_first_epochs_weights(model, splits) -> bool:
     return all(torch.equal(a, b) for a, b in pairs)
 
 
+@pytest.mark.slow  # trains on 1,000 images
 def test_best_weights_are_restored_when_the_cap_comes_first(small_splits):
     cfg = TrainConfig(
         "reconstruction", epochs=3, batch_size=64, lr=1e-3, patience=5, min_delta=10.0
@@ -115,6 +118,7 @@ def test_best_weights_are_restored_when_the_cap_comes_first(small_splits):
     assert _holds_the_first_epochs_weights(model, small_splits)
 
 
+@pytest.mark.slow  # trains on 1,000 images
 def test_early_stopping_stops_and_restores_the_best_weights(small_splits):
     # min_delta so large that no epoch after the first counts as an improvement
     cfg = TrainConfig(
@@ -299,6 +303,7 @@ def test_a_stopped_run_resumes_to_the_same_weights(tmp_path, name, stop):
     assert [e["val_loss"] for e in history] == [e["val_loss"] for e in straight_history["history"]]
 
 
+@pytest.mark.slow  # trains on 1,000 images
 def test_patience_running_out_at_the_cap_is_not_an_early_stop(small_splits):
     # the same run as above, capped at the epoch where patience runs out
     cfg = TrainConfig(
@@ -309,6 +314,7 @@ def test_patience_running_out_at_the_cap_is_not_an_early_stop(small_splits):
     assert not history.stopped_early
 
 
+@pytest.mark.slow  # trains on 1,000 images
 def test_a_refused_checkpoint_names_every_file_to_delete(small_splits, tmp_path):
     """An interrupted run keeps its previous checkpoint beside the last: the refusal names both,
     and deleting what it names lets the new settings train."""
