@@ -52,7 +52,7 @@ from optuna.distributions import (
     CategoricalDistribution,
     FloatDistribution,
 )
-from optuna.exceptions import ExperimentalWarning, UpdateFinishedTrialError
+from optuna.exceptions import ExperimentalWarning
 from optuna.samplers import BaseSampler, TPESampler
 from optuna.trial import FrozenTrial, Trial, TrialState
 from optuna.visualization import matplotlib as vm
@@ -76,6 +76,9 @@ from .verdicts import judge
 from .workers import worker_processes
 
 FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
+#: What updating a finished trial raises: ``UpdateFinishedTrialError`` (a RuntimeError) in
+#: recent Optuna, a plain RuntimeError in Optuna 4.0 (``_is_finished`` tells the two apart there).
+UPDATE_FINISHED = getattr(optuna.exceptions, "UpdateFinishedTrialError", RuntimeError)
 INTERRUPTED = ("interrupted; finished trials are kept and interrupted ones are retried from their "
                "last checkpoint — run the same command again")  # fmt: skip
 RUNS_FOLDER_ADVICE = "choose another runs folder (--runs-dir or FMNIST_RUNS)"
@@ -288,7 +291,7 @@ def run_trial(study: optuna.Study, trial: Trial, job: Job, splits: Any) -> None:
     tell the study. Settings that a complete trial holds are answered from it (``answer_from``).
 
     A trial that the others took for abandoned meanwhile (its heartbeat late) is finished in
-    the study already: its next report raises ``UpdateFinishedTrialError``, and this worker
+    the study already: its next report raises ``UPDATE_FINISHED``, and this worker
     leaves it to its retry and goes on to the next trial."""
     if (same := complete_with(study, trial.params)) is not None:
         answer_from(study, trial, same)
@@ -311,12 +314,21 @@ def run_trial(study: optuna.Study, trial: Trial, job: Job, splits: Any) -> None:
     except TrainingDiverged:
         study.tell(trial, state=TrialState.FAIL, skip_if_finished=True)
         return
-    except UpdateFinishedTrialError:  # taken for abandoned (heartbeat late): its retry stands
-        return
+    except UPDATE_FINISHED:
+        if _is_finished(study, trial._trial_id):  # taken for abandoned (heartbeat late): its retry
+            return  # stands
+        fail_and_requeue(study, trial._trial_id)
+        raise
     except BaseException:  # interrupted or failed: the trial is retried later, from its checkpoint
         fail_and_requeue(study, trial._trial_id)
         raise
     study.tell(trial, objective_value(result), skip_if_finished=True)
+
+
+def _is_finished(study: optuna.Study, trial_id: int) -> bool:
+    """Whether the trial is finished in the study (by this worker or another)."""
+    storage: Any = study._storage
+    return bool(storage.get_trial(trial_id).state.is_finished())
 
 
 def complete_with(study: optuna.Study, params: dict[str, Any]) -> FrozenTrial | None:
@@ -345,8 +357,10 @@ def fail_and_requeue(study: optuna.Study, trial_id: int) -> bool:
     try:
         if not storage.set_trial_state_values(trial_id, state=TrialState.FAIL):
             return False
-    except UpdateFinishedTrialError:
-        return False
+    except UPDATE_FINISHED:
+        if _is_finished(study, trial_id):
+            return False
+        raise
     failed = copy.deepcopy(storage.get_trial(trial_id))
     failed.user_attrs.pop("worker", None)
     RETRY(study, failed)
