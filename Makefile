@@ -10,7 +10,7 @@ JOBS ?= 1
 export FMNIST_PROGRESS ?= $(if $(CI),0,1)
 
 .PHONY: help install data system lint test test-fast test-lib test-notebooks reproduce report notebooks \
-        lab book browser-check lab-check test-oldest bench bench-paper clean
+        lab book browser-check lab-check test-oldest bench bench-paper clean release
 
 help:
 	@echo "make reproduce [BUDGET=full|smoke] [JOBS=2]  train every experiment (JOBS runs at a time), write results/<budget>/REPORT.md"
@@ -25,13 +25,15 @@ help:
 	@echo "make notebooks [BUDGET=...]         execute the notebooks and store their outputs"
 
 # lab-settings/overrides.json: JupyterLab saves the widgets' state with the notebook (else a
-# reopened notebook shows "Error displaying widget" where its widgets were).
+# reopened notebook shows "Error displaying widget" where its widgets were); its server setting
+# (lab-settings/jupyter_server_config.py) keeps the saved widgets of a chapter saved unrun.
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
-$(STAMP): pyproject.toml constraints.txt lab-settings/overrides.json
+$(STAMP): pyproject.toml constraints.txt lab-settings/overrides.json lab-settings/jupyter_server_config.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test,lab,book,search]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test,lab,book,search,dev]'
 	mkdir -p $(LAB_SETTINGS) && cp lab-settings/overrides.json $(LAB_SETTINGS)/
+	mkdir -p $(VENV)/etc/jupyter && cp lab-settings/jupyter_server_config.py $(VENV)/etc/jupyter/
 	@touch $@
 
 install: $(STAMP)
@@ -81,6 +83,23 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/zizmor --offline --min-severity low .github/workflows/
+	$(BIN)/python tools/release.py check
+
+# A release: the version written everywhere (tools/release.py), the checks, both books and the
+# wheel built, a commit and the tag vX.Y.Z. Pushing the tag publishes (.github/workflows/publish.yml).
+release: $(STAMP)
+	@test -n "$(VERSION)" || { echo "make release VERSION=X.Y.Z"; exit 1; }
+	@git diff --quiet HEAD || { echo "release: commit or stash your changes first"; exit 1; }
+	$(BIN)/python tools/release.py set $(VERSION)
+	$(MAKE) lint
+	$(BIN)/python -m pytest -q tests/test_release.py tests/test_packaging.py -p no:cacheprovider
+	$(MAKE) book
+	rm -rf dist && $(BIN)/python -m build --wheel --outdir dist .
+	git commit -qam "Release v$(VERSION)"
+	git tag -a v$(VERSION) -m "Release v$(VERSION)"
+	@echo "release: tagged v$(VERSION), wheel in dist/. Publish: git push origin HEAD v$(VERSION)"
 
 test-lib: data
 	$(BIN)/python -m pytest tests
@@ -100,7 +119,8 @@ test-notebooks: data
 	    es/notebooks/ -p no:cacheprovider; \
 	else echo "no notebooks yet"; fi
 
-# The book. Its JavaScript (MathJax, the ipywidgets embed manager, RequireJS) comes from npm
+# The book. Its JavaScript (MathJax, the ipywidgets embed manager, RequireJS, anywidget's front end
+# for the size calculator) comes from npm
 # (package-lock.json) into book_assets/, which Sphinx copies into _build/html/_static/: the site
 # needs no CDN. --all: every page is read again, so -W sees every warning on every build.
 NPM ?= npm
@@ -117,6 +137,8 @@ $(ASSETS)/.stamp: node_modules/.package-lock.json book_ext/widgets-setup.js
 	cp -R $(addprefix node_modules/mathjax/es5/,$(MATHJAX_FILES)) node_modules/mathjax/LICENSE $(ASSETS)/mathjax/
 	cp $(WIDGETS_DIST)/embed-amd.js $(WIDGETS_DIST)/*.woff2 $(WIDGETS_DIST)/*.woff $(WIDGETS_DIST)/*.ttf \
 	  $(WIDGETS_DIST)/*.eot $(WIDGETS_DIST)/*.svg book_ext/widgets-setup.js $(ASSETS)/widgets/
+	cp node_modules/anywidget/dist/index.js $(ASSETS)/widgets/anywidget.js
+	cp node_modules/anywidget/LICENSE $(ASSETS)/widgets/anywidget-LICENSE
 	cp node_modules/requirejs/require.js $(ASSETS)/requirejs/
 	@touch $@
 
@@ -153,7 +175,9 @@ notebooks: data
 	$(BIN)/python tools/translations.py sync
 	$(BIN)/python tools/run_notebooks.py --budget $(BUDGET) --edition es
 
+# The course's own notebooks are trusted, so that the lab draws their saved widgets on first open.
 lab: data
+	$(BIN)/jupyter trust notebooks/[0-9][0-9]_*.ipynb es/notebooks/[0-9][0-9]_*.ipynb > /dev/null
 	$(BIN)/jupyter lab notebooks/
 
 bench: data

@@ -11,6 +11,7 @@ desktop widths. Screenshots: _build/screenshots/.
 from __future__ import annotations
 
 import http.server
+import importlib.util
 import json
 import os
 import re
@@ -27,7 +28,12 @@ from browsing import LOCAL_HOST
 from playwright.sync_api import Browser, Page, Request, Route
 from playwright.sync_api import Error as PlaywrightError
 
+from fmnist_lib.arithmetic import conv_output_size, conv_transpose_output_size, pool_output_size
+
 ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("fmnist_book", ROOT / "book_ext" / "fmnist_book.py")
+book_ext = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(book_ext)
 HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # package.json: `make book` installs it
@@ -367,18 +373,62 @@ def test_widgets_are_rendered(visit: Visit) -> None:
     )
 
 
+CALCULATOR = ".fmnist-size-calculator"  # fmnist_lib.widgets.SizeCalculator, drawn by its JS
+
+
+def _calculator_settings(box: Any) -> dict[str, Any]:
+    """The layer and the slider values that a calculator on the page shows."""
+    settings: dict[str, Any] = {"kind": box.locator('[data-setting="kind"]').input_value()}
+    for name in ("size", "kernel_size", "stride", "padding", "dilation", "output_padding"):
+        settings[name] = int(box.locator(f'[data-setting="{name}"]').input_value())
+    return settings
+
+
+def _formula_size(settings: dict[str, Any]) -> str:
+    """fmnist_lib.arithmetic's output size for the settings, as the calculator writes it ("—"
+    where the formula refuses them)."""
+    s = dict(settings)
+    kind = s.pop("kind")
+    try:
+        if kind == "ConvTranspose2d":
+            return str(conv_transpose_output_size(**s))
+        s.pop("output_padding")
+        if kind == "MaxPool2d":
+            return str(pool_output_size(**s))
+        return str(conv_output_size(**s))
+    except ValueError:
+        return "—"
+
+
+def _press(box: Any, setting: str, key: str, times: int = 1) -> None:
+    """Moves a calculator's slider with the keyboard, as a reader can."""
+    for _ in range(times):
+        box.locator(f'[data-setting="{setting}"]').press(key)
+
+
+def _shows_the_formulas_size(visit: Visit, box: Any) -> dict[str, Any]:
+    """Asserts that the calculator shows arithmetic's size for the settings it shows."""
+    settings = _calculator_settings(box)
+    shown = box.locator(".fmnist-calc-size").inner_text().strip()
+    assert shown == _formula_size(settings), f"{visit.docname}: {settings} shows {shown!r}"
+    return settings
+
+
 def test_static_widgets_do_not_pretend_to_compute(visit: Visit) -> None:
-    """A kernel-computed widget result (fmnist-live-only) gives way to a note once a control of
-    its widget is touched; a browser of precomputed views (a dropdown linked to a stack) shows
+    """What a widget shows after a control is moved is computed on the page: the calculator's
+    size is the formula's for the new settings, and PyTorch's check, which needs a kernel, gives
+    way to a note saying so; a browser of precomputed views (a dropdown linked to a stack) shows
     another view when another option is chosen."""
     page = visit.page
-    live = page.locator(".fmnist-live-only")
-    for i in range(live.count()):
-        area = live.nth(i).locator("xpath=ancestor::div[contains(@class,'widget-subarea')][1]")
-        before = live.nth(i).inner_text()
-        area.locator(".noUi-handle").first.click()
-        after = live.nth(i).inner_text()
-        assert after != before and "static" in after, f"{visit.docname}: {after!r}"
+    assert not page.locator(".fmnist-live-only").count(), "no widget result waits for a kernel"
+    for box in page.locator(CALCULATOR).all():
+        pytorch = box.locator(".fmnist-calc-pytorch")
+        assert pytorch.inner_text().startswith("PyTorch: "), "the saved check is shown at first"
+        _press(box, "size", "ArrowRight")
+        _shows_the_formulas_size(visit, box)
+        note = "e => e.textContent.includes('JupyterLab')"  # once no kernel has answered
+        page.wait_for_function(note, arg=pytorch.element_handle())
+        assert "JupyterLab" in pytorch.inner_text(), f"{visit.docname}: {pytorch.inner_text()!r}"
     for select in page.locator(".widget-dropdown select").all():
         box = select.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
         stack = box.locator(":scope > .widget-stack, :scope > div:has(img)").first
@@ -389,6 +439,30 @@ def test_static_widgets_do_not_pretend_to_compute(visit: Visit) -> None:
         page.wait_for_timeout(200)
         second = stack.locator("img:visible").first.get_attribute("src")
         assert first != second, f"{visit.docname}: the dropdown did not switch the view"
+
+
+def test_the_calculator_computes_on_the_page(visit: Visit) -> None:
+    """Chapter 2 (both editions) has the size calculator; moving its sliders and changing its
+    layer on the built page shows the size that fmnist_lib.arithmetic computes."""
+    if not visit.docname.endswith("02_convolution_arithmetic"):
+        return
+    calculators = visit.page.locator(CALCULATOR)
+    assert calculators.count() == 1, f"{visit.docname}: {calculators.count()} calculators"
+    box = calculators.first
+    before = _shows_the_formulas_size(visit, box)
+    _press(box, "size", "ArrowLeft", 3)  # D_in 28 -> 25 (the other test may have moved it)
+    _press(box, "kernel_size", "ArrowRight", 2)  # K 3 -> 5
+    _press(box, "stride", "ArrowRight")  # S 1 -> 2
+    after = _shows_the_formulas_size(visit, box)
+    assert after["kernel_size"] == before["kernel_size"] + 2 and after["stride"] == 2
+    box.locator('[data-setting="kind"]').select_option("ConvTranspose2d")
+    _press(box, "output_padding", "ArrowRight")  # P_out 0 -> 1: a transposed convolution's
+    settings = _shows_the_formulas_size(visit, box)
+    assert settings["kind"] == "ConvTranspose2d" and settings["output_padding"] == 1
+    box.locator('[data-setting="kind"]').select_option("MaxPool2d")
+    _press(box, "padding", "ArrowRight", 3)  # P = 3 > K/2: no pooling layer has that
+    assert _shows_the_formulas_size(visit, box)["padding"] == 3
+    assert box.locator(".fmnist-calc-size").inner_text() == "—"
 
 
 def test_no_test_scaffolding_on_the_page(visit: Visit) -> None:
@@ -505,14 +579,15 @@ def test_a_notebook_page_offers_its_notebook_and_its_script(visit: Visit) -> Non
 
 
 def test_a_page_links_to_itself_in_the_other_edition(visit: Visit) -> None:
-    """Every page that exists in both editions links to its counterpart, which is served and
-    links back."""
-    english = visit.docname.removeprefix("es/")
-    other = english if visit.docname.startswith("es/") else f"es/{english}"
+    """Every page that exists in both editions links to its counterpart (of the same name, or
+    its twin's: book_ext's TWIN_PAGES), which is served and links back."""
+    spanish = visit.docname.startswith("es/")
+    name = book_ext.twin_name(visit.docname.removeprefix("es/"), "es" if spanish else "en")
+    other = name if spanish else f"es/{name}"
     try:
         source_of(other)
     except FileNotFoundError:
-        return  # a page of one edition only (the glossary)
+        return  # a page of one edition only
     link = visit.page.locator("p.fmnist-edition a")
     assert link.count() == 1, f"{visit.docname}: no link to {other}"
     url = link.get_attribute("href")

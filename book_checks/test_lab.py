@@ -19,6 +19,7 @@ of the Run All (default 900 s).
 from __future__ import annotations
 
 import contextlib
+import difflib
 import json
 import os
 import re
@@ -59,6 +60,8 @@ WIDGET_ERROR = "Error displaying widget"
 # draw its widgets without the kernel that made them); the project's own default does it
 # (lab-settings/overrides.json, which `make install` puts in the venv), and that is what is tested.
 OVERRIDES = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+# The server's pre-save hook that keeps the saved widgets (lab-settings/jupyter_server_config.py).
+SERVER_CONFIG = Path(sys.prefix) / "etc" / "jupyter" / "jupyter_server_config.py"
 LAB_SETTINGS: dict[str, dict[str, Any]] = {
     "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
     "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
@@ -215,20 +218,28 @@ def _wait_for_server(runtime: Path, process: subprocess.Popen[bytes], log: Path,
     pytest.fail(f"jupyter lab did not answer within {START_TIMEOUT_S:.0f} s: {_log_tail(log)}")
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    """JupyterLab on a copy of the chapter, rooted at its notebooks folder like `make lab`."""
-    tmp = tmp_path_factory.mktemp("lab")
-    notebooks = tmp / "notebooks"
-    notebooks.mkdir()
-    for name in (f"{CHAPTER}.ipynb", f"{CHAPTER}.py", "jupytext.toml"):
-        if not (NOTEBOOKS / name).exists():
-            pytest.fail(f"notebooks/{name} does not exist (LAB_CHAPTER={CHAPTER!r})")
-        shutil.copy2(NOTEBOOKS / name, notebooks / name)  # copy2: jupytext compares mtimes
+def _trust(notebooks: list[Path], env: dict[str, str]) -> None:
+    """Signs the course's own notebooks as `make lab` does, so that the lab draws their saved
+    widgets on first open (an untrusted notebook shows them as text until a cell runs)."""
+    jupyter = Path(sys.executable).parent / "jupyter"
+    subprocess.run(
+        [str(jupyter if jupyter.exists() else "jupyter"), "trust", *map(str, notebooks)],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
+def _start_lab(tmp: Path, root: Path) -> Lab:
+    """`jupyter lab` rooted at ``root`` with the course's settings (the venv's, as `make install`
+    writes them), its own files in ``tmp``; the course's notebooks under ``root`` trusted."""
     saved = json.loads(OVERRIDES.read_text()) if OVERRIDES.exists() else {}
     if not saved.get("@jupyter-widgets/jupyterlab-manager:plugin", {}).get("saveState"):
         pytest.fail(f"{OVERRIDES} does not turn on saveState: run `make install`")
+    if not SERVER_CONFIG.exists():
+        pytest.fail(f"{SERVER_CONFIG} is missing: run `make install`")
     _write_settings(tmp / "lab-settings")
+    _trust(sorted(root.rglob("[0-9][0-9]_*.ipynb")), _lab_env(tmp))
     jupyter = Path(sys.executable).parent / "jupyter"
     token = secrets.token_hex(16)
     command = [
@@ -238,7 +249,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         "--ServerApp.ip=127.0.0.1",
         "--ServerApp.port=0",
         f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={notebooks}",
+        f"--ServerApp.root_dir={root}",
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly",
@@ -251,7 +262,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     with log.open("wb") as out:
         process = subprocess.Popen(
             command,
-            cwd=notebooks,
+            cwd=root,
             env=_lab_env(tmp),
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -259,9 +270,27 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         )
     try:
         url = _wait_for_server(tmp / "jupyter-runtime", process, log, token)
-        yield Lab(url, token, notebooks, process, log)
-    finally:
+    except BaseException:
         _stop(process)
+        raise
+    return Lab(url, token, root, process, log)
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """JupyterLab on a copy of the chapter, rooted at its notebooks folder like `make lab`."""
+    tmp = tmp_path_factory.mktemp("lab")
+    notebooks = tmp / "notebooks"
+    notebooks.mkdir()
+    for name in (f"{CHAPTER}.ipynb", f"{CHAPTER}.py", "jupytext.toml"):
+        if not (NOTEBOOKS / name).exists():
+            pytest.fail(f"notebooks/{name} does not exist (LAB_CHAPTER={CHAPTER!r})")
+        shutil.copy2(NOTEBOOKS / name, notebooks / name)  # copy2: jupytext compares mtimes
+    lab = _start_lab(tmp, notebooks)
+    try:
+        yield lab
+    finally:
+        _stop(lab.process)
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -318,12 +347,13 @@ def _state(page: Page) -> dict[str, Any]:
     return state or {"status": None, "counts": [], "running": 0, "tracebacks": [], "widgets": []}
 
 
-def _open(context: BrowserContext, lab: Lab, name: str) -> Page:
-    """A new page on the chapter, its kernel started and idle."""
+def _open(context: BrowserContext, lab: Lab, name: str, notebook: str = f"{CHAPTER}.ipynb") -> Page:
+    """A new page on a notebook (by default the chapter), its kernel started and idle."""
     page = context.new_page()
     page.set_default_timeout(UI_TIMEOUT_MS)
     _block_other_hosts(page)
-    page.goto(f"{lab.url}lab/tree/{CHAPTER}.ipynb?token={lab.token}")
+    # reset: a fresh workspace, else the lab reopens every notebook an earlier page had open
+    page.goto(f"{lab.url}lab/tree/{notebook}?reset&token={lab.token}")
     try:
         page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for()
         page.wait_for_function(
@@ -334,7 +364,7 @@ def _open(context: BrowserContext, lab: Lab, name: str) -> Page:
     except PlaywrightError as exc:
         _screenshot(page, name)
         pytest.fail(
-            f"{CHAPTER}: the lab did not show the notebook with an idle kernel "
+            f"{notebook}: the lab did not show the notebook with an idle kernel "
             f"({exc.message.splitlines()[0]}); server log: {lab.log_tail()}"
         )
     _screenshot(page, name)
@@ -532,3 +562,93 @@ def test_saved_widget_views_have_state(session: Session) -> None:
         f"missing from its saved widget state (cells {sorted({i for i, _ in orphans})}): closed "
         "progress bars left in the outputs, or the lab not saving widget state (saveState)?"
     )
+
+
+# --- opening a chapter without running it ------------------------------------------------
+
+COURSE = [NOTEBOOKS, ROOT / "es" / "notebooks"]  # both editions
+
+
+@dataclass
+class Opened:
+    """One chapter opened (not run) and saved: the widget outputs as drawn, the bytes after."""
+
+    name: str
+    widgets: list[dict[str, Any]]
+    shown_as_text: bool  # a widget shown as its Python repr ("VBox(children=...")
+    same_bytes: bool
+    changed_lines: list[str]
+
+
+def _save_unrun(page: Page, path: Path) -> None:
+    """File → Save Notebook on an opened chapter; waits until the file is written."""
+    before = path.stat().st_mtime_ns
+    _menu(page, "File", "Save Notebook")
+    deadline = time.monotonic() + 60
+    while path.stat().st_mtime_ns == before and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+    page.wait_for_timeout(500)  # the .py twin is written in the same request
+    if path.stat().st_mtime_ns == before:
+        pytest.fail(f"{path.name}: File → Save Notebook did not write it within 60 s")
+
+
+def _open_and_save(context: BrowserContext, lab: Lab, path: Path) -> Opened:
+    name = str(path.relative_to(lab.notebooks))
+    before = path.read_bytes()
+    page = _open(context, lab, name.replace("/", "-"), notebook=name)
+    state = _wait_for_widgets(page)
+    text = page.evaluate("() => document.querySelector('.jp-Notebook').innerText")
+    _save_unrun(page, path)
+    after = path.read_bytes()
+    changed = [
+        line
+        for line in difflib.unified_diff(
+            before.decode().splitlines(), after.decode().splitlines(), lineterm="", n=0
+        )
+        if line[:1] in "+-" and line[:3] not in ("+++", "---")
+    ]
+    page.close()
+    lab.shut_down_kernels()
+    return Opened(name, state["widgets"], "VBox(children=" in text, before == after, changed)
+
+
+@pytest.fixture(scope="module")
+def opened(tmp_path_factory: pytest.TempPathFactory, browser: Browser) -> list[Opened]:
+    """Every chapter of both editions, copied, opened in a lab (trusted, as `make lab` does),
+    not run, saved."""
+    tmp = tmp_path_factory.mktemp("opened")
+    root = tmp / "course"
+    for folder in COURSE:
+        copy = root / folder.relative_to(ROOT)
+        copy.mkdir(parents=True)
+        for source in [*folder.glob("[0-9][0-9]_*"), folder / "jupytext.toml"]:
+            shutil.copy2(source, copy / source.name)
+    lab = _start_lab(tmp, root)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        return [_open_and_save(context, lab, p) for p in sorted(root.rglob("[0-9][0-9]_*.ipynb"))]
+    finally:
+        context.close()
+        _stop(lab.process)
+
+
+def test_opening_and_saving_changes_no_chapter(opened: list[Opened]) -> None:
+    """A chapter opened in the lab and saved without running keeps every byte (else a student's
+    checkout is modified by reading it, and the saved widgets are lost)."""
+    changed = {o.name: o.changed_lines[:4] for o in opened if not o.same_bytes}
+    assert not changed, (
+        f"opening and saving rewrote {len(changed)} chapter(s) (store them with "
+        f"`python tools/run_notebooks.py --stored-form --edition both`): {changed}"
+    )
+
+
+def test_widgets_drawn_on_first_open(opened: list[Opened]) -> None:
+    """A freshly opened chapter draws its saved widgets: none shown as Python text, none left
+    undrawn."""
+    as_text = [o.name for o in opened if o.shown_as_text]
+    undrawn = {o.name: [w["cell"] for w in o.widgets if not w["drawn"]] for o in opened}
+    undrawn = {name: cells for name, cells in undrawn.items() if cells}
+    assert not as_text and not undrawn, (
+        f"widgets shown as text in {as_text}, never drawn in {undrawn}: is the notebook trusted?"
+    )
+    assert any(o.widgets for o in opened), "no chapter shows a widget: the check proves nothing"

@@ -22,7 +22,8 @@ and the two no longer compare equal). sphinx-thebe's `const THEBE_JS_URL = ...` 
 
 5. Editions: the English book (the repository's root) and the Spanish one (es/, built into
    _build/html/es/) link every page to its counterpart in the other language, when it has one
-   (config value fmnist_edition: "en" or "es").
+   (config value fmnist_edition: "en" or "es"). A page has the same name in both editions, except
+   those in TWIN_PAGES (the glossary, the notation page, what next), named in each language.
 """
 
 from __future__ import annotations
@@ -158,16 +159,24 @@ EDITIONS = {  # edition: (the other edition, its link text, that language's code
     "en": ("es", "Leer en español", "es"),
     "es": ("en", "Read in English", "en"),
 }
+TWIN_PAGES = {"glossary": "glosario", "notation": "notacion", "next": "siguiente"}  # en: es
+
+
+def twin_name(pagename: str, edition: str) -> str:
+    """The name, in the other edition, of the page ``pagename`` of ``edition``."""
+    names = TWIN_PAGES if edition == "en" else {es: en for en, es in TWIN_PAGES.items()}
+    return names.get(pagename, pagename)
 
 
 def counterpart(app: Sphinx, pagename: str) -> str | None:
     """The relative URL of this page in the other edition, if that edition has the page."""
     srcdir, edition = Path(app.srcdir), app.config.fmnist_edition
     other_root = srcdir / "es" if edition == "en" else srcdir.parent
-    if not any((other_root / f"{pagename}{s}").exists() for s in (".md", ".ipynb")):
+    twin = twin_name(pagename, edition)
+    if not any((other_root / f"{twin}{s}").exists() for s in (".md", ".ipynb")):
         return None
     up = "../" * (pagename.count("/") + (1 if edition == "es" else 0))
-    return f"{up}{'es/' if edition == 'en' else ''}{pagename}.html"
+    return f"{up}{'es/' if edition == 'en' else ''}{twin}.html"
 
 
 def link_to_other_edition(

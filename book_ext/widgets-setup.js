@@ -4,10 +4,16 @@
   "use strict";
   // 1. The bundled widget modules find their font files next to their RequireJS module URL,
   //    which RequireJS resolves against the page's folder (404s). Point the names at this folder,
-  //    where `make book` puts the fonts.
+  //    where `make book` puts the fonts. The embed manager asks RequireJS for a widget module
+  //    before it would try a CDN: anywidget's front end (the size calculator, an anywidget whose
+  //    JavaScript is in its saved state) is served from here too (`make book` copies it from npm).
   var here = document.currentScript.src.replace(/[?#].*$/, "").replace(/\/[^\/]*$/, "");
   window.require.config({
-    paths: {"@jupyter-widgets": here, "@jupyter-widgets/html-manager/dist": here}
+    paths: {
+      "@jupyter-widgets": here,
+      "@jupyter-widgets/html-manager/dist": here,
+      "anywidget": here + "/anywidget"
+    }
   });
 
   // 2. ipywidgets typesets labels with MathJax 2's API (MathJax.Hub.Queue), which throws with
@@ -36,31 +42,7 @@
   style.textContent = ".fmnist-pixelated, .fmnist-pixelated img { image-rendering: pixelated; }";
   document.head.appendChild(style);
 
-  // 4. A static page has no kernel. A widget whose result the kernel computes marks that result
-  //    with the class fmnist-live-only (fmnist_lib.widgets.LIVE_ONLY): once a control of its
-  //    widget is moved here, the stale result gives way to a note. Widgets that switch between
-  //    views computed in advance (jslink) keep working and carry no such mark.
-  var NOTE = "This page is static, so nothing is recomputed here: open the notebook in " +
-    "JupyterLab or Colab (launch button at the top of the page) to use the calculator.";
-  function staleResults(event) {
-    var area = event.target.closest && event.target.closest(".widget-subarea");
-    if (!area) {
-      return;
-    }
-    area.querySelectorAll(".fmnist-live-only").forEach(function (result) {
-      if (!result.dataset.fmnistStale) {
-        result.dataset.fmnistStale = "1";
-        result.textContent = NOTE;
-        result.setAttribute("role", "status");
-      }
-    });
-  }
-  // ipywidgets' sliders (noUiSlider) fire no input event: watch the pointer and the keys too.
-  ["input", "change", "pointerdown", "keydown"].forEach(function (type) {
-    document.addEventListener(type, staleResults, true);
-  });
-
-  // 5. A name for assistive technology, which the widget library does not give: a slider's
+  // 4. A name for assistive technology, which the widget library does not give: a slider's
   //    handle is named by its widget's tooltip or label.
   function nameWidgets(root) {
     root.querySelectorAll(".widget-slider [role=slider]:not([aria-label])").forEach(function (h) {

@@ -9,10 +9,10 @@ Its two houses, each module importing only from lower layers:
   layer 2: ``data``, ``wording``
   layer 3: ``checkpoints``, ``evaluation``, ``models``, ``numerals``
   layer 4: ``arithmetic``, ``latent``, ``plots``, ``training``
-  layer 5: ``course``, ``diagnostics``, ``exercises``, ``widgets``
+  layer 5: ``course``, ``diagnostics``, ``diagrams``, ``exercises``, ``overfitting``, ``widgets``
 - the machinery that runs experiments for the lessons:
   layer 6: ``experiments.machine``, ``experiments.records``, ``experiments.registry``,
-           ``experiments.release``
+           ``experiments.release``, ``experiments.together``
   layer 7: ``experiments.published``
   layer 8: ``experiments.runs``
   layer 9: ``experiments.running``

@@ -26,7 +26,7 @@ import torch
 
 from .checks import check
 from .errors import FmnistError
-from .settings import DATA_VAR, data_dir_from_env, get_budget, project_root
+from .settings import DATA_VAR, data_dir_from_env, get_budget, project_root, resolve_budget
 from .storage import atomic_write
 
 CLASS_NAMES: tuple[str, ...] = (
@@ -445,9 +445,10 @@ def load_splits(
     return Splits(train, val, test)
 
 
-def splits_for(budget: str) -> Splits:
-    """The training, validation and test images of a budget (``settings.BUDGETS``)."""
-    b = get_budget(budget)
+def splits_for(budget: str | None = None) -> Splits:
+    """The training, validation and test images of a budget (``settings.BUDGETS``); by default
+    the chapter's (``$FMNIST_BUDGET``, else ``full``)."""
+    b = get_budget(resolve_budget(budget))
     return load_splits(train_size=b.train_size, val_subset=b.val_subset, test_size=b.test_size)
 
 

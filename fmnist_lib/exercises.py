@@ -6,7 +6,14 @@ Each exercise is registered under an id (``"2.1"``: chapter 2, exercise 1) with 
 answer behind), a tolerance, a hint for a wrong answer and an explanation for a right one::
 
     answer = 13
-    check_answer("2.1", answer)   # ✓ right: ... / ✗ not yet: ...
+    check_answer("2.1", answer)   # ✓ exercise 2.1: right. ... / ✗ exercise 2.1: not yet ...
+
+A right answer counts however it is written: a number as an int, a float, a numpy scalar or a
+one-element tensor; numbers in order as a tuple, a list, a tensor or a ``torch.Size``; names in
+any case and spacing, and a set of names in any order and collection. An answer of the wrong
+form is told the form expected; an estimate within the tolerance an exercise states is asked to
+count exactly. The verdict speaks the notebook's language (``wording.language()``: Spanish in
+``es/notebooks``), so each hint and explanation is written in English and in Spanish.
 
 The worked solutions in the notebooks call ``check_answer`` with the solution's value, so CI
 runs every check. An exercise about the student's own objects (a trained model, a dataset)
@@ -51,23 +58,27 @@ from .models import (
     count_parameters,
     freeze,
 )
+from .numerals import number
 from .settings import get_budget
+from .wording import Words, language
 
 
 @dataclass(frozen=True)
 class Exercise:
     """What ``check_answer`` needs: the expected answer (computed), how close counts, and the
-    words for a wrong (``hint``) and a right (``why``) answer."""
+    words for a wrong (``hint``) and a right (``why``) answer, in every language of the course
+    (``{"en": ..., "es": ...}``)."""
 
     question: str
     expected: Callable[..., Any]  # computes the answer, from the objects the student passes
-    hint: str
-    why: str
+    hint: dict[str, str]
+    why: dict[str, str]
     rel_tol: float = 0.0
     abs_tol: float = 0.0
     example: Callable[[], dict[str, Any]] = dict  # what ``given`` looks like (for the tests)
     estimate: float = 0.0  # a count this close (relative) is a good estimate: "now count exactly"
     size_of_square: bool = False  # the answer is a square output's size: its shape counts too
+    choices: tuple[str, ...] = ()  # the names an answer chooses from (a name, or several)
 
 
 @dataclass(frozen=True)
@@ -136,6 +147,17 @@ def _validation_overlap(seeds: tuple[int, int] = (0, 1)) -> int:
     return len(drawn[0] & drawn[1])
 
 
+def _changed_sets(seeds: tuple[int, int] = (0, 1)) -> frozenset[str]:
+    """The sets of ``load_splits`` (``train``, ``val``, ``test``) whose images differ between
+    two split seeds."""
+    first, second = (load_splits(split_seed=seed) for seed in seeds)
+    return frozenset(
+        name
+        for name in first.sizes()
+        if not torch.equal(getattr(first, name).images, getattr(second, name).images)
+    )
+
+
 def _batches_per_epoch(batch_size: int) -> tuple[int, int]:
     """(batches in one epoch of the training split, images in the last batch)."""
     sizes = [len(y) for _, y in Batches(load_splits().train, batch_size)]
@@ -200,135 +222,314 @@ EXERCISES: dict[str, Exercise] = {
     "1.1": Exercise(
         "The class whose training images have the highest mean pixel value (the most ink)",
         _brightest_class,
-        "average the pixels (divided by 255) of each class's images, e.g. "
-        "train_official.images[train_official.labels == c]; answer with a name from CLASS_NAMES",
-        "long sleeves and a wide body fill much of the 28 x 28 square; open sandals, the least",
+        hint={
+            "en": "average the pixels (divided by 255) of each class's images, e.g. "
+            "train_official.images[train_official.labels == c]; answer with a name from "
+            "CLASS_NAMES",
+            "es": "promedia los píxeles (divididos por 255) de las imágenes de cada clase, por "
+            "ejemplo train_official.images[train_official.labels == c]; responde con un nombre de "
+            "CLASS_NAMES",
+        },
+        why={
+            "en": "long sleeves and a wide body fill much of the 28 x 28 square; open sandals, "
+            "the least",
+            "es": "las mangas largas y un cuerpo ancho llenan buena parte del cuadrado de 28 x 28; "
+            "las sandalias abiertas, lo mínimo",
+        },
     ),
     "1.2": Exercise(
         "The two classes whose average training images are nearest (Euclidean distance)",
         _closest_mean_images,
-        "stack the ten average images, take all pairwise distances (torch.cdist) and the smallest "
-        "between two different classes; answer with a set of two names, e.g. {'Dress', 'Bag'}",
-        "both have long sleeves and a similar outline: their averages differ least",
+        hint={
+            "en": "stack the ten average images, take all pairwise distances (torch.cdist) and "
+            "the smallest between two different classes; answer with the two names, e.g. "
+            "{'Dress', 'Bag'}",
+            "es": "apila las diez imágenes promedio, calcula todas las distancias entre pares "
+            "(torch.cdist) y toma la menor entre dos clases distintas; responde con los dos "
+            "nombres, por ejemplo {'Dress', 'Bag'}",
+        },
+        why={
+            "en": "both have long sleeves and a similar outline: their averages differ least",
+            "es": "las dos tienen mangas largas y un contorno parecido: sus promedios son los que "
+            "menos difieren",
+        },
     ),
     "1.3": Exercise(
         "How many validation images of split_seed=1 are also validation images of split_seed=0",
         _validation_overlap,
-        "draw the indices with data.stratified_indices(train_official.labels, 1000, seed) for "
-        "seed 0 and 1 and count those in both (a set intersection)",
-        "each seed draws 1,000 of each class's 6,000 images independently, so about one in six "
-        "of them is drawn by both",
+        hint={
+            "en": "draw the indices with data.stratified_indices(train_official.labels, 1000, "
+            "seed) for seed 0 and 1 and count those in both (a set intersection)",
+            "es": "sortea los índices con data.stratified_indices(train_official.labels, 1000, "
+            "seed) para las semillas 0 y 1 y cuenta los que están en ambos (una intersección de "
+            "conjuntos)",
+        },
+        why={
+            "en": "each seed draws one in six of each class's images, independently of the "
+            "other, so about one in six of them is drawn by both",
+            "es": "cada semilla sortea una de cada seis imágenes de cada clase, con independencia "
+            "de la otra, así que aproximadamente una de cada seis la sortean ambas",
+        },
         estimate=0.05,
+    ),
+    "1.3a": Exercise(
+        "Which sets of load_splits change when split_seed changes from 0 to 1",
+        _changed_sets,
+        hint={
+            "en": "the seed draws the validation images from the official training images; "
+            "the rest of them is the training set; where do the test images come from?",
+            "es": "la semilla sortea las imágenes de validación entre las imágenes oficiales de "
+            "entrenamiento; el resto de ellas es el conjunto de entrenamiento; ¿de dónde vienen "
+            "las imágenes de prueba?",
+        },
+        why={
+            "en": "a new seed draws other validation images, so the training set (the rest) "
+            "changes too; the official test set is never drawn from",
+            "es": "otra semilla sortea otras imágenes de validación, así que el conjunto de "
+            "entrenamiento (el resto) también cambia; el conjunto oficial de prueba nunca se "
+            "sortea",
+        },
+        choices=("train", "val", "test"),
     ),
     "1.4": Exercise(
         "(batches per epoch, images in the last batch) for Batches(full.train, batch_size=128)",
         lambda: _batches_per_epoch(128),
-        "the last batch takes what is left: divide the size of the training split by 128, "
-        "round up for the number of batches",
-        "the last batch is smaller than the others; every image is still seen once per epoch",
+        hint={
+            "en": "the last batch takes what is left: divide the size of the training split by "
+            "128, round up for the number of batches",
+            "es": "el último lote se queda con lo que sobra: divide el tamaño del conjunto de "
+            "entrenamiento por 128 y redondea hacia arriba para el número de lotes",
+        },
+        why={
+            "en": "the last batch is smaller than the others; every image is still seen once per "
+            "epoch",
+            "es": "el último lote es más pequeño que los demás; aun así, cada imagen se ve una vez "
+            "por época",
+        },
     ),
     "2.1": Exercise(
         "The output size of Conv2d(kernel_size=5, stride=2, padding=1) on a 28 x 28 image",
         lambda: conv_output_size(28, kernel_size=5, stride=2, padding=1),
-        "apply floor((W + 2P - K) / S) + 1 with W = 28, K = 5, S = 2, P = 1 (mind the floor)",
-        "floor((28 + 2 - 5) / 2) + 1 = floor(12.5) + 1 = 13: the last half step does not fit",
+        hint={
+            "en": "apply floor((W + 2P - K) / S) + 1 with W = 28, K = 5, S = 2, P = 1 (mind the "
+            "floor)",
+            "es": "aplica floor((W + 2P - K) / S) + 1 con W = 28, K = 5, S = 2, P = 1 (ojo con "
+            "el redondeo hacia abajo)",
+        },
+        why={
+            "en": "floor((28 + 2 - 5) / 2) + 1 = floor(12.5) + 1 = 13: the last half step does "
+            "not fit",
+            "es": "floor((28 + 2 - 5) / 2) + 1 = floor(12,5) + 1 = 13: el último medio paso no "
+            "cabe",
+        },
         size_of_square=True,
     ),
     "2.2": Exercise(
         "The output size of MaxPool2d(kernel_size=2) on a 13 x 13 map",
         lambda: pool_output_size(13, kernel_size=2),
-        "pooling's stride defaults to its kernel size; the last odd row and column are dropped",
-        "floor((13 - 2) / 2) + 1 = 6: the 13th row and column are never seen",
+        hint={
+            "en": "pooling's stride defaults to its kernel size; the last odd row and column are "
+            "dropped",
+            "es": "el paso (stride) del pooling es por defecto el tamaño de su kernel; la última "
+            "fila y la última columna impares se descartan",
+        },
+        why={
+            "en": "floor((13 - 2) / 2) + 1 = 6: the 13th row and column are never seen",
+            "es": "floor((13 - 2) / 2) + 1 = 6: la fila y la columna 13 nunca se ven",
+        },
         size_of_square=True,
     ),
     "2.3": Exercise(
         "(padding, output_padding) that make ConvTranspose2d(kernel_size=3, stride=2) map 7 to 14",
         lambda: _transposed_settings(7, 14, kernel_size=3, stride=2),
-        "solve (7 - 1) * 2 - 2P + 3 + P_out = 14 with 0 <= P_out < 2; answer (P, P_out)",
-        "(7 - 1) * 2 - 2 + 3 + 1 = 14, and 2P - P_out = 1 has no other solution with P_out < S",
+        hint={
+            "en": "solve (7 - 1) * 2 - 2P + 3 + P_out = 14 with 0 <= P_out < 2; answer (P, P_out)",
+            "es": "resuelve (7 - 1) * 2 - 2P + 3 + P_out = 14 con 0 <= P_out < 2; responde "
+            "(P, P_out)",
+        },
+        why={
+            "en": "(7 - 1) * 2 - 2 + 3 + 1 = 14, and 2P - P_out = 1 has no other solution with "
+            "P_out < S",
+            "es": "(7 - 1) * 2 - 2 + 3 + 1 = 14, y 2P - P_out = 1 no tiene otra solución con "
+            "P_out < S",
+        },
     ),
     "2.5": Exercise(
         "The multiply-adds of the consigna encoder's first convolution for one image",
         _first_conv_multiply_adds,
-        "each output value is one K x K x C_in dot product; count the output values: "
-        "C_out x H_out x W_out",
-        "16 kernels of 3 x 3 weights, each used at every one of the 26 x 26 positions",
+        hint={
+            "en": "each output value is one K x K x C_in dot product; count the output values: "
+            "C_out x H_out x W_out",
+            "es": "cada valor de salida es un producto escalar de K x K x C_in; cuenta los valores "
+            "de salida: C_out x H_out x W_out",
+        },
+        why={
+            "en": "16 kernels of 3 x 3 weights, each used at every one of the 26 x 26 positions",
+            "es": "16 kernels de 3 x 3 pesos, cada uno usado en cada una de las 26 x 26 posiciones",
+        },
     ),
     "3.2": Exercise(
         "The class an autoencoder rebuilds worst (highest MSE per pixel) on a dataset",
         _worst_class,
-        "compute the MSE per class (fmnist_lib.evaluation.mse_by_class) and take the largest",
-        "classes whose images vary most, or hang on thin details, are the hardest to rebuild",
+        hint={
+            "en": "compute the MSE per class (fmnist_lib.evaluation.mse_by_class) and take the "
+            "largest",
+            "es": "calcula el MSE por clase (fmnist_lib.evaluation.mse_by_class) y toma el mayor",
+        },
+        why={
+            "en": "classes whose images vary most, or hang on thin details, are the hardest to "
+            "rebuild",
+            "es": "las clases cuyas imágenes más varían, o que dependen de detalles finos, son las "
+            "más difíciles de reconstruir",
+        },
         example=lambda: {"model": FeedForwardAutoencoder(hidden_size=8), "data": _sample_data()},
     ),
     "4.1": Exercise(
         "The number of weights (parameters) of the Raschka classifier with n = 10",
         lambda: count_parameters(RaschkaClassifier(hidden_size=10)),
-        "count each layer's weights and biases: a convolution has C_out (C_in K^2 + 1), "
-        "a linear layer n_out (n_in + 1); do not forget the head 10 -> 10",
-        "the four convolutions hold three quarters of them; the dense layer 3136 -> 10 holds "
-        "31,370 and the head 110",
+        hint={
+            "en": "count each layer's weights and biases: a convolution has C_out (C_in K^2 + 1), "
+            "a linear layer n_out (n_in + 1); do not forget the head 10 -> 10",
+            "es": "cuenta los pesos y sesgos de cada capa: una convolución tiene "
+            "C_out (C_in K^2 + 1), una capa lineal n_out (n_in + 1); no olvides la cabeza 10 -> 10",
+        },
+        why={
+            "en": "the four convolutions hold three quarters of them; the dense layer 3136 -> 10 "
+            "holds 31,370 and the head 110",
+            "es": "las cuatro convoluciones tienen tres cuartos de ellos; la capa densa "
+            "3136 -> 10 tiene 31\u202f370 y la cabeza 110",
+        },
     ),
     "4.2": Exercise(
         "The cross-entropy (nn.CrossEntropyLoss) of ten equal logits, as an untrained head's "
         "outputs nearly are",
         _uniform_logits_loss,
-        "equal logits give every class the same probability; the loss is minus the log of the "
-        "true class's probability",
-        "-log(1/10) = ln 10 ≈ 2.30: a loss that stays there means the model does no better than "
-        "a uniform guess",
+        hint={
+            "en": "equal logits give every class the same probability; the loss is minus the log "
+            "of the true class's probability",
+            "es": "logits iguales dan a todas las clases la misma probabilidad; la pérdida es "
+            "menos el logaritmo de la probabilidad de la clase verdadera",
+        },
+        why={
+            "en": "-log(1/10) = ln 10 ≈ 2.30: a loss that stays there means the model does no "
+            "better than a uniform guess",
+            "es": "-log(1/10) = ln 10 ≈ 2,30: una pérdida que se queda ahí significa que el modelo "
+            "no lo hace mejor que adivinar al azar",
+        },
         abs_tol=0.01,
     ),
     "4.3": Exercise(
         "The number of parameters of the one linear layer that replaces the Raschka classifier's "
         "Linear(3136, 10) and its head Linear(10, 10)",
         _merged_head_parameters,
-        "two linear maps in a row are one linear map, here from 3136 features to 10 logits: "
-        "count its weights and biases",
-        "3136 x 10 + 10 = 31,370; the pair holds 110 more and computes nothing the single layer "
-        "cannot",
+        hint={
+            "en": "two linear maps in a row are one linear map, here from 3136 features to 10 "
+            "logits: count its weights and biases",
+            "es": "dos aplicaciones lineales seguidas son una sola aplicación lineal, aquí de 3136 "
+            "características a 10 logits: cuenta sus pesos y sesgos",
+        },
+        why={
+            "en": "3136 x 10 + 10 = 31,370; the pair holds 110 more and computes nothing the "
+            "single layer cannot",
+            "es": "3136 x 10 + 10 = 31\u202f370; el par tiene 110 más y no calcula nada que "
+            "la capa única no pueda",
+        },
     ),
     "4.4": Exercise(
         "The test accuracy (a fraction) of a classifier that always answers T-shirt/top",
         _constant_answer_accuracy,
-        "count the test images that are T-shirts/tops (every class has as many); answer as a "
-        "fraction between 0 and 1, not a percentage",
-        "one test image in ten is a T-shirt/top: a constant answer scores 1/10, the chance level "
-        "of a balanced test set",
+        hint={
+            "en": "count the test images that are T-shirts/tops (every class has as many); "
+            "answer as a fraction between 0 and 1, not a percentage",
+            "es": "cuenta las imágenes de prueba que son T-shirt/top (todas las clases tienen las "
+            "mismas); responde con una fracción entre 0 y 1, no con un porcentaje",
+        },
+        why={
+            "en": "one test image in ten is a T-shirt/top: a constant answer scores 1/10, the "
+            "chance level of a balanced test set",
+            "es": "una imagen de prueba de cada diez es una T-shirt/top: una respuesta constante "
+            "obtiene 1/10, el nivel del azar en un conjunto de prueba equilibrado",
+        },
         abs_tol=1e-3,
-    ),
-    "6.2": Exercise(
-        "The learning rate that makes plain gradient descent converge fastest on the quadratic "
-        "with curvatures 1 and 10",
-        lambda: 2 / (1.0 + 10.0),
-        "per step the error along curvature λ is multiplied by |1 − ηλ|; the slowest of the two "
-        "directions sets the pace, so make the two factors equal in size",
-        "η = 2 / (λ_min + λ_max) = 2/11: both directions shrink by 9/11 per step",
-        rel_tol=0.02,
     ),
     "5.1": Exercise(
         "The number of weights trained when the consigna (128) classifier's encoder is frozen",
         lambda: count_parameters(_frozen_consigna(), trainable_only=True),
-        "only the head learns: count the weights and biases of Linear(128, 10) "
-        "(count_parameters(model, trainable_only=True) checks it)",
-        "128 x 10 weights + 10 biases: about 1% of the model learns",
+        hint={
+            "en": "only the head learns: count the weights and biases of Linear(128, 10) "
+            "(count_parameters(model, trainable_only=True) checks it)",
+            "es": "solo aprende la cabeza: cuenta los pesos y sesgos de Linear(128, 10) "
+            "(count_parameters(model, trainable_only=True) lo comprueba)",
+        },
+        why={
+            "en": "128 x 10 weights + 10 biases: about 1% of the model learns",
+            "es": "128 x 10 pesos + 10 sesgos: aprende alrededor del 1 % del modelo",
+        },
+    ),
+    "6.3": Exercise(
+        "The number of weights and biases of Conv2d(3, 8, kernel_size=5)",
+        lambda: count_parameters(nn.Conv2d(3, 8, kernel_size=5)),
+        hint={
+            "en": "each of the 8 output channels has one 5 x 5 kernel per input channel, and one "
+            "bias",
+            "es": "cada uno de los 8 canales de salida tiene un kernel de 5 x 5 por canal de "
+            "entrada, y un sesgo",
+        },
+        why={
+            "en": "8 x 3 x 5 x 5 + 8 = 608, whatever the size of the image it slides over",
+            "es": "8 x 3 x 5 x 5 + 8 = 608, sea cual sea el tamaño de la imagen que recorre",
+        },
     ),
     "7.1": Exercise(
+        "The learning rate that makes plain gradient descent converge fastest on the quadratic "
+        "with curvatures 1 and 10",
+        lambda: 2 / (1.0 + 10.0),
+        hint={
+            "en": "per step the error along curvature λ is multiplied by |1 − ηλ|; the slowest of "
+            "the two directions sets the pace, so make the two factors equal in size",
+            "es": "en cada paso el error a lo largo de la curvatura λ se multiplica por |1 − ηλ|; "
+            "la más lenta de las dos direcciones marca el ritmo, así que iguala el tamaño de los "
+            "dos factores",
+        },
+        why={
+            "en": "η = 2 / (λ_min + λ_max) = 2/11: both directions shrink by 9/11 per step",
+            "es": "η = 2 / (λ_min + λ_max) = 2/11: las dos direcciones se reducen en 9/11 por paso",
+        },
+        rel_tol=0.02,
+    ),
+    "8.1": Exercise(
         "The optimizer updates of clf-consigna-10's training: 35 epochs at batch 32 on the "
         "50,000 images of the training split",
         lambda: _updates(35, 32),
-        "one update per batch, and the last, smaller batch of an epoch is an update too: "
-        "35 x ceil(50,000 / 32)",
-        "35 x 1,563 = 54,705 updates; batch 1000 would make 35 x 50 = 1,750 in the same epochs",
+        hint={
+            "en": "one update per batch, and the last, smaller batch of an epoch is an update "
+            "too: 35 x ceil(50,000 / 32)",
+            "es": "una actualización por lote, y el último lote de una época, más pequeño, también "
+            "es una actualización: 35 x ceil(50\u202f000 / 32)",
+        },
+        why={
+            "en": "35 x 1563 = 54,705 updates; batch 1000 would make 35 x 50 = 1750 in the same "
+            "epochs",
+            "es": "35 x 1563 = 54\u202f705 actualizaciones; el lote de 1000 haría 35 x 50 = 1750 "
+            "en las mismas épocas",
+        },
     ),
-    "7.2": Exercise(
+    "8.2": Exercise(
         "The epochs batch 1000 must train to make 400 updates on the quick budget's 10,000 "
         "training images",
         lambda: _epochs_for_updates(400, 1000, "quick"),
-        "count the batches (updates) of one epoch, 10,000 / 1000, and divide the 400 updates "
-        "by them",
-        "10 updates per epoch, so 40 epochs: forty passes over the images, where batch 25 "
-        "makes a single one",
+        hint={
+            "en": "count the batches (updates) of one epoch, 10,000 / 1000, and divide the 400 "
+            "updates by them",
+            "es": "cuenta los lotes (actualizaciones) de una época, 10\u202f000 / 1000, y divide "
+            "las 400 actualizaciones por ellos",
+        },
+        why={
+            "en": "10 updates per epoch, so 40 epochs: forty passes over the images, where batch "
+            "25 makes a single one",
+            "es": "10 actualizaciones por época, así que 40 épocas: cuarenta pasadas por las "
+            "imágenes, donde el lote de 25 hace una sola",
+        },
     ),
 }
 
@@ -338,17 +539,83 @@ def exercise_ids() -> list[str]:
     return sorted(EXERCISES)
 
 
-def _as_plain(value: Any) -> Any:
+#: The words of a verdict, in every language of the course; ``{fields}`` filled by
+#: ``check_answer``. The language is the figures' (``wording.language()``): a notebook of the
+#: Spanish edition answers in Spanish.
+MESSAGES = Words(
+    {
+        "unfilled": {
+            "en": "exercise {id}: replace ... with your answer",
+            "es": "ejercicio {id}: sustituye ... por tu respuesta",
+        },
+        "right": {"en": "✓ exercise {id}: right. {why}", "es": "✓ ejercicio {id}: correcto. {why}"},
+        "wrong": {
+            "en": "✗ exercise {id}: not yet ({answer}). Hint: {hint}",
+            "es": "✗ ejercicio {id}: todavía no ({answer}). Pista: {hint}",
+        },
+        "form": {
+            "en": "✗ exercise {id}: answer with {form} (got {answer}). Hint: {hint}",
+            "es": "✗ ejercicio {id}: responde con {form} (escribiste {answer}). Pista: {hint}",
+        },
+        "estimate": {
+            "en": "≈ exercise {id}: a good estimate ({answer} is within {tolerance} of the "
+            "count); now count exactly",
+            "es": "≈ ejercicio {id}: una buena estimación ({answer} está a menos del {tolerance} "
+            "del recuento); ahora cuenta con exactitud",
+        },
+        # the forms of an answer, for an answer whose form is wrong (``form_of``)
+        "truth": {"en": "True or False", "es": "True o False"},
+        "number": {"en": "a number", "es": "un número"},
+        "size": {
+            "en": "a number (or the output's shape)",
+            "es": "un número (o la forma, shape, de la salida)",
+        },
+        "name": {
+            "en": "a name (a string, e.g. one of CLASS_NAMES)",
+            "es": "un nombre (un string, por ejemplo uno de CLASS_NAMES)",
+        },
+        "names": {
+            "en": "{count} names in any order (a set, a list or a tuple of strings)",
+            "es": "{count} nombres en cualquier orden (un set, una lista o una tupla de strings)",
+        },
+        "pair of names": {
+            "en": "a pair of names in any order (a set, a list or a tuple of two strings)",
+            "es": "un par de nombres en cualquier orden (un set, una lista o una tupla de dos "
+            "strings)",
+        },
+        "numbers": {
+            "en": "{count} numbers in this order (a tuple, a list or a tensor)",
+            "es": "{count} números en este orden (una tupla, una lista o un tensor)",
+        },
+        "choices": {
+            "en": "names chosen from {choices} (a set, a list or a tuple of strings)",
+            "es": "nombres elegidos entre {choices} (un set, una lista o una tupla de strings)",
+        },
+        "pair of numbers": {
+            "en": "a pair of numbers in this order, e.g. a tuple (a, b)",
+            "es": "un par de números en este orden, por ejemplo una tupla (a, b)",
+        },
+    },
+    "exercises.MESSAGES",
+)
+
+
+# --------------------------------------------------------------------------- answers made plain
+# An answer is first made plain Python (``as_plain``), then compared by the kind of the expected
+# answer: a truth value, a number, a name, names in any order, or numbers in order.
+
+
+def as_plain(value: Any) -> Any:
     """An answer in plain Python: tensors, numpy values and ``torch.Size`` become numbers and
     tuples, lists become tuples, sets frozensets."""
     if isinstance(value, torch.Tensor):
         value = value.detach().cpu().numpy()
     if isinstance(value, np.ndarray | np.generic):
-        return value.item() if value.size == 1 else tuple(_as_plain(v) for v in value.tolist())
+        return value.item() if value.size == 1 else tuple(as_plain(v) for v in value.tolist())
     if isinstance(value, set | frozenset):
-        return frozenset(_as_plain(v) for v in value)
+        return frozenset(as_plain(v) for v in value)
     if isinstance(value, Sequence) and not isinstance(value, str):  # torch.Size is a tuple
-        return tuple(_as_plain(v) for v in value)
+        return tuple(as_plain(v) for v in value)
     return value
 
 
@@ -361,25 +628,28 @@ def _name(value: str) -> str:
     return "".join(value.split()).lower()
 
 
-def form_of(expected: Any) -> str:
+def form_of(expected: Any, ex: Exercise | None = None, lang: str = "en") -> str:
     """The form an answer takes, in words, for a hint when only the form is wrong."""
-    expected = _as_plain(expected)
+    expected = as_plain(expected)
     if isinstance(expected, bool):
-        return "True or False"
+        return MESSAGES("truth", lang)
     if _is_number(expected):
-        return "a number"
+        return MESSAGES("size" if ex and ex.size_of_square else "number", lang)
     if isinstance(expected, str):
-        return "a name (a string, e.g. one of CLASS_NAMES)"
+        return MESSAGES("name", lang)
+    if isinstance(expected, frozenset) and ex and ex.choices:
+        return MESSAGES("choices", lang, choices=", ".join(map(repr, ex.choices)))
     if isinstance(expected, frozenset):
-        return f"{len(expected)} names in any order (a set, a list or a tuple of strings)"
-    return f"{len(expected)} numbers in this order, e.g. a tuple (a, b)"
+        pair = len(expected) == 2
+        return MESSAGES("pair of names" if pair else "names", lang, count=len(expected))
+    pair = len(expected) == 2
+    return MESSAGES("pair of numbers" if pair else "numbers", lang, count=len(expected))
 
 
-def _same_numbers(answer: tuple, expected: tuple, ex: Exercise) -> bool:
-    return len(answer) == len(expected) and all(
-        math.isclose(a, e, rel_tol=ex.rel_tol, abs_tol=ex.abs_tol) if _is_number(e) else a == e
-        for a, e in zip(answer, expected, strict=True)
-    )
+def _number_in_form(answer: Any, ex: Exercise) -> bool:
+    """A number, or, for a square output's size, a shape that ends in two equal sizes."""
+    square = isinstance(answer, tuple) and len(answer) >= 2 and ex.size_of_square
+    return _is_number(answer) or (square and _is_number(answer[-1]) and answer[-1] == answer[-2])
 
 
 def _in_form(answer: Any, expected: Any, ex: Exercise) -> bool:
@@ -388,14 +658,25 @@ def _in_form(answer: Any, expected: Any, ex: Exercise) -> bool:
     if isinstance(expected, bool):
         return isinstance(answer, bool)
     if _is_number(expected):
-        square = isinstance(answer, tuple) and len(answer) >= 2 and ex.size_of_square
-        return _is_number(answer) or (square and answer[-1] == answer[-2])
+        return _number_in_form(answer, ex)
     if isinstance(expected, str):
         return isinstance(answer, str)
     if isinstance(expected, frozenset):
         names = answer if isinstance(answer, tuple | frozenset) else ()
-        return len(names) > 0 and all(isinstance(n, str) for n in names)
+        known = {_name(c) for c in ex.choices}
+        return (
+            len(names) > 0
+            and all(isinstance(n, str) for n in names)
+            and (not known or all(_name(n) in known for n in names))
+        )
     return isinstance(answer, tuple) and all(_is_number(a) for a in answer)
+
+
+def _same_numbers(answer: tuple, expected: tuple, ex: Exercise) -> bool:
+    return len(answer) == len(expected) and all(
+        math.isclose(a, e, rel_tol=ex.rel_tol, abs_tol=ex.abs_tol) if _is_number(e) else a == e
+        for a, e in zip(answer, expected, strict=True)
+    )
 
 
 def _matches(answer: Any, expected: Any, ex: Exercise) -> bool:
@@ -418,13 +699,14 @@ def _is_estimate(answer: Any, expected: Any, ex: Exercise) -> bool:
         bool(ex.estimate)
         and _is_number(answer)
         and _is_number(expected)
-        and (math.isclose(answer, expected, rel_tol=ex.estimate))
+        and math.isclose(answer, expected, rel_tol=ex.estimate)
     )
 
 
 def check_answer(exercise: str, answer: Any, **given: Any) -> Check:
     """Check ``answer`` to exercise ``exercise`` (e.g. ``"2.1"``); the returned ``Check`` prints
-    as ✓ with the explanation, or ✗ with a hint (the expected value is not revealed).
+    as ✓ with the explanation, or ✗ with a hint (the expected value is not revealed), in the
+    notebook's language.
 
     ``given``: what an exercise about the student's own objects needs to compute the expected
     answer (e.g. ``model=..., data=...``), passed on to its ``expected``."""
@@ -432,16 +714,19 @@ def check_answer(exercise: str, answer: Any, **given: Any) -> Check:
         raise SettingsError(
             f"no exercise {exercise!r}; the exercises are: {', '.join(exercise_ids())}"
         )
-    ex = EXERCISES[exercise]
+    ex, lang = EXERCISES[exercise], language()
     if answer is Ellipsis or answer is None:
-        return Check(exercise, False, f"exercise {exercise}: replace ... with your answer")
-    expected, plain = _as_plain(ex.expected(**given)), _as_plain(answer)
+        return Check(exercise, False, MESSAGES("unfilled", lang, id=exercise))
+    expected, plain = as_plain(ex.expected(**given)), as_plain(answer)
+    if ex.choices and isinstance(plain, str):  # one name chosen
+        plain = frozenset({plain})
+    said = {"id": exercise, "answer": repr(answer), "hint": ex.hint[lang]}
     if not _in_form(plain, expected, ex):
-        return Check(exercise, False, f"✗ exercise {exercise}: answer with {form_of(expected)} "
-                                      f"(got {answer!r}). Hint: {ex.hint}")  # fmt: skip
+        form = form_of(expected, ex, lang)
+        return Check(exercise, False, MESSAGES("form", lang, form=form, **said))
     if _matches(plain, expected, ex):
-        return Check(exercise, True, f"✓ exercise {exercise}: right. {ex.why}")
+        return Check(exercise, True, MESSAGES("right", lang, id=exercise, why=ex.why[lang]))
     if _is_estimate(plain, expected, ex):
-        return Check(exercise, False, f"≈ exercise {exercise}: a good estimate ({answer!r} is "
-                                      f"within {ex.estimate:.0%}); now count exactly")  # fmt: skip
-    return Check(exercise, False, f"✗ exercise {exercise}: not yet ({answer!r}). Hint: {ex.hint}")
+        tolerance = number(ex.estimate, 0, percent=True, lang=lang)
+        return Check(exercise, False, MESSAGES("estimate", lang, tolerance=tolerance, **said))
+    return Check(exercise, False, MESSAGES("wrong", lang, **said))

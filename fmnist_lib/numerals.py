@@ -2,16 +2,23 @@
 deviation and a difference with its interval, for the chapters, the figures, the reproduction
 report and the search summary.
 
-Every function takes the language (``lang``, English by default). Today every language writes
-numbers alike (a decimal point, a comma between thousands), as the committed ``REPORT.es.md``
-does; giving Spanish its decimal comma changes ``number``, ``significant`` and ``count``, and
-nothing else.
+Every function takes the language (``lang``, English by default). English writes ``0.8``,
+``70,000`` and ``95%``. Spanish writes numbers as the RAE and ASALE's *Ortografía* (2010) asks, in
+Spain and in Argentina alike: a decimal comma (``0,8``), thousands set apart by a narrow space
+only from five digits on (``70 000``, but ``7000``), and a space before the percent sign
+(``95 %``). The decimal and percent symbols are Babel's (CLDR's ``es``); the thousands space is
+the Ortografía's choice, where CLDR's ``es`` writes a point. A number is rounded once, by
+Python, and only then written in the language: both editions show the same digits.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
+
+from babel import Locale
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
 from .settings import check_language
 from .stats import Contrast, mean, variance
@@ -26,14 +33,40 @@ TEXTS: Texts = {
         "es": "{head} (una sola semilla: sin intervalo)",
     },
     "interval": {
-        "en": "{head}, {level} CI [{low}, {high}] (Welch, df {df})",
-        "es": "{head}, IC del {level} [{low}, {high}] (Welch, gl {df})",
+        "en": "{head}, {level} CI [{low}, {high}] ({method}, df {df})",
+        "es": "{head}, IC del {level} [{low}, {high}] ({method}, gl {df})",
     },
+    # how the interval was made (``stats.WELCH``, ``stats.PAIRED``)
+    "Welch": {"en": "Welch", "es": "Welch"},
+    "paired": {"en": "paired by seed", "es": "pareado por semilla"},
     "short": {"en": "{estimate} points [{low}, {high}]", "es": "{estimate} puntos [{low}, {high}]"},
     "below": {"en": "{x} percentage points below", "es": "{x} puntos porcentuales por debajo de"},
     "above": {"en": "{x} percentage points above", "es": "{x} puntos porcentuales por encima de"},
 }
 NUMBER_WORDS = Words(TEXTS, "fmnist_lib.numerals.TEXTS")
+LOCALES = {"en": "en", "es": "es"}  # Babel's locale of each language of the course
+THOUSANDS = {"es": "\u202f"}  # a narrow no-break space (the Ortografía), not CLDR's point
+PLAIN = re.compile(r"([+-]?)(\d+)(?:\.(\d+))?")
+
+
+def _written(text: str, lang: str) -> str:
+    """A number Python wrote (``-1234.50``, ``70,000`` without its commas) in ``lang``."""
+    found = PLAIN.fullmatch(text)
+    if lang == "en" or found is None:
+        return text
+    sign, whole, fraction = found.groups()
+    locale = LOCALES[lang]
+    if len(whole) > 4:  # the Ortografía groups from five digits on
+        grouped = format_decimal(int(whole), locale=locale)
+        whole = grouped.replace(get_group_symbol(locale), THOUSANDS.get(lang, ","))
+    decimals = get_decimal_symbol(locale) + fraction if fraction else ""
+    return sign + whole + decimals
+
+
+def _percent_sign(lang: str) -> str:
+    """``%`` as the language writes it after a number (Spanish: a no-break space first)."""
+    suffix = Locale.parse(LOCALES[lang]).percent_formats[None].suffix[0]
+    return suffix or "%"
 
 
 def number(
@@ -43,19 +76,30 @@ def number(
     when ``sign``; times 100 and followed by ``%`` when ``percent``
     (``number(0.9217, percent=True)`` is ``92.17%``)."""
     check_language(lang)
-    return format(x, f"{'+' if sign else ''}.{digits}{'%' if percent else 'f'}")
+    text = format(x * 100 if percent else x, f"{'+' if sign else ''}.{digits}f")
+    if lang == "en":
+        return text + ("%" if percent else "")
+    return _written(text, lang) + (_percent_sign(lang) if percent else "")
 
 
 def significant(x: float, digits: int = 4, lang: str = "en") -> str:
     """``x`` to ``digits`` significant digits (``0.001234``, ``1.5e-05``), written in ``lang``."""
     check_language(lang)
-    return format(x, f".{digits}g")
+    mantissa, e, exponent = format(x, f".{digits}g").partition("e")
+    return _written(mantissa, lang) + e + exponent
 
 
 def count(n: int, lang: str = "en") -> str:
     """A whole number with its thousands marked (``60,000``), written in ``lang``."""
     check_language(lang)
-    return format(n, ",")
+    return format(n, ",") if lang == "en" else _written(str(n), lang)
+
+
+def setting(x: float, lang: str = "en") -> str:
+    """A setting's value as Python writes it (``0.0005``, ``1e-05``, ``0.8``), in ``lang``."""
+    check_language(lang)
+    mantissa, e, exponent = str(x).partition("e")
+    return _written(mantissa, lang) + e + exponent
 
 
 def mean_std(xs: Sequence[float]) -> tuple[float, float]:
@@ -70,6 +114,7 @@ def mean_std_text(
     no value."""
     if not xs:
         return NUMBER_WORDS("not_run", lang)
+    unit = _percent_sign(lang) if unit == "%" else unit
     m, s = mean_std([x * scale for x in xs])
     spread = f" ± {number(s, digits, lang=lang)}" if not math.isnan(s) else ""
     return f"{number(m, digits, lang=lang)}{spread}{unit} (n={len(xs)})"
@@ -82,7 +127,8 @@ def interval_text(
     unit: str | None = None,
     lang: str = "en",
 ) -> str:
-    """``+1.58 points, 95% CI [+0.95, +2.21] (Welch, df 3.1)``; no interval for one seed.
+    """``+1.58 points, 95% CI [+0.95, +2.21] (Welch, df 3.1)`` (or ``(paired by seed, df 2)``);
+    no interval for one seed.
     ``unit`` defaults to `` points`` in ``lang``."""
     if c is None:
         return NUMBER_WORDS("not_run", lang)
@@ -93,7 +139,8 @@ def interval_text(
     low, high = (number(scale * x, digits, sign=True, lang=lang) for x in (c.low, c.high))
     return NUMBER_WORDS("interval", lang, head=head, low=low, high=high,
                         level=number(c.level, 0, percent=True, lang=lang),
-                        df=number(c.df, 1, lang=lang))  # fmt: skip
+                        df=number(c.df, 1, lang=lang),
+                        method=NUMBER_WORDS(c.method, lang))  # fmt: skip
 
 
 def short_interval(c: Contrast, lang: str = "en") -> str:

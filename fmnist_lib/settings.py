@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -47,13 +48,24 @@ class Budget:
     val_subset: int | None  # None: all 10,000 validation images
     test_size: int | None  # None: all 10,000 test images
     max_epochs: int | None  # None: each experiment's own
+    demonstration: str = "quick"  # the budget of a chapter's demonstrations and sweeps
+    scale: float = 1.0  # the share of a demonstration's steps, seeds or grid this budget runs
 
 
 BUDGETS: dict[str, Budget] = {
     "full": Budget("full", train_size=None, val_subset=None, test_size=None, max_epochs=None),
     # sweeps and demonstrations at a fraction of the cost
     "quick": Budget("quick", train_size=10_000, val_subset=2000, test_size=None, max_epochs=5),
-    "smoke": Budget("smoke", train_size=1000, val_subset=500, test_size=1000, max_epochs=2),
+    # CI's check that every cell runs: a tenth of each demonstration
+    "smoke": Budget(
+        "smoke",
+        train_size=1000,
+        val_subset=500,
+        test_size=1000,
+        max_epochs=2,
+        demonstration="smoke",
+        scale=0.1,
+    ),
 }
 
 
@@ -84,6 +96,27 @@ def budget_from_env(default: str = "full") -> str:
 def resolve_budget(budget: str | None) -> str:
     """``budget`` validated, or ``$FMNIST_BUDGET`` / ``full`` when None."""
     return budget_from_env() if budget is None else get_budget(budget).name
+
+
+def demonstration_budget(budget: str | None = None) -> str:
+    """The budget of a chapter's demonstrations and sweeps: ``quick`` (10,000 training images,
+    at most 5 epochs) when the chapter runs at ``full`` or ``quick``; ``smoke`` in CI's check."""
+    return get_budget(resolve_budget(budget)).demonstration
+
+
+def scaled(count: int, least: int = 2, budget: str | None = None) -> int:
+    """``count`` steps, epochs or seeds of a demonstration, as the budget runs them: all of them
+    at ``full`` and ``quick``; at ``smoke`` (CI's check that every cell runs) a tenth, at least
+    ``least``."""
+    scale = get_budget(resolve_budget(budget)).scale
+    return count if scale >= 1 else min(count, max(least, round(count * scale)))
+
+
+def thinned(values: list[Any], budget: str | None = None) -> list[Any]:
+    """A demonstration's grid (batch sizes, rates...), as the budget runs it: all of it at
+    ``full`` and ``quick``; at ``smoke`` its first and last values."""
+    scale = get_budget(resolve_budget(budget)).scale
+    return list(values) if scale >= 1 or len(values) <= 2 else [values[0], values[-1]]
 
 
 def runs_dir_from_env() -> Path | None:

@@ -1,10 +1,13 @@
-"""Interactive widgets (ipywidgets): an output-size calculator that checks the formula against
-PyTorch, and two browsers — reconstructions by class, misclassified images by confusion.
+"""Interactive widgets that compute in the page, in the notebook's language: an output-size
+calculator whose formula runs in JavaScript (PyTorch's check in the kernel), and two browsers —
+reconstructions by class, misclassified images by confusion.
 
-The browsers compute every view when they are built and switch between them in the browser
-(``jslink``), so they work on the static book as well as in a live notebook. The calculator
-computes on each change and needs a live kernel: its result carries the CSS class ``LIVE_ONLY``,
-which the book's script replaces with a note once a control is moved on a static page.
+So they work on the book's static pages as well as in a live notebook; their words follow
+``wording.language``. The calculator (``SizeCalculator``, an ``anywidget``) runs its formula in
+JavaScript (``size_calculator.js``, a copy of ``arithmetic``'s formulas that the tests hold
+equal to them); only its check against a real PyTorch layer needs the kernel, and the page says
+so where none runs. The browsers compute every view when they are built and switch between
+them in the browser (``jslink``).
 """
 
 from __future__ import annotations
@@ -13,10 +16,13 @@ import base64
 import html
 import io
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
+import anywidget
 import numpy as np
 import torch
+import traitlets
 from PIL import Image
 from torch import nn
 
@@ -24,10 +30,96 @@ from .arithmetic import conv_output_size, conv_transpose_output_size, pool_outpu
 from .data import CLASS_NAMES, ImageSet, to_float
 from .evaluation import predict, reconstruct
 from .plots import mosaic
+from .settings import check_language
+from .wording import Texts, Words, language
 
 LAYERS = ("Conv2d", "MaxPool2d", "ConvTranspose2d")
-LIVE_ONLY = "fmnist-live-only"  # a result computed by the kernel: stale on a static page
+SETTINGS = ("kind", "size", "kernel_size", "stride", "padding", "dilation", "output_padding")
 PIXELATED = "fmnist-pixelated"  # an image enlarged without smoothing (the book's CSS)
+CALCULATOR_JS = Path(__file__).with_name("size_calculator.js")
+
+# The widgets' words, by key, in every language of the course. The calculator's are sent to its
+# JavaScript whole (``calculator_words``); ``{field}``s are filled there or here.
+TEXTS: Texts = {
+    "calculator": {"en": "Output-size calculator", "es": "Calculadora del tamaño de salida"},
+    "layer": {"en": "layer", "es": "capa"},
+    "size": {"en": "input size", "es": "tamaño de entrada"},
+    "kernel_size": {"en": "kernel size", "es": "tamaño del núcleo"},
+    "stride": {"en": "stride", "es": "paso"},
+    "padding": {"en": "padding", "es": "relleno"},
+    "dilation": {"en": "dilation", "es": "dilatación"},
+    "output_padding": {
+        "en": "output padding (transposed only)",
+        "es": "relleno de salida (solo transpuesta)",
+    },
+    "output_size": {"en": "output size D_out", "es": "tamaño de salida D_out"},
+    "formula": {"en": "formula", "es": "fórmula"},
+    "impossible": {"en": "impossible", "es": "imposible"},
+    "empty": {
+        "en": "the kernel spans {span} pixels but the padded input has only {padded}: the output "
+        "would be empty",
+        "es": "el núcleo abarca {span} píxeles pero la entrada con relleno tiene solo {padded}: "
+        "la salida quedaría vacía",
+    },
+    "pool_padding": {
+        "en": "pooling padding must be at most half the window ({half}): a window made only of "
+        "padding has no maximum",
+        "es": "el relleno del agrupamiento debe ser a lo sumo la mitad de la ventana ({half}): "
+        "una ventana hecha solo de relleno no tiene máximo",
+    },
+    "output_padding_limit": {
+        "en": "P_out must be smaller than the stride or the dilation ({limit})",
+        "es": "P_out debe ser menor que el paso o la dilatación ({limit})",
+    },
+    "cropped": {
+        "en": "the output would have {out} pixels: the padding crops more than the layer produces",
+        "es": "la salida tendría {out} píxeles: el relleno recorta más de lo que la capa produce",
+    },
+    "match": {"en": "the same", "es": "el mismo"},
+    "mismatch": {"en": "NOT the same", "es": "NO es el mismo"},
+    "no_kernel": {
+        "en": "PyTorch's check runs in Python: open the notebook in JupyterLab or Colab to see "
+        "it (on this page only the formula is computed)",
+        "es": "La verificación con PyTorch se hace en Python: abre el cuaderno en JupyterLab o "
+        "Colab para verla (en esta página solo se calcula la fórmula)",
+    },
+    "class": {"en": "class", "es": "clase"},
+    "rows": {"en": "rows: original, {models}", "es": "filas: original, {models}"},
+    "reconstructions.alt": {
+        "en": "{count} test images of class {name} (top row) and their reconstructions by "
+        "{models} (one row each)",
+        "es": "{count} imágenes de prueba de la clase {name} (fila de arriba) y sus "
+        "reconstrucciones por {models} (una fila cada uno)",
+    },
+    "true_predicted": {"en": "true → predicted", "es": "real → predicha"},
+    "confusion.caption": {
+        "en": "{count} {true} images predicted as {predicted}; {shown} shown",
+        "es": "{count} imágenes de {true} predichas como {predicted}; se muestran {shown}",
+    },
+    "confusion.all": {"en": "all", "es": "todas"},
+    "confusion.first": {"en": "the first {count}", "es": "las primeras {count}"},
+}
+WIDGET_WORDS = Words(TEXTS, "fmnist_lib.widgets.TEXTS")
+
+# The texts that the calculator's JavaScript shows (the sliders' names are the settings').
+CALCULATOR_KEYS = (
+    *SETTINGS[1:],
+    *("calculator", "layer", "output_size", "formula", "impossible"),
+    *("match", "mismatch", "no_kernel"),  # PyTorch's size beside ours, or no kernel to ask
+    *("empty", "pool_padding", "output_padding_limit", "cropped"),  # why a size is impossible
+)
+
+
+def widget_text(key: str, **fields: object) -> str:
+    """The widget text ``key`` in the notebook's language, its ``{field}``s filled."""
+    return WIDGET_WORDS(key, language(), **fields)
+
+
+def calculator_words(lang: str | None = None) -> dict[str, str]:
+    """The calculator's words in ``lang`` (default: the notebook's), ``{field}``s left for its
+    JavaScript to fill."""
+    lang = check_language(lang or language())
+    return {key: WIDGET_WORDS.texts[key][lang] for key in CALCULATOR_KEYS}
 
 
 def check_against_pytorch(
@@ -64,38 +156,48 @@ def check_against_pytorch(
     return {"ours": ours, "pytorch": real, "message": "match" if ours == real else "MISMATCH"}
 
 
-def size_calculator():
-    """Sliders for the layer's settings; shows the formula's result next to PyTorch's."""
-    import ipywidgets as w
+class SizeCalculator(anywidget.AnyWidget):
+    """A layer's settings (a menu and sliders) and its output size, computed in the page by
+    ``size_calculator.js``; the kernel checks each setting against a real PyTorch layer
+    (``checked``: the settings it checked, with our size and PyTorch's, None where impossible)."""
 
-    controls = {
-        "kind": w.Dropdown(options=LAYERS, value="Conv2d", description="layer"),
-        "size": w.IntSlider(28, 1, 64, description="D_in", tooltip="input size D_in"),
-        "kernel_size": w.IntSlider(3, 1, 9, description="K", tooltip="kernel size K"),
-        "stride": w.IntSlider(1, 1, 4, description="S", tooltip="stride S"),
-        "padding": w.IntSlider(0, 0, 4, description="P", tooltip="padding P"),
-        "dilation": w.IntSlider(1, 1, 3, description="dilation", tooltip="dilation"),
-        "output_padding": w.IntSlider(
-            0, 0, 3, description="P_out", tooltip="output padding P_out (transposed only)"
-        ),
-    }
-    out = w.HTML()
-    out.add_class(LIVE_ONLY)
+    _esm = CALCULATOR_JS
+    kind = traitlets.Unicode("Conv2d").tag(sync=True)
+    size = traitlets.Int(28).tag(sync=True)
+    kernel_size = traitlets.Int(3).tag(sync=True)
+    stride = traitlets.Int(1).tag(sync=True)
+    padding = traitlets.Int(0).tag(sync=True)
+    dilation = traitlets.Int(1).tag(sync=True)
+    output_padding = traitlets.Int(0).tag(sync=True)
+    words = traitlets.Dict().tag(sync=True)  # calculator_words, in the notebook's language
+    checked = traitlets.Dict().tag(sync=True)
 
-    def update(_=None) -> None:
-        r = check_against_pytorch(**{k: c.value for k, c in controls.items()})
-        if r["ours"] is None:
-            out.value = f"<b>impossible:</b> {r['message']}"
-        else:
-            out.value = (
-                f"formula: <b>{r['ours']}</b> &nbsp; PyTorch: <b>{r['pytorch']}</b> "
-                f"&nbsp; ({r['message']})"
-            )
+    def __init__(self, **settings: Any) -> None:
+        super().__init__(words=calculator_words(), **settings)
+        self.observe(self._check, names=list(SETTINGS))
+        self._check()
 
-    for c in controls.values():
-        c.observe(update, names="value")
-    update()
-    return w.VBox([*controls.values(), out])
+    def settings(self) -> dict[str, Any]:
+        """The layer's settings now, by name."""
+        return {name: getattr(self, name) for name in SETTINGS}
+
+    def _check(self, _change: object = None) -> None:
+        answer = check_against_pytorch(**self.settings())
+        self.checked = {**self.settings(), "ours": answer["ours"], "pytorch": answer["pytorch"]}
+
+    def __repr__(self) -> str:  # the text shown where the widget is not drawn
+        s = self.settings()
+        return (
+            f"{self.words['calculator']}: {s['kind']}, D_in = {s['size']}, "
+            f"K = {s['kernel_size']}, S = {s['stride']}, P = {s['padding']}, d = {s['dilation']}, "
+            f"P_out = {s['output_padding']} → D_out = {self.checked['ours']}"
+        )
+
+
+def size_calculator(**settings: Any) -> SizeCalculator:
+    """A menu and sliders for a layer's settings; shows the formula's output size (computed in
+    the page) next to PyTorch's (checked by the kernel)."""
+    return SizeCalculator(**settings)
 
 
 def png_of_images(images: torch.Tensor, rows: int, scale: int = 1) -> bytes:
@@ -146,16 +248,18 @@ def reconstruction_browser(
     reconstructions of them (one row per model, in the order of ``models``)."""
     import ipywidgets as w
 
-    rows = "rows: original, " + ", ".join(models)
+    names = ", ".join(models)
+    rows = widget_text("rows", models=names)
     views = []
     for c in range(len(CLASS_NAMES)):
         images = data.images[(data.labels == c).nonzero().flatten()[:per_class]]  # uint8
         stacked = torch.cat([to_float(images), *(reconstruct(m, images) for m in models.values())])
-        alt = (f"{len(images)} test images of class {CLASS_NAMES[c]} (top row) and their "
-               f"reconstructions by {', '.join(models)} (one row each)")  # fmt: skip
+        alt = widget_text(
+            "reconstructions.alt", count=len(images), name=CLASS_NAMES[c], models=names
+        )
         picture = _picture(png_of_images(stacked, rows=len(models) + 1), alt)
-        views.append(w.VBox([picture, w.HTML(f"<small>{rows}</small>")]))
-    return _linked_views("class", CLASS_NAMES, views)
+        views.append(w.VBox([picture, w.HTML(f"<small>{html.escape(rows)}</small>")]))
+    return _linked_views(widget_text("class"), CLASS_NAMES, views)
 
 
 def confusions(
@@ -179,10 +283,16 @@ def confusion_browser(model: nn.Module, data: ImageSet, top: int = 10, per_cell:
     options, views = [], []
     for t, p, count in cells:
         index = ((truth == t) & (predicted == p)).nonzero().flatten()[:per_cell]
-        shown = f"the first {len(index)}" if count > len(index) else "all"
-        options.append(f"{CLASS_NAMES[t]} → {CLASS_NAMES[p]} ({count})")
-        caption = (f"{count} {CLASS_NAMES[t]} images predicted as {CLASS_NAMES[p]}; "
-                   f"{shown} shown")  # fmt: skip
+        shown = widget_text("confusion.first", count=len(index)) if count > len(index) else None
+        true, wrong = CLASS_NAMES[t], CLASS_NAMES[p]
+        options.append(f"{true} → {wrong} ({count})")
+        caption = widget_text(
+            "confusion.caption",
+            count=count,
+            true=true,
+            predicted=wrong,
+            shown=shown or widget_text("confusion.all"),
+        )
         picture = _picture(png_of_images(to_float(data.images[index]), rows=2), caption)
-        views.append(w.VBox([picture, w.HTML(f"<small>{caption}</small>")]))
-    return _linked_views("true → predicted", options, views)
+        views.append(w.VBox([picture, w.HTML(f"<small>{html.escape(caption)}</small>")]))
+    return _linked_views(widget_text("true_predicted"), options, views)

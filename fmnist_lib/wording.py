@@ -60,6 +60,14 @@ TEXTS: Texts = {
     "train": {"en": "{name} train", "es": "{name} entrenamiento"},
     "validation": {"en": "{name} validation", "es": "{name} validación"},
     "original": {"en": "original", "es": "original"},
+    "seed_curves.alt": {
+        "en": "Line chart of {what} for {names}: one thin line per seed, with, where the seeds "
+        "share their epochs, a shaded band from their lowest to their highest value and their "
+        "mean as a thick line; the legend gives the number of seeds.",
+        "es": "Gráfico de líneas de {what} para {names}: una línea fina por semilla y, donde las "
+        "semillas comparten sus épocas, una franja sombreada de su valor más bajo al más alto y "
+        "su media como línea gruesa; la leyenda da el número de semillas.",
+    },
     "depth": {"en": "layer (1 = next to the input)", "es": "capa (1 = junto a la entrada)"},
     "sample_grid.title": {
         "en": "Random training images, one row per class",
@@ -198,6 +206,68 @@ TEXTS: Texts = {
         "la unidad central de cada capa de convolución o de agrupamiento, que crecen capa a "
         "capa; una leyenda da el tamaño de cada capa.",
     },
+    "conv_diagram.position": {
+        "en": "output ({row}, {col}) = sum of padded rows {top}–{bottom}, columns {left}–{right} "
+        "= {value}",
+        "es": "salida ({row}, {col}) = suma de las filas {top}–{bottom}, columnas {left}–{right} "
+        "= {value}",
+    },
+    "conv_diagram.title": {
+        "en": "{h}×{w} input, padding {p} (grey zeros), {k}×{k} kernel of ones,\nstride {s}: a "
+        "{h_out}×{w_out} output",
+        "es": "Entrada de {h}×{w}, relleno {p} (ceros grises), núcleo de {k}×{k} unos,\npaso {s}: "
+        "una salida de {h_out}×{w_out}",
+    },
+    "conv_diagram.sum": {
+        "en": "output ({row}, {col}) = {value}",
+        "es": "salida ({row}, {col}) = {value}",
+    },
+    "conv_diagram.alt": {
+        "en": "A convolution drawn on a grid: a {h}×{w} grid of numbers inside a border of zeros "
+        "{p} wide (grey, hatched), and beside it the {h_out}×{w_out} output. Each of the "
+        "{shown} rows shows one of the {positions} positions of the {k}×{k} window of ones, "
+        "which moves {s} cells at a time, and the output cell that its sum fills: {sums}.",
+        "es": "Una convolución dibujada sobre una cuadrícula: una cuadrícula de {h}×{w} números "
+        "dentro de un borde de ceros de ancho {p} (gris, rayado) y, a su lado, la salida de "
+        "{h_out}×{w_out}. Cada una de las {shown} filas muestra una de las {positions} "
+        "posiciones de la ventana de {k}×{k} unos, que avanza {s} celdas por vez, y la celda de "
+        "salida que llena su suma: {sums}.",
+    },
+    "transposed.input": {"en": "input {h}×{w}", "es": "entrada {h}×{w}"},
+    "transposed.kernel": {"en": "kernel {k}×{k} (ones)", "es": "núcleo {k}×{k} (unos)"},
+    "transposed.output": {
+        "en": "output {h_out}×{w_out}: stride {s}, output_padding={op}",
+        "es": "salida {h_out}×{w_out}: paso {s}, output_padding={op}",
+    },
+    "transposed.one": {"en": "one copy of the kernel", "es": "una copia del núcleo"},
+    "transposed.many": {"en": "{n} copies add up", "es": "se suman {n} copias"},
+    "transposed.unreached": {
+        "en": "added by output_padding={op}: no copy, bias only",
+        "es": "agregada por output_padding={op}: ninguna copia, solo el sesgo",
+    },
+    "transposed.title": {
+        "en": "Transposed convolution: each input pixel spreads\na copy of the kernel, times its "
+        "value",
+        "es": "Convolución transpuesta: cada píxel de la entrada esparce\nuna copia del núcleo, "
+        "multiplicada por su valor",
+    },
+    "transposed.alt": {
+        "en": "A transposed convolution: above, a {h}×{w} input (values {values}), each pixel in "
+        "its own colour, and a {k}×{k} kernel of ones; below, the {h_out}×{w_out} output with "
+        "stride {s} and output_padding={op}. Each input pixel's copy of the kernel, times its "
+        "value, is outlined in the pixel's colour, {s} cells from its neighbour's; each output "
+        "cell shows the sum of the values that reach it, shaded darker where more copies "
+        "overlap (up to {most}). No copy reaches the {unreached} cells of the rows and "
+        "columns that output_padding adds (hatched: bias only).",
+        "es": "Una convolución transpuesta: arriba, una entrada de {h}×{w} (valores {values}), "
+        "cada píxel de un color, y un núcleo de {k}×{k} unos; abajo, la salida de "
+        "{h_out}×{w_out} con paso {s} y output_padding={op}. La copia del núcleo de cada píxel "
+        "de la entrada, multiplicada por su valor, está recuadrada en el color del píxel, a "
+        "{s} celdas de la de su vecino; cada celda de la salida muestra la suma de los valores "
+        "que la alcanzan, más oscura donde se superponen más copias (hasta {most}). Ninguna "
+        "copia alcanza las {unreached} celdas de las filas y columnas que agrega "
+        "output_padding (rayadas: solo el sesgo).",
+    },
     "learning_rate": {"en": "learning rate", "es": "tasa de aprendizaje"},
     "batch_size": {"en": "batch size", "es": "tamaño de lote"},
     "heatmaps.title": {
@@ -259,6 +329,15 @@ PHRASES_ES: dict[str, str] = {
     "train − validation accuracy": "exactitud de entrenamiento − validación",
     "Train − validation accuracy": "Exactitud de entrenamiento − validación",
     "mean of three seeds": "media de tres semillas",
+    "validation loss (cross-entropy)": "pérdida de validación (entropía cruzada)",
+    "sharpness (largest Hessian eigenvalue)": "agudeza (mayor autovalor de la hessiana)",
+    "no remedy": "sin remedio",
+    "dropout 0.5": "dropout 0,5",
+    "weight decay 1.0": "decaimiento de pesos 1,0",
+    "augmentation (shifts and flips)": "aumento de datos (desplazamientos y volteos)",
+    "1,000 training images": "1.000 imágenes de entrenamiento",
+    "SGD at η = 0.5, one line per seed": "SGD con η = 0,5, una línea por semilla",
+    "SGD at η": "SGD con η",
     "mean over seeds": "media sobre las semillas",
     "open question": "pregunta abierta",
     "first two principal axes": "los dos primeros ejes principales",

@@ -27,24 +27,13 @@
 #   average image of a class) from the tensors held in memory;
 # - explain why we carve a validation set out of the training images and keep the test set for
 #   one final measurement, and what changes when the split's seed changes;
-# - choose a budget (`full`, `quick`, `smoke`) and read how many images it uses;
+# - say which images the demonstration runs of later chapters train on (a stratified subset of
+#   the same split);
 # - feed images to a network in mini-batches with `Batches` and count the batches of an epoch.
 
 # %% tags=["hide-input"]
-# Setup. On Colab, install the course library first (Colab's own PyTorch is kept).
-# Budget: full (default) reuses the course's published runs (Colab downloads them, up to 4 MB
-# each) and trains the rest. For small, fast runs, run `%env FMNIST_BUDGET=smoke` in a cell above.
-import importlib.util
-import subprocess
-import sys
-
-if "google.colab" in sys.modules and not importlib.util.find_spec("fmnist_lib"):
-    package = "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
-
-from fmnist_lib.course import setup
-
-BUDGET = setup()  # FMNIST_BUDGET=full (default), quick or smoke
+if "google.colab" in str(get_ipython()):  # Colab has no copy of the course: install its library
+    # %pip install -q "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
 
 # %% [markdown]
 # ## What Fashion-MNIST is
@@ -54,9 +43,11 @@ BUDGET = setup()  # FMNIST_BUDGET=full (default), quick or smoke
 # handwritten digits of MNIST: same size, same format, but harder. Each image is a
 # matrix $x \in \{0, \dots, 255\}^{28 \times 28}$ and each label $y \in \{0, \dots, 9\}$.
 
-# %% tags=["nbval-check-output"]
+# %%
+from fmnist_lib.course import setup
 from fmnist_lib.data import CLASS_NAMES
 
+setup()  # seeds the random generators and sets up the figures
 for label, name in enumerate(CLASS_NAMES):
     print(label, name)
 
@@ -157,32 +148,24 @@ fig = class_histogram(
 )
 
 # %% [markdown]
-# ## Budgets
+# ## Smaller runs
 #
 # Training the paper's models once at its settings takes about an hour and a half on a 2-core
-# CPU (every experiment of this course, classifiers with three seeds: about four hours). To keep
-# the notebooks testable, the library has **budgets**: `full` uses all the data and the paper's
-# epochs; `smoke` takes small stratified subsets *of the same split* and two epochs, so that the
-# very same code runs in a minute (continuous integration uses it); `quick` sits in between for
-# sweeps. Set the environment variable `FMNIST_BUDGET` before starting Jupyter to choose.
-
-# %% tags=["nbval-check-output"]
-from dataclasses import asdict
-
-from fmnist_lib.settings import BUDGETS
-
-pd.DataFrame(
-    [
-        {k: "all / the paper's" if v is None else v for k, v in asdict(b).items()}
-        for b in BUDGETS.values()
-    ]
-).set_index("name")
+# CPU (every experiment of this course, classifiers with three seeds: about four hours). The
+# chapters reuse the course's published runs of those, and train their own *demonstrations*
+# (a sweep, a comparison of seeds) on a smaller sample **of the same split**: 10,000 training
+# and 2,000 validation images, stratified, with at most five epochs. A demonstration's numbers
+# are therefore lower than the paper's, but they come from the same images, drawn the same way.
+# (The course's automatic check runs every chapter on an even smaller sample, only to see that
+# every cell runs.)
 
 # %%
 from fmnist_lib.data import splits_for
+from fmnist_lib.settings import demonstration_budget
 
-splits = splits_for(BUDGET)
-print(f"this notebook's budget ({BUDGET}):", splits.sizes())
+demonstration = splits_for(demonstration_budget())
+print("a demonstration run's images:", demonstration.sizes())
+print("validation images per class:", set(demonstration.val.class_counts()))
 
 # %% [markdown]
 # ## Feeding the network
@@ -223,7 +206,8 @@ print(
 #    are validation images under both seeds. Then check: the validation set of
 #    `load_splits(split_seed=seed)` is made of the official training images at the indices
 #    `data.stratified_indices(train_official.labels, 1000, seed)`; count the indices that both
-#    seeds draw, and compare the test sets.
+#    seeds draw, and compare the test sets. (The check below takes an estimate within 5% of the
+#    count as a good one, then asks you to count exactly.)
 # 4. One epoch of `Batches(full.train, batch_size=128)`: how many batches does it have, and how
 #    many images are in the last one? Answer with the pair `(batches, images in the last one)`.
 # 5. Why would choosing the number of epochs on the test set make the reported test accuracy
@@ -240,7 +224,11 @@ answer = ...  # exercise 2: a set of two class names
 check_answer("1.2", answer)
 
 # %%
-answer = ...  # exercise 3: validation images drawn by both seeds
+answer = ...  # exercise 3: the sets that change, e.g. {"test"} (of "train", "val", "test")
+check_answer("1.3a", answer)
+
+# %%
+answer = ...  # exercise 3: your estimate, then the count, of the images drawn by both seeds
 check_answer("1.3", answer)
 
 # %%
@@ -300,8 +288,8 @@ check_answer("1.2", {pairs[0][1], pairs[0][2]})
 #
 # The prediction: the test set does not change at all. With the default arguments `load_splits`
 # takes it whole from the official test file, and the seed decides which training images go to
-# validation. (With a budget's `test_size`, the seed also draws the test subset: compare budgets
-# with the same seed.) The validation and training sets both change: the images that leave
+# validation. (Asked for a smaller test set, `load_splits(test_size=...)`, the seed would draw
+# that subset too.) The validation and training sets both change: the images that leave
 # validation join training and the other way round. Each seed draws 1,000 of each class's 6,000
 # images, independently, so a given image is drawn by both with probability $(1000/6000)^2$; of
 # 6,000 images, that is $6000 \cdot (1/6)^2 \approx 167$ per class, about 1,667 of the 10,000
@@ -326,6 +314,7 @@ print(
 print("training set unchanged:", torch.equal(full.train.images, reseeded.train.images))
 both = set(val_index[0].tolist()) & set(val_index[1].tolist())
 print(f"validation images under both seeds: {len(both)} of {len(reseeded.val)}")
+print(check_answer("1.3a", {"train", "val"}))  # the sets that changed, as printed above
 check_answer("1.3", len(both))
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
@@ -390,8 +379,8 @@ print(f"true accuracy of every epoch:                {true_accuracy:.4f}")
 #   one line of tensor code once the data is in memory.
 # - The validation set is carved out of the official training images, stratified and seeded; every
 #   choice is made on it, and the official test set is kept for one final measurement.
-# - A budget says how much of the data and how many epochs a run uses; `smoke` and `quick` take
-#   stratified subsets of the same split.
+# - The chapters' demonstrations train on a smaller stratified sample of the same split (10,000
+#   training images): lower numbers than the paper's, from the same images.
 # - `Batches` feeds the network in-memory slices, reshuffled each epoch from a seeded generator.
 
 # %%
@@ -402,5 +391,5 @@ print(
 )
 print(f"pixel mean {pixel_mean:.4f}, std {pixel_std:.4f} (training images, in [0, 1])")
 print(f"splits: {full.sizes()}; validation images per class: {set(full.val.class_counts())}")
-print(f"this notebook's budget ({BUDGET}): {splits.sizes()}")
+print(f"a demonstration run's images: {demonstration.sizes()}")
 print(f"batches of {batches.batch_size}: {len(batches)} per epoch of the training split")

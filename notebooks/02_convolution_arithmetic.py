@@ -33,20 +33,8 @@
 # - find and fix the errors in the report's model listings.
 
 # %% tags=["hide-input"]
-# Setup. On Colab, install the course library first (Colab's own PyTorch is kept).
-# Budget: full (default) reuses the course's published runs (Colab downloads them, up to 4 MB
-# each) and trains the rest. For small, fast runs, run `%env FMNIST_BUDGET=smoke` in a cell above.
-import importlib.util
-import subprocess
-import sys
-
-if "google.colab" in sys.modules and not importlib.util.find_spec("fmnist_lib"):
-    package = "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
-
-from fmnist_lib.course import setup
-
-BUDGET = setup()  # FMNIST_BUDGET=full (default), quick or smoke
+if "google.colab" in str(get_ipython()):  # Colab has no copy of the course: install its library
+    # %pip install -q "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
 
 # %% [markdown]
 # ## Kernel, stride, padding, channels
@@ -59,11 +47,35 @@ BUDGET = setup()  # FMNIST_BUDGET=full (default), quick or smoke
 # channels has $C_{out}$ such kernels. The layer therefore has $C_{out}(C_{in} K^2 + 1)$
 # parameters, *whatever the size of the image*: the same weights are used at every position.
 #
-# Here is one hand-made $3 \times 3$ kernel (it responds to vertical edges) applied to a
-# Fashion-MNIST image, with three settings of stride and padding:
+# First on a grid small enough to check by hand: a $5 \times 5$ input holding the numbers 1 to 25,
+# a padding of $P = 1$, a $3 \times 3$ kernel whose nine weights are all 1 (so each output is
+# simply the sum of the nine numbers under the kernel) and a stride of $S = 2$. Each row of the
+# figure shows one position of the kernel and the output cell it fills.
 
 # %%
 import torch
+
+from fmnist_lib.course import setup
+from fmnist_lib.diagrams import convolution_diagram
+
+setup()  # seeds the random generators and sets up the figures
+small_grid = torch.arange(1, 26).reshape(5, 5)  # the numbers 1 to 25
+fig = convolution_diagram(small_grid, kernel_size=3, stride=2, padding=1)
+
+# %% [markdown]
+# Read it row by row. The padding puts a border of zeros (grey) around the input, so the padded
+# grid is $7 \times 7$, and the kernel's first position covers its top-left corner: five of its
+# nine cells are padding, and the sum is $1 + 2 + 6 + 7 = 16$. The stride moves the kernel
+# $S = 2$ cells to the right for the next output cell, and 2 cells down for the next row of
+# outputs. Three positions fit in each direction (columns 0–2, 2–4 and 4–6 of the padded grid),
+# so the output is $3 \times 3$; a fourth would stick out. Without the padding the kernel could
+# never be centred on a pixel of the input's edge: the corner numbers 1, 5, 21 and 25 would only
+# ever sit in a corner of a window. The next section counts the positions with a formula.
+#
+# Now one hand-made $3 \times 3$ kernel (it responds to vertical edges) applied to a
+# Fashion-MNIST image, with three settings of stride and padding:
+
+# %%
 import torch.nn.functional as F
 
 from fmnist_lib.data import load_official, to_float
@@ -158,6 +170,27 @@ print("MaxPool2d(2)\n", nn.MaxPool2d(2)(x)[0, 0])
 # of size 27 and 28 both give 14. A transposed convolution from 14 has to be told which one we
 # want; $P_{out}$ (smaller than $S$) picks it. PyTorch's general form is
 # $(D_{in} - 1)S - 2P + d(K-1) + P_{out} + 1$, again equation (2) for $d = 1$.
+#
+# The spreading, drawn on a $2 \times 2$ input with the values 1 to 4, a $3 \times 3$ kernel of
+# ones, $S = 2$, no padding and an output padding $P_{out} = 1$:
+
+# %%
+from fmnist_lib.diagrams import transposed_convolution_diagram
+
+two_by_two = torch.tensor([[1, 2], [3, 4]])
+fig = transposed_convolution_diagram(two_by_two, kernel_size=3, stride=2, output_padding=1)
+
+# %% [markdown]
+# Each input pixel lays a $3 \times 3$ block of its own value into the output (outlined in its
+# colour): pixel 1 covers rows and columns 0–2, its right neighbour, pixel 2, starts $S = 2$
+# columns further, at column 2. Where blocks overlap their values add up: column 2 holds 1+2
+# and 3+4, row 2 holds 1+3 and 2+4, and the middle cell, where all four blocks meet, holds
+# 1+2+3+4 = 10. Equation (2) gives $(2 - 1) \cdot 2 - 0 + 3 = 5$ rows and columns for what the
+# blocks cover; the output padding adds a sixth row and column (hatched) that no block reaches,
+# which hold only the layer's bias (zero here). So the cells of the output do not all receive
+# the same number of contributions: 1, 2 or 4 here, because the kernel (3) is not a multiple of
+# the stride (2). With learned weights, such uneven overlaps are one known source of the
+# checkerboard patterns that transposed convolutions can paint (Odena, Dumoulin and Olah, 2016).
 
 # %% tags=["nbval-check-output"]
 print(
@@ -263,10 +296,12 @@ for bad in [
 # %% [markdown]
 # ## A calculator
 #
-# Move the sliders: the output size from the formula is shown next to the size a real PyTorch
-# layer produces. The computation runs in Python, so it needs a running kernel (JupyterLab,
-# Colab): on the website the sliders move but the result does not update. The table below shows
-# the same check for a few settings.
+# Pick a layer and move the sliders: the calculator shows the output size that equation (1)
+# gives (equation (2) for a transposed convolution, both with the dilation $d$), with your
+# numbers put into the formula. The formula runs in the page, so the calculator works on the
+# website too. A running notebook (JupyterLab, Colab) also builds a real PyTorch layer with the
+# same settings and shows its output size beside ours; that check needs Python, so the website
+# says so instead. The table below shows the same check for a few settings.
 
 # %%
 from fmnist_lib.widgets import size_calculator
@@ -365,7 +400,7 @@ from fmnist_lib.models import raschka_pool_encoder
 for name, encoder in {
     "consigna": ConsignaAutoencoder(hidden_size=128).encoder,
     "Raschka": RaschkaAutoencoder(hidden_size=128).encoder,
-    "Raschka with pooling (chapter 6)": raschka_pool_encoder(hidden_size=10, dropout=0.0),
+    "Raschka with pooling (chapter 7)": raschka_pool_encoder(hidden_size=10, dropout=0.0),
 }.items():
     print(f"«{name}»")
     print(receptive_field_table(encoder, measure=True).to_string(), end="\n\n")
@@ -484,7 +519,7 @@ print(
 # %%
 from fmnist_lib.exercises import check_answer
 
-answer = ...  # exercise 1: the output size (one number: the output is square)
+answer = ...  # exercise 1: the output size (a number, or blurred.shape)
 check_answer("2.1", answer)
 
 # %%
@@ -516,7 +551,7 @@ check_answer("2.5", answer)
 blur = torch.ones(1, 1, 5, 5) / 25
 blurred = F.conv2d(image, blur, stride=2, padding=1)
 print("output shape:", tuple(blurred.shape), "| equation (1):", conv_output_size(28, 5, 2, 1))
-check_answer("2.1", blurred.shape[-1])
+check_answer("2.1", blurred.shape)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 2</summary>

@@ -87,6 +87,13 @@ def test_two_runs_at_a_time_are_timed_against_one() -> None:
     assert 0 < float(lines[-1]) < 10
 
 
+def test_runs_trained_together_are_timed_against_one_at_a_time() -> None:
+    lines = _run("train_together.py", "--steps", "2", "--rounds", "1", "--models",
+                 "ae-consigna-128")  # fmt: skip
+    assert lines[-2].startswith("ae-consigna-128: training throughput, three seeds together")
+    assert 0 < float(lines[-1]) < 20
+
+
 def test_thread_settings_are_timed_in_fresh_processes_against_the_default() -> None:
     lines = _run("thread_settings.py", "--steps", "2", "--rounds", "1", "--model",
                  "clf-consigna-10")  # fmt: skip

@@ -36,14 +36,17 @@ def _table_rows(report: str, title: str) -> list[list[str]]:
 # --------------------------------------------------------------------------- the same verdicts
 #: The committed report's verdicts (results/full): a change to the rules or to the reading of
 #: metrics.json that turns one of them is caught here, not only as a changed sentence.
-COMMITTED_CLAIMS = ("confirmed",) * 6 + ("not shown", "confirmed")
+COMMITTED_CLAIMS = ("confirmed", "confirmed", "direction only", "confirmed", "confirmed",
+                    "confirmed", "not decided", "confirmed")  # fmt: skip
 COMMITTED_AGAINST_FEEDFORWARD = ("contradicted", "not shown", "confirmed")
 
 
 def test_the_committed_report_shows_the_findings_verdicts(found):
     report = (RESULTS / "REPORT.md").read_text()
     claims = _table_rows(report, "## The paper's claims")
-    assert [row[:2] for row in claims] == [[c.text, verdict_word(c.verdict)] for c in found.claims]
+    assert [[row[0], row[3]] for row in claims] == [
+        [c.text, verdict_word(c.verdict)] for c in found.claims
+    ]
     assert tuple(c.verdict for c in found.claims) == COMMITTED_CLAIMS
     ff = _table_rows(report, "## Conclusion check: do the convolutional classifiers beat a "
                      "feed-forward one?")  # fmt: skip
@@ -53,7 +56,10 @@ def test_the_committed_report_shows_the_findings_verdicts(found):
     assert found.raschka.verdict == "one run"
     assert "its number is within what a single run gives" in report
     assert found.pooling is not None and not found.pooling.gap.real
-    assert found.size_or_start.design.interaction.real
+    # the 2 x 2 design, paired by seed and read as one family of five (Holm): only the size
+    q = found.size_or_start
+    assert q.paired and q.family.count == 5 and q.family.real == (True, False, False, False, False)
+    assert q.unpaired.interaction.real  # what the unpaired, uncorrected reading said
 
 
 def test_rendering_the_findings_is_rendering_the_metrics(metrics, found):
@@ -71,6 +77,8 @@ def test_findings_are_frozen(found):
 JUDGING = {
     "compare", "contrast", "design_2x2", "prediction_interval", "mean", "variance", "judge",
     "combined", "not_beneficial", "worst_class", "single_run_verdict", "compare_pooling",
+    "compare_paired", "paired_contrast", "design_2x2_paired", "p_value", "holm", "family",
+    "equivalence", "effect_size", "size_words", "sized", "idle_dropout", "seeds_pair",
 }  # fmt: skip
 #: What reads metrics.json's sections (besides ``findings.findings`` itself).
 READING = {name for name in dir(findings) if name.endswith(("_check", "_claim", "claims"))} | {
@@ -117,11 +125,14 @@ def test_the_pipeline_and_the_search_summary_render_what_was_judged():
 def test_a_verdict_is_judged_only_where_metrics_are_read():
     """Only ``findings`` and the search's ``summarize`` (where its comparison is made) apply a
     verdict rule of ``verdicts``."""
-    rules = {"judge", "combined", "not_beneficial", "worst_class", "single_run_verdict"}
+    rules = {"judge", "combined", "not_beneficial", "worst_class", "single_run_verdict", "sized",
+             "idle_dropout"}  # fmt: skip
     package = ROOT / "fmnist_lib"
     judging = {p.relative_to(package).as_posix() for p in package.rglob("*.py")
                if _called(ast.parse(p.read_text())) & rules}  # fmt: skip
-    assert judging == {"reproduction/findings.py", "reproduction/search.py"}
+    # (``verdicts`` itself builds its rules from one another: worst_class from judge, combined)
+    assert judging == {"reproduction/findings.py", "reproduction/search.py",
+                       "reproduction/verdicts.py"}  # fmt: skip
 
 
 def test_the_checker_sees_a_verdict_computed_while_rendering():
@@ -152,3 +163,41 @@ def test_the_search_verdict_is_judged_where_the_comparison_is_made():
     source = (REPRODUCTION / "search.py").read_text()
     summarize = _function(ast.parse(source), "summarize")
     assert {"compare", "judge"} <= _called(summarize)
+
+
+# --------------------------------------------------------------------------- only stats judges
+#: What makes an interval, a quantile or a p-value: none of it may be done by the machinery
+#: itself, only through ``fmnist_lib.stats`` (the one rule).
+STATISTICS_MODULES = ("scipy", "statsmodels", "statistics")
+STATISTICS_CALLS = {"ppf", "isf", "sf", "cdf", "interval", "confidence_interval", "sqrt", "std",
+                    "var", "tvar", "tstd", "sem"}  # fmt: skip
+STATS_RESULTS = {"Contrast", "Comparison", "Design2x2", "Family", "Equivalence", "EffectSize"}
+
+
+def statistics_done_by_hand(source: str) -> set[str]:
+    """What ``source`` does that only ``stats`` may: import a statistics library, call a
+    quantile, tail, interval or spread function, or build one of ``stats``' results itself."""
+    tree = ast.parse(source)
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    found = {m for m in imported if m.split(".")[0] in STATISTICS_MODULES}
+    return found | (_called(tree) & (STATISTICS_CALLS | STATS_RESULTS))
+
+
+def test_no_claim_is_judged_outside_stats():
+    """Every interval, p-value and test of the reproduction comes from ``fmnist_lib.stats``: no
+    module of the machinery computes one itself."""
+    sources = sorted(REPRODUCTION.glob("*.py"))
+    assert len(sources) > 5
+    for path in sources:
+        assert statistics_done_by_hand(path.read_text()) == set(), path.name
+
+
+def test_the_checker_sees_statistics_done_by_hand():
+    source = (REPRODUCTION / "findings.py").read_text()
+    planted = "from scipy.stats import t\n" + source.replace(
+        "return Pair(a, b, c, size)",
+        "return Pair(a, b, Comparison(c.estimate, 0.0, t.ppf(0.975, 2), 2, 1.0), size)",
+    )
+    assert planted != source
+    assert statistics_done_by_hand(planted) == {"scipy.stats", "ppf", "Comparison"}

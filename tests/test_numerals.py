@@ -19,35 +19,49 @@ from fmnist_lib.reproduction import report_words
 from fmnist_lib.settings import LANGUAGES
 
 
-def test_a_number_is_written_alike_in_every_language_for_now():
-    """Today Spanish writes numbers as English does (the committed REPORT.es.md); the language
-    is a parameter so that Spanish can get its decimal comma here alone."""
-    for lang in LANGUAGES:
-        assert number(0.921666, 2, percent=True, lang=lang) == "92.17%"
-        assert number(-0.0010333, 5, sign=True, lang=lang) == "-0.00103"
-        assert number(1.5, 1, sign=True, lang=lang) == "+1.5"
-        assert number(171.0, 0, lang=lang) == "171"
-        assert significant(0.00123456, 4, lang) == "0.001235"
-        assert count(60000, lang) == "60,000"
-    assert number(0.5) == "0.50" and significant(1.5e-05) == "1.5e-05" and count(7) == "7"
+def test_english_writes_numbers_as_python_does():
+    assert number(0.921666, 2, percent=True) == "92.17%"
+    assert number(-0.0010333, 5, sign=True) == "-0.00103" and number(1.5, 1, sign=True) == "+1.5"
+    assert number(171.0, 0) == "171" and significant(0.00123456, 4) == "0.001235"
+    assert count(60000) == "60,000" and count(7000) == "7,000" and count(7) == "7"
+    assert number(0.5) == "0.50" and significant(1.5e-05) == "1.5e-05"
+
+
+def test_spanish_writes_them_as_the_ortografia_asks():
+    """A decimal comma, a narrow space between thousands from five digits on, a space before %;
+    the same digits as the English (rounded once, by Python)."""
+    assert number(0.921666, 2, percent=True, lang="es") == "92,17\xa0%"
+    assert number(-0.0010333, 5, sign=True, lang="es") == "-0,00103"
+    assert number(1.5, 1, sign=True, lang="es") == "+1,5" and number(171.0, 0, lang="es") == "171"
+    assert number(12345.678, 1, lang="es") == "12\u202f345,7"
+    assert (
+        significant(0.00123456, 4, "es") == "0,001235"
+        and significant(1.5e-05, 4, "es") == "1,5e-05"
+    )
+    assert count(60000, "es") == "60\u202f000" and count(7000, "es") == "7000"
+    assert count(1234567, "es") == "1\u202f234\u202f567"
+    assert number(float("nan"), 2, lang="es") == "nan"
+    for x in (2.675, 0.125, 1e-3, 123456.789):  # rounding edges: the digits agree
+        assert number(x, 2, lang="es").replace(",", ".").replace("\u202f", "") == number(x, 2)
 
 
 def test_a_sample_and_a_difference_in_both_languages():
     assert mean_std_text([0.9, 0.91, 0.92], 100, 2, "%") == "91.00 ± 1.00% (n=3)"
-    assert mean_std_text([0.9], 100, 2, "%", lang="es") == "90.00% (n=1)"
+    assert mean_std_text([0.9], 100, 2, "%", lang="es") == "90,00\xa0% (n=1)"
     assert mean_std_text([], lang="es") == "sin corridas" and mean_std_text([]) == "not run"
     c = stats.compare([0.90, 0.91, 0.92], [0.88, 0.885, 0.89])
     low, high, df = f"{100 * c.low:+.2f}", f"{100 * c.high:+.2f}", f"{c.df:.1f}"
     assert interval_text(c) == f"+2.50 points, 95% CI [{low}, {high}] (Welch, df {df})"
-    assert (
-        interval_text(c, lang="es") == f"+2.50 puntos, IC del 95% [{low}, {high}] (Welch, gl {df})"
+    es_low, es_high, es_df = (x.replace(".", ",") for x in (low, high, df))
+    assert interval_text(c, lang="es") == (
+        f"+2,50 puntos, IC del 95\xa0% [{es_low}, {es_high}] (Welch, gl {es_df})"
     )
     assert interval_text(c, scale=1, digits=5, unit="").startswith("+0.02500, 95% CI [")
     assert interval_text(None, lang="es") == "sin corridas"
     assert short_interval(c) == f"+2.50 points [{low}, {high}]"
-    assert short_interval(c, "es").startswith("+2.50 puntos [")
+    assert short_interval(c, "es").startswith("+2,50 puntos [")
     assert points_apart(-0.0069) == "0.69 percentage points below"
-    assert points_apart(0.0069, "es") == "0.69 puntos porcentuales por encima de"
+    assert points_apart(0.0069, "es") == "0,69 puntos porcentuales por encima de"
 
 
 @pytest.mark.parametrize(

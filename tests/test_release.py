@@ -2,8 +2,10 @@
 the library's copy (``fmnist_lib.experiments.release``, for installs without a checkout), the launch
 buttons and every notebook's install cell agree."""
 
+import importlib.util
 import json
 import re
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -80,7 +82,44 @@ def test_every_notebook_installs_the_release(notebook):
         assert REQUIREMENT.findall(cell) == [INSTALL_REQUIREMENT], (
             f"{name}: the setup cell must install exactly {INSTALL_REQUIREMENT!r}"
         )
-        assert "%env FMNIST_BUDGET=" in cell, f"{name}: the setup cell says how to pick a budget"
     for name in (notebook, notebook.with_suffix(".py")):
         text = name.read_text().replace(INSTALL_REQUIREMENT, "")
         assert "git+" not in text, f"{name.name} installs from another address than the release"
+
+
+release_spec = importlib.util.spec_from_file_location("release_tool", ROOT / "tools" / "release.py")
+release_tool = importlib.util.module_from_spec(release_spec)
+release_spec.loader.exec_module(release_tool)
+
+
+@pytest.fixture
+def checkout(tmp_path, monkeypatch):
+    """The files that name the release, copied into tmp_path (the tool works there)."""
+    files = [*release_tool.copies(release_tool.version()), ROOT / "pyproject.toml"]
+    for path in files:
+        copy = tmp_path / path.relative_to(ROOT)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, copy)
+    monkeypatch.setattr(release_tool, "ROOT", tmp_path)
+    return tmp_path
+
+
+def test_every_copy_of_the_release_agrees_here():
+    assert release_tool.disagreements(release_tool.version()) == []
+
+
+def test_set_writes_the_version_everywhere(checkout):
+    assert release_tool.main(["set", "9.8.7"]) == 0
+    assert release_tool.version() == "9.8.7"
+    assert release_tool.disagreements("9.8.7") == []
+    for path in release_tool.copies("9.8.7"):
+        assert "0.1.0" not in path.read_text(encoding="utf-8") or path.suffix == ".ipynb", path
+    assert release_tool.main(["check", "v9.8.7"]) == 0
+    assert release_tool.main(["check", "v0.1.0"]) == 1
+
+
+def test_a_copy_left_behind_is_named(checkout, capsys):
+    readme = checkout / "README.md"
+    readme.write_text(readme.read_text().replace("fmnist-course@v", "fmnist-course@v1"))
+    assert release_tool.main(["check"]) == 1
+    assert "README.md" in capsys.readouterr().out

@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 
 from fmnist_lib import numerals, stats, wording
+from fmnist_lib.data import CLASS_NAMES
 from fmnist_lib.errors import SettingsError
 from fmnist_lib.experiments.registry import EXPERIMENTS
 from fmnist_lib.numerals import interval_text
@@ -64,13 +65,24 @@ def test_an_unknown_language_is_refused(metrics):
 
 # --------------------------------------------------------------------------- (b) the numbers
 #: A number: an optional sign (not a hyphen inside a name such as ae-raschka-64), digits with
-#: thousands commas (60,000) and decimals; digits inside a word (fp32, x86_64) are not numbers.
-NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:,\d{3})*(?:\.\d+)?")
+#: thousands marked and decimals; digits inside a word (fp32, x86_64) are not numbers. English
+#: writes 60,000 and 0.5; Spanish (fmnist_lib.numerals) 60 000 (a narrow space) and 0,5.
+NUMBER = {
+    "en": re.compile(r"(?<![\w.])[-+]?\d+(?:,\d{3})*(?:\.\d+)?"),
+    "es": re.compile(r"(?<![\w,])[-+]?\d+(?:\u202f\d{3})*(?:,\d+)?"),
+}
 COMMIT = re.compile(r"\b[0-9a-f]{40}\b")
+CODE_SPAN = re.compile(r"`[^`]*`")  # names and paths: written as code, alike
+VERSION = re.compile(r"\b\d+(?:\.\d+){2,}\S*")  # torch 2.14.1+cpu: a name, not a number
+AS_ENGLISH = {"en": str.maketrans("", "", ","), "es": str.maketrans({"\u202f": "", ",": "."})}
 
 
-def numbers(text: str) -> Counter:
-    return Counter(NUMBER.findall(COMMIT.sub("", text)))
+def numbers(text: str, lang: str = "en") -> Counter:
+    """The numbers of a text as values written the English way (thousands unmarked), counted:
+    the same in both editions of a report; a Spanish number written the English way is not one."""
+    words = VERSION.sub("", COMMIT.sub("", CODE_SPAN.sub("", text)))
+    found = NUMBER[lang].findall(words)
+    return Counter(token.translate(AS_ENGLISH[lang]) for token in found)
 
 
 @pytest.mark.parametrize("variant", ["committed", "smoke", "one seed", "fewer"])
@@ -79,7 +91,8 @@ def test_the_spanish_report_carries_exactly_the_english_numbers(metrics, figures
     m = variants(metrics)[variant]
     en, es = render_report(m, figures), render_report(m, figures, language="es")
     assert sum(numbers(en).values()) > 300
-    assert numbers(es) == numbers(en), (numbers(es) - numbers(en), numbers(en) - numbers(es))
+    ours, theirs = numbers(es, "es"), numbers(en)
+    assert ours == theirs, (ours - theirs, theirs - ours)
 
 
 def test_the_spanish_report_has_the_english_verdicts(metrics, figures):
@@ -99,10 +112,13 @@ def test_the_spanish_report_has_the_english_verdicts(metrics, figures):
 def test_a_difference_reads_the_same_in_both_languages():
     c = stats.compare([0.90, 0.91, 0.92], [0.88, 0.885, 0.89])
     en, es = interval_text(c), interval_text(c, lang="es")
-    assert en.startswith("+2.50 points, 95% CI [") and es.startswith("+2.50 puntos, IC del 95% [")
-    assert es.replace("puntos", "points").replace("IC del 95%", "95% CI").replace("gl", "df") == en
+    assert en.startswith("+2.50 points, 95% CI [")
+    assert es.startswith("+2,50 puntos, IC del 95\xa0% [")
+    assert numbers(es, "es") == numbers(en) and es.endswith(
+        en[en.index("(Welch") :].replace("df", "gl").replace(".", ",")
+    )
     one = stats.compare([0.90], [0.88])
-    assert interval_text(one, lang="es") == "+2.00 puntos (una sola semilla: sin intervalo)"
+    assert interval_text(one, lang="es") == "+2,00 puntos (una sola semilla: sin intervalo)"
 
 
 # --------------------------------------------------------------------------- (c) no English left
@@ -159,7 +175,7 @@ def test_every_recorded_text_has_its_spanish_with_the_same_numbers(metrics):
     missing = [t for t in [*claims, *notes] if t not in report_words.RECORDED_ES]
     assert not missing, f"add their Spanish to report_words.RECORDED_ES: {missing}"
     for english, spanish in report_words.RECORDED_ES.items():
-        assert numbers(spanish) == numbers(english), english
+        assert numbers(spanish, "es") == numbers(english), english
     assert report_words.recorded("an older note", "es") == "an older note"
 
 
@@ -172,9 +188,18 @@ def test_a_claims_detail_is_data_that_each_language_renders(metrics, figures):
     listed = " < ".join(f"{n} {m:.5f}" for n, m in ranking.means)
     en, es = render_report(metrics, figures), render_report(metrics, figures, language="es")
     assert f"ranking by mean test MSE: {listed}" in en
-    assert f"orden según el MSE medio de prueba: {listed}" in es
+    assert f"orden según el MSE medio de prueba: {listed.replace('.', ',')}" in es
     worst = findings.worst_class_claim(metrics).detail
-    assert isinstance(worst, findings.WorstClass) and f"{list(worst.per_seed)}" in es
+    assert isinstance(worst, findings.WorstClass)
+    next_worst = f"{worst.next_worst} {CLASS_NAMES[worst.next_worst]}"
+    assert f"{next_worst} es la siguiente peor clase" in es
+    assert f"{next_worst} is the next-worst class" in en
+    gap = worst.closest.comparison
+    spanish_gap = f"{100 * gap.estimate:+.2f} puntos, IC del 95\xa0% [{100 * gap.low:+.2f}"
+    assert spanish_gap.replace(".", ",") in es
+    # the test, the size and the verdict of every claim, in each language's words
+    assert "pareada por semilla" in es and "paired by seed" in en
+    assert "dirección confirmada, pero no el tamaño afirmado" in es
 
 
 # --------------------------------------------------------------------------- pipeline

@@ -213,6 +213,13 @@ def test_a_study_made_for_other_ranges_is_refused(tmp_path, monkeypatch):
         search.open_study(NAME, "smoke", url, "study")
 
 
+def test_the_search_runs_at_the_chapters_budget_when_none_is_named(tmp_path, monkeypatch):
+    monkeypatch.setenv("FMNIST_BUDGET", "smoke")
+    study = search.search(NAME, 1, runs_dir=tmp_path)
+    assert study.study_name == f"{NAME}-smoke"
+    assert (tmp_path / "smoke" / NAME / "search.sqlite3").exists()
+
+
 def test_an_unreachable_storage_says_which_and_how_to_start_one(tmp_path, capsys):
     from fmnist_lib.reproduction.cli import main
 

@@ -2,6 +2,7 @@
 translation left behind by a change to the English text."""
 
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -38,3 +39,108 @@ def test_the_spanish_notebook_and_its_py_twin_agree(english):
 def test_the_spanish_book_lists_every_chapter():
     toc = (ROOT / "es" / "_toc.yml").read_text()
     assert all(f"notebooks/{p.name}" in toc for p in CHAPTERS)
+
+
+#: The Spanish chapters executed since every word they print went through the language layer:
+#: the lead adds a chapter here once its Spanish twin is executed again.
+SPANISH_OUTPUTS_CHECKED = ("01_data", "04_classifiers")
+#: Words that only an English sentence uses (none is a Spanish word: "a", "no", "on" are left out).
+ENGLISH_FUNCTION_WORDS = frozenset(
+    re.findall(
+        "[a-z]+",
+        "the and of with is are not from per to in by for than at this that these those which "
+        "was were be been has have its their our your it after before without between "
+        "only each every all none more less most least when where why how what",
+    )
+)
+#: What a text output holds that is not a sentence: the dataset's class names, file names, a
+#: figure's or a PyTorch module's repr, a page's style, an image's bytes, a widget's id.
+NOT_SENTENCES = re.compile(
+    r"T-shirt/to(?:p|…)?|Ankle boot|[\w-]+-ubyte|'(?:train|val|test)'"
+    r"|<Figure size \w+ with \d+ Axes>|<style.*?</style>|data:[\w/+.;=-]+,[\w+/=]+|IPY_MODEL_\w+",
+    re.DOTALL,
+)
+
+
+def english_words(text: str) -> list[str]:
+    """The English function words of a text (its words lower-cased)."""
+    text = NOT_SENTENCES.sub(" ", text)
+    return [w for w in re.findall(r"[A-Za-z_']+", text.lower()) if w in ENGLISH_FUNCTION_WORDS]
+
+
+def widget_texts(nb) -> list[str]:
+    """The strings in the notebook's saved widget state (labels, descriptions, options)."""
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    found: list[str] = []
+
+    def walk(value):
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if k not in ("_model_module", "_view_module", "_model_name", "_view_name"):
+                    walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    for model in state.get("state", {}).values():
+        walk(model.get("state", {}))
+    return found
+
+
+def spanish_texts(stem: str) -> list[tuple[str, str]]:
+    """(where, text) for every text output and widget state text of a Spanish chapter."""
+    nb = translations.read(translations.SPANISH / f"{stem}.ipynb")
+    texts = [
+        (f"cell {i}", text)
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        for output in translations.text_outputs(cell)
+        for text in [
+            output.get("text", ""),
+            output.get("evalue", ""),
+            *output.get("data", {}).values(),
+        ]
+    ]
+    return texts + [("widget state", t) for t in widget_texts(nb)]
+
+
+@pytest.mark.parametrize("stem", SPANISH_OUTPUTS_CHECKED)
+def test_a_spanish_chapter_prints_no_english_sentence(stem):
+    found = [
+        f"{where}: {sorted(set(words))}"
+        for where, text in spanish_texts(stem)
+        if (words := english_words(text))
+    ]
+    assert not found, f"English in es/notebooks/{stem}.ipynb's outputs:\n" + "\n".join(found)
+
+
+def test_the_english_function_words_are_found():
+    assert english_words("3 seeds: the loss is lower than with dropout") == [
+        "the", "is", "than", "with"
+    ]  # fmt: skip
+    assert english_words("✓ exercise 1.1: right. the last batch") == ["the"]  # feedback is checked
+    assert english_words("la pérdida de validación es menor sin dropout: True") == []
+
+
+def test_the_twin_check_fails_when_a_spanish_output_holds_another_number():
+    english = translations.chapters(["01"])[0]
+    en, es = translations.read(english), translations.read(translations.spanish_path(english))
+    printed = [
+        (a, b)
+        for a, b in zip(translations.code_cells(en), translations.code_cells(es), strict=True)
+        if any(o.get("name") == "stdout" for o in b.get("outputs", []))
+    ]
+    a, b = printed[0]
+    assert translations.digits(translations.text_outputs(a)) == translations.digits(
+        translations.text_outputs(b)
+    )
+    stream = next(o for o in b.outputs if o.get("name") == "stdout")
+    stream["text"] = re.sub(
+        r"\d", lambda m: str((int(m.group()) + 1) % 10), stream["text"], count=1
+    )
+    assert translations.digits(translations.text_outputs(a)) != translations.digits(
+        translations.text_outputs(b)
+    )
+    assert not translations.same_run(en, es)

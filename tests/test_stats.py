@@ -125,3 +125,137 @@ def test_runs_that_do_not_spread_give_no_interval():
     tied = stats.compare([0.812, 0.812], [0.815, 0.815])
     assert not tied.known and not tied.real and tied.estimate == pytest.approx(-0.003)
     assert all(math.isnan(v) for v in stats.prediction_interval([0.9, 0.9, 0.9]))
+
+
+# --------------------------------------------------------------------------- the rule grown up
+PAIRS = [
+    ([0.8769, 0.8834, 0.8805], [0.8729, 0.8657, 0.8728]),
+    ([1.0, 2.0, 3.5, 4.0], [1.5, 2.2, 3.0, 4.9]),
+    ([0.72, 0.70, 0.75], [0.87, 0.88, 0.87]),
+]
+
+
+@pytest.mark.parametrize("a, b", PAIRS)
+@pytest.mark.parametrize("level", [0.95, 0.99])
+def test_the_paired_interval_is_scipys_ttest_rel(a, b, level):
+    ours = stats.compare_paired(a, b, level)
+    theirs = reference.ttest_rel(a, b)
+    interval = theirs.confidence_interval(level)
+    assert ours.method == stats.PAIRED and ours.df == len(a) - 1 == theirs.df
+    assert ours.estimate == pytest.approx(sum(a) / len(a) - sum(b) / len(b), rel=1e-12)
+    assert (ours.low, ours.high) == pytest.approx((interval.low, interval.high), rel=1e-9)
+    assert stats.p_value(ours) == pytest.approx(theirs.pvalue, rel=1e-9)
+
+
+def test_a_paired_contrast_of_four_cells_is_a_one_sample_t_on_the_per_seed_contrasts():
+    cells = [[[87.69, 88.34, 88.05], [87.29, 86.57, 87.28]],
+             [[89.78, 89.32, 89.42], [89.42, 89.25, 89.74]]]  # fmt: skip
+    design = stats.design_2x2_paired(cells)
+    per_seed = [c11 - c10 - c01 + c00 for c00, c01, c10, c11 in
+                zip(cells[0][0], cells[0][1], cells[1][0], cells[1][1], strict=True)]  # fmt: skip
+    theirs = reference.ttest_1samp(per_seed, 0.0)
+    interval = theirs.confidence_interval()
+    assert (design.interaction.low, design.interaction.high) == pytest.approx(
+        (interval.low, interval.high), rel=1e-9)  # fmt: skip
+    low_row = reference.ttest_rel(cells[0][1], cells[0][0]).confidence_interval()
+    start_at_10 = design.column_effect_in_row[0]
+    assert (start_at_10.low, start_at_10.high) == pytest.approx((low_row.low, low_row.high))
+    assert len(stats.contrasts_of(design)) == 5
+    with pytest.raises(ValueError):
+        stats.compare_paired([1.0, 2.0], [1.0, 2.0, 3.0])  # not one run per seed in each
+
+
+def test_the_p_value_of_a_welch_contrast_is_scipys():
+    a, b = [3.1, 2.9, 3.4, 3.0, 3.3], [2.2, 2.8]
+    theirs = reference.ttest_ind(a, b, equal_var=False)
+    assert stats.p_value(stats.compare(a, b)) == pytest.approx(theirs.pvalue, rel=1e-9)
+    assert math.isnan(stats.p_value(stats.compare([1.0], [2.0, 3.0])))
+
+
+def _holm_by_definition(p: list[float]) -> list[float]:
+    """Holm (1979): the i-th smallest of m p-values (i from 1) is compared with α / (m - i + 1),
+    stopping at the first that fails; as adjusted p-values, max over j <= i of (m - j + 1) p_(j),
+    capped at 1."""
+    m = len(p)
+    order = sorted(range(m), key=lambda i: p[i])
+    adjusted = [0.0] * m
+    for rank, i in enumerate(order, start=1):
+        adjusted[i] = min(1.0, max((m - j + 1) * p[order[j - 1]] for j in range(1, rank + 1)))
+    return adjusted
+
+
+@pytest.mark.parametrize("p", [
+    [0.0018, 0.1372, 0.1389, 0.8695, 0.1911],
+    [0.01, 0.04, 0.03, 0.005],
+    [0.5, 0.2, 0.9],
+    [0.001, 0.001, 0.04],
+])  # fmt: skip
+def test_holm_is_its_definition(p):
+    assert stats.holm(p) == pytest.approx(_holm_by_definition(p), rel=1e-12)
+
+
+def test_holm_rejects_step_down_and_stops_at_the_first_failure():
+    """α = 0.05 over 4: 0.005 < 0.05/4, 0.01 < 0.05/3, 0.03 > 0.05/2 stops; 0.04 is not
+    rejected though it is below 0.05/1."""
+    contrasts = [
+        stats.compare([x, x + 0.1, x + 0.2], [0.0, 0.1, 0.2]) for x in (1.0, 0.5, 0.3, 2.0)
+    ]
+    family = stats.family(contrasts)
+    assert family.count == 4 and family.adjusted == stats.holm(family.p_values)
+    p = [0.005, 0.01, 0.03, 0.04]
+    assert [a < 0.05 for a in stats.holm(p)] == [True, True, False, False]
+    assert math.isnan(stats.holm([0.01, math.nan])[1]) and stats.holm([0.01, math.nan])[0] == 0.02
+
+
+def _tost_by_scipy(a, b, margin, paired):
+    """Two one-sided t tests by scipy: a + margin > b, and a - margin < b."""
+    test = (lambda x, y, alt: reference.ttest_rel(x, y, alternative=alt)) if paired else (
+        lambda x, y, alt: reference.ttest_ind(x, y, equal_var=False, alternative=alt))  # fmt: skip
+    lower = test([x + margin for x in a], b, "greater").pvalue
+    upper = test([x - margin for x in a], b, "less").pvalue
+    return lower, upper
+
+
+@pytest.mark.parametrize("paired", [False, True])
+@pytest.mark.parametrize("a, b, margin", [
+    ([0.8813, 0.8772, 0.8854], [0.8769, 0.8834, 0.8805], 0.01),
+    ([0.881, 0.879, 0.882], [0.880, 0.883, 0.878], 0.01),
+    ([0.895, 0.897, 0.894], [0.880, 0.883, 0.878], 0.005),
+])  # fmt: skip
+def test_tost_is_two_one_sided_scipy_tests(a, b, margin, paired):
+    c = stats.compare_paired(a, b) if paired else stats.compare(a, b)
+    ours = stats.equivalence(c, margin)
+    lower, upper = _tost_by_scipy(a, b, margin, paired)
+    assert (ours.p_lower, ours.p_upper) == pytest.approx((lower, upper), rel=1e-9)
+    equal = max(lower, upper) < 0.05
+    assert (ours.outcome == stats.EQUAL) == equal
+    inside = -margin < ours.low and ours.high < margin  # the 90% interval within the margin
+    assert inside == equal
+    if not equal:
+        assert ours.outcome == (stats.DIFFERENT if c.real else stats.UNDECIDED)
+
+
+def test_tost_has_three_outcomes():
+    equal = stats.equivalence(stats.compare([0.881, 0.879, 0.882], [0.880, 0.883, 0.878]), 0.01)
+    different = stats.equivalence(stats.compare([0.90, 0.91, 0.92], [0.80, 0.81, 0.79]), 0.01)
+    undecided = stats.equivalence(stats.compare([0.87, 0.895, 0.882], [0.88, 0.883, 0.878]), 0.01)
+    outcomes = [e.outcome for e in (equal, different, undecided)]
+    assert outcomes == [stats.EQUAL, stats.DIFFERENT, stats.UNDECIDED]
+    one_seed = stats.equivalence(stats.compare([0.9], [0.8, 0.81]), 0.01)
+    assert one_seed.outcome == stats.UNDECIDED
+    with pytest.raises(ValueError):
+        stats.equivalence(stats.compare([1.0, 2.0], [1.0, 3.0]), 0.0)
+
+
+@pytest.mark.parametrize("better, worse, words", [
+    (0.00298, 0.00453, stats.MUCH),  # Raschka (128) against (64): 1.52x the error
+    (0.1053, 0.1197, stats.CLEARLY),
+    (0.1187, 0.1197, stats.SLIGHTLY),
+    (0.1197, 0.1187, stats.SLIGHTLY),  # the other way round: a ratio under 1, the same words
+])  # fmt: skip
+def test_the_words_follow_the_size(better, worse, words):
+    size = stats.effect_size(better, worse, better - worse)
+    assert size.ratio == pytest.approx(worse / better) and size.words == words
+    assert size.difference == pytest.approx(better - worse)
+    assert stats.size_words(stats.SLIGHT - 1e-9) == stats.SLIGHTLY
+    assert stats.size_words(stats.SLIGHT) == stats.size_words(stats.LARGE - 1e-9) == stats.CLEARLY

@@ -80,7 +80,54 @@ def test_changing_an_english_sentence_makes_its_translation_stale(books, capsys)
     assert "01_x.ipynb cell 2: stale, the English changed: A changed sentence." in out
     translations.main(["sync", "01"])  # sync keeps the old translation and still reports it
     assert jupytext.read(translations.spanish_path(books)).cells[2].source == "ES: A sentence."
-    assert len(translations.problems(books)) == 1
+    stale, *diff = translations.problems(books)
+    assert "stale" in stale
+    assert diff == [
+        "    --- translated",
+        "    +++ now",
+        "    -A sentence.",
+        "    +A changed sentence.",
+    ]
+
+
+def test_mark_refuses_a_stale_cell_whose_spanish_did_not_change(books):
+    translations.main(["new", "01"])
+    translate_all(books)
+    edit_english(books, 2, "A sentence, corrected.")
+    with pytest.raises(SystemExit, match="did not since it was last marked"):
+        translations.mark(books, [2])
+    translations.main(["mark", "01", "2", "--unchanged"])  # the change needs no Spanish change
+    assert translations.problems(books) == []
+    edit_english(books, 2, "Another sentence.")
+    target = translations.spanish_path(books)
+    es = jupytext.read(target)
+    es.cells[2].source = "ES: Otra oración."
+    jupytext.write(es, target)
+    translations.mark(books, [2])  # translated: accepted
+    assert translations.problems(books) == []
+
+
+def test_record_keeps_what_in_step_cells_translate(books):
+    """Translations marked before the record existed: `record` writes what they translate now,
+    so the next English change shows its diff."""
+    translations.main(["new", "01"])
+    translate_all(books)
+    translations.record_path().unlink()
+    translations.main(["record"])
+    edit_english(books, 0, "# 1. A new title")
+    assert "    -# 1. Title" in translations.problems(books)
+
+
+def test_a_spanish_output_may_say_it_in_spanish_but_not_with_other_numbers(books):
+    translations.main(["new", "01"])
+    translate_all(books)
+    executed(books, [stdout("3 seeds: 0.812 ± 0.004, 70,000 images, 95%\n")], "2026-01-01")
+    translations.main(["sync", "01"])
+    target = translations.spanish_path(books)
+    executed(target, [stdout("3 semillas: 0,812 ± 0,004, 70 000 imágenes, 95 %\n")], "2026-01-02")
+    assert translations.problems(books) == []
+    executed(target, [stdout("3 semillas: 0,813 ± 0,004, 70 000 imágenes, 95 %\n")], "2026-01-02")
+    assert "numbers differ" in translations.problems(books)[0]
 
 
 def test_sync_carries_code_and_follows_added_and_removed_cells(books):
@@ -99,6 +146,28 @@ def test_sync_carries_code_and_follows_added_and_removed_cells(books):
     assert translations.problems(books) == ["01_x.ipynb cell 2: untranslated: A new paragraph."]
 
 
+def test_a_spanish_comment_stays_while_the_code_is_the_english_code(books):
+    """A string's words are the translator's too, but marked (see below)."""
+    edit_english(books, 1, 'x = "# a string"  # a comment')
+    translations.main(["new", "01"])
+    translate_all(books)
+    target = translations.spanish_path(books)
+    es = jupytext.read(target)
+    es.cells[1].source = 'x = "# una cadena"  # un comentario'
+    jupytext.write(es, target)
+    assert "translated code not marked" in " ".join(translations.problems(books))  # a string
+    edit_english(books, 1, "# one\nx = 1  # one")
+    es.cells[1].source = "# uno\nx = 1  # uno"
+    jupytext.write(es, target)
+    assert translations.problems(books) == []
+    translations.main(["sync", "01"])
+    assert jupytext.read(target).cells[1].source == "# uno\nx = 1  # uno"
+    edit_english(books, 1, "# one\nx = 3  # one")  # the code changed: the English cell comes
+    translations.main(["sync", "01"])
+    assert jupytext.read(target).cells[1].source == "# one\nx = 3  # one"
+    assert translations.code_of('print("unclosed') == 'print("unclosed'  # taken whole
+
+
 def test_new_english_outputs_are_reported_then_carried_across(books):
     translations.main(["new", "01"])
     translate_all(books)
@@ -106,8 +175,8 @@ def test_new_english_outputs_are_reported_then_carried_across(books):
     nb.cells[3].outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n")]
     jupytext.write(nb, books)
     assert translations.problems(books) == [
-        "01_x.ipynb cell 3: outputs differ from the English (run sync, then re-execute the Spanish "
-        "notebook: python tools/run_notebooks.py --budget full es/notebooks/01_x.py)"
+        "01_x.ipynb cell 3: outputs' numbers differ from the English (run sync, then re-execute "
+        "the Spanish notebook: python tools/run_notebooks.py --budget full es/notebooks/01_x.py)"
     ]
     translations.main(["sync", "01"])
     assert translations.problems(books) == []
@@ -180,7 +249,7 @@ def test_text_outputs_keep_only_the_text(books):
         {"output_type": "stream", "name": "stderr", "text": "careful\n"},
         {"output_type": "display_data", "data": {"text/plain": "HBox()"}},
         {"output_type": "display_data", "data": {"text/plain": FIGURE_TEXT}},
-        {"output_type": "execute_result", "data": {"text/plain": "1", "text/html": "<b>1</b>"}},
+        {"output_type": "execute_result", "data": {"text/html": "<b>1</b>"}},
         {"output_type": "error", "ename": "ValueError", "evalue": "no"},
     ]
 
@@ -203,8 +272,8 @@ def test_sync_keeps_the_spanish_figures_while_the_english_prints_the_same(books,
 def test_sync_takes_the_english_outputs_when_the_english_prints_otherwise(books, spanish_figures):
     executed(books, [stdout("2\n"), figure("A bar chart")], "2026-02-01")
     assert translations.problems(books) == [
-        "01_x.ipynb cell 3: outputs differ from the English (run sync, then re-execute the Spanish "
-        "notebook: python tools/run_notebooks.py --budget quick es/notebooks/01_x.py)"
+        "01_x.ipynb cell 3: outputs' numbers differ from the English (run sync, then re-execute "
+        "the Spanish notebook: python tools/run_notebooks.py --budget quick es/notebooks/01_x.py)"
     ]
     translations.main(["sync", "01"])
     es = jupytext.read(spanish_figures)
@@ -252,3 +321,121 @@ def test_the_editions_to_run(monkeypatch, tmp_path):
     assert run_notebooks.chapters("both") == [folders["en"] / "01_a.py", folders["es"] / "01_a.py"]
     with pytest.raises(SystemExit):
         run_notebooks.main(["--budget", "smoke", str(folders["es"] / "01_a.ipynb")])
+
+
+def translate_code(path, index, source):
+    """The translator's edit of Spanish code cell ``index``."""
+    target = translations.spanish_path(path)
+    es = jupytext.read(target)
+    es.cells[index].source = source
+    jupytext.write(es, target)
+
+
+def test_code_of_masks_the_words_of_strings_but_not_numbers_fields_or_specs():
+    english = 'print(f"{n:,} images at {x:.2%}, 3 seeds")  # the count'
+    spanish = 'print(f"{n:,} imágenes al {x:.2%}, 3 semillas")  # el número'
+    assert translations.code_of(english) == translations.code_of(spanish)
+    assert translations.code_of('"class"') == translations.code_of('"clase"')
+    for changed in (
+        'print(f"{n:,} imágenes al {x:.1%}, 3 semillas")',  # a format spec
+        'print(f"{m:,} imágenes al {x:.2%}, 3 semillas")',  # an expression
+        'print(f"{n:,} imágenes al {x:.2%}, 4 semillas")',  # a number in the text
+        'print(f"{n:,} imágenes al {x:.2%}" f"{y}")',  # a field added
+        'print(f"{n:,} imágenes al {x:.2%}, 3 semillas", sep="")',  # the code
+    ):
+        assert translations.code_of(changed) != translations.code_of(english), changed
+    split = (
+        'print(\n    f"{n:,} imágenes "\n    f"al {x:.2%}, 3 semillas"\n)'  # lines split otherwise
+    )
+    assert translations.code_of(split) == translations.code_of(english)
+    assert translations.code_of('b"bytes"') != translations.code_of('b"octets"')  # data, not words
+    assert translations.code_of('"1,000 labels"') == translations.code_of('"1000 etiquetas"')
+    assert translations.code_of('f"{n} of {m} trained"') == translations.code_of(
+        'f"se entrenan {n} de {m}"'
+    )  # words before a field
+    compared = 'print("right" if how == "freeze()" else "wrong")'  # compared with data: kept
+    assert translations.code_of(compared) != translations.code_of(compared.replace("()", "(x)"))
+    assert translations.code_of(compared) == translations.code_of(
+        'print("bien" if how == "freeze()" else "mal")'
+    )
+    keyed = 'larger = gap["dropout 0"] > gap["dropout 0.8 (registered)"]'  # keys are words
+    assert translations.code_of(keyed) == translations.code_of(keyed.replace("registered", "reg."))
+    magic = '%pip install -q "fmnist-lib"  # Colab'  # not Python: compared token by token
+    assert translations.code_of(magic) == translations.code_of('%pip install -q "x"  # Colab')
+    assert translations.code_of(magic) != translations.code_of('%pip install "fmnist-lib"')
+
+
+def test_a_code_cell_with_translated_strings_is_kept_marked_and_made_stale(books):
+    edit_english(books, 3, 'print(f"{x:.2f} points, 3 seeds")  # the result')
+    translations.main(["new", "01"])
+    translate_all(books)
+    translate_code(books, 3, 'print(f"{x:.2f} puntos, 3 semillas")  # el resultado')
+    assert translations.problems(books) == [
+        "01_x.ipynb cell 3: translated code not marked (python tools/translations.py mark 01 3): "
+        'print(f"{x:.2f} points, 3 seeds")  # the result'
+    ]
+    translations.main(["mark", "01", "3"])
+    assert translations.problems(books) == []
+    translations.main(["sync", "01"])  # the translated strings stay, and the mark
+    target = translations.spanish_path(books)
+    assert jupytext.read(target).cells[3].source.startswith('print(f"{x:.2f} puntos')
+    assert translations.problems(books) == []
+    edit_english(books, 3, 'print(f"{x:.2f} points, 3 seeds or more")  # the result')
+    translations.main(["sync", "01"])  # the code is the same: the Spanish stays, stale
+    assert jupytext.read(target).cells[3].source.startswith('print(f"{x:.2f} puntos')
+    stale, *diff = translations.problems(books)
+    assert stale.startswith("01_x.ipynb cell 3: stale, the English changed")
+    assert diff[2:] == [
+        '    -print(f"{x:.2f} points, 3 seeds")  # the result',
+        '    +print(f"{x:.2f} points, 3 seeds or more")  # the result',
+    ]
+    with pytest.raises(SystemExit, match="did not since it was last marked"):
+        translations.mark(books, [3])
+    translate_code(books, 3, 'print(f"{x:.2f} puntos, 3 semillas o más")  # el resultado')
+    translations.mark(books, [3])
+    assert translations.problems(books) == []
+
+
+@pytest.mark.parametrize(
+    "spanish",
+    [
+        'print(f"{x:.1f} puntos, 3 semillas")',  # a format spec
+        'print(f"{x:.2f} puntos, 4 semillas")',  # a number
+        'print(f"{y:.2f} puntos, 3 semillas")',  # an identifier
+    ],
+)
+def test_a_translated_code_cell_may_not_change_its_code(books, spanish):
+    edit_english(books, 3, 'print(f"{x:.2f} points, 3 seeds")')
+    translations.main(["new", "01"])
+    translate_all(books)
+    translate_code(books, 3, spanish)
+    assert "code cells differ" in " ".join(translations.problems(books))
+    with pytest.raises(SystemExit, match="differs from the English"):
+        translations.mark(books, [3])
+    translations.main(["sync", "01"])  # the English cell comes back
+    carried = jupytext.read(translations.spanish_path(books)).cells[3].source
+    assert carried.startswith('print(f"{x:.2f} points')
+
+
+def test_a_wrapped_table_is_compared_by_its_html_not_its_wrapped_text():
+    """A DataFrame's text/plain wraps at the console's width: a longer Spanish label moves a
+    column to another block, so its numbers come in another order. Its text/html does not wrap,
+    and a number that differs there is still found."""
+
+    def table(plain, html):
+        return {"output_type": "execute_result", "data": {"text/plain": plain, "text/html": html}}
+
+    html = "<td>1.95</td><td>0.009</td>"
+    english = table("a  1.95  0.009", html)
+    spanish = table("a  1,95 \\\n\n   0,009", html.replace(".", ","))
+    wrapped = table("0.009\n1.95", html)
+    assert translations.digits([translations.textual(english)]) == translations.digits(
+        [translations.textual(spanish)]
+    )
+    assert translations.digits([translations.textual(wrapped)]) == translations.digits(
+        [translations.textual(english)]
+    )
+    other = table("a  1.95  0.009", html.replace("0.009", "0.010"))
+    assert translations.digits([translations.textual(other)]) != translations.digits(
+        [translations.textual(english)]
+    )

@@ -8,17 +8,26 @@ from fmnist_lib.reproduction import findings, report, verdicts
 from fmnist_lib.reproduction.report import render_report, time_section
 
 
-def _metrics(values: dict[str, list[float]], key: dict[str, str] | None = None) -> dict:
-    """Fake metrics: test ``mse`` for ``ae-*`` names, else ``accuracy``."""
+def _metrics(values: dict[str, list[float]], paired: bool = False) -> dict:
+    """Fake metrics: test ``mse`` for ``ae-*`` names, else ``accuracy``; with ``paired``, every
+    experiment's seed k trains in the same batches (the same split and batch size), else their
+    batch sizes are not recorded and nothing pairs."""
     experiments = {}
     for name, xs in values.items():
         k = "mse" if name.startswith("ae-") else "accuracy"
         epochs = 35 if "-10" in name else 26
+        pairing = {"batch_size": 32, "protocol": "held-out"} if paired else {}
         experiments[name] = {
             "task": "x",
-            "settings": {"epochs": epochs},
+            "settings": {"epochs": epochs, **pairing},
             "runs": [
-                {"seed": s, "test": {k: v}, "seconds": 1.0, "epochs_run": epochs}
+                {
+                    "seed": s,
+                    "test": {k: v},
+                    "seconds": 1.0,
+                    "epochs_run": epochs,
+                    "history": [{"epoch": epochs, "val_accuracy": v + 0.001 * (-1) ** s}],
+                }
                 for s, v in enumerate(xs)
             ],
         }
@@ -58,16 +67,62 @@ def test_the_autoencoder_claims_come_out_either_way():
     )
 
 
-def test_not_beneficial_is_contradicted_only_by_a_real_gain():
-    def verdict(pretrained):
+def test_not_beneficial_is_judged_by_equivalence_within_its_margin():
+    def claim(pretrained, paired=False):
         m = _metrics(
-            {"clf-consigna-10": [0.880, 0.883, 0.878], "clf-consigna-10-from-128": pretrained}
+            {"clf-consigna-10": [0.880, 0.883, 0.878], "clf-consigna-10-from-128": pretrained},
+            paired,
         )
-        return findings.not_beneficial_claim(m).verdict
+        return findings.not_beneficial_claim(m)
 
-    assert verdict([0.881, 0.879, 0.882]) == verdicts.NOT_SHOWN  # no real difference
-    assert verdict([0.870, 0.869, 0.872]) == verdicts.CONFIRMED  # really worse
-    assert verdict([0.895, 0.897, 0.894]) == verdicts.CONTRADICTED  # a real gain
+    equal = claim([0.881, 0.879, 0.882])  # within ±1 point, and narrowly
+    assert equal.verdict == verdicts.CONFIRMED and equal.equivalence.outcome == stats.EQUAL
+    assert equal.equivalence.margin == verdicts.NO_GAIN_MARGIN
+    assert claim([0.860, 0.859, 0.862]).verdict == verdicts.CONFIRMED  # really worse
+    assert claim([0.895, 0.897, 0.894]).verdict == verdicts.CONTRADICTED  # a real gain
+    noisy = claim([0.870, 0.895, 0.882])  # the interval includes 0 and reaches past the margin
+    assert noisy.verdict == verdicts.NOT_DECIDED and noisy.equivalence.outcome == stats.UNDECIDED
+    assert claim([0.881]).verdict == verdicts.ONE_SEED
+    # the same numbers paired by seed: the per-seed gains' spread decides instead
+    paired = claim([0.881, 0.879, 0.882], paired=True)
+    gains = [0.881 - 0.880, 0.879 - 0.883, 0.882 - 0.878]
+    assert paired.pairs[0].comparison.method == stats.PAIRED
+    assert paired.equivalence.contrast.estimate == pytest.approx(sum(gains) / 3)
+
+
+def test_a_claims_words_must_fit_its_size():
+    """ "Raschka (64) is (slightly) worse": the direction confirmed, "slightly" only below
+    ``stats.SLIGHT`` times the error."""
+    text = "Raschka (64) is (slightly) worse"
+    large = _verdict(findings.claims(_metrics(AE)), text)  # 0.0045 / 0.0029: 1.55x the error
+    assert large.verdict == verdicts.DIRECTION_ONLY and large.size.words == stats.MUCH
+    assert large.size.ratio == pytest.approx(0.0045 / 0.0029)
+    slight = dict(AE, **{"ae-raschka-128": [0.00290, 0.00291, 0.00289],
+                         "ae-raschka-64": [0.00310, 0.00311, 0.00309]})  # 1.07x  # fmt: skip
+    claims = findings.claims(_metrics(slight))
+    assert _verdict(claims, text).verdict == verdicts.CONFIRMED
+    assert _verdict(claims, text).size.words == stats.SLIGHTLY
+
+
+def test_the_worst_class_is_judged_by_the_rule_against_the_next_worst():
+    def claim(recalls):
+        runs = [{"seed": k, "test": {"per_class_accuracy": r}} for k, r in enumerate(recalls)]
+        return findings.worst_class_claim({"experiments": {paper.CONFUSION_EXPERIMENT: {
+            "runs": runs}}})  # fmt: skip
+
+    base = [0.95] * 10
+    seeds = [[*base[:6], 0.72 + d, *base[7:]] for d in (0.0, 0.01, -0.01)]
+    for s, next_worst in zip(seeds, (0.85, 0.84, 0.87), strict=True):
+        s[0] = next_worst
+    shown = claim(seeds)
+    assert shown.verdict == verdicts.CONFIRMED and shown.detail.next_worst == 0
+    gap = shown.detail.closest.comparison
+    direct = stats.compare_paired([s[6] for s in seeds], [s[0] for s in seeds])
+    assert (gap.estimate, gap.low, gap.high) == pytest.approx((direct.estimate, direct.low,
+                                                               direct.high))  # fmt: skip
+    close = [[*s[:6], s[0] + (0.0, 0.2, -0.15)[k], *s[7:]] for k, s in enumerate(seeds)]
+    assert claim(close).verdict == verdicts.NOT_SHOWN  # Shirt's lead is within the noise
+    assert findings.worst_class_claim({"experiments": {}}).verdict == verdicts.NOT_RUN
 
 
 MATRIX = [[100 * (i == j) for j in range(10)] for i in range(10)]
@@ -123,15 +178,33 @@ def test_the_raschka_check_says_what_explains_the_gap():
     assert findings.raschka_check(_raschka([0.91])).verdict == "too few runs"
 
 
-def _design(fe_10, consigna_128):
+def _design(fe_10, consigna_128, paired=False):
     return _metrics(
         {
             "clf-consigna-10": [0.880, 0.883, 0.878],
             "clf-consigna-fe-128": [0.896, 0.898, 0.894],
             "clf-consigna-fe-10": fe_10,
             "clf-consigna-128": consigna_128,
-        }
+        },
+        paired,
     )
+
+
+def test_open_question_1_pairs_its_seeds_and_reads_its_five_contrasts_together():
+    q = findings.size_or_start(_design([0.871, 0.869, 0.872], [0.897, 0.895, 0.899], paired=True))
+    cells = [[[0.880, 0.883, 0.878], [0.871, 0.869, 0.872]],
+             [[0.897, 0.895, 0.899], [0.896, 0.898, 0.894]]]  # fmt: skip
+    by_hand = stats.design_2x2_paired(cells)
+    assert q.paired and q.design == by_hand and q.design.interaction.method == stats.PAIRED
+    assert q.family.count == 5 and q.family.adjusted == stats.holm(q.family.p_values)
+    assert q.unpaired == stats.design_2x2(cells)  # Welch's, shown beside for comparison
+    val = [[[x + 0.001 * (-1) ** k for k, x in enumerate(c)] for c in row] for row in cells]
+    assert q.validation.rows_effect.estimate == pytest.approx(
+        stats.design_2x2_paired(val).rows_effect.estimate)  # fmt: skip
+    # the answer follows the family's decisions, not each interval's own
+    nothing = report.size_or_start_answer(q.design, real=(False,) * 5)
+    assert "has no effect shown" in nothing and "raises" not in nothing
+    assert not findings.size_or_start(_design([0.871, 0.869, 0.872], [0.897, 0.895, 0.899])).paired
 
 
 def test_open_question_1_separates_size_start_and_their_interaction():

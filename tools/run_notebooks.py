@@ -8,6 +8,7 @@ metadata, and writes the pair (.ipynb + .py).
 
     python tools/run_notebooks.py --budget smoke [notebooks/03_autoencoders.py ...]
     python tools/run_notebooks.py --budget smoke --edition both    # every chapter, both editions
+    python tools/run_notebooks.py --stored-form --edition both     # no run: the lab's saved form
 
 A Spanish notebook prints what its English twin prints but draws its figures in Spanish. After a
 change to a chapter, execute the English, carry its code and outputs across, then execute the
@@ -21,9 +22,11 @@ Spanish twin (tools/translations.py says which Spanish figures are still drawn i
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import jupytext
 from nbclient import NotebookClient
@@ -36,6 +39,39 @@ SPANISH_FOLDER = ("es", "notebooks")  # as fmnist_lib.settings.language_from_env
 def language(script: Path) -> str:
     """The language of a notebook's figures: ``es`` for one in an es/notebooks folder."""
     return "es" if script.resolve().parent.parts[-2:] == SPANISH_FOLDER else "en"
+
+
+def _lab_server_config() -> Any:
+    """lab-settings/jupyter_server_config.py, the one place that knows which widget state a
+    saved chapter keeps (the lab's save and this tool must agree)."""
+    spec = importlib.util.spec_from_file_location(
+        "lab_server_config", ROOT / "lab-settings" / "jupyter_server_config.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+LAB = _lab_server_config()
+
+
+def in_stored_form(nb: Any) -> Any:
+    """``nb`` as JupyterLab would save it, so that opening and saving a chapter changes nothing:
+    a code cell whose outputs are hidden is also ``collapsed`` (the lab writes both), and the
+    stored widget state holds only the widgets an output shows."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.metadata.get("jupyter", {}).get("outputs_hidden"):
+            cell.metadata["collapsed"] = True
+    LAB.shown_widget_state(nb)
+    return nb
+
+
+def restore_form(script: Path) -> None:
+    """Rewrite a stored chapter (.ipynb, and its .py twin) in the stored form, running nothing."""
+    notebook = script.with_suffix(".ipynb")
+    jupytext.write(in_stored_form(jupytext.read(notebook)), notebook)
+    jupytext.write(jupytext.read(notebook), script, fmt="py:percent")
 
 
 def chapters(edition: str) -> list[Path]:
@@ -67,7 +103,7 @@ def execute(script: Path, budget: str, timeout: int) -> float:
         "executed": time.strftime("%Y-%m-%d"),
         "seconds": round(seconds),
     }
-    jupytext.write(nb, script.with_suffix(".ipynb"))
+    jupytext.write(in_stored_form(nb), script.with_suffix(".ipynb"))
     jupytext.write(nb, script, fmt="py:percent")
     return seconds
 
@@ -76,7 +112,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--budget", choices=["full", "quick", "smoke"], required=True)
+    parser.add_argument("--budget", choices=["full", "quick", "smoke"])
+    parser.add_argument(
+        "--stored-form",
+        action="store_true",
+        help="run nothing: rewrite the stored notebooks in the form the lab saves",
+    )
     parser.add_argument("--timeout", type=int, default=4 * 3600, help="seconds per cell")
     parser.add_argument(
         "--edition",
@@ -89,11 +130,18 @@ def main(argv: list[str] | None = None) -> None:
     missing = [str(p) for p in args.notebooks if p.suffix != ".py" or not p.is_file()]
     if missing:
         parser.error(f"not a notebook's .py twin: {', '.join(missing)}")
+    scripts = [p.resolve() for p in args.notebooks] or chapters(args.edition)
+    if args.stored_form:
+        for script in scripts:
+            restore_form(script)
+        return
+    if args.budget is None:
+        parser.error("--budget is required to execute notebooks")
     os.environ["FMNIST_BUDGET"] = args.budget  # the kernel inherits it
     os.environ.setdefault("FMNIST_PROGRESS", "0")
     if os.environ.get("FMNIST_RUNS"):  # the kernels run in a notebooks folder: make it absolute
         os.environ["FMNIST_RUNS"] = str(Path(os.environ["FMNIST_RUNS"]).resolve())
-    for script in [p.resolve() for p in args.notebooks] or chapters(args.edition):
+    for script in scripts:
         name = script.relative_to(ROOT) if script.is_relative_to(ROOT) else script
         print(f"{name}: {execute(script, args.budget, args.timeout):.0f} s", flush=True)
 

@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown] translation={"source": "3009b64cd11dcf82"}
+# %% [markdown] translation={"source": "d5d042121e8eef36"}
 # # 1. Fashion-MNIST: los datos
 #
 # Este curso entrena autocodificadores (autoencoders) que comprimen y reconstruyen imágenes, y
@@ -30,25 +30,14 @@
 # - explicar por qué separamos un conjunto de validación de las imágenes de entrenamiento y
 #   reservamos el conjunto de prueba para una única medición final, y qué cambia cuando cambia la
 #   semilla de la partición;
-# - elegir un presupuesto (budget), ya sea `full`, `quick` o `smoke`, y leer cuántas imágenes usa;
+# - decir con qué imágenes entrenan las corridas de demostración de los capítulos siguientes (un
+#   subconjunto estratificado de la misma partición);
 # - alimentar una red con imágenes en minilotes mediante `Batches` y contar los lotes de una
 #   época.
 
-# %% tags=["hide-input"]
-# Setup. On Colab, install the course library first (Colab's own PyTorch is kept).
-# Budget: full (default) reuses the course's published runs (Colab downloads them, up to 4 MB
-# each) and trains the rest. For small, fast runs, run `%env FMNIST_BUDGET=smoke` in a cell above.
-import importlib.util
-import subprocess
-import sys
-
-if "google.colab" in sys.modules and not importlib.util.find_spec("fmnist_lib"):
-    package = "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
-
-from fmnist_lib.course import setup
-
-BUDGET = setup()  # FMNIST_BUDGET=full (default), quick or smoke
+# %% tags=["hide-input"] translation={"source": "724e68b8ba6e99c1"}
+if "google.colab" in str(get_ipython()):  # Colab no tiene el curso: instala su biblioteca
+    # %pip install -q "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
 
 # %% [markdown] translation={"source": "f4d92bf1c2194997"}
 # ## Qué es Fashion-MNIST
@@ -58,9 +47,11 @@ BUDGET = setup()  # FMNIST_BUDGET=full (default), quick or smoke
 # dígitos manuscritos de MNIST: mismo tamaño y mismo formato, pero más difícil. Cada imagen es una
 # matriz $x \in \{0, \dots, 255\}^{28 \times 28}$ y cada etiqueta, $y \in \{0, \dots, 9\}$.
 
-# %% tags=["nbval-check-output"]
+# %% translation={"source": "2594548eebaea79f"}
+from fmnist_lib.course import setup
 from fmnist_lib.data import CLASS_NAMES
 
+setup()  # fija las semillas de los generadores aleatorios y prepara las figuras
 for label, name in enumerate(CLASS_NAMES):
     print(label, name)
 
@@ -75,11 +66,11 @@ for label, name in enumerate(CLASS_NAMES):
 # publicado antes de usar una sola imagen: así, una descarga truncada o un disco dañado nos detiene
 # con un error que nombra el archivo, en lugar de dejarnos entrenar en silencio con datos basura.
 
-# %%
+# %% translation={"source": "d761a529b7c57b3b"}
 from fmnist_lib import data
 
 source = data.locate()
-print(f"found via: {source.origin}  ({source.directory})")
+print(f"origen: {source.origin}  ({source.directory})")
 for status in data.file_statuses(source.directory):
     print(f"  {status.name:<26} {status.detail}")
 
@@ -98,15 +89,15 @@ for name, (size, sha256) in data.FILES.items():
 # La partición oficial tiene 60,000 imágenes de entrenamiento y 10,000 de prueba, perfectamente
 # balanceadas: 6,000 y 1,000 por clase.
 
-# %% tags=["nbval-check-output"]
+# %% tags=["nbval-check-output"] translation={"source": "5a18b54a2d663bc7"}
 import pandas as pd
 
 train_official, test_official = data.load_official()
 pd.DataFrame(
     {
-        "class": CLASS_NAMES,
-        "train": train_official.class_counts(),
-        "test": test_official.class_counts(),
+        "clase": CLASS_NAMES,
+        "entrenamiento": train_official.class_counts(),
+        "prueba": test_official.class_counts(),
     }
 )
 
@@ -123,10 +114,10 @@ fig = sample_grid(train_official, per_class=10)
 # Las intensidades de los píxeles se guardan como bytes; las redes las ven divididas por 255, en
 # $[0, 1]$. La media y la desviación estándar sobre el conjunto de entrenamiento:
 
-# %% tags=["nbval-check-output"]
+# %% tags=["nbval-check-output"] translation={"source": "12438aa338a9a186"}
 pixels = train_official.images.double() / 255
 pixel_mean, pixel_std = pixels.mean().item(), pixels.std().item()
-print(f"mean {pixel_mean:.4f}, std {pixel_std:.4f}")
+print(f"media {pixel_mean:.4f}, desviación estándar {pixel_std:.4f}")
 
 # %% [markdown] translation={"source": "5174dc3608de4d29"}
 # ## Entrenamiento, validación, prueba
@@ -162,35 +153,26 @@ fig = class_histogram(
     {split: getattr(full, split).class_counts() for split in ("train", "val", "test")}
 )
 
-# %% [markdown] translation={"source": "634815b8c085e1eb"}
-# ## Presupuestos
+# %% [markdown] translation={"source": "e5d3b19d1ac1a355"}
+# ## Corridas más chicas
 #
 # Entrenar una vez los modelos del informe con su configuración lleva alrededor de una hora y
 # media en una CPU de 2 núcleos (todos los experimentos de este curso, con los clasificadores en
-# tres semillas: unas cuatro horas). Para que los cuadernos (notebooks) puedan probarse, la
-# biblioteca tiene **presupuestos**: `full` usa todos los datos y las épocas del informe; `smoke`
-# toma subconjuntos estratificados pequeños *de la misma partición* y dos épocas, de modo que
-# exactamente el mismo código se ejecuta en un minuto (la integración continua lo usa); `quick`
-# queda en un punto intermedio, para barridos. Para elegir uno, define la variable de entorno
-# `FMNIST_BUDGET` antes de iniciar Jupyter.
+# tres semillas: unas cuatro horas). Los capítulos reutilizan las corridas publicadas del curso
+# para esos modelos, y entrenan sus propias *demostraciones* (un barrido, una comparación de
+# semillas) con una muestra más chica **de la misma partición**: 10,000 imágenes de
+# entrenamiento y 2,000 de validación, estratificadas, con cinco épocas como máximo. Por eso los
+# números de una demostración son más bajos que los del informe, pero salen de las mismas
+# imágenes, sorteadas de la misma manera. (La verificación automática del curso ejecuta cada
+# capítulo con una muestra todavía más chica, solo para comprobar que todas las celdas corren.)
 
-# %% tags=["nbval-check-output"]
-from dataclasses import asdict
-
-from fmnist_lib.settings import BUDGETS
-
-pd.DataFrame(
-    [
-        {k: "all / the paper's" if v is None else v for k, v in asdict(b).items()}
-        for b in BUDGETS.values()
-    ]
-).set_index("name")
-
-# %%
+# %% translation={"source": "3a7a19b4a9e1c6b1"}
 from fmnist_lib.data import splits_for
+from fmnist_lib.settings import demonstration_budget
 
-splits = splits_for(BUDGET)
-print(f"this notebook's budget ({BUDGET}):", splits.sizes())
+demonstration = splits_for(demonstration_budget())
+print("imágenes de una corrida de demostración:", demonstration.sizes())
+print("imágenes de validación por clase:", set(demonstration.val.class_counts()))
 
 # %% [markdown] translation={"source": "e28cb5f3cbe469d6"}
 # ## Cómo alimentar la red
@@ -202,7 +184,7 @@ print(f"this notebook's budget ({BUDGET}):", splits.sizes())
 # es más de diez veces más rápido que leer las imágenes una por una a través de un `Dataset` y un
 # `DataLoader` (`benchmarks/data_pipeline.py` lo mide).
 
-# %% tags=["nbval-check-output"]
+# %% tags=["nbval-check-output"] translation={"source": "0dfde42deb2921ad"}
 import torch
 
 from fmnist_lib.data import Batches
@@ -212,12 +194,12 @@ batches = Batches(
 )
 x, y = next(iter(batches))
 print(
-    f"{len(batches)} batches per epoch; x: {tuple(x.shape)} {x.dtype} in [{x.min():.1f}, "
+    f"{len(batches)} lotes por época; x: {tuple(x.shape)} {x.dtype} en [{x.min():.1f}, "
     f"{x.max():.1f}]; "
     f"y: {tuple(y.shape)} {y.dtype}"
 )
 
-# %% [markdown] translation={"source": "8a02f312d72073cc"}
+# %% [markdown] translation={"source": "7dccad157bb92219"}
 # ## Ejercicios
 #
 # 1. ¿Qué clase tiene más tinta, es decir, el mayor valor medio de los píxeles sobre sus imágenes
@@ -234,29 +216,34 @@ print(
 #    el conjunto de validación de `load_splits(split_seed=seed)` está formado por las imágenes
 #    oficiales de entrenamiento en los índices
 #    `data.stratified_indices(train_official.labels, 1000, seed)`; cuenta los índices que sortean
-#    ambas semillas y compara los conjuntos de prueba.
+#    ambas semillas y compara los conjuntos de prueba. (La comprobación de abajo acepta como buena
+#    una estimación a menos del 5 % del recuento, y luego te pide contar con exactitud.)
 # 4. Una época de `Batches(full.train, batch_size=128)`: ¿cuántos lotes tiene y cuántas imágenes
 #    hay en el último? Responde con el par `(batches, images in the last one)`, es decir, (lotes,
 #    imágenes en el último).
 # 5. ¿Por qué elegir el número de épocas con el conjunto de prueba haría optimista la exactitud
 #    (accuracy) de prueba reportada?
 
-# %%
+# %% translation={"source": "08da0f85170de105"}
 from fmnist_lib.exercises import check_answer
 
-answer = ...  # exercise 1: the class name
+answer = ...  # ejercicio 1: el nombre de la clase
 check_answer("1.1", answer)
 
-# %%
-answer = ...  # exercise 2: a set of two class names
+# %% translation={"source": "f6860ddf826719f4"}
+answer = ...  # ejercicio 2: un conjunto con dos nombres de clase
 check_answer("1.2", answer)
 
 # %%
-answer = ...  # exercise 3: validation images drawn by both seeds
-check_answer("1.3", answer)
+answer = ...  # ejercicio 3: los conjuntos que cambian, p. ej. {"test"} (de "train", "val", "test")
+check_answer("1.3a", answer)
 
 # %%
-answer = ...  # exercise 4: (batches, images in the last batch)
+answer = ...  # ejercicio 3: tu estimación, luego el recuento, de las que sortean ambas semillas
+check_answer("1.3", answer)
+
+# %% translation={"source": "d13a99be062f3841"}
+answer = ...  # ejercicio 4: (lotes, imágenes del último lote)
 check_answer("1.4", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "86bb71dd55160223"}
@@ -309,13 +296,13 @@ for distance, a, b in pairs[:4]:
     print(f"{a:<12} {b:<12} {distance:.2f}")
 check_answer("1.2", {pairs[0][1], pairs[0][2]})
 
-# %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "5f493d19cb4bc942"}
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "bf41ffcd8de0369d"}
 # <details><summary>Solución 3</summary>
 #
 # La predicción: el conjunto de prueba no cambia en absoluto. Con los argumentos por defecto,
 # `load_splits` lo toma completo del archivo oficial de prueba, y la semilla decide qué imágenes de
-# entrenamiento van a validación. (Con el `test_size` de un presupuesto, la semilla también sortea
-# el subconjunto de prueba: compara presupuestos con la misma semilla.) Los conjuntos de
+# entrenamiento van a validación. (Si se pidiera un conjunto de prueba más chico,
+# `load_splits(test_size=...)`, la semilla también sortearía ese subconjunto.) Los conjuntos de
 # validación y de entrenamiento cambian ambos: las imágenes que salen de validación pasan a
 # entrenamiento, y viceversa. Cada semilla sortea 1,000 de las 6,000 imágenes de cada clase, de
 # forma independiente, así que una imagen dada es sorteada por ambas con probabilidad
@@ -325,22 +312,25 @@ check_answer("1.2", {pairs[0][1], pairs[0][2]})
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "853151987cccfb1f"}
 reseeded = load_splits(split_seed=1)
 val_index = {seed: data.stratified_indices(train_official.labels, 1000, seed) for seed in (0, 1)}
 print(
-    "the indices give the validation sets:",
+    "los índices dan los conjuntos de validación:",
     torch.equal(train_official.images[val_index[0]], full.val.images)
     and torch.equal(train_official.images[val_index[1]], reseeded.val.images),
 )
 print(
-    "test set unchanged:",
+    "el conjunto de prueba no cambia:",
     torch.equal(full.test.images, reseeded.test.images)
     and torch.equal(full.test.labels, reseeded.test.labels),
 )
-print("training set unchanged:", torch.equal(full.train.images, reseeded.train.images))
+print(
+    "el conjunto de entrenamiento no cambia:", torch.equal(full.train.images, reseeded.train.images)
+)
 both = set(val_index[0].tolist()) & set(val_index[1].tolist())
-print(f"validation images under both seeds: {len(both)} of {len(reseeded.val)}")
+print(f"imágenes de validación sorteadas por ambas semillas: {len(both)} de {len(reseeded.val)}")
+print(check_answer("1.3a", {"train", "val"}))  # los conjuntos que cambiaron, como se ve arriba
 check_answer("1.3", len(both))
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "a88f179999ac5342"}
@@ -354,12 +344,12 @@ check_answer("1.3", len(both))
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "7ff11791388c0ee2"}
 batches_128 = Batches(full.train, batch_size=128)
 batch_sizes = [len(labels) for _, labels in batches_128]
 print(
-    f"{len(full.train)} images in batches of 128: {len(batches_128)} batches, "
-    f"the last with {batch_sizes[-1]} images; {sum(batch_sizes)} images in all"
+    f"{len(full.train)} imágenes en lotes de 128: {len(batches_128)} lotes, "
+    f"el último con {batch_sizes[-1]} imágenes; {sum(batch_sizes)} imágenes en total"
 )
 check_answer("1.4", (len(batches_128), batch_sizes[-1]))
 
@@ -385,7 +375,7 @@ check_answer("1.4", (len(batches_128), batch_sizes[-1]))
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "1baa0759b209525e"}
 true_accuracy, epochs, repetitions, n_test = 0.9, 20, 1000, 10_000
 measured = (
     torch.binomial(
@@ -395,11 +385,11 @@ measured = (
     )
     / n_test
 )
-print(f"one epoch's measured accuracy, on average:   {measured[:, 0].mean():.4f}")
-print(f"the best epoch's measured accuracy, average: {measured.max(1).values.mean():.4f}")
-print(f"true accuracy of every epoch:                {true_accuracy:.4f}")
+print(f"exactitud medida de una época, en promedio:       {measured[:, 0].mean():.4f}")
+print(f"exactitud medida de la mejor época, en promedio: {measured.max(1).values.mean():.4f}")
+print(f"exactitud verdadera de cada época:                {true_accuracy:.4f}")
 
-# %% [markdown] translation={"source": "2ca82a5864351c4d"}
+# %% [markdown] translation={"source": "a056dd8cb92d56c6"}
 # ## Resumen
 #
 # - Fashion-MNIST es un conjunto de pequeñas imágenes de ropa en escala de grises, en diez clases
@@ -411,18 +401,24 @@ print(f"true accuracy of every epoch:                {true_accuracy:.4f}")
 # - El conjunto de validación se separa de las imágenes oficiales de entrenamiento, estratificado
 #   y con semilla; toda decisión se toma con él, y el conjunto de prueba oficial se reserva para
 #   una única medición final.
-# - Un presupuesto indica qué parte de los datos y cuántas épocas usa una corrida; `smoke` y
-#   `quick` toman subconjuntos estratificados de la misma partición.
+# - Las demostraciones de los capítulos entrenan con una muestra estratificada más chica de la
+#   misma partición (10,000 imágenes de entrenamiento): números más bajos que los del informe,
+#   con las mismas imágenes.
 # - `Batches` alimenta la red con rebanadas en memoria, que se vuelven a mezclar en cada época a
 #   partir de un generador con semilla.
 
-# %%
-print(f"data found via: {source.origin}")
+# %% translation={"source": "dea16e6436bfa792"}
+print(f"origen de los datos: {source.origin}")
 print(
-    f"official images: {len(train_official):,} training, {len(test_official):,} test, "
-    f"{len(CLASS_NAMES)} classes"
+    f"imágenes oficiales: {len(train_official):,} de entrenamiento, {len(test_official):,} de "
+    f"prueba, {len(CLASS_NAMES)} clases"
 )
-print(f"pixel mean {pixel_mean:.4f}, std {pixel_std:.4f} (training images, in [0, 1])")
-print(f"splits: {full.sizes()}; validation images per class: {set(full.val.class_counts())}")
-print(f"this notebook's budget ({BUDGET}): {splits.sizes()}")
-print(f"batches of {batches.batch_size}: {len(batches)} per epoch of the training split")
+print(
+    f"media de los píxeles {pixel_mean:.4f}, desviación estándar {pixel_std:.4f} "
+    "(imágenes de entrenamiento, en [0, 1])"
+)
+print(
+    f"particiones: {full.sizes()}; imágenes de validación por clase: {set(full.val.class_counts())}"
+)
+print(f"imágenes de una corrida de demostración: {demonstration.sizes()}")
+print(f"lotes de {batches.batch_size}: {len(batches)} por época de la partición de entrenamiento")

@@ -35,23 +35,11 @@
 #   multiplicaciones-sumas (multiply-adds);
 # - encontrar y corregir los errores de los listados de modelos del informe.
 
-# %% tags=["hide-input"]
-# Setup. On Colab, install the course library first (Colab's own PyTorch is kept).
-# Budget: full (default) reuses the course's published runs (Colab downloads them, up to 4 MB
-# each) and trains the rest. For small, fast runs, run `%env FMNIST_BUDGET=smoke` in a cell above.
-import importlib.util
-import subprocess
-import sys
+# %% tags=["hide-input"] translation={"source": "724e68b8ba6e99c1"}
+if "google.colab" in str(get_ipython()):  # Colab no tiene el curso: instala su biblioteca
+    # %pip install -q "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
 
-if "google.colab" in sys.modules and not importlib.util.find_spec("fmnist_lib"):
-    package = "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
-
-from fmnist_lib.course import setup
-
-BUDGET = setup()  # FMNIST_BUDGET=full (default), quick or smoke
-
-# %% [markdown] translation={"source": "34facf76e98edf0e"}
+# %% [markdown] translation={"source": "6e6af241c646dfad"}
 # ## Núcleo, paso, relleno, canales
 #
 # Una convolución 2-D desliza un pequeño **núcleo** (kernel) de $K \times K$ pesos (weights) sobre
@@ -63,18 +51,45 @@ BUDGET = setup()  # FMNIST_BUDGET=full (default), quick or smoke
 # como ese. Por lo tanto, la capa tiene $C_{out}(C_{in} K^2 + 1)$ parámetros, *sea cual sea el
 # tamaño de la imagen*: los mismos pesos se usan en todas las posiciones.
 #
-# Aquí tienes un núcleo de $3 \times 3$ hecho a mano (responde a los bordes verticales) aplicado a
+# Primero, sobre una cuadrícula lo bastante chica como para verificarla a mano: una entrada de
+# $5 \times 5$ con los números del 1 al 25, un relleno $P = 1$, un núcleo de $3 \times 3$ cuyos
+# nueve pesos valen 1 (así cada salida es simplemente la suma de los nueve números que quedan
+# debajo del núcleo) y un paso $S = 2$. Cada fila de la figura muestra una posición del núcleo y
+# la celda de salida que llena.
+
+# %% translation={"source": "1fa750b304d0d78b"}
+import torch
+
+from fmnist_lib.course import setup
+from fmnist_lib.diagrams import convolution_diagram
+
+setup()  # fija las semillas de los generadores aleatorios y prepara las figuras
+small_grid = torch.arange(1, 26).reshape(5, 5)  # los números del 1 al 25
+fig = convolution_diagram(small_grid, kernel_size=3, stride=2, padding=1)
+
+# %% [markdown] translation={"source": "6a2f2879895730c6"}
+# Léela fila por fila. El relleno pone un borde de ceros (en gris) alrededor de la entrada, de
+# modo que la cuadrícula con relleno es de $7 \times 7$, y la primera posición del núcleo cubre
+# su esquina superior izquierda: cinco de sus nueve celdas son relleno, y la suma es
+# $1 + 2 + 6 + 7 = 16$. El paso desplaza el núcleo $S = 2$ celdas a la derecha para la siguiente
+# celda de salida, y 2 celdas hacia abajo para la siguiente fila de salidas. En cada dirección
+# caben tres posiciones (las columnas 0–2, 2–4 y 4–6 de la cuadrícula con relleno), así que la
+# salida es de $3 \times 3$; una cuarta se saldría de la cuadrícula. Sin el relleno, el núcleo
+# nunca podría quedar centrado sobre un píxel del borde de la entrada: los números de las
+# esquinas, 1, 5, 21 y 25, quedarían siempre en una esquina de la ventana. La sección
+# siguiente cuenta las posiciones con una fórmula.
+#
+# Ahora, un núcleo de $3 \times 3$ hecho a mano (responde a los bordes verticales) aplicado a
 # una imagen de Fashion-MNIST, con tres combinaciones de paso y relleno:
 
-# %%
-import torch
+# %% translation={"source": "288ffaf070ade1e3"}
 import torch.nn.functional as F
 
 from fmnist_lib.data import load_official, to_float
 from fmnist_lib.plots import convolved_images
 
 train, _ = load_official()
-image = to_float(train.images[1:2])  # a T-shirt, shape (1, 1, 28, 28)
+image = to_float(train.images[1:2])  # una camiseta (T-shirt), de forma (1, 1, 28, 28)
 edge = torch.tensor([[[[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]]]])
 
 settings = [dict(stride=1, padding=0), dict(stride=1, padding=1), dict(stride=2, padding=1)]
@@ -105,7 +120,7 @@ fig = convolved_images(image[0, 0], outputs)
 # que es la ecuación (1) cuando $d = 1$. `fmnist_lib.arithmetic` implementa ambas, y lo
 # contrastamos con capas reales:
 
-# %% tags=["nbval-check-output"]
+# %% tags=["nbval-check-output"] translation={"source": "ab3bcd3ab07b7f5b"}
 from torch import nn
 
 from fmnist_lib.arithmetic import conv_output_size, conv_transpose_output_size, pool_output_size
@@ -134,7 +149,7 @@ cases = [
     ),
 ]
 for name, ours, pytorch in cases:
-    print(f"{name:<32} formula {ours:>3}   PyTorch {pytorch:>3}")
+    print(f"{name:<32} fórmula {ours:>3}   PyTorch {pytorch:>3}")
 
 # %% [markdown] translation={"source": "eddd90ae3fc55508"}
 # Observa que $\lfloor (11 - 2)/2 \rfloor + 1 = 5$: al agrupar un tamaño impar se *pierden* la
@@ -145,12 +160,12 @@ for name, ours, pytorch in cases:
 # El agrupamiento máximo en un ejemplo pequeño, para ver qué significa "se queda con el valor más
 # grande":
 
-# %% tags=["nbval-check-output"]
+# %% tags=["nbval-check-output"] translation={"source": "0ccf840687233d4e"}
 x = torch.arange(16.0).reshape(1, 1, 4, 4) % 7
-print("input\n", x[0, 0])
+print("entrada\n", x[0, 0])
 print("MaxPool2d(2)\n", nn.MaxPool2d(2)(x)[0, 0])
 
-# %% [markdown] translation={"source": "fe7293b9ef59bb48"}
+# %% [markdown] translation={"source": "ee579b040a2332aa"}
 # ## Ecuación (2): convolución transpuesta
 #
 # Un decodificador tiene que volver a *agrandar* las imágenes. Una convolución transpuesta ejecuta
@@ -166,19 +181,42 @@ print("MaxPool2d(2)\n", nn.MaxPool2d(2)(x)[0, 0])
 # que decirle cuál de los dos queremos; $P_{out}$ (menor que $S$) lo elige. La forma general de
 # PyTorch es $(D_{in} - 1)S - 2P + d(K-1) + P_{out} + 1$, que de nuevo es la ecuación (2) para
 # $d = 1$.
+#
+# Así se esparce, dibujado sobre una entrada de $2 \times 2$ con los valores del 1 al 4, un
+# núcleo de $3 \times 3$ unos, $S = 2$, sin relleno y con un relleno de salida $P_{out} = 1$:
 
-# %% tags=["nbval-check-output"]
+# %%
+from fmnist_lib.diagrams import transposed_convolution_diagram
+
+two_by_two = torch.tensor([[1, 2], [3, 4]])
+fig = transposed_convolution_diagram(two_by_two, kernel_size=3, stride=2, output_padding=1)
+
+# %% [markdown] translation={"source": "9106b0862c9f243f"}
+# Cada píxel de la entrada deposita en la salida un bloque de $3 \times 3$ con su propio valor
+# (recuadrado en su color): el píxel 1 cubre las filas y columnas 0–2; su vecino de la derecha,
+# el píxel 2, empieza $S = 2$ columnas más allá, en la columna 2. Donde los bloques se superponen
+# sus valores se suman: la columna 2 tiene 1+2 y 3+4, la fila 2 tiene 1+3 y 2+4, y la celda
+# central, donde se juntan los cuatro bloques, tiene 1+2+3+4 = 10. La ecuación (2) da
+# $(2 - 1) \cdot 2 - 0 + 3 = 5$ filas y columnas para lo que cubren los bloques; el relleno de
+# salida agrega una sexta fila y una sexta columna (rayadas) que ningún bloque alcanza, y que solo
+# tienen el sesgo de la capa (cero aquí). Así, las celdas de la salida no reciben todas la misma
+# cantidad de aportes: 1, 2 o 4 en este caso, porque el núcleo (3) no es múltiplo del paso (2).
+# Con pesos aprendidos, esas superposiciones desparejas son una causa conocida de los patrones de
+# tablero de ajedrez que pueden pintar las convoluciones transpuestas (Odena, Dumoulin y Olah,
+# 2016).
+
+# %% tags=["nbval-check-output"] translation={"source": "f932c3574f362a68"}
 print(
-    "Conv2d(k=3, s=2, p=1) maps 27 ->",
+    "Conv2d(k=3, s=2, p=1) lleva 27 ->",
     conv_output_size(27, 3, 2, 1),
-    "and 28 ->",
+    "y 28 ->",
     conv_output_size(28, 3, 2, 1),
 )
 for op in (0, 1):
     ours = conv_transpose_output_size(14, 3, stride=2, padding=1, output_padding=op)
     pytorch = real(nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1, output_padding=op), 14)
     print(
-        f"ConvTranspose2d(k=3, s=2, p=1, output_padding={op}) from 14: formula {ours}, PyTorch "
+        f"ConvTranspose2d(k=3, s=2, p=1, output_padding={op}) desde 14: fórmula {ours}, PyTorch "
         f"{pytorch}"
     )
 
@@ -193,12 +231,12 @@ for op in (0, 1):
 # convolución con paso 2 descarta información, y ninguna aplicación puede recuperarla). Ambos
 # hechos, verificados en doble precisión sobre entradas aleatorias:
 
-# %%
+# %% translation={"source": "34f632e012828ddc"}
 torch.manual_seed(0)
 conv = nn.Conv2d(1, 1, 3, stride=2, padding=1, bias=False).double()  # 28 -> 14
 up = nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1, output_padding=1, bias=False).double()
 with torch.no_grad():
-    up.weight.copy_(conv.weight)  # the same kernel: up is conv's transpose
+    up.weight.copy_(conv.weight)  # el mismo núcleo: up es la transpuesta de conv
     x = torch.randn(1, 1, 28, 28, dtype=torch.float64)
     y = torch.randn(1, 1, 14, 14, dtype=torch.float64)
     inner_cx_y, inner_x_cty = (conv(x) * y).sum().item(), (x * up(y)).sum().item()
@@ -206,7 +244,7 @@ with torch.no_grad():
     print(f"<x, Cᵀy> = {inner_x_cty:.12f}")
     back = up(conv(x))
     inverse_error = ((back - x).norm() / x.norm()).item()
-    print(f"|CᵀC x − x| / |x| = {inverse_error:.2f}  (0 would mean an inverse)")
+    print(f"|CᵀC x − x| / |x| = {inverse_error:.2f}  (0 significaría una inversa)")
 
 # %% [markdown] translation={"source": "32991b6572b516ad"}
 # Así que las convoluciones transpuestas de un decodificador no deshacen el codificador
@@ -222,7 +260,7 @@ with torch.no_grad():
 # entrada:
 
 
-# %% tags=["nbval-check-output"]
+# %% tags=["nbval-check-output"] translation={"source": "e73c5523d6cd6101"}
 def rows_reached(layer: nn.ConvTranspose2d, size: int) -> list[int]:
     """Output rows whose value depends on the input (a zero gradient means: bias only)."""
     x = torch.rand(1, layer.in_channels, size, size, requires_grad=True)
@@ -237,7 +275,7 @@ def rows_reached(layer: nn.ConvTranspose2d, size: int) -> list[int]:
 consigna_last = nn.ConvTranspose2d(16, 1, kernel_size=3, stride=2, output_padding=1)
 alternative = nn.ConvTranspose2d(
     16, 1, kernel_size=4, stride=2
-)  # (13 - 1)*2 + 4 = 28, no output padding
+)  # (13 - 1)*2 + 4 = 28, sin relleno de salida
 unreached = {}
 for name, layer in {
     "K=3, S=2, P_out=1 (consigna)": consigna_last,
@@ -246,9 +284,9 @@ for name, layer in {
     reached = rows_reached(layer, 13)
     unreached[name] = sorted(set(range(28)) - set(reached))
     print(
-        f"{name:<30} output "
+        f"{name:<30} salida de "
         f"{conv_transpose_output_size(13, layer.kernel_size[0], 2, 0, layer.output_padding[0])}"
-        f" rows, rows never reached by the input: {unreached[name]}"
+        f" filas, filas a las que la entrada nunca llega: {unreached[name]}"
     )
 
 # %% [markdown] translation={"source": "d1bde84cce663781"}
@@ -273,14 +311,16 @@ for bad in [
     except ValueError as error:
         print("ValueError:", error)
 
-# %% [markdown] translation={"source": "5533af34b2e38500"}
+# %% [markdown] translation={"source": "b63420072fa2759b"}
 # ## Una calculadora
 #
-# Mueve los deslizadores: junto al tamaño de salida según la fórmula se muestra el tamaño que
-# produce una capa real de PyTorch. El cálculo se hace en Python, así que necesita un kernel de
-# Jupyter en ejecución (JupyterLab, Colab): en el sitio web los deslizadores se mueven, pero el
-# resultado no se actualiza. La tabla de abajo muestra la misma verificación para algunas
-# configuraciones.
+# Elige una capa y mueve los deslizadores: la calculadora muestra el tamaño de salida que da la
+# ecuación (1) (la ecuación (2) para una convolución transpuesta, ambas con la dilatación $d$),
+# con tus números puestos en la fórmula. La fórmula se calcula en la propia página, así que la
+# calculadora también funciona en el sitio web. Con el cuaderno en ejecución (JupyterLab, Colab),
+# además se construye una capa real de PyTorch con la misma configuración y se muestra su tamaño
+# de salida junto al nuestro; esa verificación necesita Python, así que el sitio web lo avisa en
+# su lugar. La tabla de abajo muestra la misma verificación para algunas configuraciones.
 
 # %%
 from fmnist_lib.widgets import size_calculator
@@ -386,7 +426,7 @@ from fmnist_lib.models import raschka_pool_encoder
 for name, encoder in {
     "consigna": ConsignaAutoencoder(hidden_size=128).encoder,
     "Raschka": RaschkaAutoencoder(hidden_size=128).encoder,
-    "Raschka with pooling (chapter 6)": raschka_pool_encoder(hidden_size=10, dropout=0.0),
+    "Raschka with pooling (chapter 7)": raschka_pool_encoder(hidden_size=10, dropout=0.0),
 }.items():
     print(f"«{name}»")
     print(receptive_field_table(encoder, measure=True).to_string(), end="\n\n")
@@ -401,14 +441,14 @@ for name, encoder in {
 # cada ventana de agrupamiento también suma al campo. Dibujados sobre la camiseta, para la unidad
 # del centro de cada mapa:
 
-# %%
+# %% translation={"source": "7fca7d8296fd395f"}
 from fmnist_lib.arithmetic import receptive_fields
 from fmnist_lib.plots import receptive_field_squares
 
 squares = {}
 for name, model in {"consigna": ConsignaAutoencoder(), "Raschka": RaschkaAutoencoder()}.items():
     spatial = [rf for rf in receptive_fields(model.encoder) if not rf.whole_image]
-    # (layer, first pixel, size) of the middle unit of each map
+    # (capa, primer píxel, tamaño) de la unidad central de cada mapa
     squares[name] = [(rf.name, rf.span(rf.output_hw[0] // 2)[0], rf.size) for rf in spatial]
 fig = receptive_field_squares(image[0, 0], squares)
 
@@ -421,13 +461,13 @@ fig = receptive_field_squares(image[0, 0], squares)
 # **1. `nn.Sequential([...])` — una lista en lugar de módulos.** `Sequential` recibe los módulos
 # como argumentos separados. Si le das una lista, PyTorch se niega:
 
-# %% tags=["nbval-check-output"]
+# %% tags=["nbval-check-output"] translation={"source": "fe1555933bc7b68b"}
 try:
     nn.Sequential([nn.Conv2d(1, 16, 3), nn.ReLU()])
 except TypeError as error:
     print("TypeError:", error)
 layers = [nn.Conv2d(1, 16, 3), nn.ReLU()]
-print(nn.Sequential(*layers))  # the fix: unpack the list
+print(nn.Sequential(*layers))  # la corrección: desempaquetar la lista
 
 # %% [markdown] translation={"source": "14e5f5c58c249c56"}
 # **2. Un `Dropout` después del `Sigmoid` final.** El decodificador de consigna terminaba con
@@ -436,13 +476,13 @@ print(nn.Sequential(*layers))  # the fix: unpack the list
 # en $[0, 1]$ y la pérdida (loss) castiga a la red por píxeles que nunca eligió. La corrección:
 # terminar el decodificador en la sigmoide (el dropout va entre capas ocultas).
 
-# %% tags=["nbval-check-output"]
+# %% tags=["nbval-check-output"] translation={"source": "89606c92f2bac71e"}
 torch.manual_seed(0)
 pixels = torch.sigmoid(torch.randn(1, 784))
 dropped = nn.Dropout(0.2).train()(pixels)
-print(f"after Sigmoid: min {pixels.min():.3f}, max {pixels.max():.3f}")
+print(f"tras Sigmoid: mín {pixels.min():.3f}, máx {pixels.max():.3f}")
 print(
-    f"after Sigmoid + Dropout(0.2): {int((dropped == 0).sum())} of 784 pixels zeroed, max "
+    f"tras Sigmoid + Dropout(0.2): {int((dropped == 0).sum())} de 784 píxeles puestos a cero, máx "
     f"{dropped.max():.3f} > 1"
 )
 
@@ -466,15 +506,15 @@ print(nn.Conv2d(1, 32, kernel_size=3, stride=1, padding=1))
 # $(7-1)\cdot 2 - 2\cdot 1 + 3 + 0 = 13$. El segundo confunde el paso (1, no 3) y escribe la
 # respuesta como un término: $(27-1)\cdot 1 - 0 + 3 + 0 = 29$.
 
-# %% tags=["nbval-check-output"]
+# %% tags=["nbval-check-output"] translation={"source": "c488f048081ce079"}
 print(
-    "comment (7-1)*2+2+1 =",
+    "comentario (7-1)*2+2+1 =",
     (7 - 1) * 2 + 2 + 1,
     "| equation (2):",
     conv_transpose_output_size(7, 3, stride=2, padding=1),
 )
 print(
-    "comment (27-1)*3+29 =",
+    "comentario (27-1)*3+29 =",
     (27 - 1) * 3 + 29,
     "| equation (2):",
     conv_transpose_output_size(27, 3, stride=1, padding=0),
@@ -505,22 +545,22 @@ print(
 #    primera convolución para una imagen, y explica de dónde sale el factor entre sus
 #    multiplicaciones-sumas y sus pesos.
 
-# %%
+# %% translation={"source": "dd5fa6352aa9424e"}
 from fmnist_lib.exercises import check_answer
 
-answer = ...  # exercise 1: the output size (one number: the output is square)
+answer = ...  # ejercicio 1: el tamaño de salida (un número, o blurred.shape)
 check_answer("2.1", answer)
 
-# %%
-answer = ...  # exercise 2: the output size
+# %% translation={"source": "ed64049868c48e6c"}
+answer = ...  # ejercicio 2: el tamaño de salida
 check_answer("2.2", answer)
 
-# %%
-answer = ...  # exercise 3: (P, P_out)
+# %% translation={"source": "dedb8822be15e599"}
+answer = ...  # ejercicio 3: (P, P_out)
 check_answer("2.3", answer)
 
-# %%
-answer = ...  # exercise 5: the multiply-adds of the first convolution, for one image
+# %% translation={"source": "ea7f56355ed9f8d2"}
+answer = ...  # ejercicio 5: las multiplicaciones-sumas de la primera convolución, para una imagen
 check_answer("2.5", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "4981c240272078d4"}
@@ -535,11 +575,11 @@ check_answer("2.5", answer)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "8577c6e99e790d65"}
 blur = torch.ones(1, 1, 5, 5) / 25
 blurred = F.conv2d(image, blur, stride=2, padding=1)
-print("output shape:", tuple(blurred.shape), "| equation (1):", conv_output_size(28, 5, 2, 1))
-check_answer("2.1", blurred.shape[-1])
+print("forma de la salida:", tuple(blurred.shape), "| ecuación (1):", conv_output_size(28, 5, 2, 1))
+check_answer("2.1", blurred.shape)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "154957586ebb5794"}
 # <details><summary>Solución 2</summary>
@@ -553,12 +593,12 @@ check_answer("2.1", blurred.shape[-1])
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "67b5a354e547f095"}
 probe = torch.zeros(1, 1, 13, 13)
-probe[..., 12, :] = 1.0  # only the last row
-probe[..., :, 12] = 1.0  # and the last column are non-zero
+probe[..., 12, :] = 1.0  # solo la última fila
+probe[..., :, 12] = 1.0  # y la última columna no son cero
 pooled = nn.MaxPool2d(2)(probe)
-print("output shape:", tuple(pooled.shape), "| largest pooled value:", pooled.max().item())
+print("forma de la salida:", tuple(pooled.shape), "| mayor valor agrupado:", pooled.max().item())
 check_answer("2.2", pooled.shape[-1])
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "de6eeb51a628b102"}
@@ -579,7 +619,7 @@ check_answer("2.2", pooled.shape[-1])
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "72b387b7195eca09"}
 settings_7_to_14 = [
     (p, op)
     for p in range(3)
@@ -587,9 +627,10 @@ settings_7_to_14 = [
     if conv_transpose_output_size(7, 3, stride=2, padding=p, output_padding=op) == 14
 ]
 stage = nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1, output_padding=1)
-print("(P, P_out) that map 7 -> 14:", settings_7_to_14, "| PyTorch with (1, 1):", real(stage, 7))
+print("(P, P_out) que llevan 7 -> 14:", settings_7_to_14, "| PyTorch con (1, 1):", real(stage, 7))
 print(
-    "output rows never reached by the input:", sorted(set(range(14)) - set(rows_reached(stage, 7)))
+    "filas de salida a las que la entrada nunca llega:",
+    sorted(set(range(14)) - set(rows_reached(stage, 7))),
 )
 check_answer("2.3", settings_7_to_14[0])
 
@@ -607,16 +648,19 @@ check_answer("2.3", settings_7_to_14[0])
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "d1b9884876371f6e"}
 raschka_decoder = RaschkaAutoencoder(hidden_size=128).decoder
 fixed_decoder = nn.Sequential(
-    *raschka_decoder[:8],  # from the Linear layer up to the (64, 13, 13) stage
+    *raschka_decoder[:8],  # de la capa Linear hasta la etapa (64, 13, 13)
     nn.ConvTranspose2d(64, 32, kernel_size=4, stride=2),  # (32, 28, 28)
     nn.LeakyReLU(0.01),
     nn.ConvTranspose2d(32, 1, kernel_size=3, stride=1, padding=1),  # (1, 28, 28)
     nn.Sigmoid(),
 )
-print("rows never reached:", sorted(set(range(28)) - set(rows_reached(fixed_decoder[8], 13))))
+print(
+    "filas a las que nunca se llega:",
+    sorted(set(range(28)) - set(rows_reached(fixed_decoder[8], 13))),
+)
 trace_shapes(fixed_decoder, input_shape=(128,))
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "65e18180cdc69066"}
@@ -634,15 +678,15 @@ trace_shapes(fixed_decoder, input_shape=(128,))
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "0cb0abbc2a251d50"}
 by_hand = {}
 for name, row in consigna_table[consigna_table["type"] == "Conv2d"].iterrows():
     c_out, h_out, w_out = row["output shape"]
-    weights = row["parameters"] - c_out  # one bias per output channel
+    weights = row["parameters"] - c_out  # un sesgo por canal de salida
     by_hand[name] = weights * h_out * w_out
     print(
-        f"{name}: {weights:,} weights x {h_out} x {w_out} positions = {by_hand[name]:,} "
-        f"multiply-adds (table: {row['multiply-adds']:,})"
+        f"{name}: {weights:,} pesos x {h_out} x {w_out} posiciones = {by_hand[name]:,} "
+        f"multiplicaciones-sumas (tabla: {row['multiply-adds']:,})"
     )
 check_answer("2.5", next(iter(by_hand.values())))
 
@@ -663,19 +707,20 @@ check_answer("2.5", next(iter(by_hand.values())))
 #   después de la sigmoide final, un argumento posicional después de argumentos por palabra clave
 #   y comentarios de dimensiones cuyas cuentas no cierran.
 
-# %%
-print(f"equation (1) = PyTorch in {sum(o == p for _, o, p in cases)} of {len(cases)} cases")
+# %% translation={"source": "dc16b1315873d5aa"}
+print(f"ecuación (1) = PyTorch en {sum(o == p for _, o, p in cases)} de {len(cases)} casos")
 print(
-    f"calculator table: formula = PyTorch in {(calculator_checks['message'] == 'match').sum()} "
-    f"of {len(calculator_checks)} settings, transposed convolutions included"
+    "tabla de la calculadora: fórmula = PyTorch en "
+    f"{(calculator_checks['message'] == 'match').sum()} "
+    f"de {len(calculator_checks)} configuraciones, convoluciones transpuestas incluidas"
 )
 print(
     f"<C x, y> - <x, Cᵀy> = {inner_cx_y - inner_x_cty:.1e}; |CᵀC x − x| / |x| = {inverse_error:.2f}"
 )
 for name, rows in unreached.items():
-    print(f"{name}: output rows left to the bias {rows}")
+    print(f"{name}: filas de salida que quedan en manos del sesgo {rows}")
 convolutions = consigna_table[consigna_table["type"] == "Conv2d"]
 print(
-    f"consigna's convolutions: {convolutions['parameters'].sum():,} parameters, "
-    f"{convolutions['multiply-adds'].sum():,} multiply-adds per image"
+    f"convoluciones de consigna: {convolutions['parameters'].sum():,} parámetros, "
+    f"{convolutions['multiply-adds'].sum():,} multiplicaciones-sumas por imagen"
 )

@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown] translation={"source": "4573e27d79213ecb"}
+# %% [markdown] translation={"source": "4c68cb54ee9f4084"}
 # # 5. Aprendizaje por transferencia: dónde empieza el entrenamiento
 #
 # El descenso por gradiente nunca hace más que mejorar los pesos que recibe: dónde termina
@@ -21,7 +21,8 @@
 # es el aprendizaje por transferencia: empezar el clasificador desde el codificador de un
 # autocodificador (autoencoder) entrenado en lugar de hacerlo desde números aleatorios. Este
 # capítulo mide cuánto importa el punto de partida, compara las tres formas de reutilizar un
-# codificador y resuelve una pregunta que el informe dejó abierta.
+# codificador y pone a prueba una pregunta que el informe dejó abierta, para ver hasta dónde
+# pueden responderla tres semillas.
 #
 # **Objetivos.** Después de este capítulo podrás
 #
@@ -34,27 +35,15 @@
 # - separar dos causas de una misma diferencia con un diseño $2 \times 2$, y nombrar qué factores
 #   sigue confundiendo.
 #
-# **Tiempo.** Con el presupuesto (budget) `full`, este capítulo reutiliza las corridas de
-# referencia publicadas y solo entrena una breve demostración sobre un subconjunto (unos pocos
-# minutos en una CPU de 2 núcleos). Sin las corridas de referencia, entrena sus clasificadores y
-# los autocodificadores desde los que parten, con tres semillas cada uno: varias horas en una CPU
-# de 2 núcleos (se reutilizan las corridas ya hechas por `make reproduce` o por los capítulos 3–4).
+# **Tiempo.** Este capítulo reutiliza las corridas publicadas del curso y solo entrena una breve
+# demostración sobre un subconjunto de 10,000 imágenes (unos pocos minutos en una CPU de 2
+# núcleos). Sin las corridas publicadas, entrena sus clasificadores y los autocodificadores desde
+# los que parten, con tres semillas cada uno: varias horas en una CPU de 2 núcleos (se reutilizan
+# las corridas ya hechas por `make reproduce` o por los capítulos 3–4).
 
-# %% tags=["hide-input"]
-# Setup. On Colab, install the course library first (Colab's own PyTorch is kept).
-# Budget: full (default) reuses the course's published runs (Colab downloads them, up to 4 MB
-# each) and trains the rest. For small, fast runs, run `%env FMNIST_BUDGET=smoke` in a cell above.
-import importlib.util
-import subprocess
-import sys
-
-if "google.colab" in sys.modules and not importlib.util.find_spec("fmnist_lib"):
-    package = "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
-
-from fmnist_lib.course import setup
-
-BUDGET = setup()  # FMNIST_BUDGET=full (default), quick or smoke
+# %% tags=["hide-input"] translation={"source": "724e68b8ba6e99c1"}
+if "google.colab" in str(get_ipython()):  # Colab no tiene el curso: instala su biblioteca
+    # %pip install -q "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
 
 # %% [markdown] translation={"source": "193dbf5af57b485a"}
 # ## El mismo modelo, tres inicios aleatorios
@@ -63,12 +52,14 @@ BUDGET = setup()  # FMNIST_BUDGET=full (default), quick or smoke
 # idéntica; solo cambia la semilla, es decir, los pesos iniciales aleatorios, las máscaras de
 # dropout y el orden de los lotes.
 
-# %%
+# %% translation={"source": "28e581d796d9a00e"}
 import pandas as pd
 
+from fmnist_lib.course import setup
 from fmnist_lib.experiments import run_experiment
 
-seeds = {seed: run_experiment("clf-consigna-10", BUDGET, seed=seed) for seed in (0, 1, 2)}
+setup()
+seeds = {seed: run_experiment("clf-consigna-10", seed=seed) for seed in (0, 1, 2)}
 spread = pd.DataFrame(
     {
         f"seed {s}": {
@@ -80,31 +71,40 @@ spread = pd.DataFrame(
 ).T
 print(spread.to_string(float_format="{:.2%}".format))
 print(
-    f"\nrange of validation accuracy over seeds: "
+    f"\nrango de la exactitud de validación entre semillas: "
     f"{spread['val accuracy'].max() - spread['val accuracy'].min():.2%}"
 )
 
-# %% [markdown] translation={"source": "dd6dc12ce58b18fa"}
+# %% [markdown] translation={"source": "7c272f615411237d"}
 # Cualquier diferencia entre dos modelos tiene que sopesarse frente a esta dispersión. El informe
 # comparó corridas individuales; el curso usa una sola regla en todas partes
 # (`fmnist_lib.stats.compare`): la diferencia entre las medias de los dos modelos sobre las
-# semillas, con un intervalo de confianza del 95% (el de Welch, que no supone que las dos
-# dispersiones sean iguales); la diferencia es *real* cuando el intervalo excluye el cero. Por
-# ejemplo, el mismo clasificador con una capa oculta de 128 en lugar de 10:
+# semillas, con un intervalo de confianza del 95 % (el de Welch, que no supone que las dos
+# dispersiones sean iguales); la diferencia es *real* cuando el intervalo excluye el cero.
+# (Cuando las semillas de los dos modelos están emparejadas, un intervalo de las diferencias por
+# semilla corresponde mejor al diseño; el diseño $2 \times 2$ de más abajo muestra cuándo
+# importa.) Por ejemplo, el mismo clasificador con una capa oculta de 128 en lugar de 10:
 
-# %%
-from fmnist_lib.numerals import interval_text
+# %% translation={"source": "4f9e4879cb7f82fd"}
 from fmnist_lib.stats import compare
 
-wide = [run_experiment("clf-consigna-128", BUDGET, seed=s).test["accuracy"] for s in (0, 1, 2)]
+wide = [run_experiment("clf-consigna-128", seed=s).test["accuracy"] for s in (0, 1, 2)]
 narrow = [r.test["accuracy"] for r in seeds.values()]
 n_effect = compare(wide, narrow)
-print("test accuracy, n = 128 − n = 10:", interval_text(n_effect))
-print("real" if n_effect.real else "not shown (the interval includes 0)")
+points = lambda c: f"{100 * c.estimate:+.2f} puntos [{100 * c.low:+.2f}, {100 * c.high:+.2f}]"
+print("exactitud de prueba, n = 128 − n = 10:", points(n_effect))
+print(f"grados de libertad (Welch): {n_effect.df:.1f}; el intervalo excluye el 0: {n_effect.real}")
 
-# %% [markdown] translation={"source": "1bae1dd18c7aa2a1"}
-# Con tres semillas el intervalo es amplio (pocos grados de libertad): una diferencia pequeña
-# necesita más semillas antes de contar.
+# %% [markdown] translation={"source": "4c210b23737beb93"}
+# Léelo en tres pasos. El primer número es la estimación: la diferencia entre las dos medias.
+# El corchete es el intervalo del 95%: las diferencias que estas semillas no permiten distinguir de
+# la estimación; su ancho depende de la dispersión de las semillas y de cuántas son. Y el veredicto
+# es solo si el 0 queda fuera de él. Aquí todo el intervalo queda por encima de 0: la capa oculta
+# más ancha clasifica mejor, por una cantidad que está en algún punto entre los dos extremos del
+# intervalo; la estimación no se conoce con más precisión que eso. Con tres semillas el intervalo
+# es amplio (pocos grados de libertad): una diferencia pequeña necesita más semillas antes de
+# contar. Un intervalo que incluye el 0 significa *no demostrada*, nunca "no hay diferencia": ese
+# mismo intervalo contiene también diferencias que importarían.
 #
 # ## Tres formas de reutilizar un codificador
 #
@@ -173,7 +173,7 @@ settings_table(names, columns)
 # %%
 from fmnist_lib.experiments import summary_table
 
-results = {n: run_experiment(n, BUDGET) for n in names}
+results = {n: run_experiment(n) for n in names}
 table = summary_table(results)[
     ["hidden", "epochs run", "val accuracy", "test accuracy", "parameters", "trainable"]
 ]
@@ -192,16 +192,16 @@ fig = training_curves(
     "n = 128: from scratch, fine-tuned, frozen encoder",
 )
 
-# %%
+# %% translation={"source": "3d84f9698a6a49e9"}
 for n in ("clf-consigna-128", "clf-consigna-fe-128", "clf-consigna-frozen-128"):
     h = results[n].history.epochs
     print(
-        f"{results[n].experiment.title:<28} validation accuracy after epoch 1: "
+        f"{results[n].experiment.title:<28} exactitud de validación tras la época 1: "
         f"{h[0]['val_accuracy']:.1%}, "
-        f"after epoch {len(h)}: {h[-1]['val_accuracy']:.1%}"
+        f"tras la época {len(h)}: {h[-1]['val_accuracy']:.1%}"
     )
 
-# %% [markdown] translation={"source": "2a9f522fa045c2b8"}
+# %% [markdown] translation={"source": "37e23ea6c71abb74"}
 # Donde un inicio preentrenado ayuda, se nota primero en las primeras épocas. Si además *termina*
 # más alto es otra cuestión: con suficientes épocas, un inicio aleatorio puede alcanzarlo.
 #
@@ -216,20 +216,20 @@ for n in ("clf-consigna-128", "clf-consigna-fe-128", "clf-consigna-frozen-128"):
 # recibirá. (La primera corrida de referencia del propio curso para
 # este experimento tenía exactamente este error.) `freeze`, en la biblioteca, detiene los
 # gradientes *y* mantiene el módulo en modo de evaluación. La diferencia, sobre el mismo
-# codificador preentrenado, entrenando solo la cabeza durante 5 épocas con el subconjunto del
-# presupuesto `quick`:
+# codificador preentrenado, entrenando solo la cabeza durante 5 épocas con un subconjunto de
+# 10,000 imágenes de entrenamiento:
 
 # %%
 import torch
 
 from fmnist_lib.data import Batches, splits_for
 from fmnist_lib.models import freeze
+from fmnist_lib.settings import demonstration_budget
 from fmnist_lib.training import TrainConfig, fit, seed_everything
 
-SMALL = "smoke" if BUDGET == "smoke" else "quick"  # the budget of this demonstration
-small = splits_for(SMALL)
-pretrained = run_experiment("ae-consigna-128", BUDGET).model
-x, _ = next(iter(Batches(small.val, 8)))
+subset = splits_for(demonstration_budget())
+pretrained = run_experiment("ae-consigna-128").model
+x, _ = next(iter(Batches(subset.val, 8)))
 config = TrainConfig("classification", epochs=5, batch_size=40, lr=5e-4)
 heads = {}
 for how in ("requires_grad_(False) only", "freeze()"):
@@ -243,19 +243,44 @@ for how in ("requires_grad_(False) only", "freeze()"):
     model.train()
     with torch.no_grad():
         same = torch.equal(model.encoder(x), model.encoder(x))
-    history = fit(model, small.train, small.val, config, progress=False)
+    history = fit(model, subset.train, subset.val, config, progress=False)
     heads[how] = {
         "encoder gives the same output twice in train mode": same,
         "validation accuracy after 5 epochs": f"{history.epochs[-1]['val_accuracy']:.2%}",
     }
 pd.DataFrame(heads).T
 
-# %% [markdown] translation={"source": "73f8fe75be26a792"}
+# %% [markdown] translation={"source": "a01374ff07d4f487"}
 # En ambos casos solo se entrenó la cabeza; la brecha en exactitud (accuracy) se debe únicamente
-# al dropout. Cualquier capa que se comporte de forma distinta durante el entrenamiento —dropout,
+# al dropout (una semilla por caso: una ilustración del mecanismo, no una medida de su tamaño).
+# Cualquier capa que se comporte de forma distinta durante el entrenamiento —dropout,
 # normalización por lotes— tiene que estar en el modo correcto, y una congelada, en modo de
-# evaluación. (La tabla de experimentos de arriba muestra la corrida de referencia de
-# `clf-consigna-frozen-128`, entrenada con `freeze()`.)
+# evaluación.
+#
+# La corrida de referencia de `clf-consigna-frozen-128` de la tabla de arriba se entrenó con
+# `freeze()`, y eso tiene una consecuencia que su configuración no muestra. El único dropout del
+# clasificador «consigna» es el que está dentro del codificador; su cabeza, `Linear(128, 10)`, no
+# tiene ninguno. Congelado en modo de evaluación, ese dropout nunca descarta nada, así que el
+# clasificador congelado se entrena **sin ninguna regularización**, aunque su configuración indique
+# dropout 0.8, mientras que los clasificadores desde cero y con ajuste fino con los que se lo compara
+# se entrenan con dropout 0.8 delante de su capa densa. Las capas de dropout del modelo, después de
+# `model.train()`:
+
+# %% translation={"source": "bbdfbdb2d3e4fced"}
+frozen_model = results["clf-consigna-frozen-128"].model
+frozen_model.train()  # what training does before every epoch
+for where, layer in frozen_model.named_modules():
+    if isinstance(layer, torch.nn.Dropout):
+        print(f"{where}: {layer}, en modo de entrenamiento: {layer.training}")
+frozen_model.eval()
+print("la cabeza:", frozen_model.head)
+
+# %% [markdown] translation={"source": "59cf4da6a809bc7b"}
+# Así que su menor exactitud mezcla dos diferencias: solo aprende la cabeza, y nada la
+# regulariza. Una cabeza lineal de 1,290 pesos sobre características fijas tiene poco margen para
+# sobreajustarse, así que puede que aquí la falta de dropout importe poco, pero este diseño no
+# permite saberlo: una comparación justa agregaría un dropout delante de la cabeza, como una
+# segunda variante, con su propio nombre y sus propias semillas.
 #
 # ## La pregunta abierta del informe: ¿tamaño del código o inicio preentrenado?
 #
@@ -265,72 +290,170 @@ pd.DataFrame(heads).T
 # partir de él, y (agregamos nosotros) entrenar $n = 128$ desde cero. Eso completa un diseño
 # $2 \times 2$:
 
-# %%
-from fmnist_lib.stats import design_2x2
+# %% translation={"source": "ae5d3f6c357fe9d4"}
+from fmnist_lib.stats import contrasts_of, design_2x2
 
 DESIGN = [["clf-consigna-10", "clf-consigna-fe-10"], ["clf-consigna-128", "clf-consigna-fe-128"]]
-cells = [
-    [[run_experiment(n, BUDGET, seed=s).test["accuracy"] for s in (0, 1, 2)] for n in row]
-    for row in DESIGN
-]
-print("test accuracy, mean over three seeds")
+design_runs = [[[run_experiment(n, seed=s) for s in (0, 1, 2)] for n in row] for row in DESIGN]
+cells = [[[r.test["accuracy"] for r in runs] for runs in row] for row in design_runs]
+print("exactitud de prueba, media sobre tres semillas")
 print(
     pd.DataFrame(
         [[sum(c) / len(c) for c in row] for row in cells],
         index=["n = 10", "n = 128"],
-        columns=["random start", "pretrained start"],
+        columns=["inicio al azar", "inicio preentrenado"],
     ).to_string(float_format="{:.2%}".format)
 )
 design = design_2x2(cells)
-effects = {
-    "hidden size (128 − 10), averaged over the start": design.rows_effect,
-    "pretrained start, averaged over the size": design.columns_effect,
-    "pretrained start at n = 10": design.column_effect_in_row[0],
-    "pretrained start at n = 128": design.column_effect_in_row[1],
-    "interaction (start effect at 128 − at 10)": design.interaction,
-}
+EFFECTS = [
+    "tamaño del código (128 − 10), promediado sobre el inicio",
+    "inicio preentrenado, promediado sobre el tamaño",
+    "inicio preentrenado con n = 10",
+    "inicio preentrenado con n = 128",
+    "interacción (efecto del inicio con 128 − con 10)",
+]
+welch = contrasts_of(design)  # los cinco contrastes, en el orden de EFFECTS
 pd.DataFrame(
-    [
-        {"effect": name, "test accuracy": interval_text(c), "real": c.real}
-        for name, c in effects.items()
-    ]
-).set_index("effect")
+    {"Welch, 95 % (puntos)": [points(c) for c in welch], "excluye el 0": [c.real for c in welch]},
+    index=EFFECTS,
+)
 
-# %% [markdown] translation={"source": "4ffab8b9aef797cb"}
-# Un efecto cuyo intervalo excluye el cero es un efecto que las semillas respaldan; los demás no
-# quedan demostrados con esta cantidad de semillas. Cuando la interacción es real, el efecto del
-# inicio difiere entre los dos tamaños y su promedio sobre ambos no describe a ninguno de los dos:
-# léelo fila por fila. La respuesta, redactada a partir de estos intervalos por la misma función
-# que escribe el informe del curso:
+# %% [markdown] translation={"source": "e6eeed744ae0969d"}
+# Lee la tabla fila por fila. Cuando el intervalo de la interacción excluye el cero, el efecto
+# del inicio difiere entre los dos tamaños y su promedio sobre ambos no describe a ninguno de los
+# dos. El intervalo del tamaño del código queda muy por encima de cero: la capa más ancha
+# clasifica mejor. Las filas del inicio parecen decir, a primera vista, que un inicio
+# preentrenado *bajó* la exactitud con $n = 10$ y no hizo nada con $n = 128$. Pero fíjate dónde
+# terminan esos intervalos: el del inicio con $n = 10$, el del inicio en promedio y el de la
+# interacción terminan, cada uno, a alrededor de una décima de punto del cero. Dos
+# comprobaciones antes de creerlos.
+#
+# **El diseño empareja sus semillas.** La semilla $k$ del inicio aleatorio y la semilla $k$ del
+# inicio preentrenado comparten el orden de sus lotes y los pesos iniciales de su primera
+# convolución (los del preentrenado, antes de que su autocodificador los entrenara). El
+# intervalo de Welch trata los dos grupos como independientes. El análisis que corresponde al
+# diseño trabaja con las diferencias por semilla
+# $d_k = \text{preentrenado}_k - \text{aleatorio}_k$: su media $\bar d$, con el intervalo de
+# Student calculado a partir de su propia dispersión $s_d$ y con $k - 1$ grados de libertad,
+#
+# $$\bar d \pm t_{0.975,\,k-1}\,\frac{s_d}{\sqrt{k}}.$$
+#
+# Emparejar ayuda cuando las semillas comparten la suerte (una semilla buena lo es en las dos
+# celdas, y la diferencia la cancela); cuando no la comparten, solo hace perder grados de
+# libertad: 2 aquí, frente a los 4 a 7 de Welch.
 
-# %%
-from fmnist_lib.reproduction.report import epoch_confound, size_or_start_answer
+# %% translation={"source": "67f170f9be2f4f7d"}
+from scipy.stats import t as student_t
 
-epochs = [len(results[row[0]].history.epochs) for row in DESIGN]
-print(size_or_start_answer(design))
-print(epoch_confound(epochs))
+from fmnist_lib.stats import compare_paired
 
-# %% [markdown] translation={"source": "b26d2ad997194872"}
+per_seed = pd.DataFrame(
+    {
+        "inicio con n = 10": [fe - scratch for scratch, fe in zip(*cells[0], strict=True)],
+        "inicio con n = 128": [fe - scratch for scratch, fe in zip(*cells[1], strict=True)],
+    },
+    index=["semilla 0", "semilla 1", "semilla 2"],
+)
+per_seed["interacción"] = per_seed["inicio con n = 128"] - per_seed["inicio con n = 10"]
+print("inicio preentrenado − al azar, exactitud de prueba (puntos), semilla por semilla:")
+print((100 * per_seed).round(2).to_string())
+
+d = per_seed["inicio con n = 10"]
+k = len(d)
+half = student_t.ppf(0.975, k - 1) * d.std() / k**0.5  # el std de pandas divide por k − 1
+paired = compare_paired(cells[0][1], cells[0][0])  # preentrenado, al azar; semilla k junto a k
+by_hand, library = [d.mean() - half, d.mean() + half], [paired.low, paired.high]
+torch.testing.assert_close(torch.tensor(by_hand), torch.tensor(library, dtype=torch.float64))
+print("\ninicio con n = 10, pareado por semilla:", points(paired))
+print("inicio con n = 10, Welch:              ", points(design.column_effect_in_row[0]))
+
+# %% [markdown] translation={"source": "dd922e5287bed3ab"}
+# Las tres diferencias con $n = 10$ apuntan todas en la misma dirección, pero se dispersan
+# demasiado para ser solo tres: el intervalo emparejado es más ancho que el de Welch e incluye el
+# cero.
+#
+# **Cinco intervalos leídos juntos.** Cada intervalo acierta el 95 % de las veces; si se leen
+# cinco a la vez, la probabilidad de que al menos uno excluya el cero por pura suerte es bastante
+# mayor que el 5 %. La corrección de Holm mantiene esa probabilidad, para toda la familia, por
+# debajo del 5 %. Trabaja con valores p: el *valor p* de un contraste es la probabilidad de un
+# estadístico $t$ al menos tan lejos del cero como el observado, si la diferencia verdadera
+# fuera cero (un intervalo excluye el cero exactamente cuando su $p < 0{,}05$). Holm ordena los
+# $m$ valores p, multiplica el menor por $m$, el siguiente por $m - 1$, y así sucesivamente, sin
+# dejar nunca que un valor ajustado quede por debajo del anterior; un contraste es real para la
+# familia cuando su valor ajustado es menor que 0,05.
+
+# %% translation={"source": "42721d95d9f22df8"}
+from fmnist_lib.stats import design_2x2_paired, family
+
+together = family(contrasts_of(design_2x2_paired(cells)))  # los cinco, pareados, leídos juntos
+p = together.p_values
+m = len(p)
+adjusted, running = [0.0] * m, 0.0
+for rank, i in enumerate(sorted(range(m), key=lambda i: p[i])):  # primero el p menor
+    running = max(running, min(1.0, (m - rank) * p[i]))
+    adjusted[i] = running
+torch.testing.assert_close(torch.tensor(adjusted), torch.tensor(together.adjusted))
+
+val_cells = [
+    [[r.history.epochs[-1]["val_accuracy"] for r in runs] for runs in row] for row in design_runs
+]
+validation = contrasts_of(design_2x2_paired(val_cells))
+pd.DataFrame(
+    {
+        "pareado, 95 % (puntos)": [points(c) for c in together.contrasts],
+        "p": [f"{x:.3f}" for x in p],
+        "p de Holm": [f"{x:.3f}" for x in together.adjusted],
+        "real (Holm)": together.real,
+        "validación, pareado": [points(c) for c in validation],
+    },
+    index=EFFECTS,
+)
+
+# %% [markdown] translation={"source": "04cdc396cab9bbab"}
+# Leídos uno a uno con los intervalos de Welch, cuatro de los cinco contrastes excluyen el cero.
+# Leídos como pide el diseño (emparejados por semilla, los cinco juntos), lo hace uno: el tamaño
+# del código. Un inicio preentrenado no muestra ni una pérdida con $n = 10$ ni una interacción;
+# el conjunto de validación, los mismos pesos medidos sobre otras 10 000 imágenes, coincide. Así
+# que los datos **no demuestran** que un inicio preentrenado perjudique con $n = 10$, y tampoco
+# demuestran que sea inocuo: el intervalo emparejado admite una pérdida de unos pocos puntos y
+# una ganancia de menos de uno. Este diseño no permite decidirlo. ¿Qué lo permitiría? Más
+# semillas, analizadas de forma emparejada: la mitad del ancho se reduce como
+# $t_{0.975,\,k-1}\, s_d / \sqrt{k}$ para $k$ semillas cuyas diferencias se dispersan en $s_d$,
+# así que, con la dispersión que se imprime abajo, un efecto del tamaño estimado necesita
+# bastantes semillas más antes de que su intervalo pueda excluir el cero, y más aún una vez
+# aplicada la corrección de Holm:
+
+# %% translation={"source": "a7fd9095dd16a24b"}
+spread_of_differences = per_seed["inicio con n = 10"].std()
+print(
+    "dispersión de las diferencias por semilla con n = 10: "
+    f"{100 * spread_of_differences:.2f} puntos"
+)
+for k in (3, 5, 10, 20):
+    half = student_t.ppf(0.975, k - 1) * spread_of_differences / k**0.5
+    print(f"{k:>2} semillas: un intervalo pareado de unos ±{100 * half:.2f} puntos de ancho")
+
+# %% [markdown] translation={"source": "99d522bbd0b8cdcc"}
 # Cada semilla preentrenada parte del autocodificador entrenado con la misma semilla, así que la
-# aleatoriedad propia del preentrenamiento forma parte de la dispersión. El factor de confusión
-# que se imprime al final viene heredado del informe: los dos tamaños del código se entrenan
-# durante cantidades distintas de épocas. El modelo más pequeño recibió las épocas extra, lo que
-# hace poco probable que las épocas expliquen su menor exactitud, a menos que esas épocas extra
-# lo hayan sobreajustado, algo que este diseño no puede descartar. ¿Por qué un inicio
-# preentrenado *perjudicaría* con $n = 10$? Los datos de aquí no permiten decirlo; una hipótesis
-# para poner a prueba (ejercicio 5) es que diez unidades de código adaptadas a la reconstrucción
-# son un peor punto de partida para la clasificación que diez aleatorias. (Esta pregunta es sobre
-# los modelos, no sobre la elección de un modelo, así que se le plantea al conjunto de prueba, una
-# sola vez; el [informe de reproducción](../report.md) calcula la misma tabla.)
+# aleatoriedad propia del preentrenamiento forma parte de la dispersión. Hay un factor de confusión
+# heredado del informe: los dos tamaños del código se entrenan durante cantidades distintas de
+# épocas (la columna `epochs` de la configuración de arriba: 35 para $n = 10$, 26 para
+# $n = 128$), así que el efecto del tamaño del código es también un efecto del número de épocas.
+# El modelo más pequeño recibió las épocas extra, lo que hace poco probable que las épocas
+# expliquen su menor exactitud, a menos que esas épocas extra lo hayan sobreajustado, algo que este
+# diseño no puede descartar. (Esta pregunta es sobre los modelos, no sobre la elección de un
+# modelo, así que se le plantea al conjunto de prueba, una sola vez, y el conjunto de validación se
+# lee a su lado; el [informe de reproducción](../report.md) calcula la misma tabla.)
 #
 # ## Ejercicios
 #
 # 1. ¿Cuántos de los pesos del clasificador congelado cambia el entrenamiento? Calcúlalo y luego
 #    verifícalo abajo.
 # 2. **Predice primero.** Congela solo las convoluciones del codificador preentrenado y haz ajuste
-#    fino de su capa densa y de la cabeza (`freeze(model.encoder[:6])`). Predice dónde cae su
-#    exactitud de validación entre "congelado" y "con ajuste fino" después de las 5 épocas de la
-#    demostración con el presupuesto `quick`, y luego ejecútalo.
+#    fino de su capa densa y de la cabeza (`freeze(model.encoder[:6])`: las seis primeras capas,
+#    las dos etapas de convolución). Predice dónde cae su exactitud de validación entre
+#    "congelado" y "con ajuste fino" después de las 5 épocas de la demostración, y luego
+#    ejecútalo.
 # 3. Hacer ajuste fino con una tasa de aprendizaje más pequeña para las capas preentrenadas es una
 #    práctica común. ¿Por qué? ¿Cómo les das tasas de aprendizaje distintas a dos partes de un
 #    modelo en PyTorch?
@@ -339,13 +462,14 @@ print(epoch_confound(epochs))
 #    sobre 1,000 imágenes etiquetadas.
 # 5. Grafica con `training_curves` la exactitud de validación por época de `clf-consigna-10` y
 #    `clf-consigna-fe-10` (ambos están en `results`), como se hizo arriba para $n = 128$: ¿el
-#    inicio preentrenado va por detrás desde la primera época o solo al final? ¿Qué sugiere eso
-#    sobre la hipótesis de arriba?
+#    inicio preentrenado va por detrás desde la primera época, solo al final o en ningún momento?
+#    ¿Qué pueden decir las curvas de una sola semilla sobre una diferencia que tres semillas no
+#    demostraron?
 
 # %%
 from fmnist_lib.exercises import check_answer
 
-answer = ...  # exercise 1: the number of weights that training changes
+answer = ...  # ejercicio 1: el número de pesos que cambia el entrenamiento
 check_answer("5.1", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "1ecc500cc1f6759d"}
@@ -356,27 +480,31 @@ check_answer("5.1", answer)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "a77a454417222b1e"}
 from fmnist_lib.models import count_parameters
 
 frozen = ConsignaClassifier(hidden_size=128)
 freeze(frozen.encoder)
 trained = count_parameters(frozen, trainable_only=True)
-print(f"{trained:,} of {count_parameters(frozen):,} weights are trained")
+print(f"se entrenan {trained:,} de {count_parameters(frozen):,} pesos")
 check_answer("5.1", trained)
 
-# %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "70b8981c4a9b291e"}
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "93b118b20d7d3a25"}
 # <details><summary>Solución 2</summary>
 #
 # Con las convoluciones congeladas, la capa densa $800 \to 128$ todavía puede adaptar las
 # características a las etiquetas, así que un resultado entre los dos es una predicción natural.
-# Las corridas de abajo usan la configuración de la demostración (mismo codificador preentrenado,
-# semilla, subconjunto y épocas), con una semilla cada una. Compáralas con tu predicción. Con el
-# presupuesto `quick`, las tres quedan a pocos puntos unas de otras, y congelar las convoluciones
-# no quedó entre las otras dos. Con una semilla cada una, ese orden no es evidencia: aquí no se
-# conoce la dispersión entre semillas con este presupuesto (la dispersión del comienzo del
-# capítulo corresponde al presupuesto `full`), y las diferencias de uno o dos puntos necesitan
-# varias semillas por configuración, juzgadas con `compare`.
+# `freeze` fija cada capa que hay dentro de lo que recibe: el corte `model.encoder[:6]` es un
+# `Sequential` nuevo, pero contiene las capas del propio modelo, y esas siguen en modo de
+# evaluación cuando `fit` llama a `model.train()` (el corte no contiene ningún dropout; el dropout
+# de `encoder[7]`, delante de la capa densa, sigue entrenándose con ella). Las corridas de abajo
+# usan la configuración de la demostración (mismo codificador preentrenado, semilla, subconjunto y
+# épocas), con una semilla cada una. Compáralas con tu predicción. En la corrida guardada, las tres
+# quedan a pocos puntos unas de otras, y congelar las convoluciones no quedó entre las otras dos.
+# Con una semilla cada una, ese orden no es evidencia: aquí no se conoce la dispersión entre
+# semillas en este subconjunto (la dispersión del comienzo del capítulo corresponde a todos los
+# datos), y las diferencias de uno o dos puntos necesitan varias semillas por configuración,
+# juzgadas con `compare`.
 #
 # </details>
 
@@ -388,7 +516,7 @@ for how in ("convolutions frozen", "nothing frozen"):
     transfer_encoder(pretrained, model)
     if how == "convolutions frozen":
         freeze(model.encoder[:6])  # Conv, ReLU, MaxPool, Conv, ReLU, MaxPool
-    history = fit(model, small.train, small.val, config, progress=False)
+    history = fit(model, subset.train, subset.val, config, progress=False)
     partly[how] = f"{history.epochs[-1]['val_accuracy']:.2%}"
 pd.Series(partly, name="validation accuracy after 5 epochs")
 
@@ -408,33 +536,33 @@ pd.Series(partly, name="validation accuracy after 5 epochs")
 model = ConsignaClassifier(hidden_size=128)
 optimizer = torch.optim.Adam(
     [
-        {"params": model.encoder.parameters(), "lr": 5e-5},  # pretrained: small steps
+        {"params": model.encoder.parameters(), "lr": 5e-5},  # pretrained: short steps
         {"params": model.head.parameters(), "lr": 5e-4},  # new: the usual rate
     ]
 )
 print([group["lr"] for group in optimizer.param_groups])
 
-# %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "9884f985c3fe8cff"}
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "dcf4fa8ba3bfe10f"}
 # <details><summary>Solución 4</summary>
 #
 # Con pocas etiquetas, un inicio aleatorio tiene poco de qué aprender, y las características
 # aprendidas a partir de todas las imágenes (el autocodificador no necesita etiquetas) deberían
 # importar más. Cada corrida aplica detención temprana (early stopping): conserva los pesos de su
 # mejor época de validación; luego el conjunto de prueba los mide una sola vez. Hay una sola semilla
-# por modelo, cada
-# corrida sobre 1,000 imágenes etiquetadas (100 por clase), así que lee la diferencia con cuidado,
-# junto al efecto del inicio preentrenado con las 50,000 etiquetas, tomado del diseño $2 \times 2$
-# de arriba:
+# por modelo, sobre 1,000 imágenes etiquetadas (100 por clase): una ilustración, no un resultado,
+# que se imprime junto al efecto del inicio preentrenado con las 50,000 etiquetas, tomado del
+# diseño $2 \times 2$ de arriba. Para convertirla en un resultado, entrena varias semillas de cada
+# uno y compáralas emparejadas por semilla, como arriba.
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "8c62ff73768a885d"}
 from fmnist_lib.data import load_splits
 from fmnist_lib.evaluation import evaluate
+from fmnist_lib.settings import scaled
 
-few = load_splits(train_size=1000, val_subset=small.val.images.shape[0])
-few_config = TrainConfig("classification", epochs=2 if BUDGET == "smoke" else 20, batch_size=32,
-                         lr=5e-4, patience=3)  # fmt: skip
+few = load_splits(train_size=1000, val_subset=subset.val.images.shape[0])
+few_config = TrainConfig("classification", epochs=scaled(20), batch_size=32, lr=5e-4, patience=3)
 few_labels = {}
 for start in ("random", "pretrained"):
     seed_everything(0)
@@ -445,24 +573,26 @@ for start in ("random", "pretrained"):
     few_labels[start] = evaluate(model, few.test, "classification")["accuracy"]
 effect = few_labels["pretrained"] - few_labels["random"]
 print(
-    f"1,000 labels, test accuracy: random start {few_labels['random']:.2%}, "
-    f"pretrained {few_labels['pretrained']:.2%}: {100 * effect:+.2f} points (one seed)"
+    f"1000 etiquetas, exactitud de prueba: inicio al azar {few_labels['random']:.2%}, "
+    f"preentrenado {few_labels['pretrained']:.2%}: {100 * effect:+.2f} puntos (una semilla)"
 )
-print("all 50,000 labels, n = 128 (three seeds):", interval_text(design.column_effect_in_row[1]))
+print("las 50 000 etiquetas, n = 128 (tres semillas):", points(design.column_effect_in_row[1]))
 
-# %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "d041ba35b138c7b9"}
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "78df0d6f073640a3"}
 # <details><summary>Solución 5</summary>
 #
-# Las curvas son las de la semilla 0, sobre el conjunto de validación; el déficit de la tabla
-# $2 \times 2$ es una media sobre tres semillas en el conjunto de prueba. Si las curvas de
-# validación de una sola semilla no se separan —compara las exactitudes que se imprimen abajo—,
-# una sola corrida no puede mostrar de dónde viene el déficit, y la hipótesis queda sin poner a
-# prueba: la forma de probarla serían las curvas de varias semillas, o una sonda de los códigos de
-# $n = 10$ (capítulo 3) antes y después del ajuste fino.
+# Las curvas son las de la semilla 0, sobre el conjunto de validación; la diferencia de la tabla
+# $2 \times 2$ con $n = 10$ es una media sobre tres semillas, y no quedó demostrada. Las curvas de
+# una sola semilla no pueden mostrar lo que tres semillas no mostraron: sea cual sea la curva que
+# termina más arriba —compara las exactitudes que se imprimen abajo—, una corrida es una
+# ilustración, y la diferencia de la semilla 0 es la más cercana a cero en el conjunto de prueba.
+# Para saber si un inicio preentrenado se queda atrás con $n = 10$, y cuándo, dibuja las curvas de
+# varias semillas y compáralas época por época, emparejadas por semilla; una sonda de los códigos
+# de $n = 10$ (capítulo 3) antes y después del ajuste fino pondría a prueba el *porqué*.
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "5c976c8f32d7e8c3"}
 fig = training_curves(
     {results[n].experiment.title: results[n].history.epochs for n in DESIGN[0]},
     ("accuracy",),
@@ -472,31 +602,44 @@ fig = training_curves(
 for n in DESIGN[0]:
     h = results[n].history.column("val_accuracy")
     middle = len(h) // 2
-    print(f"{results[n].experiment.title:<22} validation accuracy, epochs 1 / {middle + 1} / "
-          f"{len(h)}: {h[0]:.2%} / {h[middle]:.2%} / {h[-1]:.2%}")  # fmt: skip
+    epochs = f"épocas 1 / {middle + 1} / {len(h)}"
+    accuracies = f"{h[0]:.2%} / {h[middle]:.2%} / {h[-1]:.2%}"
+    print(f"{results[n].experiment.title:<22} exactitud de validación, {epochs}: {accuracies}")
 
-# %% [markdown] translation={"source": "710ba73f0b8e6206"}
+# %% [markdown] translation={"source": "8383c8252f90e8fc"}
 # ## Resumen
 #
-# - Tres semillas de un mismo modelo difieren (con el presupuesto `full`, en una fracción de
-#   punto): toda comparación se lee frente a esa dispersión, con una sola regla: un intervalo de
-#   Welch del 95% para la diferencia que excluya el cero.
+# - Tres semillas de un mismo modelo difieren (en una fracción de punto): toda comparación se lee
+#   frente a esa dispersión, con una sola regla: un intervalo del 95 % para la diferencia que
+#   excluya el cero (el de Welch para corridas independientes, emparejado por semilla cuando las
+#   semillas están emparejadas). Lee la estimación, el intervalo y luego si excluye el cero; un
+#   intervalo que incluye el cero significa *no demostrada*, no «no hay diferencia».
 # - Reutilizar un codificador: el ajuste fino entrena todo desde un inicio preentrenado; la
 #   extracción de características entrena solo la cabeza, y necesita la parte congelada en modo de
-#   evaluación.
-# - El diseño $2 \times 2$ responde la pregunta del informe con intervalos; los presupuestos de
+#   evaluación, lo que, en el clasificador «consigna», lo deja sin ningún dropout.
+# - Analiza como se corrió el diseño: las semillas que comparten la suerte se comparan semilla por
+#   semilla (emparejadas), y varios contrastes leídos juntos se corrigen juntos (Holm). Leídos uno
+#   a uno con Welch, cuatro de los cinco contrastes del diseño $2 \times 2$ excluyen el cero;
+#   emparejados y leídos juntos, solo lo hace el efecto del tamaño del código. El efecto del inicio
+#   preentrenado con $n = 10$ no queda demostrado, ni en el conjunto de prueba ni en el de
+#   validación; harían falta más semillas, analizadas de forma emparejada; los presupuestos de
 #   épocas siguen siendo un factor de confusión.
 
-# %%
+# %% translation={"source": "b0f99b8ba9cf7fd5"}
 key_numbers = {
-    "seed spread of consigna (10), validation accuracy": (
+    "dispersión entre semillas de consigna (10), exactitud de validación": (
         f"{spread['val accuracy'].max() - spread['val accuracy'].min():.2%}"
     ),
-    "n = 128 − n = 10, test accuracy": interval_text(n_effect),
-    "freeze(): the encoder gives the same output twice in train mode": heads["freeze()"][
-        "encoder gives the same output twice in train mode"
-    ],
-    "the 2 x 2 design": size_or_start_answer(design),
+    "n = 128 − n = 10, exactitud de prueba": points(n_effect),
+    "freeze(): el codificador da dos veces la misma salida en modo de entrenamiento": heads[
+        "freeze()"
+    ]["encoder gives the same output twice in train mode"],
+    "2 x 2, tamaño del código (128 − 10), prueba, pareado": points(together.contrasts[0]),
+    "2 x 2, tamaño del código, p ajustado por Holm": f"{together.adjusted[0]:.3f}",
+    "2 x 2, inicio preentrenado con n = 10, prueba, Welch": points(welch[2]),
+    "2 x 2, inicio preentrenado con n = 10, prueba, pareado": points(paired),
+    "2 x 2, inicio preentrenado con n = 10, validación, pareado": points(validation[2]),
+    "2 x 2, contrastes reales según Holm": f"{sum(together.real)} de {together.count}",
 }
 for what, value in key_numbers.items():
     print(f"{what}: {value}")

@@ -8,7 +8,7 @@ holds only what the paper reports (its row labels, its confusion matrix). An exp
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -211,6 +211,30 @@ def dependencies(name: str) -> list[str]:
     """The experiments ``name`` needs first, deepest first."""
     exp = get_experiment(name)
     return [*dependencies(exp.init_from), exp.init_from] if exp.init_from else []
+
+
+#: What makes seed k of two experiments a pair: every run seeds torch with k before drawing its
+#: weights (``training.seed_everything``) and draws each epoch's batch order from a generator
+#: seeded with k (``training.fit``): two experiments on the same split (``protocol``) with the
+#: same ``batch_size`` see the same images in the same batches, epoch by epoch, and layers they
+#: build alike start alike (seed k of ``ae-consigna-10`` and of ``clf-consigna-10`` start with
+#: the same first convolution; seed k of ``clf-consigna-fe-10`` and of ``clf-consigna-10``,
+#: the same head). Their runs are then compared seed by seed (``stats.compare_paired``).
+PAIRING_SETTINGS = ("protocol", "batch_size")
+
+
+def seeds_pair(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Whether seed k of two experiments, given by their settings (an ``Experiment``'s fields
+    as ``metrics.json`` records them), share their batches: the same ``PAIRING_SETTINGS``, each
+    recorded (a setting not recorded pairs nothing)."""
+    defaults = {"protocol": "held-out"}  # recorded before the protocol was a setting
+    values = [[s.get(k, defaults.get(k)) for k in PAIRING_SETTINGS] for s in (a, b)]
+    return None not in values[0] and values[0] == values[1]
+
+
+def paired(a: str, b: str) -> bool:
+    """Whether seed k of registered experiments ``a`` and ``b`` are a pair (``seeds_pair``)."""
+    return seeds_pair(asdict(get_experiment(a)), asdict(get_experiment(b)))
 
 
 #: The columns of a settings table: heading -> ``Experiment`` attribute.

@@ -19,7 +19,24 @@ from typing import Any
 import numpy as np
 
 from .. import paper
-from ..stats import Comparison, Design2x2, compare, design_2x2, mean
+from ..data import CLASS_NAMES
+from ..experiments.registry import seeds_pair
+from ..stats import (
+    Comparison,
+    Design2x2,
+    EffectSize,
+    Equivalence,
+    Family,
+    compare,
+    compare_paired,
+    contrasts_of,
+    design_2x2,
+    design_2x2_paired,
+    effect_size,
+    equivalence,
+    family,
+    mean,
+)
 from . import verdicts
 from .verdicts import PoolCheck
 
@@ -30,31 +47,68 @@ Run = Mapping[str, Any]
 # --------------------------------------------------------------------------- samples
 @dataclass(frozen=True)
 class Sample:
-    """One experiment's test metric over its seeds (none: the experiment did not run)."""
+    """One experiment's test metric over its seeds (none: the experiment did not run), and
+    which seed gave each value."""
 
     name: str
     values: tuple[float, ...]
+    seeds: tuple[int, ...] = ()
 
 
 def runs_of(metrics: Metrics, name: str) -> list[Run]:
-    """An experiment's finished runs (none if it did not run)."""
-    return list(metrics["experiments"].get(name, {}).get("runs", []))
+    """An experiment's finished runs (none if it did not run), by seed."""
+    runs = metrics["experiments"].get(name, {}).get("runs", [])
+    return sorted(runs, key=lambda r: r.get("seed", 0))
 
 
 def sample(metrics: Metrics, name: str, key: str) -> Sample:
     """A test metric (``mse``, ``accuracy``) of every seed of an experiment."""
-    return Sample(name, tuple(r["test"][key] for r in runs_of(metrics, name) if key in r["test"]))
+    runs = [r for r in runs_of(metrics, name) if key in r["test"]]
+    return Sample(name, tuple(r["test"][key] for r in runs), tuple(r.get("seed", 0) for r in runs))
+
+
+def settings_of(metrics: Metrics, name: str) -> Mapping[str, Any]:
+    """An experiment's settings as ``metrics.json`` recorded them (empty if not recorded)."""
+    return metrics["experiments"].get(name, {}).get("settings") or {}
+
+
+def paired(metrics: Metrics, names: Sequence[str]) -> bool:
+    """Whether seed k of every experiment ``names`` is one pair (or set) of a paired design, by
+    their recorded settings (``registry.seeds_pair``)."""
+    first = settings_of(metrics, names[0])
+    return bool(first) and all(seeds_pair(first, settings_of(metrics, n)) for n in names[1:])
+
+
+def aligned(samples: Sequence[Sample]) -> list[tuple[float, ...]]:
+    """Each sample's values at the seeds every one of them has, in the same order."""
+    common = sorted(set.intersection(*(set(s.seeds) for s in samples)))
+    return [tuple(dict(zip(s.seeds, s.values, strict=True))[k] for k in common) for s in samples]
+
+
+def compare_samples(a: Sample, b: Sample, pair_seeds: bool) -> Comparison:
+    """``a − b`` by the one rule: seed by seed (on their common seeds) when ``pair_seeds``."""
+    if pair_seeds:
+        xa, xb = aligned([a, b])
+        return compare_paired(xa, xb) if xa else compare(a.values, b.values)
+    return compare(a.values, b.values)
+
+
+def error(metric: str, value: float) -> float:
+    """What a metric says is wrong: the MSE itself, or 1 − accuracy."""
+    return value if metric == "mse" else 1.0 - value
 
 
 # --------------------------------------------------------------------------- the paper's claims
 @dataclass(frozen=True)
 class Pair:
-    """One comparison behind a claim: ``a`` against ``b`` (``comparison`` is a − b; None when
-    either did not run)."""
+    """One comparison behind a claim: ``a`` (claimed better) against ``b`` (``comparison`` is
+    a − b, paired by seed where the design pairs them; None when either did not run) and its
+    size (``b``'s error over ``a``'s)."""
 
     a: Sample
     b: Sample
     comparison: Comparison | None
+    size: EffectSize | None = None
 
 
 @dataclass(frozen=True)
@@ -66,10 +120,12 @@ class Ranking:
 
 @dataclass(frozen=True)
 class WorstClass:
-    """The Raschka classifier's worst class in each seed, and Shirt's recall (mean of seeds)."""
+    """Shirt's recall against the next-worst class's (``closest``: the difference closest to 0
+    of Shirt's against each of the ``others`` classes, the same runs compared seed by seed)."""
 
-    per_seed: tuple[int, ...]
-    shirt_recall: float
+    closest: Pair
+    next_worst: int
+    others: int
 
 
 @dataclass(frozen=True)
@@ -82,12 +138,41 @@ class Claim:
     metric: str  # "mse" or "accuracy"
     pairs: tuple[Pair, ...] = ()
     detail: Ranking | WorstClass | None = None
+    size: EffectSize | None = None  # the claim's size: its closest comparison's
+    equivalence: Equivalence | None = None  # a "no effect" claim's two one-sided tests
+    idle_dropout: tuple[tuple[str, float], ...] = ()  # (experiment, dropout) that never acts
 
 
 def pair(metrics: Metrics, a: str, b: str, key: str) -> Pair:
-    """``a`` against ``b`` on test ``key``, by the one rule."""
-    xa, xb = sample(metrics, a, key), sample(metrics, b, key)
-    return Pair(xa, xb, compare(xa.values, xb.values) if xa.values and xb.values else None)
+    """``a`` against ``b`` on test ``key``, by the one rule (paired by seed where the design
+    pairs them), with its size."""
+    return samples_pair(sample(metrics, a, key), sample(metrics, b, key), paired(metrics, [a, b]),
+                        key)  # fmt: skip
+
+
+def samples_pair(a: Sample, b: Sample, pair_seeds: bool, metric: str) -> Pair:
+    """``a`` (claimed better) against ``b`` on ``metric``, with its size."""
+    if not a.values or not b.values:
+        return Pair(a, b, None)
+    c = compare_samples(a, b, pair_seeds)
+    size = effect_size(error(metric, mean(a.values)), error(metric, mean(b.values)), c.estimate)
+    return Pair(a, b, c, size)
+
+
+def closest(pairs: Sequence[Pair]) -> EffectSize | None:
+    """The size of a claim made of several comparisons: its closest one's (smallest ratio)."""
+    sizes = [p.size for p in pairs if p.size is not None]
+    return min(sizes, key=lambda s: s.ratio) if sizes else None
+
+
+def pair_claim(metrics: Metrics, a: str, b: str, text: str, metric: str) -> Claim:
+    """ "``a`` is better than ``b``": its verdict, size, and the words' size checked."""
+    p = pair(metrics, a, b, metric)
+    verdict = verdicts.judge(p.comparison, lower_is_better=metric == "mse")
+    verdict = verdicts.sized(verdict, p.size, verdicts.CLAIMED_SIZE.get(text))
+    idle = tuple((n, float(settings_of(metrics, n)["dropout"])) for n in (a, b)
+                 if verdicts.idle_dropout(settings_of(metrics, n)))  # fmt: skip
+    return Claim(text, verdict, metric, (p,), size=p.size, idle_dropout=idle)
 
 
 def ranking_claim(metrics: Metrics) -> Claim:
@@ -97,39 +182,54 @@ def ranking_claim(metrics: Metrics) -> Claim:
     samples = [sample(metrics, n, "mse") for n in paper.TABLE_I]
     means = {s.name: mean(s.values) for s in samples if s.values}
     ranking = Ranking(tuple(sorted(means.items(), key=lambda kv: kv[1])))
-    return Claim(verdicts.RANKING_CLAIM, verdict, "mse", pairs, ranking)
+    return Claim(verdicts.RANKING_CLAIM, verdict, "mse", pairs, ranking, closest(pairs))
 
 
 def not_beneficial_claim(metrics: Metrics) -> Claim:
-    """ "Starting n=10 from the n=128 encoder is not beneficial": confirmed by a real loss of
-    the pretrained start, contradicted by a real gain, not shown otherwise."""
+    """ "Starting n=10 from the n=128 encoder is not beneficial": its gain over scratch
+    (pretrained − scratch) judged by two one-sided tests within ``verdicts.NO_GAIN_MARGIN``
+    (``verdicts.not_beneficial``)."""
     p = pair(metrics, verdicts.PRETRAINED, verdicts.SCRATCH, "accuracy")
-    verdict = verdicts.not_beneficial(verdicts.judge(p.comparison, lower_is_better=False))
-    return Claim(verdicts.NOT_BENEFICIAL_CLAIM, verdict, "accuracy", (p,))
+    test = None if p.comparison is None else equivalence(p.comparison, verdicts.NO_GAIN_MARGIN)
+    return Claim(verdicts.NOT_BENEFICIAL_CLAIM, verdicts.not_beneficial(test), "accuracy", (p,),
+                 size=p.size, equivalence=test)  # fmt: skip
+
+
+def class_recalls(metrics: Metrics, name: str) -> list[Sample]:
+    """Each class's test recall over an experiment's seeds, one ``Sample`` per class."""
+    runs = runs_of(metrics, name)
+    seeds = tuple(r.get("seed", 0) for r in runs)
+    recalls = [r["test"]["per_class_accuracy"] for r in runs]
+    return [
+        Sample(f"{name} {k} {CLASS_NAMES[k]}", tuple(rc[k] for rc in recalls), seeds)
+        for k in range(10)
+    ]
 
 
 def worst_class_claim(metrics: Metrics) -> Claim:
-    """ "Shirt (class 6) is the Raschka classifier's worst class", in every seed."""
-    runs = runs_of(metrics, paper.CONFUSION_EXPERIMENT)
-    recalls = [r["test"]["per_class_accuracy"] for r in runs]
-    worst = tuple(min(range(10), key=lambda k: recall[k]) for recall in recalls)
-    verdict = verdicts.worst_class(worst)
-    if not recalls:
-        return Claim(verdicts.WORST_CLASS_CLAIM, verdict, "accuracy")
-    shirt = mean([recall[verdicts.SHIRT] for recall in recalls])
-    return Claim(verdicts.WORST_CLASS_CLAIM, verdict, "accuracy", (), WorstClass(worst, shirt))
+    """ "Shirt (class 6) is the Raschka classifier's worst class": Shirt's recall minus each
+    other class's, seed by seed (the same runs); each must be real and negative. Shown: the
+    class closest to Shirt, and the size (Shirt's error rate over that class's)."""
+    recalls = class_recalls(metrics, paper.CONFUSION_EXPERIMENT)
+    shirt = recalls[verdicts.SHIRT]
+    if not shirt.values:
+        return Claim(verdicts.WORST_CLASS_CLAIM, verdicts.NOT_RUN, "accuracy")
+    others = [k for k in range(10) if k != verdicts.SHIRT]
+    minus = {k: compare_samples(shirt, recalls[k], pair_seeds=True) for k in others}
+    nearest = max(others, key=lambda k: minus[k].estimate)
+    size = effect_size(error("accuracy", mean(recalls[nearest].values)),
+                       error("accuracy", mean(shirt.values)), minus[nearest].estimate)  # fmt: skip
+    shown = Pair(shirt, recalls[nearest], minus[nearest], size)
+    verdict = verdicts.worst_class(list(minus.values()))
+    return Claim(verdicts.WORST_CLASS_CLAIM, verdict, "accuracy", (),
+                 WorstClass(shown, nearest, len(others)), size)  # fmt: skip
 
 
 def claims(metrics: Metrics) -> tuple[Claim, ...]:
-    """The paper's claims, each with our verdict and the comparisons behind it."""
+    """The paper's claims, each with our verdict, its size and the comparisons behind it."""
     out = [ranking_claim(metrics)]
-    for a, b, text in verdicts.MSE_CLAIMS:
-        p = pair(metrics, a, b, "mse")
-        out.append(Claim(text, verdicts.judge(p.comparison, lower_is_better=True), "mse", (p,)))
-    for a, b, text in verdicts.ACCURACY_CLAIMS:
-        p = pair(metrics, a, b, "accuracy")
-        verdict = verdicts.judge(p.comparison, lower_is_better=False)
-        out.append(Claim(text, verdict, "accuracy", (p,)))
+    out += [pair_claim(metrics, a, b, text, "mse") for a, b, text in verdicts.MSE_CLAIMS]
+    out += [pair_claim(metrics, a, b, text, "accuracy") for a, b, text in verdicts.ACCURACY_CLAIMS]
     return (*out, not_beneficial_claim(metrics), worst_class_claim(metrics))
 
 
@@ -216,22 +316,61 @@ def raschka_check(metrics: Metrics) -> RaschkaCheck | None:
 @dataclass(frozen=True)
 class SizeOrStart:
     """Is consigna FE better for its hidden size or its pretrained start? The cells' test
-    accuracies and the design's effects (rows: hidden size; columns: start)."""
+    accuracies and the design's effects (rows: hidden size; columns: start).
+
+    ``design`` is analysed seed by seed when the four cells' seeds pair (``paired``), and its
+    five contrasts are read together (``family``: Holm's correction); ``unpaired`` is the same
+    design by Welch's intervals, for comparison; ``validation`` (and its family) the same
+    weights on the validation set."""
 
     cells: tuple[tuple[tuple[float, ...], tuple[float, ...]], ...]
     design: Design2x2
     epochs: tuple[int, ...]  # the epochs each row trained (the paper's: a confound)
+    paired: bool
+    family: Family
+    unpaired: Design2x2
+    validation: Design2x2
+    validation_family: Family
+
+
+def _cells(samples: Sequence[Sequence[Sample]], pair_seeds: bool) -> list[list[tuple[float, ...]]]:
+    """The 2 × 2 cells' values, at the seeds all four share when they pair."""
+    flat = [s for row in samples for s in row]
+    values = aligned(flat) if pair_seeds else [s.values for s in flat]
+    return [values[0:2], values[2:4]]
+
+
+def _design(
+    cells: Sequence[Sequence[Sequence[float]]], paired_seeds: bool
+) -> tuple[Design2x2, Family]:
+    """The design's effects, paired by seed or not, and its five contrasts read together."""
+    d = design_2x2_paired(cells) if paired_seeds else design_2x2(cells)
+    return d, family(contrasts_of(d))
+
+
+def validation_sample(metrics: Metrics, name: str) -> Sample:
+    """The validation accuracy of the weights that were tested, over an experiment's seeds."""
+    patience = settings_of(metrics, name).get("patience")
+    runs = runs_of(metrics, name)
+    return Sample(name, tuple(tested_epoch(r, patience)["val_accuracy"] for r in runs),
+                  tuple(r.get("seed", 0) for r in runs))  # fmt: skip
 
 
 def size_or_start(metrics: Metrics) -> SizeOrStart | None:
     """Open question 1, when every cell has at least two seeds."""
-    values = [[sample(metrics, n, "accuracy").values for n in row] for row in verdicts.DESIGN]
-    if not all(len(v) >= 2 for row in values for v in row):
+    samples = [[sample(metrics, n, "accuracy") for n in row] for row in verdicts.DESIGN]
+    if not all(len(s.values) >= 2 for row in samples for s in row):
         return None
-    cells = tuple((row[0], row[1]) for row in values)
+    pair_seeds = paired(metrics, [n for row in verdicts.DESIGN for n in row])
+    cells = _cells(samples, pair_seeds)
+    design, fam = _design(cells, pair_seeds)
+    val = [[validation_sample(metrics, n) for n in row] for row in verdicts.DESIGN]
+    val_design, val_family = _design(_cells(val, pair_seeds), pair_seeds)
     epochs = tuple(max(r["epochs_run"] for n in row for r in runs_of(metrics, n))
                    for row in verdicts.DESIGN)  # fmt: skip
-    return SizeOrStart(cells, design_2x2(values), epochs)
+    unpaired = design_2x2([[s.values for s in row] for row in samples])
+    return SizeOrStart(tuple((row[0], row[1]) for row in cells), design, epochs, pair_seeds, fam,
+                       unpaired, val_design, val_family)  # fmt: skip
 
 
 def _gaps(runs: Sequence[Run]) -> list[list[float]]:
@@ -240,12 +379,17 @@ def _gaps(runs: Sequence[Run]) -> list[list[float]]:
 
 def pool_check(metrics: Metrics) -> PoolCheck | None:
     """Open question 2: ``clf-raschka-10-pool`` against ``clf-raschka-10`` (pooled minus
-    strided), when each has at least two seeds."""
+    strided, seed by seed where the design pairs them), when each has at least two seeds."""
     pooled, strided = runs_of(metrics, verdicts.POOLED), runs_of(metrics, verdicts.STRIDED)
     if len(pooled) < 2 or len(strided) < 2:
         return None
-    tests = ([r["test"]["accuracy"] for r in runs] for runs in (pooled, strided))
-    return verdicts.compare_pooling(_gaps(pooled), _gaps(strided), *tests)
+    pair_seeds = paired(metrics, [verdicts.POOLED, verdicts.STRIDED]) and [
+        r.get("seed") for r in pooled] == [r.get("seed") for r in strided]  # fmt: skip
+    pooled_test, strided_test = (
+        [r["test"]["accuracy"] for r in runs] for runs in (pooled, strided)
+    )
+    return verdicts.compare_pooling(_gaps(pooled), _gaps(strided), pooled_test, strided_test,
+                                    paired=pair_seeds)  # fmt: skip
 
 
 @dataclass(frozen=True)

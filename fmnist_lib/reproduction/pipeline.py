@@ -58,6 +58,15 @@ def missing_runs(
     return {n: f"{have[n]} of {k}" for n, k in need.items() if have[n] < k}
 
 
+#: What a run's data and epochs follow; not how the chapters scale their demonstrations.
+RECORDED_BUDGET = ("name", "train_size", "val_subset", "test_size", "max_epochs")
+
+
+def budget_record(budget: str) -> dict[str, Any]:
+    """The budget as ``metrics.json`` records it (``RECORDED_BUDGET``)."""
+    return {k: v for k, v in asdict(get_budget(budget)).items() if k in RECORDED_BUDGET}
+
+
 def build_metrics(
     budget: str,
     splits: Splits,
@@ -78,7 +87,7 @@ def build_metrics(
     }
     return {
         "budget": budget,
-        "budget_settings": asdict(get_budget(budget)),
+        "budget_settings": budget_record(budget),
         "sizes": splits.sizes(),
         "created": time.strftime("%Y-%m-%d %H:%M:%S"),
         "git_commit": git_commit(),

@@ -15,8 +15,28 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..data import CLASS_NAMES
-from ..numerals import interval_text, mean_std_text, number, points_apart, short_interval
-from ..stats import Contrast, Design2x2
+from ..numerals import (
+    NUMBER_WORDS,
+    count,
+    interval_text,
+    mean_std_text,
+    number,
+    points_apart,
+    setting,
+    short_interval,
+)
+from ..stats import (
+    LARGE,
+    LEVEL,
+    PAIRED,
+    SLIGHT,
+    Contrast,
+    Design2x2,
+    EffectSize,
+    Equivalence,
+    Family,
+    contrasts_of,
+)
 from . import verdicts
 from .findings import (
     REFERENCE_GEMM,
@@ -25,6 +45,7 @@ from .findings import (
     Experiment,
     FeedForwardCheck,
     Findings,
+    Pair,
     Provenance,
     Ranking,
     RaschkaCheck,
@@ -61,33 +82,88 @@ VERDICT_WORDS = {v: verdict_word(v) for v in verdicts.VERDICTS}
 
 
 # --------------------------------------------------------------------------- the claims
+def _pair_text(p: Pair, metric: str, lang: str = "en") -> str:
+    """``a mean ± std − b mean ± std = difference, interval``."""
+    scale, digits, unit = (1.0, 5, "") if metric == "mse" else (100.0, 2, "%")
+    gap = interval_text(p.comparison, scale, digits, "" if metric == "mse" else None, lang)
+    a, b = (mean_std_text(x.values, scale, digits, unit, lang) for x in (p.a, p.b))
+    return f"{p.a.name} {a} − {p.b.name} {b} = {gap}"
+
+
 def _claim_detail(detail: Ranking | WorstClass, lang: str) -> str:
     if isinstance(detail, Ranking):
         ranking = " < ".join(f"{n} {number(m, 5, lang=lang)}" for n, m in detail.means)
         return say("claim.ranking", lang, ranking=ranking)
-    return say("claim.worst_class", lang, worst=str(list(detail.per_seed)),
-               recall=percent(detail.shirt_recall, 1, lang))  # fmt: skip
+    other = f"{detail.next_worst} {CLASS_NAMES[detail.next_worst]}"
+    return say("claim.worst_class", lang, gap=_pair_text(detail.closest, "accuracy", lang),
+               other=other, n=detail.others)  # fmt: skip
+
+
+def _tost_text(e: Equivalence, lang: str = "en") -> str:
+    """The two one-sided tests of a "no effect" claim, in words."""
+    low, high = (number(100 * x, 2, sign=True, lang=lang) for x in (e.low, e.high))
+    return say("claim.tost", lang, margin=number(100 * e.margin, 2, lang=lang),
+               p_lower=number(e.p_lower, 3, lang=lang), p_upper=number(e.p_upper, 3, lang=lang),
+               low=low, high=high, outcome=say(f"tost.{e.outcome}", lang))  # fmt: skip
 
 
 def _claim_evidence(claim: Claim, lang: str = "en") -> str:
-    scale, digits, unit = (1.0, 5, "") if claim.metric == "mse" else (100.0, 2, "%")
     parts = [] if claim.detail is None else [_claim_detail(claim.detail, lang)]
-    for p in claim.pairs:
-        gap = interval_text(p.comparison, scale, digits, "" if claim.metric == "mse" else None,
-                            lang)  # fmt: skip
-        parts.append(f"{p.a.name} {mean_std_text(p.a.values, scale, digits, unit, lang)} − "
-                     f"{p.b.name} {mean_std_text(p.b.values, scale, digits, unit, lang)} = "
-                     f"{gap}")  # fmt: skip
+    parts += [_pair_text(p, claim.metric, lang) for p in claim.pairs]
+    if claim.equivalence is not None and claim.equivalence.contrast.known:
+        parts.append(_tost_text(claim.equivalence, lang))
     return "; ".join(parts)
 
 
+def _claim_test(claim: Claim, lang: str = "en") -> str:
+    """How a claim was tested: paired or Welch, how many comparisons must hold, TOST."""
+    shown = [p.comparison for p in claim.pairs if p.comparison is not None]
+    if isinstance(claim.detail, WorstClass) and claim.detail.closest.comparison is not None:
+        shown.append(claim.detail.closest.comparison)
+    methods = {c.method for c in shown}
+    test = say("test.both" if len(methods) > 1 else
+               "test.paired" if methods == {PAIRED} else "test.welch", lang)  # fmt: skip
+    count = len(claim.pairs) if len(claim.pairs) > 1 else 0
+    if isinstance(claim.detail, WorstClass):
+        count = claim.detail.others
+    if count:
+        test = say("test.each", lang, test=test, n=count)
+    if claim.equivalence is not None:
+        test = say("test.tost", lang, test=test,
+                   margin=number(100 * claim.equivalence.margin, 2, lang=lang))  # fmt: skip
+    return test
+
+
+def size_text(size: EffectSize | None, metric: str, lang: str = "en") -> str:
+    """``-0.00155; 1.52× the error: large``: a difference, the ratio of the errors, its word."""
+    if size is None:
+        return "-"
+    difference = (number(size.difference, 5, sign=True, lang=lang) if metric == "mse"
+                  else number(100 * size.difference, 2, sign=True, lang=lang)
+                  + NUMBER_WORDS("points", lang))  # fmt: skip
+    ratio = number(size.ratio, 2, lang=lang)
+    words = say(f"size.{size.words}", lang)
+    return say(f"size.{metric}", lang, difference=difference, ratio=ratio, words=words)
+
+
 def claims_section(claims: Sequence[Claim], lang: str = "en") -> list[str]:
-    """The paper's claims, each with our verdict and its evidence."""
-    rows = [[recorded(c.text, lang), verdict_word(c.verdict, lang), _claim_evidence(c, lang)]
-            for c in claims]  # fmt: skip
-    header = [say(k, lang) for k in ("col.claim", "col.verdict", "col.evidence")]
-    return ["", say("claims.title", lang), "", say("claims.rule", lang), "",
-            _table(header, rows)]  # fmt: skip
+    """The paper's claims, each with its test, its size, our verdict and its evidence; the rule,
+    and the confounds the compared experiments carry."""
+    rows = [[recorded(c.text, lang), _claim_test(c, lang), size_text(c.size, c.metric, lang),
+             verdict_word(c.verdict, lang), _claim_evidence(c, lang)] for c in claims]  # fmt: skip
+    header = [say(k, lang) for k in ("col.claim", "col.test", "col.size", "col.verdict",
+                                     "col.evidence")]  # fmt: skip
+    margins = {c.equivalence.margin for c in claims if c.equivalence is not None}
+    rule = [say("claims.rule", lang)]
+    rule += [say("claims.equivalence", lang, margin=number(100 * m, 2, lang=lang))
+             for m in sorted(margins)]  # fmt: skip
+    rule += [say("claims.size", lang, slight=number(SLIGHT, 2, lang=lang),
+                 large=number(LARGE, 2, lang=lang), count=len(claims))]  # fmt: skip
+    idle = dict(pair for c in claims for pair in c.idle_dropout)
+    notes = [say("claims.idle_dropout", lang, name=n, dropout=setting(d, lang))
+             for n, d in idle.items()]  # fmt: skip
+    return ["", say("claims.title", lang), "", " ".join(rule), "", _table(header, rows),
+            *(x for note in notes for x in ("", note))]  # fmt: skip
 
 
 # --------------------------------------------------------------------------- Raschka's 92.17%
@@ -143,48 +219,93 @@ def _real(c: Contrast, lang: str = "en") -> str:
     return say("effect.real" if c.real else "effect.not_shown", lang)
 
 
+def _effect_names(lang: str = "en") -> list[str]:
+    """The names of a 2 × 2 design's five contrasts, in ``stats.contrasts_of``'s order."""
+    starts = [say("size.start_at", lang, size=size) for size in verdicts.SIZES]
+    return [say("size.rows", lang), say("size.columns", lang), *starts,
+            say("size.interaction", lang)]  # fmt: skip
+
+
+def _family_verdict(real: bool, lang: str = "en") -> str:
+    alpha = number(1 - LEVEL, 2, lang=lang)
+    return say("effect.real_family" if real else "effect.not_shown_family", lang, alpha=alpha)
+
+
+def _design_rows(q: SizeOrStart, fam: Family, lang: str = "en") -> list[list[str]]:
+    """One row per contrast: test interval, p, Holm's p, verdict, validation, unpaired."""
+    rows = []
+    val, welch = contrasts_of(q.validation), contrasts_of(q.unpaired)
+    for i, name in enumerate(_effect_names(lang)):
+        rows.append([name, interval_text(fam.contrasts[i], lang=lang),
+                     number(fam.p_values[i], 3, lang=lang), number(fam.adjusted[i], 3, lang=lang),
+                     _family_verdict(fam.real[i], lang), interval_text(val[i], lang=lang),
+                     interval_text(welch[i], lang=lang)])  # fmt: skip
+    return rows
+
+
+DESIGN_COLUMNS = ("col.effect", "col.interval", "col.p", "col.holm", "col.verdict",
+                  "col.validation", "col.welch")  # fmt: skip
+
+
+def _beside(q: SizeOrStart, lang: str = "en") -> str:
+    """What the validation set shows, and what Welch's unpaired intervals would say."""
+    named = zip(_effect_names(lang), contrasts_of(q.validation), strict=True)
+    effects = "; ".join(f"{n} {short_interval(c, lang)}" for n, c in named)
+    vf = q.validation_family
+    parts = [say("size.validation", lang, effects=effects, real=sum(vf.real), count=vf.count)]
+    if q.paired:
+        welch = contrasts_of(q.unpaired)
+        parts.append(say("size.welch_count", lang, real=sum(c.real for c in welch),
+                         count=len(welch)))  # fmt: skip
+    return " ".join(parts)
+
+
 def size_or_start_section(q: SizeOrStart | None, lang: str = "en") -> list[str]:
-    """Open question 1: is consigna FE better for its hidden size or its pretrained start?"""
+    """Open question 1: is consigna FE better for its hidden size or its pretrained start? The
+    2 × 2 design's five contrasts read together (Holm), paired by seed where the seeds pair,
+    with the validation set beside the test set."""
     if q is None:
         return []
-    d = q.design
-    effects = [(say("size.rows", lang), d.rows_effect),
-               (say("size.columns", lang), d.columns_effect),
-               *((say("size.start_at", lang, size=size), c)
-                 for size, c in zip(verdicts.SIZES, d.column_effect_in_row, strict=True)),
-               (say("size.interaction", lang), d.interaction)]  # fmt: skip
+    fam = q.family
     cells = [[size, *(percents(xs, lang) for xs in row)]
              for size, row in zip(verdicts.SIZES, q.cells, strict=True)]  # fmt: skip
-    answer = f"{size_or_start_answer(d, lang)} {epoch_confound(q.epochs, lang)}"
+    alpha = number(1 - LEVEL, 2, lang=lang)
+    how = say("size.paired" if q.paired else "size.unpaired", lang, count=fam.count, alpha=alpha)
+    answer = " ".join([say("size.family", lang, count=fam.count),
+                       size_or_start_answer(q.design, lang, fam.real), _beside(q, lang),
+                       epoch_confound(q.epochs, lang)])  # fmt: skip
     return ["", say("size.title", lang), "", say("size.intro", lang), "",
             _table([say(k, lang) for k in ("col.hidden", "col.random_start",
-                                           "col.pretrained_start")], cells), "",
-            _table([say(k, lang) for k in ("col.effect", "col.test_accuracy", "col.verdict")],
-                   [[n, interval_text(c, lang=lang), _real(c, lang)] for n, c in effects]), "",
+                                           "col.pretrained_start")], cells), "", how, "",
+            _table([say(k, lang) for k in DESIGN_COLUMNS], _design_rows(q, fam, lang)), "",
             say("answer", lang, answer=answer)]  # fmt: skip
 
 
-def _direction(c: Contrast, what: str, lang: str = "en") -> str:
+def _direction(c: Contrast, what: str, lang: str = "en", real: bool | None = None) -> str:
+    """``what`` raises / lowers test accuracy, or has no effect shown; ``real`` overrides the
+    contrast's own verdict (a family's corrected decision)."""
     short = short_interval(c, lang)
-    if not c.real:
+    if not (c.real if real is None else real):
         return say("no_effect", lang, what=what, short=short)
     return say("raises" if c.estimate > 0 else "lowers", lang, what=what, short=short)
 
 
-def size_or_start_answer(d: Design2x2, lang: str = "en") -> str:
+def size_or_start_answer(d: Design2x2, lang: str = "en", real: Sequence[bool] | None = None) -> str:
     """The answer to open question 1 that the 2 × 2 design's intervals support, in words.
 
     Rows are the hidden sizes (10, 128), columns the start (random, pretrained). The start's
     effect is given per hidden size when the interaction is real (its average then describes
-    neither size)."""
-    size = _direction(d.rows_effect, say("size.size_effect", lang), lang)
-    if d.interaction.real:
-        per_size = [_direction(c, say("size.at", lang, n=n), lang) for n, c in zip((10, 128),
-                    d.column_effect_in_row, strict=True)]  # fmt: skip
+    neither size). ``real``: the decisions on the five contrasts (``stats.contrasts_of``'s
+    order) when they are read together (``stats.family``); by default each interval's own."""
+    rows, columns, at_10, at_128, interaction = real or [c.real for c in contrasts_of(d)]
+    size = _direction(d.rows_effect, say("size.size_effect", lang), lang, rows)
+    if interaction:
+        per_size = [_direction(c, say("size.at", lang, n=n), lang, r) for n, c, r in zip(
+                    (10, 128), d.column_effect_in_row, (at_10, at_128), strict=True)]  # fmt: skip
         start = say("size.depends", lang, short=short_interval(d.interaction, lang),
                     at_10=per_size[0], at_128=per_size[1])  # fmt: skip
     else:
-        start = _direction(d.columns_effect, say("size.averaged", lang), lang)
+        start = _direction(d.columns_effect, say("size.averaged", lang), lang, columns)
         start = start[0].upper() + start[1:] + "."
     return f"{size}. {start}"
 
@@ -334,7 +455,7 @@ def _header(p: Provenance, lang: str = "en") -> list[str]:
         "",
         say("generated", lang),
         "",
-        say("data", lang, train=p.sizes["train"], val=p.sizes["val"], test=p.sizes["test"]),
+        say("data", lang, **{k: count(n, lang) for k, n in p.sizes.items()}),
         say("commit", lang, commit=p.commit, created=p.created),
         say("hardware", lang, device=m.device, name=m.name, cpus=m.cpus, threads=m.threads),
         say("versions", lang, versions=versions),
@@ -342,14 +463,15 @@ def _header(p: Provenance, lang: str = "en") -> list[str]:
     ]
 
 
-def _settings_cells(e: Experiment) -> list[Any]:
+def _settings_cells(e: Experiment, lang: str = "en") -> list[Any]:
     """hidden, epochs (the registry's: the paper's for its tables), epochs run, batch, lr,
-    dropout of an experiment, as ``metrics.json`` recorded them."""
+    dropout of an experiment, as ``metrics.json`` recorded them, written in ``lang``."""
     s = e.settings
     if s is None:
         return ["-", "-", "-", "-", "-", "-"]
     epochs_run = ", ".join(str(k) for k in e.epochs_run) or "-"
-    return [s.hidden_size, s.epochs, epochs_run, s.batch_size, s.lr, s.dropout]
+    rates = (setting(s.lr, lang), setting(s.dropout, lang))
+    return [s.hidden_size, s.epochs, epochs_run, s.batch_size, *rates]
 
 
 def _result(e: Experiment, lang: str = "en") -> str:
@@ -367,10 +489,10 @@ TABLE_II_COLUMNS = ("col.model", "col.hidden", "col.epochs_paper", "col.epochs_r
 
 def _paper_tables(t: Tables, lang: str = "en") -> list[str]:
     """Tables I and II: the paper's rows with our results."""
-    rows = [[e.label, *_settings_cells(e), _result(e, lang)] for e in t.autoencoders]
+    rows = [[e.label, *_settings_cells(e, lang), _result(e, lang)] for e in t.autoencoders]
     parts = ["", say("table1.title", lang), "", say("table1.intro", lang), "",
              _table([say(k, lang) for k in TABLE_I_COLUMNS], rows)]  # fmt: skip
-    rows = [[e.label, *_settings_cells(e),
+    rows = [[e.label, *_settings_cells(e, lang),
              say("not_reported", lang) if e.paper_result is None else percent(e.paper_result,
                                                                                lang=lang),
              _result(e, lang)] for e in t.classifiers]  # fmt: skip

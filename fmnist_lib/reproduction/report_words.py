@@ -28,6 +28,14 @@ VERDICT_TEXTS: Texts = {
         "es": "no se puede saber (una sola semilla)",
     },
     "verdict.not run": {"en": "not run", "es": "sin corridas"},
+    "verdict.direction only": {
+        "en": "direction confirmed, not the size claimed",
+        "es": "dirección confirmada, pero no el tamaño afirmado",
+    },
+    "verdict.not decided": {
+        "en": "not decided (neither shown equal within the margin nor shown different)",
+        "es": "sin decidir (ni se muestra igual dentro del margen ni se muestra distinta)",
+    },
     # about an effect (*efecto*) of the open questions
     "effect.unknown": {"en": "cannot tell", "es": "no se puede saber"},
     "effect.real": {
@@ -37,6 +45,14 @@ VERDICT_TEXTS: Texts = {
     "effect.not_shown": {
         "en": "not shown (the interval includes 0)",
         "es": "no demostrado (el intervalo incluye el 0)",
+    },
+    "effect.real_family": {
+        "en": "real (Holm-adjusted p < {alpha})",
+        "es": "real (p ajustado por Holm < {alpha})",
+    },
+    "effect.not_shown_family": {
+        "en": "not shown (Holm-adjusted p ≥ {alpha})",
+        "es": "no demostrado (p ajustado por Holm ≥ {alpha})",
     },
 }
 
@@ -159,14 +175,101 @@ TABLE_TEXTS: Texts = {
 CLAIM_TEXTS: Texts = {
     "claims.title": {"en": "## The paper's claims", "es": "## Las afirmaciones del informe"},
     "claims.rule": {
-        "en": "A claim that one model beats another is *confirmed* when the 95% confidence "
-        "interval of the difference of their means over seeds (Welch's) excludes zero in the "
-        "claimed direction; *not shown* when it includes zero.",
-        "es": "Una afirmación de que un modelo supera a otro queda *confirmada* cuando el "
-        "intervalo de confianza del 95% (de Welch) de la diferencia entre sus medias sobre las "
-        "semillas excluye el cero y está del lado que predice la afirmación, y *no demostrada* "
-        "cuando incluye el cero.",
+        "en": "Each claim is judged on its own by a 95% confidence interval of the difference "
+        "of means over seeds. Where the design pairs the seeds (seed k of both experiments "
+        "trains on the same split in the same batches, and layers built alike start alike), "
+        "the difference is taken seed by seed (paired, n − 1 degrees of freedom); otherwise by "
+        "Welch's interval. A claim that one model beats another is *confirmed* when the "
+        "interval excludes zero on the claimed side, *not shown* when it includes zero; a "
+        "claim made of several comparisons needs each of them (so it needs no correction for "
+        "their count).",
+        "es": "Cada afirmación se juzga por separado con un intervalo de confianza del 95% de "
+        "la diferencia entre las medias sobre las semillas. Donde el diseño empareja las "
+        "semillas (la semilla k de los dos experimentos entrena sobre la misma partición con "
+        "los mismos lotes, y las capas construidas igual empiezan igual), la diferencia se toma "
+        "semilla por semilla (pareada, con n − 1 grados de libertad); si no, con el intervalo "
+        "de Welch. Una afirmación de que un modelo supera a otro queda *confirmada* cuando el "
+        "intervalo excluye el cero del lado que predice la afirmación, y *no demostrada* cuando "
+        "incluye el cero; una afirmación hecha de varias comparaciones necesita que se cumpla "
+        "cada una (por eso no necesita corrección por su número).",
     },
+    "claims.equivalence": {
+        "en": 'A "no effect" claim is judged by two one-sided tests (TOST) against a margin '
+        "stated in advance: ±{margin} points of test accuracy, a gain too small to be worth a "
+        "pretraining step (about three times a classifier's run-to-run standard deviation "
+        "here; the earlier report's interval of this difference was known when it was set). "
+        "It is *confirmed* when the 90% interval lies inside the margin (or a real loss "
+        "shows), *contradicted* by a real gain beyond it, and *not decided* otherwise: an "
+        "interval that includes zero is absence of evidence, not evidence of absence.",
+        "es": "Una afirmación de «ningún efecto» se juzga con dos pruebas unilaterales (TOST) "
+        "frente a un margen fijado de antemano: ±{margin} puntos de exactitud de prueba, una "
+        "ganancia demasiado pequeña para que valga la pena un paso de preentrenamiento (unas "
+        "tres veces la desviación estándar entre corridas de un clasificador aquí; el "
+        "intervalo de esta diferencia del informe anterior ya se conocía al fijarlo). Queda "
+        "*confirmada* cuando el intervalo del 90% cae dentro del margen (o se muestra una "
+        "pérdida real), *refutada* por una ganancia real más allá de él, y *sin decidir* en "
+        "otro caso: un intervalo que incluye el cero es ausencia de evidencia, no evidencia de "
+        "ausencia.",
+    },
+    "claims.size": {
+        "en": "Each claim carries its size: the difference, and the ratio of the errors (MSE, "
+        "or 1 − accuracy), the worse one's over the better one's. A gap is called *slight* "
+        "below {slight}× the error, *large* from {large}×, *clear* between; a claim whose "
+        "words give it another size is confirmed in direction only. The {count} claims are "
+        "each judged at 95%: read together, about one in twenty comparisons with no real "
+        "effect behind it would pass by chance.",
+        "es": "Cada afirmación lleva su tamaño: la diferencia y el cociente de los errores (el "
+        "MSE, o 1 − la exactitud), el del peor sobre el del mejor. Una diferencia se llama "
+        "*leve* por debajo de {slight}× el error, *grande* desde {large}×, y *clara* entre "
+        "ambos; una afirmación cuyas palabras le dan otro tamaño queda confirmada solo en su "
+        "dirección. Las {count} afirmaciones se juzgan cada una al 95%: leídas juntas, "
+        "aproximadamente una de cada veinte comparaciones sin un efecto real detrás pasaría por "
+        "azar.",
+    },
+    "claims.idle_dropout": {
+        "en": "**Confound**: `{name}`'s only dropout sits inside its frozen encoder, which "
+        "stays in eval mode: it trains with no regularisation at all, although its settings "
+        "list dropout {dropout}. Fine-tuning beats it with dropout on, so the gap measures the "
+        "pretrained encoder's freedom to learn and the regularisation together.",
+        "es": "**Factor de confusión**: el único dropout de `{name}` está dentro de su "
+        "codificador congelado, que queda siempre en modo de evaluación: entrena sin ninguna "
+        "regularización, aunque su configuración indique dropout {dropout}. El ajuste fino lo "
+        "supera con el dropout activo, así que la diferencia mide a la vez la libertad del "
+        "codificador preentrenado para aprender y la regularización.",
+    },
+    "col.test": {"en": "test", "es": "prueba"},
+    "col.size": {"en": "size", "es": "tamaño"},
+    "test.welch": {"en": "Welch (unpaired)", "es": "Welch (no pareada)"},
+    "test.paired": {"en": "paired by seed", "es": "pareada por semilla"},
+    "test.both": {
+        "en": "Welch and paired by seed",
+        "es": "Welch y pareada por semilla",
+    },
+    "test.each": {"en": "{test}; each of {n} must hold", "es": "{test}; deben cumplirse las {n}"},
+    "test.tost": {
+        "en": "{test}; equivalence (TOST), margin ±{margin} points",
+        "es": "{test}; equivalencia (TOST), margen ±{margin} puntos",
+    },
+    "size.slightly": {"en": "slight", "es": "leve"},
+    "size.clearly": {"en": "clear", "es": "clara"},
+    "size.much": {"en": "large", "es": "grande"},
+    "size.mse": {
+        "en": "{difference}; {ratio}× the error: {words}",
+        "es": "{difference}; {ratio}× el error: {words}",
+    },
+    "size.accuracy": {
+        "en": "{difference}; {ratio}× the error rate: {words}",
+        "es": "{difference}; {ratio}× la tasa de error: {words}",
+    },
+    "claim.tost": {
+        "en": "two one-sided tests within ±{margin} points: p = {p_lower} and {p_upper}, 90% "
+        "CI [{low}, {high}]: {outcome}",
+        "es": "dos pruebas unilaterales dentro de ±{margin} puntos: p = {p_lower} y "
+        "{p_upper}, IC del 90% [{low}, {high}]: {outcome}",
+    },
+    "tost.equal": {"en": "shown equal within the margin", "es": "igual dentro del margen"},
+    "tost.different": {"en": "shown different", "es": "distinta"},
+    "tost.undecided": {"en": "not decided", "es": "sin decidir"},
     "col.claim": {"en": "claim", "es": "afirmación"},
     "col.verdict": {"en": "verdict", "es": "veredicto"},
     "col.evidence": {
@@ -178,9 +281,11 @@ CLAIM_TEXTS: Texts = {
         "es": "orden según el MSE medio de prueba: {ranking}",
     },
     "claim.worst_class": {
-        "en": "worst class per seed: {worst}; class 6 recall {recall} (mean over seeds)",
-        "es": "peor clase por semilla: {worst}; exhaustividad de la clase 6: {recall} (media "
-        "sobre las semillas)",
+        "en": "recall, the same runs seed by seed: {gap}; {other} is the next-worst class, and "
+        "each of the {n} other classes' differences is judged alike",
+        "es": "exhaustividad, las mismas corridas semilla por semilla: {gap}; {other} es la "
+        "siguiente peor clase, y la diferencia con cada una de las otras {n} clases se juzga "
+        "igual",
     },
     "raschka.title": {
         "en": "## Raschka classifier against the paper's {paper}",
@@ -215,7 +320,7 @@ CLAIM_TEXTS: Texts = {
         "validation set was probably the test set. On our validation split the tested weights "
         "score {tested_val}.",
         "es": "- **El conjunto con el que se eligieron las épocas.** El informe solo nombra "
-        "conjuntos de entrenamiento y de validación, y su matriz de confusión cuenta 1,000 "
+        "conjuntos de entrenamiento y de validación, y su matriz de confusión cuenta 1000 "
         "imágenes por clase, como el conjunto de prueba oficial (una partición estratificada "
         "también las contaría, así que esto es una inferencia): su conjunto de validación "
         "probablemente fue el de prueba. En nuestro conjunto de validación, los pesos "
@@ -231,7 +336,7 @@ CLAIM_TEXTS: Texts = {
         "60,000 training images, the test set as validation set): {protocol}; against our "
         "held-out protocol: {effect}.{peaks}",
         "es": "- **El protocolo del informe, corrido por nosotros** "
-        "(`clf-raschka-10-paper-protocol`: las 60,000 imágenes de entrenamiento, con el "
+        "(`clf-raschka-10-paper-protocol`: las 60\u202f000 imágenes de entrenamiento, con el "
         "conjunto de prueba como conjunto de validación): {protocol}; frente a nuestro "
         "protocolo, que reserva el conjunto de prueba: {effect}.{peaks}",
     },
@@ -297,6 +402,59 @@ QUESTION_TEXTS: Texts = {
         "(n = 10, inicio aleatorio), pero difiere de él en las dos cosas. Dos experimentos más "
         "completan un diseño 2 × 2 (exactitud de prueba; cada semilla con inicio preentrenado "
         "parte del autocodificador entrenado con esa misma semilla):",
+    },
+    "size.paired": {
+        "en": "The four cells' seed k train on the same split in the same batches (the same "
+        "batch size), and seed k of a random start draws its first convolution's weights as "
+        "the autoencoder's seed k did (which seed k of the pretrained start then starts from, "
+        "trained), so the design is analysed seed by seed (paired intervals: n − 1 degrees of "
+        "freedom for n seeds). Its five contrasts are read together, with Holm's correction "
+        "over the {count} (the chance that any of them is called real without being so stays "
+        "under {alpha}).",
+        "es": "La semilla k de las cuatro celdas entrena sobre la misma partición con los mismos "
+        "lotes (el mismo tamaño de lote), y la semilla k de un inicio aleatorio sortea los "
+        "pesos de su primera convolución como lo hizo la semilla k del autocodificador (del "
+        "que parte, ya entrenado, la semilla k del inicio preentrenado), así que el diseño se "
+        "analiza semilla por semilla (intervalos pareados: n − 1 grados de libertad para n "
+        "semillas). Sus cinco contrastes se leen juntos, con la corrección de Holm sobre los "
+        "{count} (la probabilidad de llamar real a alguno sin que lo sea queda por debajo de "
+        "{alpha}).",
+    },
+    "size.unpaired": {
+        "en": "The four cells' seeds do not pair: the design is analysed by Welch's intervals. "
+        "Its five contrasts are read together, with Holm's correction over the {count} (the "
+        "chance that any of them is called real without being so stays under {alpha}).",
+        "es": "Las semillas de las cuatro celdas no se emparejan: el diseño se analiza con "
+        "intervalos de Welch. Sus cinco contrastes se leen juntos, con la corrección de Holm "
+        "sobre los {count} (la probabilidad de llamar real a alguno sin que lo sea queda por "
+        "debajo de {alpha}).",
+    },
+    "col.interval": {"en": "test accuracy", "es": "exactitud de prueba"},
+    "col.p": {"en": "p", "es": "p"},
+    "col.holm": {"en": "Holm-adjusted p", "es": "p ajustado por Holm"},
+    "col.validation": {
+        "en": "validation accuracy (the same weights)",
+        "es": "exactitud de validación (los mismos pesos)",
+    },
+    "col.welch": {
+        "en": "test accuracy, unpaired (Welch), for comparison",
+        "es": "exactitud de prueba, no pareada (Welch), para comparar",
+    },
+    "size.family": {
+        "en": "Read together (Holm's correction over the {count} contrasts):",
+        "es": "Leídos juntos (corrección de Holm sobre los {count} contrastes):",
+    },
+    "size.validation": {
+        "en": "On the validation set the same weights give: {effects} ({real} of the {count} "
+        "contrasts real after Holm's correction).",
+        "es": "En el conjunto de validación, los mismos pesos dan: {effects} ({real} de los "
+        "{count} contrastes reales tras la corrección de Holm).",
+    },
+    "size.welch_count": {
+        "en": "Read one at a time by Welch's unpaired intervals, as this report did before, "
+        "{real} of the {count} intervals exclude 0.",
+        "es": "Leídos de a uno con los intervalos de Welch no pareados, como hacía antes este "
+        "informe, {real} de los {count} intervalos excluyen el 0.",
     },
     "col.random_start": {"en": "random start", "es": "inicio aleatorio"},
     "col.pretrained_start": {"en": "pretrained start", "es": "inicio preentrenado"},
@@ -566,7 +724,7 @@ RECORDED_ES: dict[str, str] = {
     "de los mapas de características y configuración): ¿se reduce la brecha entre "
     "entrenamiento y validación?",
     "the paper's protocol: all 60,000 training images, the test set as validation set": "el "
-    "protocolo del informe: las 60,000 imágenes de entrenamiento, con el conjunto de prueba "
+    "protocolo del informe: las 60\u202f000 imágenes de entrenamiento, con el conjunto de prueba "
     "como conjunto de validación",
 }
 

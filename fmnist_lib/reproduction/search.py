@@ -66,7 +66,7 @@ from ..experiments.runs import default_runs_dir, file_lock
 from ..names import check_name
 from ..numerals import interval_text, mean_std_text, number, significant
 from ..plots import DPI, describe, png_bytes
-from ..settings import heartbeat_from_env
+from ..settings import heartbeat_from_env, resolve_budget
 from ..stats import Comparison, compare
 from ..storage import check_writable_folder, replace_directory
 from ..training import TrainingDiverged
@@ -533,7 +533,7 @@ def _start_workers(job: Job, jobs: int) -> None:
 def search(
     name: str,
     trials: int,
-    budget: str,
+    budget: str | None = None,
     storage: str | None = None,
     study_name: str | None = None,
     jobs: int = 1,
@@ -541,7 +541,9 @@ def search(
     runs_dir: str | os.PathLike[str] | None = None,
 ) -> optuna.Study:
     """Run the search until the study holds ``trials`` finished (complete or pruned) trials;
-    return the study. Everything is checked before any training."""
+    return the study. Everything is checked before any training. ``budget`` defaults to
+    ``$FMNIST_BUDGET`` or ``full``, as for ``run_experiment``."""
+    budget = resolve_budget(budget)
     get_experiment(name)
     distributions(name)
     if trials < 1 or jobs < 1:
@@ -579,12 +581,14 @@ class SearchSummary:
 def summarize(
     study: optuna.Study,
     name: str,
-    budget: str,
+    budget: str | None = None,
     runs_dir: str | os.PathLike[str] | None = None,
     seeds: int = 3,
 ) -> SearchSummary:
     """Retrain the best settings and the registered ones with ``seeds`` seeds; compare them on
-    the test set with the course's rule (this is the only time the test set is used)."""
+    the test set with the course's rule (this is the only time the test set is used).
+    ``budget`` defaults to ``$FMNIST_BUDGET`` or ``full``, as for ``run_experiment``."""
+    budget = resolve_budget(budget)
     complete = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
     if not complete:
         raise SettingsError(f"the study {study.study_name!r} has no complete trial yet")
