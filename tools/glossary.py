@@ -26,6 +26,10 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from spanish_numbers import spanish_text  # noqa: E402  (a symbol's numbers in the Spanish page)
+
 GLOSSARY, NOTATION = "glossary.csv", "notation.csv"
 TERM_FIELDS = ("term_es", "term_en", "meaning_es", "meaning_en")
 SYMBOL_FIELDS = ("symbol", "meaning_en", "meaning_es", "chapter")
@@ -141,12 +145,19 @@ def glossary_page(rows: list[dict[str, str]], edition: str) -> str:
     return HEADER.format(source=GLOSSARY) + "\n\n" + GLOSSARY_INTRO[edition] + "".join(lines)
 
 
+def symbol(latex: str, edition: str) -> str:
+    """A symbol as a formula, its numbers written the edition's way (``t_{0{,}975;\\,\\nu}``)."""
+    formula = f"${latex}$"
+    return spanish_text(formula, formula) if edition == "es" else formula
+
+
 def notation_page(rows: list[dict[str, str]], edition: str) -> str:
     """The notation page in one edition: the symbols by chapter, in the source's order within
     a chapter."""
     ordered = sorted(rows, key=lambda row: int(row["chapter"]))
     lines = [
-        f"| ${r['symbol']}$ | {r[f'meaning_{edition}']} | {chapter_link(r['chapter'])} |\n"
+        f"| {symbol(r['symbol'], edition)} | {r[f'meaning_{edition}']} | "
+        f"{chapter_link(r['chapter'])} |\n"
         for r in ordered
     ]
     return HEADER.format(source=NOTATION) + "\n\n" + NOTATION_INTRO[edition] + "".join(lines)

@@ -42,7 +42,7 @@ if "google.colab" in str(get_ipython()):  # Colab no tiene el curso: instala su 
 # %% [markdown] translation={"source": "f4d92bf1c2194997"}
 # ## Qué es Fashion-MNIST
 #
-# Fashion-MNIST (Zalando Research, 2017) es un conjunto de 70,000 fotografías de ropa en escala de
+# Fashion-MNIST (Zalando Research, 2017) es un conjunto de 70 000 fotografías de ropa en escala de
 # grises, de $28 \times 28$ píxeles cada una, en 10 clases. Se diseñó como reemplazo directo de los
 # dígitos manuscritos de MNIST: mismo tamaño y mismo formato, pero más difícil. Cada imagen es una
 # matriz $x \in \{0, \dots, 255\}^{28 \times 28}$ y cada etiqueta, $y \in \{0, \dots, 9\}$.
@@ -86,8 +86,8 @@ for name, (size, sha256) in data.FILES.items():
 # %% [markdown] translation={"source": "a4df8b00c71040c7"}
 # ## Un primer vistazo
 #
-# La partición oficial tiene 60,000 imágenes de entrenamiento y 10,000 de prueba, perfectamente
-# balanceadas: 6,000 y 1,000 por clase.
+# La partición oficial tiene 60 000 imágenes de entrenamiento y 10 000 de prueba, perfectamente
+# balanceadas: 6000 y 1000 por clase.
 
 # %% tags=["nbval-check-output"] translation={"source": "5a18b54a2d663bc7"}
 import pandas as pd
@@ -129,12 +129,12 @@ print(f"media {pixel_mean:.4f}, desviación estándar {pixel_std:.4f}")
 #
 # | conjunto | tamaño | se usa para |
 # |---|---|---|
-# | **entrenamiento** | 50,000 | ajustar los pesos (descenso por gradiente) |
-# | **validación** | 10,000 | toda decisión: épocas, detención temprana (early stopping), hiperparámetros |
-# | **prueba** | las 10,000 oficiales | una única medición final de los modelos elegidos, nada más |
+# | **entrenamiento** | 50 000 | ajustar los pesos (descenso por gradiente) |
+# | **validación** | 10 000 | toda decisión: épocas, detención temprana (early stopping), hiperparámetros |
+# | **prueba** | las 10 000 oficiales | una única medición final de los modelos elegidos, nada más |
 #
-# Tanto las imágenes de entrenamiento como las de validación se separan de las 60,000 imágenes
-# oficiales de entrenamiento. El conjunto de validación está *estratificado* (1,000 imágenes de
+# Tanto las imágenes de entrenamiento como las de validación se separan de las 60 000 imágenes
+# oficiales de entrenamiento. El conjunto de validación está *estratificado* (1000 imágenes de
 # cada clase) y se sortea con una semilla fija, de modo que todos obtienen la misma partición.
 
 # %% tags=["nbval-check-output"]
@@ -160,8 +160,8 @@ fig = class_histogram(
 # media en una CPU de 2 núcleos (todos los experimentos de este curso, con los clasificadores en
 # tres semillas: unas cuatro horas). Los capítulos reutilizan las corridas publicadas del curso
 # para esos modelos, y entrenan sus propias *demostraciones* (un barrido, una comparación de
-# semillas) con una muestra más chica **de la misma partición**: 10,000 imágenes de
-# entrenamiento y 2,000 de validación, estratificadas, con cinco épocas como máximo. Por eso los
+# semillas) con una muestra más chica **de la misma partición**: 10 000 imágenes de
+# entrenamiento y 2000 de validación, estratificadas, con cinco épocas como máximo. Por eso los
 # números de una demostración son más bajos que los del informe, pero salen de las mismas
 # imágenes, sorteadas de la misma manera. (La verificación automática del curso ejecuta cada
 # capítulo con una muestra todavía más chica, solo para comprobar que todas las celdas corren.)
@@ -212,7 +212,7 @@ print(
 #    responde con el conjunto de los dos nombres, por ejemplo `{"Dress", "Bag"}`.
 # 3. **Predice y luego ejecuta.** Cambia `split_seed` en `load_splits` de 0 a 1. Antes de
 #    ejecutarlo, predice cuáles de los tres conjuntos cambian y aproximadamente cuántas de las
-#    10,000 imágenes de validación son imágenes de validación con ambas semillas. Luego verifica:
+#    10 000 imágenes de validación son imágenes de validación con ambas semillas. Luego verifica:
 #    el conjunto de validación de `load_splits(split_seed=seed)` está formado por las imágenes
 #    oficiales de entrenamiento en los índices
 #    `data.stratified_indices(train_official.labels, 1000, seed)`; cuenta los índices que sortean
@@ -249,7 +249,7 @@ check_answer("1.4", answer)
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "86bb71dd55160223"}
 # <details><summary>Solución 1</summary>
 #
-# Promedia los píxeles de las 6,000 imágenes de entrenamiento de cada clase y toma la clase con la
+# Promedia los píxeles de las 6000 imágenes de entrenamiento de cada clase y toma la clase con la
 # mayor media. La celda de abajo imprime las diez medias, de mayor a menor: los abrigos y los
 # suéteres, con mangas largas y cuerpo ancho, tienen más tinta; las sandalias y las zapatillas
 # deportivas, casi todo fondo, las que menos.
@@ -304,10 +304,10 @@ check_answer("1.2", {pairs[0][1], pairs[0][2]})
 # entrenamiento van a validación. (Si se pidiera un conjunto de prueba más chico,
 # `load_splits(test_size=...)`, la semilla también sortearía ese subconjunto.) Los conjuntos de
 # validación y de entrenamiento cambian ambos: las imágenes que salen de validación pasan a
-# entrenamiento, y viceversa. Cada semilla sortea 1,000 de las 6,000 imágenes de cada clase, de
+# entrenamiento, y viceversa. Cada semilla sortea 1000 de las 6000 imágenes de cada clase, de
 # forma independiente, así que una imagen dada es sorteada por ambas con probabilidad
-# $(1000/6000)^2$; de 6,000 imágenes, eso da $6000 \cdot (1/6)^2 \approx 167$ por clase, unas 1,667
-# de las 10,000 imágenes de validación (una de cada seis). La celda comprueba que estos índices
+# $(1000/6000)^2$; de 6000 imágenes, eso da $6000 \cdot (1/6)^2 \approx 167$ por clase, unas 1667
+# de las 10 000 imágenes de validación (una de cada seis). La celda comprueba que estos índices
 # dan los conjuntos de validación, cuenta la superposición y compara los conjuntos de prueba.
 #
 # </details>
@@ -356,9 +356,9 @@ check_answer("1.4", (len(batches_128), batch_sizes[-1]))
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "a17ed9fb95bffbf2"}
 # <details><summary>Solución 5</summary>
 #
-# Una exactitud de prueba es una medición sobre una muestra de 10,000 imágenes, así que tiene
+# Una exactitud de prueba es una medición sobre una muestra de 10 000 imágenes, así que tiene
 # ruido: un modelo cuya exactitud verdadera es $a$ obtiene $a$ más o menos aproximadamente
-# $\sqrt{a(1-a)/n}$, unos 0.3 puntos porcentuales para $a = 0.9$ y $n = 10{,}000$. Elegir la época
+# $\sqrt{a(1-a)/n}$, unos 0,3 puntos porcentuales para $a = 0{,}9$ y $n = 10\,000$. Elegir la época
 # cuya exactitud de *prueba* es la más alta escoge, entre épocas de exactitud verdadera similar,
 # aquella a la que el ruido casualmente más favoreció, y luego reporta justamente ese número: el
 # máximo de varias mediciones ruidosas, que en promedio es mayor que la exactitud verdadera del
@@ -367,7 +367,7 @@ check_answer("1.4", (len(batches_128), batch_sizes[-1]))
 # una sola vez con el de prueba mantiene honesto el puntaje de prueba.
 #
 # La simulación de abajo aísla el efecto: 20 épocas que tienen todas la misma exactitud verdadera
-# de 0.9, cada una medida sobre 10,000 imágenes de prueba, y todo repetido 1,000 veces. Cualquier
+# de 0,9, cada una medida sobre 10 000 imágenes de prueba, y todo repetido 1000 veces. Cualquier
 # ganancia por elegir la mejor época es ruido. Aquí la medición de cada época se sortea de forma
 # independiente; las épocas reales se evalúan sobre un mismo conjunto de prueba compartido y en su
 # mayoría hacen las mismas predicciones, así que sus errores están correlacionados y la ganancia
@@ -402,7 +402,7 @@ print(f"exactitud verdadera de cada época:                {true_accuracy:.4f}")
 #   y con semilla; toda decisión se toma con él, y el conjunto de prueba oficial se reserva para
 #   una única medición final.
 # - Las demostraciones de los capítulos entrenan con una muestra estratificada más chica de la
-#   misma partición (10,000 imágenes de entrenamiento): números más bajos que los del informe,
+#   misma partición (10 000 imágenes de entrenamiento): números más bajos que los del informe,
 #   con las mismas imágenes.
 # - `Batches` alimenta la red con rebanadas en memoria, que se vuelven a mezclar en cada época a
 #   partir de un generador con semilla.

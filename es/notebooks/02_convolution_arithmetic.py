@@ -568,7 +568,7 @@ check_answer("2.5", answer)
 #
 # La ecuación (1) con $D_{in} = 28$, $K = 5$, $P = 1$, $S = 2$:
 #
-# $$\lfloor (28 - 5 + 2 \cdot 1) / 2 \rfloor + 1 = \lfloor 12.5 \rfloor + 1 = 13 .$$
+# $$\lfloor (28 - 5 + 2 \cdot 1) / 2 \rfloor + 1 = \lfloor 12{,}5 \rfloor + 1 = 13 .$$
 #
 # La función piso descarta el último medio paso: una decimocuarta posición requeriría que el núcleo
 # se saliera de la imagen con relleno. Los valores del núcleo no importan, solo su tamaño.
@@ -668,7 +668,7 @@ trace_shapes(fixed_decoder, input_shape=(128,))
 #
 # La primera convolución tiene 16 núcleos de $3 \times 3 \times 1$ pesos y produce un mapa de
 # $16 \times 26 \times 26$. Cada valor de salida es un producto escalar de un núcleo con un parche:
-# 9 multiplicaciones-sumas. Así, la capa calcula $9 \cdot 16 \cdot 26 \cdot 26 = 97{,}344$
+# 9 multiplicaciones-sumas. Así, la capa calcula $9 \cdot 16 \cdot 26 \cdot 26 = 97\,344$
 # multiplicaciones-sumas por imagen, mientras que tiene solo $16 \cdot 9 = 144$ pesos (y 16 sesgos:
 # 160 parámetros). El factor es el número de posiciones de salida, $26 \cdot 26 = 676$: una
 # convolución usa cada uno de sus pesos una vez en cada posición (pesos compartidos, weight

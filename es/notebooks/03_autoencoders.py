@@ -38,7 +38,7 @@
 #   separa las clases y decodificar un recorrido entre dos códigos.
 #
 # **Tiempo.** Con el presupuesto (budget) `full`, este cuaderno (notebook) entrena cuatro modelos
-# con 50,000 imágenes: alrededor de una hora en una CPU de 2 núcleos la primera vez (los modelos
+# con 50 000 imágenes: alrededor de una hora en una CPU de 2 núcleos la primera vez (los modelos
 # Raschka se llevan la mayor parte), unos pocos minutos en una GPU. Las corridas terminadas se
 # guardan en `runs/` y se reutilizan, así que volver a ejecutar el cuaderno es rápido.
 
@@ -72,7 +72,7 @@ if "google.colab" in str(get_ipython()):  # Colab no tiene el curso: instala su 
 #   capa densa hasta $n = 128$;
 # - **«Raschka»**: cuatro convoluciones, que reducen el tamaño mediante el paso (stride) y no con
 #   agrupamiento, todas salvo la última seguidas de una **LeakyReLU**,
-#   $\mathrm{LeakyReLU}(t) = \max(0.01\,t,\ t)$ (una ReLU que conserva la centésima parte de un
+#   $\mathrm{LeakyReLU}(t) = \max(0{,}01\,t,\ t)$ (una ReLU que conserva la centésima parte de un
 #   valor negativo en lugar de anularlo); luego una capa densa hasta $n = 64$ o $128$;
 #   convoluciones transpuestas y un `Trim` en el camino de vuelta.
 
@@ -281,9 +281,9 @@ for title, (written, built) in pairs.items():
 #
 # $$ \theta \leftarrow \theta - \eta \, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon} . $$
 #
-# Los valores por defecto de PyTorch, que usa todo el curso, son $\beta_1 = 0.9$ (la dirección es
-# un promedio de aproximadamente los últimos 10 gradientes), $\beta_2 = 0.999$ (la escala, de
-# aproximadamente los últimos 1,000) y $\epsilon = 10^{-8}$ (solo evita una división por cero).
+# Los valores por defecto de PyTorch, que usa todo el curso, son $\beta_1 = 0{,}9$ (la dirección es
+# un promedio de aproximadamente los últimos 10 gradientes), $\beta_2 = 0{,}999$ (la escala, de
+# aproximadamente los últimos 1000) y $\epsilon = 10^{-8}$ (solo evita una división por cero).
 # Dividir por $\sqrt{\hat v_t}$ hace que el paso de cada peso sea del orden de $\eta$, sea cual sea
 # el tamaño de sus gradientes: un peso con gradientes diminutos se mueve más o menos tan rápido
 # como uno con gradientes grandes. Las tasas de aprendizaje de la Tabla I son este $\eta$:
@@ -334,7 +334,7 @@ for epoch in range(1, 4):
 # nunca se entrena y con el dropout desactivado (`evaluate` pone el modelo en modo de evaluación y
 # luego lo devuelve a su modo anterior).
 #
-# El **dropout**, usado aquí con $p = 0.1$, pone a cero una fracción aleatoria $p$ de las unidades
+# El **dropout**, usado aquí con $p = 0{,}1$, pone a cero una fracción aleatoria $p$ de las unidades
 # ocultas en cada paso de entrenamiento y escala las demás por $1/(1-p)$, de modo que ninguna
 # unidad pueda depender de unas pocas otras en particular; en la evaluación no hace nada. Por eso
 # el ciclo llama a `model.train()` y la evaluación a `model.eval()`: el mismo modelo se comporta
@@ -471,7 +471,7 @@ reconstruction_browser(models, splits.val, per_class=3)
 #
 # ## ¿Qué autocodificador es el mejor?
 #
-# El MSE de prueba por píxel, medido una sola vez en las 10,000 imágenes de prueba después del
+# El MSE de prueba por píxel, medido una sola vez en las 10 000 imágenes de prueba después del
 # entrenamiento:
 
 # %% translation={"source": "a29d8be2da566473"}
@@ -593,7 +593,7 @@ print(f"segunda mitad: {(val[half - 1] - val[-1]) / val[half - 1]:.1%} menor")
 #   capta (clases situadas sobre superficies curvas) queda oculta.
 # - **t-SNE** (t-distributed stochastic neighbour embedding) coloca los puntos en el plano de modo
 #   que los vecinos más cercanos de cada código en el espacio de códigos sigan cerca de él (aquí
-#   sobre una muestra estratificada de 2,000 códigos; la *perplejidad*, 30, es aproximadamente
+#   sobre una muestra estratificada de 2000 códigos; la *perplejidad*, 30, es aproximadamente
 #   cuántos vecinos atiende cada punto). No es lineal y solo conserva quién está al lado de quién:
 #   los tamaños de los cúmulos y las distancias entre ellos significan poco, y otra semilla u otra
 #   perplejidad los redibujan. Léelo por qué puntos quedan juntos, no por cuán lejos están los
@@ -626,7 +626,7 @@ for name, codes in test_codes.items():
 
 # %% [markdown] translation={"source": "9ef76121bfdba17f"}
 # Una imagen puede dar una impresión demasiado favorable. Pasemos a un número: una **sonda lineal**
-# (linear probe) ajusta un clasificador *lineal* sobre los códigos de 10,000 imágenes de
+# (linear probe) ajusta un clasificador *lineal* sobre los códigos de 10 000 imágenes de
 # entrenamiento, con sus etiquetas, y lo evalúa en los códigos de prueba. El clasificador es una
 # regresión logística: una suma ponderada de los números del código por cada clase, convertida en
 # probabilidades de las clases (el capítulo 4 construye esta lectura como la última capa de una
@@ -696,7 +696,7 @@ fig = interpolation_strip(
 #
 # 1. **Predice primero.** El código del autocodificador «consigna» tiene $n = 128$ números.
 #    Predice cómo cambia su MSE de prueba con un código de 16; luego entrena ambos como corridas de
-#    demostración (10,000 imágenes de entrenamiento, 5 épocas:
+#    demostración (10 000 imágenes de entrenamiento, 5 épocas:
 #    `run_experiment("ae-consigna-128", demonstration_budget(), overrides={"hidden_size": 16})`,
 #    con `from fmnist_lib.settings import demonstration_budget`) y compáralos.
 # 2. ¿Qué clase reconstruye peor el autocodificador feed-forward en el conjunto de validación?
@@ -723,7 +723,7 @@ check_answer("3.2", answer, model=results["ae-feedforward-512"].model, data=spli
 # Un código más pequeño debe describir cada imagen con menos números, así que el error debería
 # aumentar. Cuánto es la parte interesante: las unidades muertas del código (arriba) hacen que los
 # 128 nominales no sean lo que el decodificador recibe realmente. Las dos corridas son corridas de
-# demostración (10,000 imágenes de entrenamiento y 5 épocas, menos que las corridas de referencia:
+# demostración (10 000 imágenes de entrenamiento y 5 épocas, menos que las corridas de referencia:
 # compáralas entre sí, no con la tabla de arriba), con una semilla cada una, así que el cambio que
 # muestran es una ilustración, no una medición:
 #

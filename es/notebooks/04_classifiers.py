@@ -31,8 +31,8 @@
 #   frente al de la biblioteca y calcular su número de pesos capa por capa;
 # - calcular a mano la softmax, la log-softmax y la entropía cruzada, explicar por qué la cabeza
 #   produce logits crudos y qué le hace una capa de salida softmax a la pérdida y a su gradiente;
-# - calcular el intervalo de confianza del 95% de Welch para una diferencia de medias, leerlo (qué
-#   significa "95%", qué dice y qué no dice un intervalo que contiene el cero) y estimar por
+# - calcular el intervalo de confianza del 95 % de Welch para una diferencia de medias, leerlo (qué
+#   significa "95 %", qué dice y qué no dice un intervalo que contiene el cero) y estimar por
 #   simulación con qué frecuencia tres semillas por lado detectan una diferencia de un tamaño dado
 #   (la *potencia*);
 # - entrenar los clasificadores del informe y leer sus curvas de entrenamiento y validación,
@@ -42,7 +42,7 @@
 #   confusiones más frecuentes.
 #
 # **Tiempo.** Con las corridas de referencia publicadas disponibles (un clon del repositorio): unos
-# minutos, la mayor parte para entrenar las pequeñas corridas de demostración (10,000 imágenes de
+# minutos, la mayor parte para entrenar las pequeñas corridas de demostración (10 000 imágenes de
 # entrenamiento, cinco épocas). Sin ellas, el capítulo entrena sus clasificadores, tres semillas
 # cada uno, y el autocodificador (autoencoder) «consigna» del que parten: unas horas en una CPU de
 # 2 núcleos, mucho menos en una GPU (las corridas ya hechas se reutilizan).
@@ -69,9 +69,9 @@ setup()
 #   justo después de `Flatten`, delante de la capa densa;
 # - «Raschka»: ningún dropout entre convoluciones, un dropout después de `Flatten`.
 #
-# Ambos usan un $p = 0.8$ elevado: durante el entrenamiento, cada una de las 800 (o 3,136)
-# características aplanadas se pone en cero con probabilidad 0.8 en cada iteración (alrededor del
-# 80% de ellas, con un sorteo nuevo cada vez), de modo que la capa densa no puede depender de
+# Ambos usan un $p = 0{,}8$ elevado: durante el entrenamiento, cada una de las 800 (o 3136)
+# características aplanadas se pone en cero con probabilidad 0,8 en cada iteración (alrededor del
+# 80 % de ellas, con un sorteo nuevo cada vez), de modo que la capa densa no puede depender de
 # ninguna de ellas en particular.
 #
 # Aquí está el clasificador Raschka escrito completo. `__init__` crea las capas (en los comentarios,
@@ -203,7 +203,7 @@ print(
 # Así, `nn.CrossEntropyLoss` recibe los **logits** y calcula la log-softmax por sí misma (de esa
 # forma numéricamente estable); es `nn.NLLLoss` aplicada a `torch.log_softmax(z)`. La cuarta imagen
 # tiene diez logits iguales: probabilidad $1/10$ para cada clase, una pérdida de
-# $\ln 10 \approx 2.30$. La **exactitud** es la fracción de imágenes cuyo $\hat y$ es correcto.
+# $\ln 10 \approx 2{,}30$. La **exactitud** es la fracción de imágenes cuyo $\hat y$ es correcto.
 #
 # El informe también probó una *capa de salida* softmax y la encontró peor. Como no muestra código,
 # la causa solo puede inferirse; la más probable es una **doble softmax**. Con una `Softmax` como
@@ -211,7 +211,7 @@ print(
 # les aplica su propia softmax: calcula
 # $-\log \operatorname{softmax}(\operatorname{softmax}(z))_y$. La segunda softmax ve diez números
 # en $[0, 1]$, así que sus probabilidades nunca pueden alejarse mucho de $1/10$: la pérdida queda
-# atrapada entre $\ln(1 + 9/e) \approx 1.46$ (una respuesta perfecta) y $\ln(9 + e) \approx 2.46$
+# atrapada entre $\ln(1 + 9/e) \approx 1{,}46$ (una respuesta perfecta) y $\ln(9 + e) \approx 2{,}46$
 # (una respuesta equivocada dada con mucha confianza), y el gradiente se comprime al pasar por dos
 # softmax:
 
@@ -236,7 +236,7 @@ for confidence in (2.0, 5.0, 10.0):
 # Cuanto más confiadamente se equivoca el modelo, *mayor* es el gradiente que lo corrige con
 # logits, y *menor* con una salida softmax, que se satura. Si eso empeora el entrenamiento es una
 # pregunta para los datos: tres semillas del clasificador «consigna» con cada salida, como corridas
-# de demostración (un subconjunto de 10,000 imágenes, cinco épocas) para que sea breve. Las curvas
+# de demostración (un subconjunto de 10 000 imágenes, cinco épocas) para que sea breve. Las curvas
 # son las de la semilla 0.
 
 # %% translation={"source": "d1056530c436a8c2"}
@@ -273,7 +273,7 @@ for k, accuracies in softmax_accuracy.items():
 #
 # Las corridas con logits terminan más arriba en promedio, pero las tres corridas con softmax se
 # dispersan mucho. ¿Darían tres semillas nuevas de cada una el mismo orden? El curso responde a
-# todas estas preguntas con una sola regla: calcular un **intervalo de confianza del 95%** para la
+# todas estas preguntas con una sola regla: calcular un **intervalo de confianza del 95 %** para la
 # diferencia entre las dos medias, y dar la diferencia por demostrada solo cuando el intervalo
 # excluye el cero. El intervalo es el de **Welch**, que no supone que los dos lados se dispersen
 # igual. Con $n_a$ y $n_b$ corridas, medias $\bar a$ y $\bar b$ y varianzas muestrales $s_a^2$ y
@@ -284,12 +284,12 @@ for k, accuracies in softmax_accuracy.items():
 # \nu = \frac{\left( s_a^2/n_a + s_b^2/n_b \right)^2}
 # {\dfrac{(s_a^2/n_a)^2}{n_a - 1} + \dfrac{(s_b^2/n_b)^2}{n_b - 1}}, $$
 #
-# $$ d \pm t_{0.975,\,\nu} \, \mathrm{SE}. $$
+# $$ d \pm t_{0{,}975;\,\nu} \, \mathrm{SE}. $$
 #
 # $d$ es la diferencia observada, $\mathrm{SE}$ su error estándar (cuánto variaría $d$ de un
 # conjunto de semillas a otro), $\nu$ los grados de libertad de Welch–Satterthwaite y
-# $t_{0.975,\nu}$ el cuantil de la distribución $t$ de Student que deja un 2.5% en cada cola. El
-# cuantil $t$, y no el 1.96 de la normal, paga por estimar la dispersión a partir de pocas corridas:
+# $t_{0{,}975;\nu}$ el cuantil de la distribución $t$ de Student que deja un 2,5 % en cada cola. El
+# cuantil $t$, y no el 1,96 de la normal, paga por estimar la dispersión a partir de pocas corridas:
 # cuantos menos grados de libertad, mayor es. Diez líneas, en puntos de exactitud, comprobadas
 # frente a `fmnist_lib.stats.compare` del curso:
 
@@ -328,8 +328,8 @@ print("fmnist_lib.stats.compare da el mismo intervalo")
 # - *Su ancho.* Todo valor de su interior es compatible con los datos. Un intervalo estrecho
 #   alrededor de un número pequeño dice "la diferencia, si la hay, es pequeña"; uno ancho dice "no
 #   podemos saberlo".
-# - *Qué significa "95%".* Es una propiedad del procedimiento, no de este intervalo en particular:
-#   si el experimento completo (tres semillas nuevas por lado) se repitiera muchas veces, el 95% de
+# - *Qué significa "95 %".* Es una propiedad del procedimiento, no de este intervalo en particular:
+#   si el experimento completo (tres semillas nuevas por lado) se repitiera muchas veces, el 95 % de
 #   los intervalos calculados así contendría la diferencia verdadera, la diferencia entre las dos
 #   medias sobre todas las semillas posibles. Supone que el resultado de cada corrida es una
 #   extracción de una distribución cercana a una normal y que las semillas son independientes.
@@ -337,10 +337,10 @@ print("fmnist_lib.stats.compare da el mismo intervalo")
 # Aquí, con el tamaño de demostración, las corridas con logits están unos 13 puntos más arriba en
 # promedio, pero el intervalo va desde una pérdida de 8 puntos hasta una ganancia de 35: contiene
 # el cero, y el hallazgo del informe, "una salida softmax es peor", *no queda demostrado* con estas
-# corridas. La razón es la dispersión del lado softmax: una de sus semillas terminó cerca del 52% y
-# las otras dos cerca del 67%. Su varianza domina el error estándar, así que los grados de libertad
-# caen hasta cerca de $n_b - 1 = 2$, y con 2 grados de libertad $t_{0.975,2} \approx 4.30$: el
-# intervalo es más del doble de ancho que el $\pm 1.96\,\mathrm{SE}$ de la normal. Tres semillas
+# corridas. La razón es la dispersión del lado softmax: una de sus semillas terminó cerca del 52 % y
+# las otras dos cerca del 67 %. Su varianza domina el error estándar, así que los grados de libertad
+# caen hasta cerca de $n_b - 1 = 2$, y con 2 grados de libertad $t_{0.975,2} \approx 4{,}30$: el
+# intervalo es más del doble de ancho que el $\pm 1{,}96\,\mathrm{SE}$ de la normal. Tres semillas
 # bastan para ver una diferencia solo cuando las corridas coinciden entre sí.
 #
 # ## Qué pueden detectar tres semillas: la potencia
@@ -348,9 +348,9 @@ print("fmnist_lib.stats.compare da el mismo intervalo")
 # ¿Con qué frecuencia detectaría la regla una diferencia real? Esa proporción es la **potencia** de
 # la regla, y puede medirse por simulación: supón que la diferencia verdadera es $\delta$, extrae
 # tres "exactitudes" por lado de distribuciones normales con las dispersiones medidas arriba,
-# calcula el intervalo de Welch y cuenta con qué frecuencia excluye el cero, sobre 4,000
+# calcula el intervalo de Welch y cuenta con qué frecuencia excluye el cero, sobre 4000
 # experimentos simulados (`fmnist_lib.stats.power_by_simulation`, veinte líneas). Con
-# $\delta = 0$, el conteo es la tasa de falsas alarmas, que debería estar cerca del 5%.
+# $\delta = 0$, el conteo es la tasa de falsas alarmas, que debería estar cerca del 5 %.
 
 # %% translation={"source": "d6c82c890d3b53ea"}
 import pandas as pd
@@ -381,18 +381,18 @@ print(power.to_string(float_format="{:.0%}".format))
 # Lee la tabla columna por columna (con el presupuesto `full`; tus números se mueven con las
 # dispersiones). Donde ambos lados se dispersan como las corridas con logits (unas décimas de
 # punto), tres semillas detectan una diferencia verdadera de 1 punto casi siempre, y una de medio
-# punto alrededor de la mitad de las veces. Con la dispersión medida del lado softmax (unos 8.5 puntos), una
+# punto alrededor de la mitad de las veces. Con la dispersión medida del lado softmax (unos 8,5 puntos), una
 # diferencia verdadera de 8 puntos se detecta menos de una vez de cada cinco, y una de 16 puntos
 # menos de la mitad de las veces: con estas dispersiones, tres semillas no pueden decidir. Incluso
 # diez semillas por lado dejan sin detectar la mayoría de las veces una diferencia de 4 puntos. La
-# primera fila es la tasa de falsas alarmas: cerca del 5%, un poco por encima cuando las dos
+# primera fila es la tasa de falsas alarmas: cerca del 5 %, un poco por encima cuando las dos
 # dispersiones difieren tanto (el intervalo de Welch es una aproximación, en su versión más tosca
 # con 2 grados de libertad).
 #
 # Así que "no demostrado" no es aquí lo contrario del hallazgo del informe: es un diseño que
 # difícilmente podría haberlo demostrado. Dos advertencias mantienen modesta incluso esta lectura.
 # La simulación usa las dispersiones de tres corridas por lado como si fueran las verdaderas, y una
-# dispersión medida con tres corridas es a su vez muy incierta. Y una semilla cerca del 52% sugiere
+# dispersión medida con tres corridas es a su vez muy incierta. Y una semilla cerca del 52 % sugiere
 # que una salida softmax a veces entrena mal, más que que todas sus corridas sean igual de
 # ruidosas: la distribución puede estar lejos de ser normal. El remedio son más semillas, y una
 # pregunta hecha antes de correrlas (¿qué diferencia importaría?). El resto del curso usa la misma
@@ -431,7 +431,7 @@ fig = training_curves(
 
 # %% [markdown] translation={"source": "fea30eb2cd6bcc7f"}
 # La exactitud de validación puede quedar *por encima* de la de entrenamiento: la exactitud de
-# entrenamiento se mide con el dropout activo ($p = 0.8$ elimina la mayoría de las
+# entrenamiento se mide con el dropout activo ($p = 0{,}8$ elimina la mayoría de las
 # características) y la de validación, sin él. Por eso la brecha entre las curvas no es, por sí
 # sola, una medida del sobreajuste; su *tendencia* a lo largo de las épocas sí lo es.
 #
@@ -500,9 +500,9 @@ confusion_browser(ours.model, splits_for().test)
 #
 # El informe concluye que sus redes convolucionales superan a la red prealimentada (feed-forward)
 # en ambas tareas, pero no entrenó ningún *clasificador* prealimentado. `clf-feedforward-512` es
-# uno: el codificador del autocodificador feed-forward (784 → 512, ReLU, dropout 0.1) y una cabeza
+# uno: el codificador del autocodificador feed-forward (784 → 512, ReLU, dropout 0,1) y una cabeza
 # lineal, entrenado como los demás. Tres semillas de cada modelo y la regla escrita arriba: el
-# intervalo del 95% de Welch para la diferencia entre las exactitudes medias de prueba, en puntos.
+# intervalo del 95 % de Welch para la diferencia entre las exactitudes medias de prueba, en puntos.
 
 # %% translation={"source": "755ea105d8fcb3d1"}
 names = ("clf-feedforward-512", "clf-consigna-10", "clf-raschka-10")
@@ -526,7 +526,7 @@ for n, c in dense_comparisons.items():
 # modelos difieren en el tamaño del código, en dónde se ubica su dropout y en cuánto tiempo
 # entrenan, además de en sus capas; esta comparación no puede decir cuál de esas diferencias
 # importa. Y dos comparaciones leídas juntas aumentan la probabilidad de que una de ellas sea una
-# falsa alarma (alrededor del 5% cada una): aquí ambos intervalos terminan bien lejos del cero,
+# falsa alarma (alrededor del 5 % cada una): aquí ambos intervalos terminan bien lejos del cero,
 # pero la lectura de muchos contrastes necesita una corrección por su número. El
 # [informe de reproducción](../report.md) agrega a esta comparación el «consigna» FE con ajuste
 # fino (fine-tuning).
@@ -536,7 +536,7 @@ for n, c in dense_comparisons.items():
 # 1. **Cuenta los pesos.** Cuenta los parámetros del clasificador Raschka con $n = 10$ capa por
 #    capa, a partir de su listado al comienzo del capítulo: una convolución tiene
 #    $C_\text{out}(C_\text{in} K^2 + 1)$, y una capa lineal, $n_\text{out}(n_\text{in} + 1)$.
-#    ¿De dónde sale el 3,136 y qué capas concentran la mayor parte de los pesos?
+#    ¿De dónde sale el 3136 y qué capas concentran la mayor parte de los pesos?
 # 2. **La pérdida antes del entrenamiento.** Una cabeza sin entrenar produce diez logits cercanos
 #    entre sí. ¿Qué entropía cruzada obtiene un clasificador cuyos diez logits son todos iguales,
 #    sea cual sea la clase verdadera? Compárala con las pérdidas de la primera época de las
@@ -550,7 +550,7 @@ for n, c in dense_comparisons.items():
 #    responde "T-shirt/top" para todas las imágenes? ¿Por qué la exactitud es un resumen adecuado
 #    en este conjunto de prueba pero no en uno desbalanceado, y qué mirarías allí en su lugar?
 # 5. **Predice y luego ejecuta: sin dropout.** El clasificador Raschka pone en cero cada
-#    característica aplanada con probabilidad 0.8 durante el entrenamiento. Antes de ejecutar
+#    característica aplanada con probabilidad 0,8 durante el entrenamiento. Antes de ejecutar
 #    nada, predice: con dropout 0, ¿dónde terminará la pérdida de entrenamiento con respecto a la
 #    de validación, y la exactitud de entrenamiento con respecto a la de validación? Luego entrena
 #    ambos como corridas de demostración,
@@ -585,12 +585,12 @@ check_answer("4.4", answer)
 # características. Capa por capa:
 #
 # - `Conv2d(1, 32)`: $32 \cdot (1 \cdot 9 + 1) = 320$;
-# - `Conv2d(32, 64)`: $64 \cdot (32 \cdot 9 + 1) = 18{,}496$;
-# - `Conv2d(64, 64)`, dos veces: $64 \cdot (64 \cdot 9 + 1) = 36{,}928$ cada una;
-# - `Linear(3136, 10)`: $10 \cdot (3136 + 1) = 31{,}370$;
+# - `Conv2d(32, 64)`: $64 \cdot (32 \cdot 9 + 1) = 18\,496$;
+# - `Conv2d(64, 64)`, dos veces: $64 \cdot (64 \cdot 9 + 1) = 36\,928$ cada una;
+# - `Linear(3136, 10)`: $10 \cdot (3136 + 1) = 31\,370$;
 # - la cabeza `Linear(10, 10)`: $10 \cdot (10 + 1) = 110$.
 #
-# En total, 124,152: las cuatro convoluciones concentran cerca de tres cuartas partes, y las dos
+# En total, 124 152: las cuatro convoluciones concentran cerca de tres cuartas partes, y las dos
 # `Conv2d(64, 64)` por sí solas, más de la mitad. Las activaciones, el dropout y `Flatten` no
 # tienen pesos. La celda enumera las capas con `count_parameters`.
 #
@@ -612,14 +612,14 @@ check_answer("4.1", count_parameters(raschka))
 # <details><summary>Solución 2</summary>
 #
 # Con logits iguales, todas las clases reciben la misma probabilidad,
-# $p_k = e^{z}/(10 e^{z}) = 1/10$, así que la pérdida es $-\log(1/10) = \ln 10 \approx 2.30$ sea
+# $p_k = e^{z}/(10 e^{z}) = 1/10$, así que la pérdida es $-\log(1/10) = \ln 10 \approx 2{,}30$ sea
 # cual sea la clase verdadera. Esa es la pérdida de adivinar de manera uniforme: un clasificador
 # cuya pérdida se mantiene cerca de ese valor no ha aprendido nada. No esperes que las pérdidas de
 # la primera época sean iguales a él: los logits de una cabeza sin entrenar son solo
 # aproximadamente iguales, y la pérdida de *entrenamiento* de la primera época es un promedio a lo
 # largo de una época durante la cual el modelo ya aprende. En cambio, con una capa de salida
 # softmax, incluso una respuesta perfecta (probabilidad 1 en la clase verdadera) deja una pérdida
-# de $-1 + \ln(e + 9) = \ln(1 + 9/e) \approx 1.46$. La celda calcula estas pérdidas e imprime las
+# de $-1 + \ln(e + 9) = \ln(1 + 9/e) \approx 1{,}46$. La celda calcula estas pérdidas e imprime las
 # pérdidas de la primera época de cada corrida de la Tabla II, para compararlas con $\ln 10$.
 #
 # </details>
@@ -654,7 +654,7 @@ check_answer("4.2", uniform_loss)
 # $$ z = W_2 (W_1 x + b_1) + b_2 = (W_2 W_1)\, x + (W_2 b_1 + b_2), $$
 #
 # se obtiene una sola capa lineal con peso $W_2 W_1$ ($10 \times 3136$) y sesgo $W_2 b_1 + b_2$:
-# $3136 \cdot 10 + 10 = 31{,}370$ parámetros, frente a $31{,}370 + 110$ del par. El dropout está
+# $3136 \cdot 10 + 10 = 31\,370$ parámetros, frente a $31\,370 + 110$ del par. El dropout está
 # antes de $W_1$, así que la identidad también se cumple durante el entrenamiento. La celda
 # construye la capa fusionada a partir del modelo entrenado e imprime la mayor diferencia entre
 # sus logits y los del modelo en imágenes de prueba.
@@ -693,12 +693,12 @@ check_answer("4.3", count_parameters(merged))
 # <details><summary>Solución 4</summary>
 #
 # Cada clase tiene tantas imágenes de prueba como cualquier otra (la celda las cuenta), así que la
-# respuesta constante acierta exactamente en una de cada diez imágenes: una exactitud de 0.1, el
+# respuesta constante acierta exactamente en una de cada diez imágenes: una exactitud de 0,1, el
 # nivel del azar en este conjunto de prueba, y cualquier exactitud por encima de él es habilidad.
 # En un conjunto de prueba desbalanceado, la respuesta constante puede obtener una puntuación alta
-# sin reconocer nada: con el 95% de las imágenes en una clase, responder siempre esa clase obtiene
-# 0.95. Allí, mira la exactitud por clase (la exhaustividad de cada clase, las filas de la matriz
-# de confusión), su media (la *exactitud balanceada*, 0.1 aquí para la respuesta constante) o la
+# sin reconocer nada: con el 95 % de las imágenes en una clase, responder siempre esa clase obtiene
+# 0,95. Allí, mira la exactitud por clase (la exhaustividad de cada clase, las filas de la matriz
+# de confusión), su media (la *exactitud balanceada*, 0,1 aquí para la respuesta constante) o la
 # precisión (precision) y la exhaustividad de las clases poco frecuentes.
 #
 # </details>
@@ -718,7 +718,7 @@ check_answer("4.4", accuracy_of(always_tshirt))
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "1747e2cfdaf4d656"}
 # <details><summary>Solución 5</summary>
 #
-# La predicción, a partir de lo que hace el dropout. Con $p = 0.8$, la pérdida y la exactitud de
+# La predicción, a partir de lo que hace el dropout. Con $p = 0{,}8$, la pérdida y la exactitud de
 # entrenamiento se miden en una red que ve alrededor de una quinta parte de sus características,
 # una desventaja que las mediciones de validación (sin dropout) no tienen; y la cabeza no puede
 # ajustarse a las imágenes de entrenamiento a través de características que desaparecen al azar.
@@ -727,7 +727,7 @@ check_answer("4.4", accuracy_of(always_tshirt))
 # exactitud de entrenamiento termine más alta con respecto a la de validación — una brecha que
 # crece con las épocas una vez que el modelo empieza a sobreajustarse.
 #
-# La celda entrena ambos como corridas de demostración (10,000 imágenes de entrenamiento, cinco
+# La celda entrena ambos como corridas de demostración (10 000 imágenes de entrenamiento, cinco
 # épocas) e imprime, para cada uno, la diferencia pérdida de validación − pérdida de entrenamiento
 # y la diferencia exactitud de entrenamiento − exactitud de validación en la última época, y si la
 # primera es mayor sin dropout. Es una sola semilla de cada uno y pocas épocas: un patrón para
@@ -774,14 +774,14 @@ print(f"la pérdida de validación − entrenamiento es mayor sin dropout: {larg
 #   eso, a partir de logits. Una capa de salida softmax la convierte en una doble softmax: la
 #   pérdida queda atrapada en un rango estrecho y su gradiente se desvanece cuando el modelo se
 #   equivoca con confianza.
-# - El intervalo de Welch es $d \pm t_{0.975,\nu}\,\mathrm{SE}$; excluye el cero cuando los datos
+# - El intervalo de Welch es $d \pm t_{0{,}975;\nu}\,\mathrm{SE}$; excluye el cero cuando los datos
 #   muestran una diferencia, y su ancho dice con qué precisión. Con tres semillas por lado y un
 #   lado muy disperso, como las corridas con softmax, los grados de libertad caen a cerca de 2 y el
 #   intervalo es ancho: la comparación con softmax no queda demostrada, y la simulación de potencia
 #   dice que, con esas dispersiones, incluso una diferencia verdadera grande pasaría casi siempre
 #   inadvertida.
 # - Los tres clasificadores del informe se entrenaron con la configuración de su Tabla II; con
-#   dropout 0.8, la exactitud de entrenamiento se mide en una red adelgazada y puede quedar por
+#   dropout 0,8, la exactitud de entrenamiento se mide en una red adelgazada y puede quedar por
 #   debajo de la exactitud de validación.
 # - Las filas de la matriz de confusión dan la exhaustividad de cada clase y muestran qué clases se
 #   confunden con cuáles.

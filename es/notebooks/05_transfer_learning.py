@@ -27,7 +27,7 @@
 # **Objetivos.** Después de este capítulo podrás
 #
 # - juzgar si dos modelos difieren más allá de la dispersión entre semillas aleatorias, con una
-#   sola regla (un intervalo de confianza del 95% de la diferencia, `fmnist_lib.stats.compare`);
+#   sola regla (un intervalo de confianza del 95 % de la diferencia, `fmnist_lib.stats.compare`);
 # - empezar un clasificador desde un codificador entrenado de tres formas —desde cero, con ajuste
 #   fino (fine-tuning), congelado— y decir qué entrena cada una;
 # - mantener congelada una parte congelada: sus gradientes desactivados *y* sus capas en modo de
@@ -36,7 +36,7 @@
 #   sigue confundiendo.
 #
 # **Tiempo.** Este capítulo reutiliza las corridas publicadas del curso y solo entrena una breve
-# demostración sobre un subconjunto de 10,000 imágenes (unos pocos minutos en una CPU de 2
+# demostración sobre un subconjunto de 10 000 imágenes (unos pocos minutos en una CPU de 2
 # núcleos). Sin las corridas publicadas, entrena sus clasificadores y los autocodificadores desde
 # los que parten, con tres semillas cada uno: varias horas en una CPU de 2 núcleos (se reutilizan
 # las corridas ya hechas por `make reproduce` o por los capítulos 3–4).
@@ -97,7 +97,7 @@ print(f"grados de libertad (Welch): {n_effect.df:.1f}; el intervalo excluye el 0
 
 # %% [markdown] translation={"source": "4c210b23737beb93"}
 # Léelo en tres pasos. El primer número es la estimación: la diferencia entre las dos medias.
-# El corchete es el intervalo del 95%: las diferencias que estas semillas no permiten distinguir de
+# El corchete es el intervalo del 95 %: las diferencias que estas semillas no permiten distinguir de
 # la estimación; su ancho depende de la dispersión de las semillas y de cuántas son. Y el veredicto
 # es solo si el 0 queda fuera de él. Aquí todo el intervalo queda por encima de 0: la capa oculta
 # más ancha clasifica mejor, por una cantidad que está en algún punto entre los dos extremos del
@@ -211,13 +211,13 @@ for n in ("clf-consigna-128", "clf-consigna-fe-128", "clf-consigna-frozen-128"):
 # la prueba. Detener sus gradientes (`requires_grad_(False)`) no basta: `model.train()` pone a
 # *cada* submódulo en su comportamiento de entrenamiento, y el codificador «consigna» tiene un
 # `Dropout(0.8)` después de `Flatten`, delante de su capa densa. Congelado de esa forma, sigue
-# descartando cada una de esas 800 características con probabilidad 0.8 en cada paso de
+# descartando cada una de esas 800 características con probabilidad 0,8 en cada paso de
 # entrenamiento, y ninguna en la prueba: la cabeza aprende con códigos que no son los que
 # recibirá. (La primera corrida de referencia del propio curso para
 # este experimento tenía exactamente este error.) `freeze`, en la biblioteca, detiene los
 # gradientes *y* mantiene el módulo en modo de evaluación. La diferencia, sobre el mismo
 # codificador preentrenado, entrenando solo la cabeza durante 5 épocas con un subconjunto de
-# 10,000 imágenes de entrenamiento:
+# 10 000 imágenes de entrenamiento:
 
 # %%
 import torch
@@ -262,8 +262,8 @@ pd.DataFrame(heads).T
 # clasificador «consigna» es el que está dentro del codificador; su cabeza, `Linear(128, 10)`, no
 # tiene ninguno. Congelado en modo de evaluación, ese dropout nunca descarta nada, así que el
 # clasificador congelado se entrena **sin ninguna regularización**, aunque su configuración indique
-# dropout 0.8, mientras que los clasificadores desde cero y con ajuste fino con los que se lo compara
-# se entrenan con dropout 0.8 delante de su capa densa. Las capas de dropout del modelo, después de
+# dropout 0,8, mientras que los clasificadores desde cero y con ajuste fino con los que se lo compara
+# se entrenan con dropout 0,8 delante de su capa densa. Las capas de dropout del modelo, después de
 # `model.train()`:
 
 # %% translation={"source": "bbdfbdb2d3e4fced"}
@@ -277,7 +277,7 @@ print("la cabeza:", frozen_model.head)
 
 # %% [markdown] translation={"source": "59cf4da6a809bc7b"}
 # Así que su menor exactitud mezcla dos diferencias: solo aprende la cabeza, y nada la
-# regulariza. Una cabeza lineal de 1,290 pesos sobre características fijas tiene poco margen para
+# regulariza. Una cabeza lineal de 1290 pesos sobre características fijas tiene poco margen para
 # sobreajustarse, así que puede que aquí la falta de dropout importe poco, pero este diseño no
 # permite saberlo: una comparación justa agregaría un dropout delante de la cabeza, como una
 # segunda variante, con su propio nombre y sus propias semillas.
@@ -336,7 +336,7 @@ pd.DataFrame(
 # $d_k = \text{preentrenado}_k - \text{aleatorio}_k$: su media $\bar d$, con el intervalo de
 # Student calculado a partir de su propia dispersión $s_d$ y con $k - 1$ grados de libertad,
 #
-# $$\bar d \pm t_{0.975,\,k-1}\,\frac{s_d}{\sqrt{k}}.$$
+# $$\bar d \pm t_{0{,}975;\,k-1}\,\frac{s_d}{\sqrt{k}}.$$
 #
 # Emparejar ayuda cuando las semillas comparten la suerte (una semilla buena lo es en las dos
 # celdas, y la diferencia la cancela); cuando no la comparten, solo hace perder grados de
@@ -418,7 +418,7 @@ pd.DataFrame(
 # demuestran que sea inocuo: el intervalo emparejado admite una pérdida de unos pocos puntos y
 # una ganancia de menos de uno. Este diseño no permite decidirlo. ¿Qué lo permitiría? Más
 # semillas, analizadas de forma emparejada: la mitad del ancho se reduce como
-# $t_{0.975,\,k-1}\, s_d / \sqrt{k}$ para $k$ semillas cuyas diferencias se dispersan en $s_d$,
+# $t_{0{,}975;\,k-1}\, s_d / \sqrt{k}$ para $k$ semillas cuyas diferencias se dispersan en $s_d$,
 # así que, con la dispersión que se imprime abajo, un efecto del tamaño estimado necesita
 # bastantes semillas más antes de que su intervalo pueda excluir el cero, y más aún una vez
 # aplicada la corrección de Holm:
@@ -459,7 +459,7 @@ for k in (3, 5, 10, 20):
 #    modelo en PyTorch?
 # 4. **Predice primero.** ¿Ayudaría más un inicio preentrenado con menos imágenes etiquetadas?
 #    Haz tu predicción y luego entrena el clasificador con $n = 128$ desde cero y con ajuste fino
-#    sobre 1,000 imágenes etiquetadas.
+#    sobre 1000 imágenes etiquetadas.
 # 5. Grafica con `training_curves` la exactitud de validación por época de `clf-consigna-10` y
 #    `clf-consigna-fe-10` (ambos están en `results`), como se hizo arriba para $n = 128$: ¿el
 #    inicio preentrenado va por detrás desde la primera época, solo al final o en ningún momento?
@@ -549,8 +549,8 @@ print([group["lr"] for group in optimizer.param_groups])
 # aprendidas a partir de todas las imágenes (el autocodificador no necesita etiquetas) deberían
 # importar más. Cada corrida aplica detención temprana (early stopping): conserva los pesos de su
 # mejor época de validación; luego el conjunto de prueba los mide una sola vez. Hay una sola semilla
-# por modelo, sobre 1,000 imágenes etiquetadas (100 por clase): una ilustración, no un resultado,
-# que se imprime junto al efecto del inicio preentrenado con las 50,000 etiquetas, tomado del
+# por modelo, sobre 1000 imágenes etiquetadas (100 por clase): una ilustración, no un resultado,
+# que se imprime junto al efecto del inicio preentrenado con las 50 000 etiquetas, tomado del
 # diseño $2 \times 2$ de arriba. Para convertirla en un resultado, entrena varias semillas de cada
 # uno y compáralas emparejadas por semilla, como arriba.
 #

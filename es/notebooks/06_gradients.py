@@ -38,7 +38,7 @@
 # - contar los pesos de una convolución y de una capa densa, y leer dónde están los pesos de un
 #   modelo.
 #
-# **Tiempo.** Experimentos pequeños sobre un subconjunto de 10.000 imágenes: unos cuatro minutos
+# **Tiempo.** Experimentos pequeños sobre un subconjunto de 10 000 imágenes: unos cuatro minutos
 # (248 s medidos en una CPU de 2 núcleos compartida con otros trabajos).
 
 # %% tags=["hide-input"] translation={"source": "724e68b8ba6e99c1"}
@@ -204,7 +204,7 @@ pd.DataFrame(
 ).T.map("{:.2g}".format)
 
 # %% [markdown] translation={"source": "0ff2122c89959aaf"}
-# Lee los dos paneles juntos. Una escala demasiado pequeña (tanh × 0.5, o ReLU con la varianza de
+# Lee los dos paneles juntos. Una escala demasiado pequeña (tanh × 0,5, o ReLU con la varianza de
 # Glorot, la mitad de la de He) reduce la señal hacia adelante capa tras capa hasta que las últimas
 # capas casi no ven nada, y con ella todos los gradientes son diminutos. La escala correcta (tanh
 # con LeCun, ReLU con He) mantiene ambas señales dentro de un orden de magnitud a lo largo de
@@ -325,7 +325,7 @@ print(f"Raschka (10) tiene {ratio:.1f} veces los pesos de consigna (10)")
 #    ocho capas a tres.
 # 2. **Predice primero.** Inicializa la red ReLU de 30 capas con
 #    `init_weights(model, "he", gain=1.2)`. Predice la dispersión de las activaciones en la capa 30
-#    relativa a la capa 1 (¿$1.2^{29}$?) y luego mídela con `signal_profile`.
+#    relativa a la capa 1 (¿$1{,}2^{29}$?) y luego mídela con `signal_profile`.
 # 3. ¿Cuántos pesos y sesgos tiene `nn.Conv2d(3, 8, kernel_size=5)`? Cuéntalos a mano y luego
 #    compruébalo con `count_parameters`. ¿Depende la respuesta del tamaño de la imagen?
 
@@ -368,10 +368,10 @@ print(f"tres capas en lugar de ocho: el cociente es {by_depth[3] / by_depth[8]:.
 # <details><summary>Solución 2</summary>
 #
 # La inicialización de He mantiene constante la dispersión de las activaciones de una red ReLU a
-# lo largo de la profundidad (en promedio); una ganancia de $1.2$ multiplica los pesos de cada capa
-# por $1.2$, así que cada capa debería amplificar la dispersión aproximadamente por $1.2$ y la
-# capa 30 debería estar en el orden de $1.2^{29} \approx 200$ veces la capa 1 (el factor de cada
-# capa es 1.2 solo en promedio, así que el producto varía de un sorteo a otro). La medición, para
+# lo largo de la profundidad (en promedio); una ganancia de $1{,}2$ multiplica los pesos de cada capa
+# por $1{,}2$, así que cada capa debería amplificar la dispersión aproximadamente por $1{,}2$ y la
+# capa 30 debería estar en el orden de $1{,}2^{29} \approx 200$ veces la capa 1 (el factor de cada
+# capa es 1,2 solo en promedio, así que el producto varía de un sorteo a otro). La medición, para
 # este sorteo particular de los pesos:
 #
 # </details>

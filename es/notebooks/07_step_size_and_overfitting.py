@@ -40,8 +40,8 @@
 #   frente a ella el dropout, el decaimiento de pesos, el aumento de datos y la detención temprana
 #   con intervalos sobre semillas.
 #
-# **Tiempo.** Unos 35 minutos (2.115 s medidos en una CPU de 2 núcleos compartida con otros
-# trabajos); la mayor parte es la sección de sobreajuste (doce corridas de 100 épocas sobre 1.000 imágenes). Las corridas con
+# **Tiempo.** Unos 35 minutos (2115 s medidos en una CPU de 2 núcleos compartida con otros
+# trabajos); la mayor parte es la sección de sobreajuste (doce corridas de 100 épocas sobre 1000 imágenes). Las corridas con
 # agrupamiento son corridas de referencia publicadas (entrenarlas llevaría más de una hora).
 
 # %% tags=["hide-input"] translation={"source": "724e68b8ba6e99c1"}
@@ -128,7 +128,7 @@ print(
 # %% [markdown] translation={"source": "e8610772a5a59a32"}
 # Los lotes no coinciden (el rango impreso), así que un número obtenido con un solo lote debe
 # leerse con ese rango al lado. Ahora entrenamos el mismo clasificador con SGD simple con
-# $\eta = 0.5$, cuyo límite es $2 / \eta = 4$, y medimos la agudeza cada cuatro pasos. Una corrida
+# $\eta = 0{,}5$, cuyo límite es $2 / \eta = 4$, y medimos la agudeza cada cuatro pasos. Una corrida
 # cerca de ese límite es caótica: una diferencia en la última cifra de un número de coma flotante
 # (otra cantidad de hilos, otro orden de los lotes) crece paso a paso hasta que dos corridas no
 # comparten nada. Por eso la ejecutamos desde tres semillas (cada semilla sortea sus propios pesos
@@ -195,7 +195,7 @@ for label, part in (("por encima de", every[too_sharp]), ("por debajo de", every
 
 # %% [markdown] translation={"source": "7df8cc53d3e344b6"}
 # Lo que muestran las tres semillas (la figura y las primeras columnas de la tabla): al principio
-# la superficie es lo bastante plana para $\eta = 0.5$, muy por debajo de la línea discontinua en
+# la superficie es lo bastante plana para $\eta = 0{,}5$, muy por debajo de la línea discontinua en
 # $2/\eta$, y no se queda así: el propio entrenamiento lleva los pesos a lugares más agudos, y la
 # agudeza de cada semilla cruza la línea. Cómo termina difiere de una semilla a otra, y para eso
 # sirve ejecutar varias: aquí las tres corridas terminan con una pérdida que ya no es un número,
@@ -240,7 +240,7 @@ else:
 # gradientes** (capítulo 6; más abajo). Con la configuración del informe (Adam, que mantiene el
 # paso de cada peso cerca de $\eta$, con $\eta = 7 \cdot 10^{-4}$ y su lote de 40) el mismo modelo
 # entrena con normalidad. Esto cambia a la vez el optimizador y la tasa; también con Adam lo que
-# importa es el tamaño de $\eta$ (Adam con $\eta = 0.5$ movería cada peso unos 0.5 por paso). Una
+# importa es el tamaño de $\eta$ (Adam con $\eta = 0{,}5$ movería cada peso unos 0,5 por paso). Una
 # corrida, y la agudeza donde termina, en ocho lotes:
 
 # %% translation={"source": "af05038323b354e2"}
@@ -273,7 +273,7 @@ print(
 #
 # El **recorte de gradientes** reescala el gradiente completo a una norma de a lo sumo $c$ antes
 # de cada paso, de modo que ningún paso llegue más lejos que $\eta c$. Las mismas corridas de SGD
-# con $\eta = 0.5$, desde las mismas tres semillas, con y sin recorte en $c = 1$:
+# con $\eta = 0{,}5$, desde las mismas tres semillas, con y sin recorte en $c = 1$:
 
 # %%
 clipping = []
@@ -305,7 +305,7 @@ pd.DataFrame(clipping).set_index(["clip", "seed"]).sort_index()
 
 # %% [markdown] translation={"source": "81a7aa7cfdb5bd1e"}
 # Lee las filas por semilla: una corrida que termina antes de tiempo, o cuya pérdida más alta está
-# muy por encima del 2.3 inicial, se ha pasado de largo; el recorte limita cada paso a $\eta c$,
+# muy por encima del 2,3 inicial, se ha pasado de largo; el recorte limita cada paso a $\eta c$,
 # así que un exceso solo puede ser de ese tamaño.
 #
 # ### ¿Más pesos, una superficie más rugosa?
@@ -351,13 +351,13 @@ pd.DataFrame(widths).T.rename_axis("hidden units")
 #
 # Un modelo se sobreajusta cuando aprende las imágenes de entrenamiento en lugar de la ropa: la
 # pérdida de entrenamiento sigue bajando, mientras que la de validación deja de bajar y luego
-# sube. Para verlo con claridad lo hacemos probable: **1.000 imágenes de entrenamiento** (una
+# sube. Para verlo con claridad lo hacemos probable: **1000 imágenes de entrenamiento** (una
 # décima parte del subconjunto de las demostraciones), **100 épocas** y un clasificador
-# prealimentado con 256 unidades ocultas y más de 200.000 pesos, sin dropout; Adam con $10^{-3}$,
+# prealimentado con 256 unidades ocultas y más de 200 000 pesos, sin dropout; Adam con $10^{-3}$,
 # lotes de 100. Es lo bastante pequeño para entrenar en segundos por corrida, así que podemos
 # permitirnos lo que una afirmación necesita: tres semillas de cada configuración (cada semilla
 # sortea sus propios pesos iniciales y su orden de lotes). La pérdida de validación se mide sobre
-# las 2.000 imágenes de validación después de cada época:
+# las 2000 imágenes de validación después de cada época:
 
 # %%
 from fmnist_lib.overfitting import lowest_point, training_curves
@@ -410,7 +410,7 @@ for seed, c in zip(SEEDS, baseline, strict=True):
 # Cada semilla dibuja la U (las líneas finas, y la franja entre la más baja y la más alta): la
 # pérdida de validación baja durante las primeras 15 a 25 épocas, llega a su punto más bajo y
 # sube durante el resto de la corrida, mientras la pérdida de entrenamiento sigue hacia cero. El
-# modelo ha empezado a aprender sus 1.000 imágenes una por una; con imágenes nuevas se equivoca
+# modelo ha empezado a aprender sus 1000 imágenes una por una; con imágenes nuevas se equivoca
 # con cada vez más confianza, y la entropía cruzada lo castiga (la exactitud se mueve mucho menos,
 # más abajo).
 #
@@ -419,11 +419,11 @@ for seed, c in zip(SEEDS, baseline, strict=True):
 # - El **dropout** anula una fracción aleatoria $p$ de las activaciones en cada paso de
 #   entrenamiento (y escala el resto por $1/(1-p)$), de modo que ninguna unidad puede depender de
 #   unas pocas otras: es un ensamble (ensemble) de redes adelgazadas entrenadas juntas. Se
-#   desactiva para la evaluación. Aquí, $p = 0.5$ en la capa oculta.
+#   desactiva para la evaluación. Aquí, $p = 0{,}5$ en la capa oculta.
 # - El **decaimiento de pesos** (weight decay) encoge cada peso hacia cero en cada paso, de modo
 #   que solo siguen siendo grandes los pesos que los datos empujan una y otra vez:
 #   $w \leftarrow w - \eta\,(\hat g + \lambda w)$ en AdamW, con $\hat g$ el paso de Adam y
-#   $\lambda$ el decaimiento (aquí 1.0, así que cada paso le quita $10^{-3}$ a cada peso).
+#   $\lambda$ el decaimiento (aquí 1,0, así que cada paso le quita $10^{-3}$ a cada peso).
 # - El **aumento de datos** (data augmentation) le muestra al modelo una versión ligeramente
 #   distinta de cada imagen en cada época: desplazada hasta dos píxeles en cada dirección y, una
 #   vez de cada dos, reflejada de izquierda a derecha (una camisa reflejada sigue siendo una
@@ -533,7 +533,7 @@ for label, encoder in (
 
 # %% [markdown] translation={"source": "679e9ba38c98a93d"}
 # Tres semillas de cada uno, con el presupuesto full: las corridas de referencia publicadas,
-# entrenadas con las 50.000 imágenes de entrenamiento (sus tiempos de entrenamiento se imprimen
+# entrenadas con las 50 000 imágenes de entrenamiento (sus tiempos de entrenamiento se imprimen
 # abajo). La brecha es la exactitud de entrenamiento menos la de validación en cada época. La
 # exactitud de entrenamiento es la exactitud acumulada durante la época, medida con el dropout
 # activo, así que subestima lo que el modelo puede hacer con sus imágenes de entrenamiento: la
@@ -590,7 +590,7 @@ for what, c in (("gap at the last epoch", last_gap), ("test accuracy", test_accu
 #    lotes), predice una tasa de aprendizaje con la que SGD simple sea estable al principio;
 #    ejecuta `track_gradients` con ella desde tres semillas, con `sharpness_every`, y mira si la
 #    agudeza cruza después $2/\eta$.
-# 3. **Predice primero.** Entrena el modelo sin remedio con 2.000 imágenes en lugar de 1.000.
+# 3. **Predice primero.** Entrena el modelo sin remedio con 2000 imágenes en lugar de 1000.
 #    Predice si su pérdida de validación llega a su punto más bajo antes o después, y si sube
 #    tanto hacia la época 100; luego ejecútalo.
 
@@ -606,8 +606,8 @@ check_answer("7.1", answer)
 # Tras $t$ pasos, el error a lo largo de la curvatura $\lambda_i$ queda multiplicado por
 # $(1-\eta\lambda_i)^t$. La más lenta de las dos direcciones marca el ritmo, así que el mejor
 # $\eta$ hace que $|1-\eta\lambda_{\min}| = |1-\eta\lambda_{\max}|$, es decir,
-# $1 - \eta = \eta \cdot 10 - 1$: $\eta = 2/11 \approx 0.18$, donde ambas se reducen por $9/11$ en
-# cada paso. La tabla de arriba coincide: 0.18 necesita la menor cantidad de pasos entre las tasas
+# $1 - \eta = \eta \cdot 10 - 1$: $\eta = 2/11 \approx 0{,}18$, donde ambas se reducen por $9/11$ en
+# cada paso. La tabla de arriba coincide: 0,18 necesita la menor cantidad de pasos entre las tasas
 # probadas.
 #
 # </details>
@@ -625,9 +625,9 @@ check_answer("7.1", best_rate)
 # Estable al principio significa $\eta < 2/\lambda_{\max}$ con los pesos iniciales, y la
 # estimación es ruidosa: toma la *más alta* de las estimaciones de los ocho lotes, lo más aguda
 # que puede ser la superficie al principio. Pero ese límite por sí solo no es una guía: las
-# corridas del propio capítulo con $\eta = 0.5$, una tasa por debajo de él, se volvieron más
+# corridas del propio capítulo con $\eta = 0{,}5$, una tasa por debajo de él, se volvieron más
 # agudas que $2/\eta$ mientras entrenaban. Así que una tasa que la evidencia respalde está por
-# debajo de ambos: por debajo de toda tasa que se vio cruzar su límite (0.5), y con un margen de
+# debajo de ambos: por debajo de toda tasa que se vio cruzar su límite (0,5), y con un margen de
 # la mitad. Después, las tres semillas muestran si se sostiene durante estos pasos. Si alguna
 # cruza $2/\eta$ o deja de ser un número, el principio no era una guía segura ni siquiera con el
 # margen: el entrenamiento vuelve más aguda la superficie, y solo una corrida (varias corridas)
@@ -667,7 +667,7 @@ for seed in range(scaled(3)):
 #
 # El doble de imágenes da a cada época el doble de actualizaciones y hace que las imágenes sean
 # más difíciles de memorizar: cabe esperar que el punto más bajo llegue tras menos épocas pero con
-# una pérdida menor, y que la subida posterior sea más lenta, porque memorizar 2.000 imágenes
+# una pérdida menor, y que la subida posterior sea más lenta, porque memorizar 2000 imágenes
 # lleva más tiempo. Una sola semilla, así que es una ilustración junto a las tres semillas de
 # arriba, no un resultado:
 #
@@ -695,11 +695,11 @@ for label, c in (("1,000 images, seed 0", baseline[0]), ("2,000 images, seed 0",
 # - La divergencia es un paso demasiado grande para la curvatura: en una cuadrática, con
 #   $\eta\lambda_{\max} > 2$ el descenso diverge, y las tasas más pequeñas son más lentas, no más
 #   rápidas. En una red la agudeza se estima con un lote (un número ruidoso) y se mueve durante el
-#   entrenamiento: la corrida de cada semilla con $\eta = 0.5$ se volvió más aguda que $2/\eta$ y
+#   entrenamiento: la corrida de cada semilla con $\eta = 0{,}5$ se volvió más aguda que $2/\eta$ y
 #   divergió, cada una en su propio paso.
 # - Una tasa más pequeña, el recorte y la verificación de la pérdida de `fit` protegen contra la
 #   divergencia.
-# - El sobreajuste, con 1.000 imágenes durante 100 épocas, dibuja una curva de validación en forma
+# - El sobreajuste, con 1000 imágenes durante 100 épocas, dibuja una curva de validación en forma
 #   de U en cada semilla. El dropout, el decaimiento de pesos, el aumento de datos y la detención
 #   temprana se comparan cada uno con «sin remedio» en el conjunto de prueba sobre tres semillas,
 #   con un intervalo; la tabla dice qué diferencias pueden mostrar tres semillas.

@@ -33,12 +33,12 @@
 #   semillas y leer el resultado: si cada mejor valor queda dentro de la grilla y cómo se desplaza;
 # - convertir una afirmación sobre hiperparámetros en una comparación con varias semillas y
 #   decidirla
-#   con la regla del curso (un intervalo de confianza del 95%);
+#   con la regla del curso (un intervalo de confianza del 95 %);
 # - elegir hiperparámetros en el conjunto de validación mediante una búsqueda (muestreo aleatorio,
 #   un
 #   muestreador TPE, poda) y evaluar la elección una sola vez en el conjunto de prueba.
 #
-# **Tiempo.** Los barridos entrenan unas 130 corridas pequeñas sobre un subconjunto de 10,000
+# **Tiempo.** Los barridos entrenan unas 130 corridas pequeñas sobre un subconjunto de 10 000
 # imágenes: una hora o más en una CPU de 2 núcleos la primera vez; las corridas terminadas se
 # guardan y se reutilizan. Las soluciones de los ejercicios entrenan unas dos docenas más de
 # corridas pequeñas.
@@ -166,7 +166,7 @@ print((relative.T / relative.min(axis=1)).T.to_string(float_format="{:.2f}".form
 # Con el mismo número de actualizaciones, la comparación que importa es la de cada tamaño de lote
 # con
 # su propia mejor tasa de aprendizaje, a lo largo de las semillas, con la regla del curso: una
-# diferencia es *real* cuando su intervalo de confianza del 95% excluye el cero:
+# diferencia es *real* cuando su intervalo de confianza del 95 % excluye el cero:
 
 # %%
 from fmnist_lib.experiments import sweep_cell
@@ -233,7 +233,7 @@ for title, table in (("feed-forward", dropout_ff), ("consigna", dropout_conv)):
 #
 # Cada conclusión se convierte en una comparación de dos configuraciones a lo largo de las semillas,
 # juzgada con la única regla del curso (`fmnist_lib.stats`): la diferencia en la pérdida de
-# validación, su intervalo de Welch del 95%, y *real* cuando el intervalo excluye el cero. El
+# validación, su intervalo de Welch del 95 %, y *real* cuando el intervalo excluye el cero. El
 # informe
 # sacó sus conclusiones sobre el tamaño de lote con igual número de épocas; nosotros ponemos a
 # prueba
@@ -241,7 +241,7 @@ for title, table in (("feed-forward", dropout_ff), ("consigna", dropout_conv)):
 # tasa de aprendizaje (dejamos de lado las de «consigna»: cada actualización del modelo
 # convolucional
 # cuesta mucho más). La conclusión sobre el dropout compara dos ganancias (sin dropout → dropout
-# 0.1,
+# 0,1,
 # la configuración feed-forward del informe): una diferencia de diferencias, con el mismo tipo de
 # intervalo.
 
@@ -365,7 +365,7 @@ study_figures = figures(study)  # drawn below: history, importances, slices
 # Por último, la mejor configuración se reentrena con tres semillas y se evalúa una sola vez en el
 # conjunto de prueba, frente a la configuración registrada (el mismo modelo con los hiperparámetros
 # feed-forward del informe), con la regla del curso: una diferencia es *real* cuando su intervalo de
-# confianza del 95% excluye el cero.
+# confianza del 95 % excluye el cero.
 
 # %%
 from fmnist_lib.numerals import interval_text
@@ -396,12 +396,12 @@ print(
 # ## Ejercicios
 #
 # 1. **Igual número de épocas, trabajo desigual.** El informe entrenó `clf-consigna-10` durante 35
-#    épocas con lote 32 sobre las 50,000 imágenes de la partición de entrenamiento. ¿Cuántas
+#    épocas con lote 32 sobre las 50 000 imágenes de la partición de entrenamiento. ¿Cuántas
 #    actualizaciones del optimizador son (el último lote de cada época, más pequeño, también es una
 #    actualización)? ¿Cuántas haría el lote 1000 en las mismas 35 épocas?
 # 2. **Predice y luego ejecuta: un tamaño de lote fuera de los estudiados.** Dale al autocodificador
 #    feed-forward lote 1000, con las mismas 400 actualizaciones por corrida que el barrido con igual
-#    número de actualizaciones. Primero, ¿cuántas épocas debe entrenar cada corrida con las 10,000
+#    número de actualizaciones. Primero, ¿cuántas épocas debe entrenar cada corrida con las 10 000
 #    imágenes de entrenamiento de los barridos? Luego predice a partir de las tablas de
 #    arriba: ¿la mejor tasa de aprendizaje del lote 1000 será mayor, igual o menor que la del lote
 #    400, y la tasa más grande lo perjudicará más o menos? Después ejecútalo, con las cinco tasas más
@@ -440,9 +440,9 @@ check_answer("8.2", answer)
 #
 # Una actualización por lote, y una época de $N$ imágenes en lotes de $B$ tiene $\lceil N / B
 # \rceil$
-# lotes: $\lceil 50{,}000 / 32 \rceil = 1{,}563$ (el último contiene 16 imágenes), así que 35 épocas
-# hacen $35 \cdot 1{,}563 = 54{,}705$ actualizaciones. El lote 1000 divide exactamente a 50,000: 50
-# actualizaciones por época, 1,750 en 35 épocas, unas 31 veces menos. Por eso la primera grilla, con
+# lotes: $\lceil 50\,000 / 32 \rceil = 1563$ (el último contiene 16 imágenes), así que 35 épocas
+# hacen $35 \cdot 1563 = 54\,705$ actualizaciones. El lote 1000 divide exactamente a 50 000: 50
+# actualizaciones por época, 1750 en 35 épocas, unas 31 veces menos. Por eso la primera grilla, con
 # igual número de épocas, dice más sobre el número de actualizaciones que sobre el tamaño de lote.
 # La
 # celda lee la configuración del registro.
@@ -465,7 +465,7 @@ check_answer("8.1", consigna_updates)
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "972617207c185f24"}
 # <details><summary>Solución 2</summary>
 #
-# El lote 1000 hace $10{,}000 / 1000 = 10$ actualizaciones por época con las 10,000 imágenes de
+# El lote 1000 hace $10\,000 / 1000 = 10$ actualizaciones por época con las 10 000 imágenes de
 # los barridos, así que 400 actualizaciones llevan 40 épocas: cuarenta pasadas por las imágenes,
 # donde el lote 25 hace una sola.
 #
@@ -538,7 +538,7 @@ check_answer("8.2", epochs_needed)
 # los lotes pequeños por sus pasos de más: fíjate dónde caen los tamaños de lote de los ganadores en
 # la tabla de abajo. Para buscar el tamaño de lote en sí, da a cada par las mismas actualizaciones,
 # como hace el barrido con igual número de actualizaciones (`sweep(..., updates=UPDATES)`, con
-# tamaños de lote que dividan las 10,000 imágenes para que cada corrida dé exactamente los mismos
+# tamaños de lote que dividan las 10 000 imágenes para que cada corrida dé exactamente los mismos
 # pasos), y compáralo con la grilla de ese barrido.
 #
 # </details>
@@ -634,7 +634,7 @@ print(f"\nbest learning rate {found:.2g}: {which_way} than the report's {reporte
 #   poda)
 #   y tener en cuenta el ruido de las semillas.
 #
-# Los números del capítulo (los barridos sobre un subconjunto de 10,000 imágenes; la búsqueda, con
+# Los números del capítulo (los barridos sobre un subconjunto de 10 000 imágenes; la búsqueda, con
 # todos los datos):
 
 # %%
