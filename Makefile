@@ -115,7 +115,7 @@ test-fast: data
 
 test-notebooks: data
 	@if ls notebooks/*.ipynb > /dev/null 2>&1; then \
-	  FMNIST_BUDGET=smoke FMNIST_PROGRESS=0 $(BIN)/python -m pytest --nbval-lax notebooks/ \
+	  FMNIST_BUDGET=smoke FMNIST_PROGRESS=0 FMNIST_SOLUTIONS=run $(BIN)/python -m pytest --nbval-lax notebooks/ \
 	    es/notebooks/ -p no:cacheprovider; \
 	else echo "no notebooks yet"; fi
 

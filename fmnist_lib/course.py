@@ -1,6 +1,7 @@
 """What every notebook does first: read the budget, seed, set modest figure defaults, show
-figures sharp and described (``plots.figure_png``), and say the budget in the notebook's language
-(``settings.language_from_env``)."""
+figures sharp and described (``plots.figure_png``), say the budget in the notebook's language
+(``settings.language_from_env``), and teach the kernel ``%%solution`` (a solution Run All
+leaves)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from matplotlib.figure import Figure
 
 from .numerals import count
 from .plots import DPI, figure_png
-from .settings import BUDGETS, budget_from_env, default_device, language_from_env
+from .settings import (
+    BUDGETS,
+    budget_from_env,
+    default_device,
+    language_from_env,
+    solutions_from_env,
+)
 from .training import seed_everything
 from .wording import Texts, Words
 
@@ -23,6 +30,13 @@ TEXTS: Texts = {
     "training_images": {"en": "{n} training images", "es": "{n} imágenes de entrenamiento"},
     "paper_epochs": {"en": "the paper's epochs", "es": "las épocas del artículo"},
     "at_most_epochs": {"en": "at most {n} epochs", "es": "{n} épocas como máximo"},
+    "solution_left": {
+        "en": "A solution: not run, so that Run All neither gives the answer away nor trains. "
+        "To run it, make this cell's first line %%solution run and run the cell.",
+        "es": "Una solución: no se ejecuta, para que «ejecutar todo» no revele la respuesta ni "
+        "entrene. Para ejecutarla, cambiá la primera línea de la celda por %%solution run y "
+        "ejecutá la celda.",
+    },
 }
 COURSE_WORDS = Words(TEXTS, "fmnist_lib.course.TEXTS")
 
@@ -34,6 +48,7 @@ def setup(seed: int = 0) -> None:
     seed_everything(seed)
     matplotlib.rcParams.update({"figure.dpi": DPI, "savefig.dpi": DPI, "figure.figsize": (7, 3.5)})
     show_figures_with_descriptions()
+    teach_solution_cells()
     print(budget_line(budget, str(default_device()), language_from_env()))
 
 
@@ -65,4 +80,30 @@ def show_figures_with_descriptions() -> bool:
         return False
     shell.run_line_magic("matplotlib", "inline")  # first: it registers its own PNG formatter
     shell.display_formatter.formatters["image/png"].for_type(Figure, figure_png)
+    return True
+
+
+def solution(line: str, cell: str) -> None:
+    """The ``%%solution`` cell magic, an exercise's solution: Run All does not run it (it would
+    give the answer away, and some solutions train for minutes) and says so in one line;
+    ``%%solution run`` on the cell's first line, or ``FMNIST_SOLUTIONS=run`` (CI, the stored
+    notebooks), runs the code. An error in the code is raised again, so that a check fails."""
+    from IPython import get_ipython
+
+    if line.strip() != "run" and not solutions_from_env():
+        print(COURSE_WORDS("solution_left", language_from_env()))
+        return
+    get_ipython().run_cell(cell).raise_error()
+
+
+def teach_solution_cells() -> bool:
+    """Register ``%%solution`` in an IPython shell. Returns whether it could."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    shell.register_magic_function(solution, "cell", "solution")
     return True

@@ -35,6 +35,7 @@ CACHE_VAR = "FMNIST_CACHE"
 REFERENCE_URL_VAR = "FMNIST_REFERENCE_URL"
 LANGUAGE_VAR = "FMNIST_LANGUAGE"
 HEARTBEAT_VAR = "FMNIST_HEARTBEAT"
+SOLUTIONS_VAR = "FMNIST_SOLUTIONS"
 LANGUAGES = ("en", "es")
 SPANISH_FOLDER = ("es", "notebooks")  # the Spanish edition's notebooks
 
@@ -184,6 +185,12 @@ def debug_from_env() -> bool:
 def progress_from_env() -> bool:
     """Progress bars unless ``FMNIST_PROGRESS=0`` (CI sets it)."""
     return os.environ.get(PROGRESS_VAR, "1") != "0"
+
+
+def solutions_from_env() -> bool:
+    """Whether ``%%solution`` cells run their code (``FMNIST_SOLUTIONS=run``: CI and the stored
+    notebooks, so that every solution is checked and shown); a student's Run All leaves them."""
+    return os.environ.get(SOLUTIONS_VAR, "") == "run"
 
 
 def heartbeat_from_env(default: int = 30) -> int:

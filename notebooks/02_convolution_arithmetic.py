@@ -548,6 +548,7 @@ check_answer("2.5", answer)
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 blur = torch.ones(1, 1, 5, 5) / 25
 blurred = F.conv2d(image, blur, stride=2, padding=1)
 print("output shape:", tuple(blurred.shape), "| equation (1):", conv_output_size(28, 5, 2, 1))
@@ -565,6 +566,7 @@ check_answer("2.1", blurred.shape)
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 probe = torch.zeros(1, 1, 13, 13)
 probe[..., 12, :] = 1.0  # only the last row
 probe[..., :, 12] = 1.0  # and the last column are non-zero
@@ -589,6 +591,7 @@ check_answer("2.2", pooled.shape[-1])
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 settings_7_to_14 = [
     (p, op)
     for p in range(3)
@@ -616,6 +619,7 @@ check_answer("2.3", settings_7_to_14[0])
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 raschka_decoder = RaschkaAutoencoder(hidden_size=128).decoder
 fixed_decoder = nn.Sequential(
     *raschka_decoder[:8],  # from the Linear layer up to the (64, 13, 13) stage
@@ -642,6 +646,7 @@ trace_shapes(fixed_decoder, input_shape=(128,))
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 by_hand = {}
 for name, row in consigna_table[consigna_table["type"] == "Conv2d"].iterrows():
     c_out, h_out, w_out = row["output shape"]

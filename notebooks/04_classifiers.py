@@ -568,6 +568,7 @@ check_answer("4.4", answer)
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 from torch import nn
 
 from fmnist_lib.models import count_parameters
@@ -594,6 +595,7 @@ check_answer("4.1", count_parameters(raschka))
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 import math
 
 from fmnist_lib.data import NUM_CLASSES
@@ -636,6 +638,7 @@ check_answer("4.2", uniform_loss)
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 from fmnist_lib.data import splits_for
 
 trained = ours.model.eval()
@@ -665,6 +668,7 @@ check_answer("4.3", count_parameters(merged))
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 from fmnist_lib.evaluation import accuracy as accuracy_of
 from fmnist_lib.evaluation import confusion_matrix, per_class_accuracy
 
@@ -697,6 +701,7 @@ check_answer("4.4", accuracy_of(always_tshirt))
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 dropout_runs = {
     "dropout 0.8 (registered)": run_experiment("clf-raschka-10", demonstration),
     "dropout 0": run_experiment("clf-raschka-10", demonstration, overrides={"dropout": 0.0}),

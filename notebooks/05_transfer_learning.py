@@ -450,6 +450,7 @@ check_answer("5.1", answer)
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 from fmnist_lib.models import count_parameters
 
 frozen = ConsignaClassifier(hidden_size=128)
@@ -476,6 +477,7 @@ check_answer("5.1", trained)
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 partly = {"everything frozen (above)": heads["freeze()"]["validation accuracy after 5 epochs"]}
 for how in ("convolutions frozen", "nothing frozen"):
     seed_everything(0)
@@ -499,6 +501,7 @@ pd.Series(partly, name="validation accuracy after 5 epochs")
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 model = ConsignaClassifier(hidden_size=128)
 optimizer = torch.optim.Adam(
     [
@@ -521,6 +524,7 @@ print([group["lr"] for group in optimizer.param_groups])
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 from fmnist_lib.data import load_splits
 from fmnist_lib.evaluation import evaluate
 from fmnist_lib.settings import scaled
@@ -556,6 +560,7 @@ print("all 50,000 labels, n = 128 (three seeds):", points(design.column_effect_i
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 fig = training_curves(
     {results[n].experiment.title: results[n].history.epochs for n in DESIGN[0]},
     ("accuracy",),

@@ -271,7 +271,6 @@ from fmnist_lib.models import (
     ConsignaClassifier,
     FeedForwardClassifier,
     RaschkaClassifier,
-    count_parameters,
 )
 
 sizes = {}
@@ -333,6 +332,7 @@ check_answer("6.3", answer)
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 by_depth = {}
 for depth in (3, 8):
     seed_everything(0)
@@ -359,6 +359,7 @@ print(f"three layers instead of eight: the ratio is {by_depth[3] / by_depth[8]:.
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 seed_everything(0)
 amplified = signal_profile(
     init_weights(DeepMLP(depth=30, hidden_size=256, activation="relu"), "he", 1.2),
@@ -381,6 +382,9 @@ print(
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
+from fmnist_lib.models import count_parameters
+
 check_answer("6.3", count_parameters(nn.Conv2d(3, 8, kernel_size=5)))
 
 # %% [markdown]

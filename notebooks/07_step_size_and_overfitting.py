@@ -581,6 +581,7 @@ check_answer("7.1", answer)
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 best_rate = 2 / (curvatures.min() + curvatures.max())
 print(f"η = {best_rate:.4f}; both directions shrink by {1 - best_rate * curvatures.min():.4f}")
 check_answer("7.1", best_rate)
@@ -600,6 +601,7 @@ check_answer("7.1", best_rate)
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 candidate = round(min(2 / at_start.max(), LR) / 2, 3)
 print(f"limit at the start: 2 / {at_start.max():.2f} = {2 / at_start.max():.2f}; η = {candidate}")
 for seed in range(scaled(3)):
@@ -637,6 +639,7 @@ for seed in range(scaled(3)):
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 seed_everything(0)
 more = training_curves(
     FeedForwardClassifier(hidden_size=256, dropout=0.0),

@@ -1,8 +1,10 @@
-"""``fmnist_lib.course.setup`` says the budget in the notebook's language."""
+"""``fmnist_lib.course.setup`` says the budget in the notebook's language and teaches the kernel
+``%%solution``, a solution cell that Run All leaves."""
 
 import pytest
+from IPython.core.interactiveshell import InteractiveShell
 
-from fmnist_lib.course import budget_line, setup
+from fmnist_lib.course import budget_line, setup, teach_solution_cells
 from fmnist_lib.settings import BUDGETS
 
 
@@ -25,3 +27,39 @@ def test_setup_prints_in_the_language_of_the_notebook(monkeypatch, capsys):
     monkeypatch.setenv("FMNIST_LANGUAGE", "en")
     setup()
     assert "(10,000 training images, at most 5 epochs)" in capsys.readouterr().out
+
+
+@pytest.fixture
+def shell():
+    """An IPython shell (the kernel's, without the kernel) that knows ``%%solution``."""
+    shell = InteractiveShell.instance()
+    assert teach_solution_cells()
+    yield shell
+    shell.user_ns.pop("found", None)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "make this cell's first line %%solution run"), ("es", "cambiá")]
+)
+def test_run_all_leaves_a_solution_and_says_how_to_run_it(shell, monkeypatch, capsys, lang, words):
+    monkeypatch.delenv("FMNIST_SOLUTIONS", raising=False)
+    monkeypatch.setenv("FMNIST_LANGUAGE", lang)
+    result = shell.run_cell("%%solution\nfound = 6 * 7\nprint('forty-two')")
+    out = capsys.readouterr().out
+    assert result.success and "found" not in shell.user_ns and "forty-two" not in out
+    assert words in out and len(out.strip().splitlines()) == 1
+
+
+def test_a_solution_runs_when_its_first_line_says_run_or_ci_asks(shell, monkeypatch, capsys):
+    monkeypatch.delenv("FMNIST_SOLUTIONS", raising=False)
+    shell.run_cell("%%solution run\nfound = 6 * 7\nprint('the answer')")
+    assert shell.user_ns["found"] == 42 and "the answer" in capsys.readouterr().out
+    monkeypatch.setenv("FMNIST_SOLUTIONS", "run")
+    shell.run_cell("%%solution\nfound = 6 * 8")
+    assert shell.user_ns["found"] == 48
+
+
+def test_an_error_in_a_solution_fails_the_cell(shell, monkeypatch):
+    monkeypatch.setenv("FMNIST_SOLUTIONS", "run")
+    result = shell.run_cell("%%solution\nfound = 1 / 0")
+    assert isinstance(result.error_in_exec, ZeroDivisionError)

@@ -140,7 +140,8 @@ def test_every_exercise_has_a_hidden_solution(notebook):
         assert hidden.get("source_hidden"), "solutions are collapsed in JupyterLab"
         if c["cell_type"] == "code":
             assert "hide-cell" in c["metadata"]["tags"], "and behind a toggle in the book"
-            assert c["execution_count"] is not None, "solution code runs like any other cell"
+            assert c["execution_count"] is not None, "solution code runs in CI and is stored"
+            assert "".join(c["source"]).startswith("%%solution\n"), "Run All leaves it"
     checks = re.findall(r'check_answer\("(\d+)\.(\d+)"', "\n".join(
         "".join(c["source"]) for c in cells if c["cell_type"] == "code"))  # fmt: skip
     chapter = int(notebook.stem[:2])

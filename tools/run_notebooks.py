@@ -139,6 +139,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--budget is required to execute notebooks")
     os.environ["FMNIST_BUDGET"] = args.budget  # the kernel inherits it
     os.environ.setdefault("FMNIST_PROGRESS", "0")
+    os.environ["FMNIST_SOLUTIONS"] = "run"  # every solution runs and its output is stored
     if os.environ.get("FMNIST_RUNS"):  # the kernels run in a notebooks folder: make it absolute
         os.environ["FMNIST_RUNS"] = str(Path(os.environ["FMNIST_RUNS"]).resolve())
     for script in scripts:

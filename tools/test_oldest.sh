@@ -116,7 +116,7 @@ runs=$(mktemp -d)
 trap 'rm -rf "$runs"' EXIT
 start=$SECONDS
 status=0
-FMNIST_BUDGET=smoke FMNIST_PROGRESS=0 FMNIST_RUNS=$runs "$VENV/bin/python" -m pytest --nbval-lax \
+FMNIST_BUDGET=smoke FMNIST_PROGRESS=0 FMNIST_SOLUTIONS=run FMNIST_RUNS=$runs "$VENV/bin/python" -m pytest --nbval-lax \
   --nbval-current-env -p no:cacheprovider "${WHAT[@]}" || status=$?
 took=$((SECONDS - start))
 ((status == 0)) || fail "${WHAT[*]} failed with the oldest declared versions (above; ${took} s)"

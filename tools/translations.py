@@ -201,7 +201,11 @@ def code_of(source: str, mask: bool = True) -> str:
     into pieces), with the words of its string literals masked unless not ``mask`` (numbers, an
     f-string's fields and format specs kept: see ``_MaskedWords``), which the Spanish twin
     translates. A source that Python cannot parse is compared token by token
-    (``tokens_code_of``)."""
+    (``tokens_code_of``); a cell magic's line (``%%solution``) is kept as it is, before the
+    code it runs."""
+    if source.startswith("%%"):
+        magic, _, body = source.partition("\n")
+        return magic + "\n" + code_of(body, mask)
     try:
         tree = ast.parse(source)
     except SyntaxError:

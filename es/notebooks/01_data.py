@@ -257,6 +257,7 @@ check_answer("1.4", answer)
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 ink = torch.stack(
     [
         train_official.images[train_official.labels == c].double().mean() / 255
@@ -280,6 +281,7 @@ check_answer("1.1", CLASS_NAMES[int(ink.argmax())])
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 class_means = torch.stack(
     [
         train_official.images[train_official.labels == c].double().mean(0).flatten() / 255
@@ -312,7 +314,8 @@ check_answer("1.2", {pairs[0][1], pairs[0][2]})
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "853151987cccfb1f"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "7abadb79e7d9c944"}
+# %%solution
 reseeded = load_splits(split_seed=1)
 val_index = {seed: data.stratified_indices(train_official.labels, 1000, seed) for seed in (0, 1)}
 print(
@@ -344,7 +347,8 @@ check_answer("1.3", len(both))
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "7ff11791388c0ee2"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "5d116d3cb34c8b02"}
+# %%solution
 batches_128 = Batches(full.train, batch_size=128)
 batch_sizes = [len(labels) for _, labels in batches_128]
 print(
@@ -375,7 +379,8 @@ check_answer("1.4", (len(batches_128), batch_sizes[-1]))
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "1baa0759b209525e"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "5979d487f297814f"}
+# %%solution
 true_accuracy, epochs, repetitions, n_test = 0.9, 20, 1000, 10_000
 measured = (
     torch.binomial(

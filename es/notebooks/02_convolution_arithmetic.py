@@ -575,7 +575,8 @@ check_answer("2.5", answer)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "8577c6e99e790d65"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "d8c67aad9af2e0ce"}
+# %%solution
 blur = torch.ones(1, 1, 5, 5) / 25
 blurred = F.conv2d(image, blur, stride=2, padding=1)
 print("forma de la salida:", tuple(blurred.shape), "| ecuación (1):", conv_output_size(28, 5, 2, 1))
@@ -593,7 +594,8 @@ check_answer("2.1", blurred.shape)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "67b5a354e547f095"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "229f0d1b728e5e0a"}
+# %%solution
 probe = torch.zeros(1, 1, 13, 13)
 probe[..., 12, :] = 1.0  # solo la última fila
 probe[..., :, 12] = 1.0  # y la última columna no son cero
@@ -619,7 +621,8 @@ check_answer("2.2", pooled.shape[-1])
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "72b387b7195eca09"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "432b5c33eb20903f"}
+# %%solution
 settings_7_to_14 = [
     (p, op)
     for p in range(3)
@@ -648,7 +651,8 @@ check_answer("2.3", settings_7_to_14[0])
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "d1b9884876371f6e"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "ae863d03ef20ec94"}
+# %%solution
 raschka_decoder = RaschkaAutoencoder(hidden_size=128).decoder
 fixed_decoder = nn.Sequential(
     *raschka_decoder[:8],  # de la capa Linear hasta la etapa (64, 13, 13)
@@ -678,7 +682,8 @@ trace_shapes(fixed_decoder, input_shape=(128,))
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "0cb0abbc2a251d50"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "cb74009a7eee90be"}
+# %%solution
 by_hand = {}
 for name, row in consigna_table[consigna_table["type"] == "Conv2d"].iterrows():
     c_out, h_out, w_out = row["output shape"]

@@ -730,6 +730,7 @@ check_answer("3.2", answer, model=results["ae-feedforward-512"].model, data=spli
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 from fmnist_lib.settings import demonstration_budget
 
 demo = demonstration_budget()  # 10,000 training images, 5 epochs
@@ -756,6 +757,7 @@ print(f"a code of 16 instead of 128: {change:+.0%} test MSE (one seed each)")
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 from fmnist_lib.data import CLASS_NAMES
 from fmnist_lib.evaluation import mse_by_class
 
@@ -777,6 +779,7 @@ check_answer("3.2", per_class.index[-1], model=feedforward, data=splits.val)
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 a, b = splits.val.floats()[:2]
 for guess, name in ((a, "guess a"), ((a + b) / 2, "guess the mean")):
     expected_error = 0.5 * ((guess - a) ** 2).mean() + 0.5 * ((guess - b) ** 2).mean()
@@ -811,6 +814,7 @@ for guess, name in ((a, "guess a"), ((a + b) / 2, "guess the mean")):
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 from fmnist_lib.stats import compare, compare_paired
 from fmnist_lib.training import TrainConfig, fit
 

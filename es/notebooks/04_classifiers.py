@@ -597,6 +597,7 @@ check_answer("4.4", answer)
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 from torch import nn
 
 from fmnist_lib.models import count_parameters
@@ -624,7 +625,8 @@ check_answer("4.1", count_parameters(raschka))
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "a0e93a37de162e2b"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "89bf9768e250f7f1"}
+# %%solution
 import math
 
 from fmnist_lib.data import NUM_CLASSES
@@ -670,7 +672,8 @@ check_answer("4.2", uniform_loss)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "1d9315419d978290"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "9109547876264ab5"}
+# %%solution
 from fmnist_lib.data import splits_for
 
 trained = ours.model.eval()
@@ -703,7 +706,8 @@ check_answer("4.3", count_parameters(merged))
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "1e4a49222f75ce4f"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "f89209f4734b9fe9"}
+# %%solution
 from fmnist_lib.evaluation import accuracy as accuracy_of
 from fmnist_lib.evaluation import confusion_matrix, per_class_accuracy
 
@@ -737,7 +741,8 @@ check_answer("4.4", accuracy_of(always_tshirt))
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "e5fa8d7db638db83"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "764e8a2037b5bd41"}
+# %%solution
 dropout_runs = {
     "dropout 0,8 (registrado)": run_experiment("clf-raschka-10", demonstration),
     "dropout 0": run_experiment("clf-raschka-10", demonstration, overrides={"dropout": 0.0}),

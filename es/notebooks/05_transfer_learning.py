@@ -480,7 +480,8 @@ check_answer("5.1", answer)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "a77a454417222b1e"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "17206a655b87c8a4"}
+# %%solution
 from fmnist_lib.models import count_parameters
 
 frozen = ConsignaClassifier(hidden_size=128)
@@ -509,6 +510,7 @@ check_answer("5.1", trained)
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 partly = {"everything frozen (above)": heads["freeze()"]["validation accuracy after 5 epochs"]}
 for how in ("convolutions frozen", "nothing frozen"):
     seed_everything(0)
@@ -533,6 +535,7 @@ pd.Series(partly, name="validation accuracy after 5 epochs")
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 model = ConsignaClassifier(hidden_size=128)
 optimizer = torch.optim.Adam(
     [
@@ -556,7 +559,8 @@ print([group["lr"] for group in optimizer.param_groups])
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "8c62ff73768a885d"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "0d99350a49dfeaa3"}
+# %%solution
 from fmnist_lib.data import load_splits
 from fmnist_lib.evaluation import evaluate
 from fmnist_lib.settings import scaled
@@ -592,7 +596,8 @@ print("las 50 000 etiquetas, n = 128 (tres semillas):", points(design.column_e
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "5c976c8f32d7e8c3"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "fd3c1445e7fca510"}
+# %%solution
 fig = training_curves(
     {results[n].experiment.title: results[n].history.epochs for n in DESIGN[0]},
     ("accuracy",),

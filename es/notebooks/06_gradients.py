@@ -283,7 +283,6 @@ from fmnist_lib.models import (
     ConsignaClassifier,
     FeedForwardClassifier,
     RaschkaClassifier,
-    count_parameters,
 )
 
 sizes = {}
@@ -346,7 +345,8 @@ check_answer("6.3", answer)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "ed26bcbeb8d77f26"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "7424e28a6ac68dc0"}
+# %%solution
 by_depth = {}
 for depth in (3, 8):
     seed_everything(0)
@@ -376,7 +376,8 @@ print(f"tres capas en lugar de ocho: el cociente es {by_depth[3] / by_depth[8]:.
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "a29c72013dc8d8a4"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "1901d857ea26e4bb"}
+# %%solution
 seed_everything(0)
 amplified = signal_profile(
     init_weights(DeepMLP(depth=30, hidden_size=256, activation="relu"), "he", 1.2),
@@ -400,6 +401,9 @@ print(
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
+from fmnist_lib.models import count_parameters
+
 check_answer("6.3", count_parameters(nn.Conv2d(3, 8, kernel_size=5)))
 
 # %% [markdown] translation={"source": "d740773ddb7ef365"}

@@ -612,7 +612,8 @@ check_answer("7.1", answer)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "f9fb7d32ad6ba337"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "ea654adb0949f326"}
+# %%solution
 best_rate = 2 / (curvatures.min() + curvatures.max())
 print(
     f"η = {best_rate:.4f}; ambas direcciones se reducen por {1 - best_rate * curvatures.min():.4f}"
@@ -635,7 +636,8 @@ check_answer("7.1", best_rate)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "412284ef8a928598"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "0194899d8147a151"}
+# %%solution
 candidate = round(min(2 / at_start.max(), LR) / 2, 3)
 print(f"límite al comienzo: 2 / {at_start.max():.2f} = {2 / at_start.max():.2f}; η = {candidate}")
 for seed in range(scaled(3)):
@@ -673,7 +675,8 @@ for seed in range(scaled(3)):
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "0d19eefb8ef9eb67"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "5b645ae15f86ae04"}
+# %%solution
 seed_everything(0)
 more = training_curves(
     FeedForwardClassifier(hidden_size=256, dropout=0.0),

@@ -450,6 +450,7 @@ check_answer("8.2", answer)
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 from fmnist_lib.experiments.registry import get_experiment
 
 consigna = get_experiment("clf-consigna-10")
@@ -483,6 +484,7 @@ check_answer("8.1", consigna_updates)
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 OUTSIDE = 1000
 epochs_needed = 400 // math.ceil(10_000 / OUTSIDE)  # 400 updates on 10,000 images
 print(f"{epochs_needed} epochs make 400 updates at batch {OUTSIDE} on 10,000 images")
@@ -544,6 +546,7 @@ check_answer("8.2", epochs_needed)
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 import numpy as np
 
 from fmnist_lib.experiments import run_experiment
@@ -582,6 +585,7 @@ for column in ("batch_size", "lr"):
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 patient = {"patience": 2}
 stopped = run_experiment(
     "clf-consigna-10", SUBSET, epochs=scaled(20), overrides=patient, progress=False
@@ -607,6 +611,7 @@ print(f"test accuracy of the kept weights: {stopped.test['accuracy']:.2%}")
 # </details>
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %%solution
 consigna_study = search("clf-consigna-10", scaled(8, least=3), SUBSET)
 consigna_trials = consigna_study.trials_dataframe(attrs=("number", "state", "value", "params"))
 consigna_trials.columns = [c.removeprefix("params_") for c in consigna_trials.columns]
