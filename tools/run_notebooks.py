@@ -138,7 +138,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.budget is None:
         parser.error("--budget is required to execute notebooks")
     os.environ["FMNIST_BUDGET"] = args.budget  # the kernel inherits it
-    os.environ.setdefault("FMNIST_PROGRESS", "0")
+    # the stored outputs hold results only: no bars, no "training..." lines of the runs (even under
+    # `make notebooks`, whose Makefile turns progress on)
+    os.environ["FMNIST_PROGRESS"] = "0"
     if os.environ.get("FMNIST_RUNS"):  # the kernels run in a notebooks folder: make it absolute
         os.environ["FMNIST_RUNS"] = str(Path(os.environ["FMNIST_RUNS"]).resolve())
     for script in scripts:
