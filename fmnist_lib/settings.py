@@ -10,7 +10,7 @@
 | ``FMNIST_DEBUG`` | ``1``: the command line shows tracebacks | ``0`` |
 | ``FMNIST_CACHE`` | downloaded reference runs (outside a checkout) | ``~/.cache/fmnist-course`` |
 | ``FMNIST_REFERENCE_URL`` | the repository's files at this release | GitHub's, see ``published`` |
-| ``FMNIST_LANGUAGE`` | ``en`` or ``es``: the words on figures | ``es`` in ``es/notebooks`` (on Colab: the notebook's metadata) |
+| ``FMNIST_LANGUAGE`` | ``en`` or ``es``: the words on figures | the notebook's (folder, metadata) |
 | ``FMNIST_HEARTBEAT`` | seconds between a search trial's heartbeats (``search``) | ``30`` |
 """
 

@@ -333,7 +333,9 @@ def _one_epoch(run: _Run, val: ImageSet) -> dict[str, float]:
     run.position = (epoch, 1, n_batches)
     matrix = torch.zeros(NUM_CLASSES, NUM_CLASSES, dtype=torch.long, device=run.loader.device)
     bar = progress_bar(
-        total=n_batches, desc=bar_label(run.label, "epoch", n=epoch), enabled=run.progress,
+        total=n_batches,
+        desc=bar_label(run.label, "epoch", n=epoch),
+        enabled=run.progress,
         mininterval=0.5,
     )
     running = 0.0

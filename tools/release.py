@@ -68,7 +68,9 @@ def copies(release: str) -> dict[Path, list[tuple[str, str]]]:
     for path in tagged_files():
         found[path] = [(rf"{url}@v{VERSION.pattern}", f"{address()}@{tag}")]
     binder = f"https://mybinder.org/v2/gh/{address().removeprefix('https://github.com/')}"
-    found[ROOT / "README.md"].append((rf"{re.escape(binder)}/v{VERSION.pattern}", f"{binder}/{tag}"))
+    found[ROOT / "README.md"].append(
+        (rf"{re.escape(binder)}/v{VERSION.pattern}", f"{binder}/{tag}")
+    )
     return found
 
 

@@ -257,9 +257,7 @@ def _pretrained(plan: _Plan, model: nn.Module, progress: bool, wait: bool) -> st
     return str(report)
 
 
-def _train(
-    plan: _Plan, progress: bool, wait: bool, on_epoch: EpochHook | None = None
-) -> RunResult:
+def _train(plan: _Plan, progress: bool, wait: bool, on_epoch: EpochHook | None = None) -> RunResult:
     """Train a run (its pretrained dependency first), resuming from its checkpoint if any;
     holding the run's lock, so that a second process refuses (or waits) instead."""
     exp = plan.exp
