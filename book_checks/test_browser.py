@@ -162,6 +162,7 @@ class Traffic:
     local_errors: list[str] = field(default_factory=list)
     server_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)  # "type: text" of every console message
 
 
 def watch(page: Page) -> Traffic:
@@ -192,6 +193,7 @@ def watch(page: Page) -> Traffic:
         ),
     )
     page.on("pageerror", lambda exc: traffic.page_errors.append(str(exc)))
+    page.on("console", lambda message: traffic.console.append(f"{message.type}: {message.text}"))
     return traffic
 
 
@@ -326,6 +328,48 @@ def test_no_script_error(visit: Visit) -> None:
     assert not visit.traffic.page_errors, (
         f"{visit.docname}: JavaScript errors: {visit.traffic.page_errors}"
     )
+
+
+def test_the_console_is_quiet(visit: Visit) -> None:
+    """No error in the console, and not the theme's "Got invalid theme mode: . Resetting to
+    auto." that every page logged (book_ext gives the theme its mode)."""
+    said = [m for m in visit.traffic.console if m.startswith("error:") or "theme mode" in m]
+    assert not said, f"{visit.docname}: the console says {said}"
+
+
+def test_the_issue_link_names_the_page_in_its_edition(visit: Visit) -> None:
+    """The "open an issue" link names the page by its path on the site: es/... for a Spanish
+    page (the theme named it by its path in its own book, dropping es/)."""
+    links = visit.page.evaluate("""() => [...document.querySelectorAll('a[href*="/issues/new"]')]
+        .map(a => a.getAttribute('href'))""")
+    assert links, f"{visit.docname}: no link to open an issue"
+    wrong = [url for url in links if f"%2F{visit.docname}.html" not in url]
+    assert not wrong, f"{visit.docname}: issue links that name another page: {wrong}"
+
+
+@pytest.mark.parametrize(("edition", "query"), [("", "autoencoder"), ("es/", "autocodificador")])
+def test_the_search_ranks_the_chapter_named_by_the_query_first(
+    edition: str, query: str, browser: Browser, server: Server
+) -> None:
+    """Chapter 3, whose title names autoencoders, is the first result (chapter 2 was, by its
+    short section titles); no snippet begins with the download menu's ".ipynb .pdf"."""
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(f"{server.url}{edition}search.html?q={query}", wait_until="load")
+    page.wait_for_function(
+        "() => Search._pulse_status === -1 && document.querySelector('#search-results li')",
+        timeout=TIMEOUT_MS,
+    )
+    page.wait_for_load_state("networkidle")  # the snippets: each result's page, fetched
+    results = page.evaluate("""() => [...document.querySelectorAll('#search-results li')]
+        .map(li => [li.querySelector('a').getAttribute('href'),
+                    (li.querySelector('p.context') || {textContent: ''}).textContent])""")
+    context.close()
+    first = results[0][0].split("#")[0]
+    assert first.endswith("notebooks/03_autoencoders.html"), f"{query}: {results[:4]}"
+    snippets = [text.removeprefix("...").lstrip() for _, text in results]
+    menu = [text[:40] for text in snippets if text.startswith((".pdf", ".ipynb", ".md", ".py"))]
+    assert not menu, f"{query}: snippets that begin with the download menu: {menu}"
 
 
 def test_math_is_typeset(visit: Visit) -> None:
@@ -485,13 +529,14 @@ def test_images_say_what_they_show(visit: Visit) -> None:
 
 
 def test_no_serious_accessibility_violation(visit: Visit) -> None:
-    """axe-core finds no critical or serious violation on the page (nor an empty table header,
-    a minor one that pandas' tables had on every chapter)."""
+    """axe-core finds no critical, serious or moderate violation on the page (moderate: the
+    sidebar's title was outside a landmark), nor an empty table header (a minor one that
+    pandas' tables had on every chapter)."""
     assert AXE.exists(), f"{AXE} is missing: run `make book` (it installs package.json)"
     visit.page.add_script_tag(path=str(AXE))
     violations = visit.page.evaluate("""async () => (await axe.run(document,
         {resultTypes: ['violations']})).violations
-        .filter(v => v.impact === 'critical' || v.impact === 'serious'
+        .filter(v => ['critical', 'serious', 'moderate'].includes(v.impact)
                      || v.id === 'empty-table-header')
         .map(v => `${v.impact} ${v.id} (${v.nodes.length}): ` +
                   v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))""")

@@ -20,7 +20,12 @@ and the two no longer compare equal). sphinx-thebe's `const THEBE_JS_URL = ...` 
 
 4. Downloads: a notebook page offers its jupytext twin (.py) beside the .ipynb.
 
-5. Editions: the English book (the repository's root) and the Spanish one (es/, built into
+5. Search, theme, issue links: the search ranks a page whose title names the query first and
+   keeps the header buttons out of its snippets (search-scorer.js); the theme's mode is given
+   (else every page logs "Got invalid theme mode"); a Spanish page's "open an issue" link names
+   its path under es/.
+
+6. Editions: the English book (the repository's root) and the Spanish one (es/, built into
    _build/html/es/) link every page to its counterpart in the other language, when it has one
    (config value fmnist_edition: "en" or "es"). A page has the same name in both editions, except
    those in TWIN_PAGES (the glossary, the notation page, what next), named in each language.
@@ -195,11 +200,30 @@ def link_to_other_edition(
 
 def add_templates_and_styles(app: Sphinx, config: Any) -> None:
     """Our templates (book_ext/templates) come before the theme's; our stylesheet
-    (static/fmnist.css: narrow screens, visible scrollbars) comes after the theme's."""
+    (static/fmnist.css: narrow screens, visible scrollbars) comes after the theme's; our search
+    scorer (search-scorer.js) replaces Sphinx's. The theme's mode is ``auto`` (follow the
+    reader's system), said explicitly: left empty, the theme logged "Got invalid theme mode"."""
     here = Path(__file__).parent
     config.templates_path.insert(0, str(here / "templates"))
     config.html_static_path.append(str(here / "static"))
+    config.html_search_scorer = str(here / "search-scorer.js")
+    config.html_context.setdefault("default_mode", "auto")  # pydata-sphinx-theme reads it there
     app.add_css_file("fmnist.css")
+
+
+def issue_link_in_the_edition(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """The theme's "open an issue" link names the page by its path in its own book; a page of
+    the Spanish book lives under es/ on the site, so its link says es/ too."""
+    if app.config.fmnist_edition == "en":
+        return
+    page = f"%2F{pagename}.html"
+    for item in context.get("header_buttons", []):  # a button, or a dropdown of buttons
+        for button in [item, *item.get("buttons", [])]:
+            if button.get("label") == "source-issues-button":
+                button["url"] = button["url"].replace(page, f"%2F{app.config.fmnist_edition}/"
+                                                      f"{pagename}.html")  # fmt: skip
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -212,4 +236,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", link_to_other_edition, priority=910)
     app.connect("html-page-context", dedupe_scripts, priority=900)
     app.connect("html-page-context", accessible_body, priority=900)
+    app.connect("html-page-context", issue_link_in_the_edition, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -26,6 +26,7 @@ from .errors import SettingsError
 from .evaluation import evaluate, loss_function
 from .plots import DPI, describe, legend_outside
 from .progress import progress_bar
+from .training import bar_label
 from .wording import phrase, text
 
 
@@ -111,7 +112,7 @@ def training_curves(
     draws = torch.Generator().manual_seed(seed + 1) if augment else None
     rows: list[dict[str, Any]] = []
     lowest = math.inf
-    with progress_bar(total=epochs, desc="epochs", enabled=progress) as bar:
+    with progress_bar(total=epochs, desc=bar_label("", "epochs"), enabled=progress) as bar:
         for epoch in range(1, epochs + 1):
             row: dict[str, Any] = {
                 "epoch": epoch,

@@ -6,18 +6,20 @@
 | ``FMNIST_RUNS`` | where runs live (checkpoints, finished models) | ``experiments.runs`` |
 | ``FMNIST_DATA`` | a folder with the four Fashion-MNIST files | searched |
 | ``FMNIST_DEVICE`` | ``cpu``, ``cuda``, ``mps``... | the fastest available |
-| ``FMNIST_PROGRESS`` | ``0`` hides progress bars | ``1`` |
+| ``FMNIST_PROGRESS`` | ``0`` hides progress bars and the lines a run prints | ``1`` |
 | ``FMNIST_DEBUG`` | ``1``: the command line shows tracebacks | ``0`` |
 | ``FMNIST_CACHE`` | downloaded reference runs (outside a checkout) | ``~/.cache/fmnist-course`` |
 | ``FMNIST_REFERENCE_URL`` | the repository's files at this release | GitHub's, see ``published`` |
-| ``FMNIST_LANGUAGE`` | ``en`` or ``es``: the words on figures | ``es`` in ``es/notebooks`` |
+| ``FMNIST_LANGUAGE`` | ``en`` or ``es``: the words on figures | the notebook's (folder, metadata) |
 | ``FMNIST_HEARTBEAT`` | seconds between a search trial's heartbeats (``search``) | ``30`` |
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -159,10 +161,35 @@ def check_language(lang: str) -> str:
     return lang
 
 
+#: The notebook metadata where a chapter not in English names its language (``es``): written by
+#: ``tools/run_notebooks.py``, read on Colab, where the kernel knows no notebook path.
+NOTEBOOK_LANGUAGE = "fmnist_language"
+#: How long to wait for Colab's page to hand over the notebook (then: English).
+COLAB_TIMEOUT_S = 5.0
+
+
+@cache
+def colab_notebook_language(timeout: float = COLAB_TIMEOUT_S) -> str | None:
+    """On Colab, the language the open notebook records (metadata ``NOTEBOOK_LANGUAGE``), asked
+    once of Colab's page (``google.colab._message``: ``get_ipynb``); ``None`` elsewhere, for an
+    English chapter, or when the page does not answer in ``timeout`` seconds."""
+    if "google.colab" not in sys.modules:  # a Colab kernel imports it at start
+        return None
+    try:
+        from google.colab import _message  # type: ignore[import-not-found]
+
+        reply = _message.blocking_request("get_ipynb", request="", timeout_sec=timeout)
+        lang = reply["ipynb"]["metadata"].get(NOTEBOOK_LANGUAGE)
+    except Exception:  # no answer in time, or not the answer expected: the default language
+        return None
+    return lang if lang in LANGUAGES else None
+
+
 def language_from_env(cwd: Path | None = None) -> str:
     """The language of figure titles and labels: ``$FMNIST_LANGUAGE`` (``en`` or ``es``); unset,
     ``es`` for a notebook of the Spanish edition (its kernel runs in ``es/notebooks``, or
-    Jupyter's ``JPY_SESSION_NAME`` names a notebook there), else ``en``."""
+    Jupyter's ``JPY_SESSION_NAME`` names a notebook there, or, on Colab, the notebook's metadata
+    says so: ``colab_notebook_language``), else ``en``."""
     value = os.environ.get(LANGUAGE_VAR)
     if value:
         if value not in LANGUAGES:
@@ -174,7 +201,9 @@ def language_from_env(cwd: Path | None = None) -> str:
     folders = [Path.cwd() if cwd is None else cwd]
     if session := os.environ.get("JPY_SESSION_NAME"):
         folders.append(Path(session).parent)
-    return "es" if any(f.parts[-2:] == SPANISH_FOLDER for f in folders) else "en"
+    if any(f.parts[-2:] == SPANISH_FOLDER for f in folders):
+        return "es"
+    return colab_notebook_language() or "en"
 
 
 def debug_from_env() -> bool:

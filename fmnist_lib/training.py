@@ -34,6 +34,7 @@ from .errors import FmnistError, NoSpace, SettingsError, TrainingInterrupted
 from .evaluation import accuracy, check_task, confusion_matrix, evaluate, loss_function, target_of
 from .progress import progress_bar
 from .settings import default_device, progress_from_env
+from .wording import Words, language
 
 OPTIMIZERS: dict[str, Callable[..., torch.optim.Optimizer]] = {
     "adam": torch.optim.Adam,
@@ -43,6 +44,23 @@ OPTIMIZERS: dict[str, Callable[..., torch.optim.Optimizer]] = {
 
 class TrainingDiverged(FmnistError, RuntimeError):
     """The loss became NaN or infinite (the model keeps the last good epoch's weights)."""
+
+
+#: The words on the training bars (in the course's language: a Spanish chapter's are Spanish).
+BAR_WORDS = Words(
+    {
+        "epochs": {"en": "epochs", "es": "épocas"},
+        "epoch": {"en": "epoch {n}", "es": "época {n}"},
+    },
+    "fmnist_lib.training.BAR_WORDS",
+)
+
+
+def bar_label(run: str, key: str, **fields: object) -> str:
+    """A bar's description: what it counts, after the run it belongs to (when it is named), e.g.
+    ``ae-raschka-128, seed 1 · epoch 2``."""
+    words = BAR_WORDS(key, language(), **fields)
+    return f"{run} · {words}" if run else words
 
 
 #: A mean loss above this, though finite, means the weights blew up (MSE of pixels in [0, 1] is
@@ -212,6 +230,7 @@ class _Run:
     history: History
     progress: bool
     on_epoch: EpochHook | None = None
+    label: str = ""  # the run's name on its bars (``fit``'s ``label``)
     saved_epoch: int = 0  # the epoch the checkpoint on disk holds
     position: tuple[int, int, int] = (0, 0, 0)  # epoch, batch (0: validation), batches
 
@@ -281,7 +300,7 @@ class _Run:
     def train_until_done(self, val: ImageSet) -> None:
         """Epochs until the cap or early stopping, a checkpoint after each; then the best
         epoch's weights when early stopping keeps them."""
-        bar = progress_bar(total=self.config.epochs, desc="epochs",
+        bar = progress_bar(total=self.config.epochs, desc=bar_label(self.label, "epochs"),
                            enabled=self.progress and not self.done,
                            initial=len(self.history.epochs))  # fmt: skip
         try:
@@ -314,7 +333,10 @@ def _one_epoch(run: _Run, val: ImageSet) -> dict[str, float]:
     run.position = (epoch, 1, n_batches)
     matrix = torch.zeros(NUM_CLASSES, NUM_CLASSES, dtype=torch.long, device=run.loader.device)
     bar = progress_bar(
-        total=n_batches, desc=f"epoch {epoch}", enabled=run.progress, mininterval=0.5
+        total=n_batches,
+        desc=bar_label(run.label, "epoch", n=epoch),
+        enabled=run.progress,
+        mininterval=0.5,
     )
     running = 0.0
 
@@ -390,6 +412,7 @@ def fit(
     device: str | torch.device | None = None,
     progress: bool | None = None,
     on_epoch: EpochHook | None = None,
+    label: str = "",
 ) -> History:
     """Train ``model`` with Adam (or plain SGD) on ``train``, validating on ``val`` after every
     epoch.
@@ -400,7 +423,8 @@ def fit(
     history. The model ends with the last epoch's weights; with ``patience`` (and
     ``restore_best``) it ends with the best validation epoch's, whether early stopping fired or
     the cap was reached. ``on_epoch(row)`` is called after each epoch's checkpoint (e.g. to
-    report to a hyperparameter search, which may stop the run by raising).
+    report to a hyperparameter search, which may stop the run by raising). ``label`` names the
+    run on its progress bars (``run_experiment`` gives the experiment, seed and sweep point).
     """
     if not isinstance(config, TrainConfig):
         raise TypeError("config must be a TrainConfig")
@@ -414,7 +438,7 @@ def fit(
     run = _Run(model, config, loader, optimizer, loss_function(config.task), checkpointer,
                EarlyStopping(config.patience, config.min_delta, keep_best_weights=keep_best),
                History(), progress_from_env() if progress is None else progress,
-               on_epoch)  # fmt: skip
+               on_epoch, label)  # fmt: skip
     try:
         run.resume()
         run.train_until_done(val)

@@ -236,9 +236,27 @@ def _linked_views(label: str, options: Sequence[str], views: Sequence[Any]) -> A
         description=label,
         style={"description_width": "initial"},  # the whole label, not cut to 80 px
     )
-    stack = w.Stack(list(views), selected_index=0)
-    w.jslink((selector, "index"), (stack, "selected_index"))
-    return w.VBox([selector, stack])
+    return w.VBox([selector, _one_at_a_time(selector, views)])
+
+
+def _one_at_a_time(selector: Any, views: Sequence[Any]) -> Any:
+    """``views``, the one ``selector`` picks shown: ipywidgets 8's ``Stack``, linked in the
+    browser (the book's pages have no kernel). ipywidgets 7 (Colab's 7.7) has no ``Stack``: there,
+    a box whose child the kernel swaps when the selection changes."""
+    import ipywidgets as w
+
+    if hasattr(w, "Stack"):
+        stack = w.Stack(list(views), selected_index=0)
+        w.jslink((selector, "index"), (stack, "selected_index"))
+        return stack
+    box = w.Box([views[0]])
+
+    def show(change: dict[str, Any]) -> None:
+        if change["new"] is not None:
+            box.children = (views[change["new"]],)
+
+    selector.observe(show, names="index")
+    return box
 
 
 def reconstruction_browser(

@@ -65,7 +65,9 @@ LAYERS = {
 LAYER_OF = {m: rank for rank, names in LAYERS.items() for m in names}
 MAX_LESSON_LAYERS = 6
 #: Imports allowed inside a function: heavy optional dependencies only (IPython: the lab's).
-LOCAL_IMPORTS_ALLOWED = {"torchvision.datasets", "ipywidgets", "IPython", "IPython.display"}
+#: google.colab: Colab's own module, which exists only there (the notebook's language).
+LOCAL_IMPORTS_ALLOWED = {"torchvision.datasets", "ipywidgets", "IPython", "IPython.display",
+                         "google.colab"}  # fmt: skip
 MAX_FUNCTION_LINES = 60
 
 

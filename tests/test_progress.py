@@ -69,3 +69,64 @@ def test_a_disabled_bar_writes_nothing() -> None:
     bar.update(4)
     bar.close()
     assert stream.getvalue() == ""
+
+
+# --------------------------------------------------------------------------- saying what runs
+def _bars(monkeypatch) -> list[str]:
+    """The descriptions of the training bars drawn from now on."""
+    import fmnist_lib.training as training
+
+    drawn: list[str] = []
+
+    def recording(*, total: int, desc: str, enabled: bool, **options):
+        drawn.append(desc)
+        return progress_bar(total=total, desc=desc, enabled=False, **options)
+
+    monkeypatch.setattr(training, "progress_bar", recording)
+    return drawn
+
+
+def test_each_run_says_when_it_starts_and_ends_and_its_bars_name_it(
+    tmp_path, small_splits, capsys, monkeypatch
+) -> None:
+    from fmnist_lib.experiments.running import run_experiment
+
+    bars = _bars(monkeypatch)
+    run_experiment("ae-feedforward-512", "smoke", seed=3, runs_dir=tmp_path, progress=True,
+                   splits=small_splits, overrides={"lr": 0.003})  # fmt: skip
+    lines = capsys.readouterr().out.splitlines()
+    name = "ae-feedforward-512 (lr=0.003), seed 3"
+    assert lines[0] == f"▶ {name}: training, at most 2 epochs", lines
+    assert lines[1].startswith(f"✓ {name}: trained, 2 epochs in ") and len(lines) == 2, lines
+    assert bars[0] == f"{name} · epochs" and f"{name} · epoch 2" in bars, bars
+    run_experiment("ae-feedforward-512", "smoke", seed=3, runs_dir=tmp_path, progress=True,
+                   splits=small_splits, overrides={"lr": 0.003})  # fmt: skip
+    assert capsys.readouterr().out == f"✓ {name}: trained before, reloaded\n"
+
+
+def test_a_spanish_chapter_hears_its_runs_in_spanish(
+    tmp_path, small_splits, capsys, monkeypatch
+) -> None:
+    from fmnist_lib.experiments.running import run_experiment
+
+    monkeypatch.setenv("FMNIST_LANGUAGE", "es")
+    monkeypatch.setenv("FMNIST_PROGRESS", "1")  # what a student's lab has (the default)
+    bars = _bars(monkeypatch)
+    run_experiment("ae-feedforward-512", "smoke", runs_dir=tmp_path, splits=small_splits,
+                   epochs=1)  # fmt: skip
+    out = capsys.readouterr().out
+    assert out.startswith("▶ ae-feedforward-512, semilla 0: entrenando, como mucho 1 época\n")
+    assert "✓ ae-feedforward-512, semilla 0: entrenado, 1 época en " in out, out
+    assert bars == ["ae-feedforward-512, semilla 0 · épocas",
+                    "ae-feedforward-512, semilla 0 · época 1"]  # fmt: skip
+
+
+def test_with_progress_off_a_run_prints_nothing(tmp_path, small_splits, capsys) -> None:
+    """FMNIST_PROGRESS=0 (CI, and tools/run_notebooks.py's executions of the stored chapters)
+    silences the lines as well as the bars: the chapters' stored outputs stay as they are."""
+    from fmnist_lib.experiments.running import run_experiment
+
+    run_experiment("ae-feedforward-512", "smoke", runs_dir=tmp_path, splits=small_splits,
+                   epochs=1)  # fmt: skip
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == "", captured

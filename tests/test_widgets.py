@@ -202,3 +202,19 @@ def test_the_stored_chapters_carry_the_calculators_javascript_as_it_is_now():
         assert len(saved) == 1, f"{folder}: {len(saved)} calculators saved"
         assert saved[0]["_esm"] == widgets.CALCULATOR_JS.read_text(encoding="utf-8"), folder
         assert saved[0]["words"] == widgets.calculator_words("es" if "es" in folder else "en")
+
+
+def test_without_stack_the_browser_swaps_the_shown_view_in_the_kernel(monkeypatch):
+    """ipywidgets 7.7 (Colab's) has no Stack: the chapters' browsers still show one view at a
+    time, the one the dropdown picks (the kernel swaps it, not the browser)."""
+    import ipywidgets
+
+    monkeypatch.delattr(ipywidgets, "Stack")
+    views = [ipywidgets.HTML(f"view {i}") for i in range(3)]
+    view = widgets._linked_views("class", ["a", "b", "c"], views)
+    selector, shown = view.children
+    assert not hasattr(shown, "selected_index") and shown.children == (views[0],)
+    selector.index = 2
+    assert shown.children == (views[2],)
+    selector.value = 1  # the options' values are the views' indices
+    assert shown.children == (views[1],)

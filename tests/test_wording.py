@@ -211,3 +211,85 @@ def test_the_report_figures_are_drawn_in_spanish_for_the_spanish_report() -> Non
         assert not left, f"{name}: English words {left}: {words}"
     assert wording.language() != "es" or os.environ.get("FMNIST_LANGUAGE") == "es"
     plt.close("all")
+
+
+def _fake_colab(monkeypatch: pytest.MonkeyPatch, answer) -> list[str]:
+    """A Colab kernel: ``google.colab._message.blocking_request`` answers ``answer`` (a
+    notebook's metadata, or an exception to raise); returns the requests it got."""
+    import sys
+    import types
+
+    from fmnist_lib import settings
+
+    asked: list[str] = []
+
+    def blocking_request(kind: str, request: str = "", timeout_sec: float = 5) -> dict:
+        asked.append(f"{kind} {timeout_sec}")
+        if isinstance(answer, Exception):
+            raise answer
+        return {"ipynb": {"metadata": answer, "cells": []}}
+
+    message = types.ModuleType("google.colab._message")
+    message.blocking_request = blocking_request  # type: ignore[attr-defined]
+    colab = types.ModuleType("google.colab")
+    colab._message = message  # type: ignore[attr-defined]
+    google = types.ModuleType("google")
+    google.colab = colab  # type: ignore[attr-defined]
+    for name, module in (("google", google), ("google.colab", colab),
+                         ("google.colab._message", message)):  # fmt: skip
+        monkeypatch.setitem(sys.modules, name, module)
+    settings.colab_notebook_language.cache_clear()
+    monkeypatch.delenv("FMNIST_LANGUAGE", raising=False)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    return asked
+
+
+@pytest.fixture
+def _forget_colab():
+    from fmnist_lib import settings
+
+    yield
+    settings.colab_notebook_language.cache_clear()
+
+
+def test_on_colab_a_spanish_chapter_speaks_spanish_from_its_metadata(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, _forget_colab
+) -> None:
+    """Colab gives the kernel no notebook path (its folder is /content): the notebook's own
+    metadata, as tools/run_notebooks.py stores it, says the Spanish chapter is Spanish; asked
+    once, with a timeout."""
+    from fmnist_lib.settings import COLAB_TIMEOUT_S, NOTEBOOK_LANGUAGE
+
+    asked = _fake_colab(monkeypatch, {NOTEBOOK_LANGUAGE: "es", "kernelspec": {}})
+    content = tmp_path / "content"
+    assert language_from_env(content) == "es" and language_from_env(content) == "es"
+    assert wording.text("epoch") == "época"
+    assert asked == [f"get_ipynb {COLAB_TIMEOUT_S}"]  # once per kernel
+    monkeypatch.setenv("FMNIST_LANGUAGE", "en")  # the variable still wins
+    assert language_from_env(content) == "en"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [{"kernelspec": {}}, {"fmnist_language": "fr"}, TimeoutError("no reply"), KeyError("ipynb")],
+)
+def test_on_colab_an_english_or_silent_notebook_speaks_english(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, answer, _forget_colab
+) -> None:
+    _fake_colab(monkeypatch, answer)
+    assert language_from_env(tmp_path / "content") == "en"
+
+
+def test_the_stored_chapters_say_their_language_as_colab_reads_it() -> None:
+    """Every Spanish chapter carries the metadata that Colab hands over; no English one does."""
+    import json
+
+    from fmnist_lib.settings import NOTEBOOK_LANGUAGE
+
+    root = Path(__file__).resolve().parent.parent
+    for folder, lang in (("notebooks", None), ("es/notebooks", "es")):
+        chapters = sorted((root / folder).glob("[0-9][0-9]_*.ipynb"))
+        assert chapters
+        for chapter in chapters:
+            metadata = json.loads(chapter.read_text(encoding="utf-8"))["metadata"]
+            assert metadata.get(NOTEBOOK_LANGUAGE) == lang, chapter

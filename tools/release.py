@@ -4,7 +4,8 @@ The book's ``_config.yml`` holds the repository's address (``repository.url``) a
 ``pyproject.toml`` the version; the release tag is ``v<version>``. Copies live where a reader or
 a tool needs them: the library (``fmnist_lib/__init__.py``, ``fmnist_lib/experiments/release.py``
 for installs without a checkout), both books' launch buttons (``repository.branch``), CITATION.cff,
-every chapter's Colab install cell in both editions, README.md and AUTHORING.md.
+every chapter's Colab install cell in both editions, README.md (and its Binder link) and
+AUTHORING.md.
 
     python tools/release.py check [vX.Y.Z]   # every copy agrees (and the tag is this release)
     python tools/release.py set X.Y.Z        # write the version everywhere
@@ -66,6 +67,10 @@ def copies(release: str) -> dict[Path, list[tuple[str, str]]]:
         ]
     for path in tagged_files():
         found[path] = [(rf"{url}@v{VERSION.pattern}", f"{address()}@{tag}")]
+    binder = f"https://mybinder.org/v2/gh/{address().removeprefix('https://github.com/')}"
+    found[ROOT / "README.md"].append(
+        (rf"{re.escape(binder)}/v{VERSION.pattern}", f"{binder}/{tag}")
+    )
     return found
 
 

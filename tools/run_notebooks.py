@@ -31,6 +31,8 @@ from typing import Any
 import jupytext
 from nbclient import NotebookClient
 
+from fmnist_lib.settings import NOTEBOOK_LANGUAGE as LANGUAGE_KEY
+
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = {"en": ROOT / "notebooks", "es": ROOT / "es" / "notebooks"}
 SPANISH_FOLDER = ("es", "notebooks")  # as fmnist_lib.settings.language_from_env reads a folder
@@ -56,10 +58,16 @@ def _lab_server_config() -> Any:
 LAB = _lab_server_config()
 
 
-def in_stored_form(nb: Any) -> Any:
+def in_stored_form(nb: Any, lang: str) -> Any:
     """``nb`` as JupyterLab would save it, so that opening and saving a chapter changes nothing:
     a code cell whose outputs are hidden is also ``collapsed`` (the lab writes both), and the
-    stored widget state holds only the widgets an output shows."""
+    stored widget state holds only the widgets an output shows. A chapter of another language
+    than English says so in its metadata (``LANGUAGE_KEY``): on Colab, which gives the kernel no
+    notebook path, ``fmnist_lib.settings`` reads it there."""
+    if lang == "en":
+        nb.metadata.pop(LANGUAGE_KEY, None)
+    else:
+        nb.metadata[LANGUAGE_KEY] = lang
     for cell in nb.cells:
         if cell.cell_type == "code" and cell.metadata.get("jupyter", {}).get("outputs_hidden"):
             cell.metadata["collapsed"] = True
@@ -70,7 +78,7 @@ def in_stored_form(nb: Any) -> Any:
 def restore_form(script: Path) -> None:
     """Rewrite a stored chapter (.ipynb, and its .py twin) in the stored form, running nothing."""
     notebook = script.with_suffix(".ipynb")
-    jupytext.write(in_stored_form(jupytext.read(notebook)), notebook)
+    jupytext.write(in_stored_form(jupytext.read(notebook), language(script)), notebook)
     jupytext.write(jupytext.read(notebook), script, fmt="py:percent")
 
 
@@ -103,7 +111,7 @@ def execute(script: Path, budget: str, timeout: int) -> float:
         "executed": time.strftime("%Y-%m-%d"),
         "seconds": round(seconds),
     }
-    jupytext.write(in_stored_form(nb), script.with_suffix(".ipynb"))
+    jupytext.write(in_stored_form(nb, language(script)), script.with_suffix(".ipynb"))
     jupytext.write(nb, script, fmt="py:percent")
     return seconds
 
@@ -138,7 +146,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.budget is None:
         parser.error("--budget is required to execute notebooks")
     os.environ["FMNIST_BUDGET"] = args.budget  # the kernel inherits it
-    os.environ.setdefault("FMNIST_PROGRESS", "0")
+    # the stored outputs hold results only: no bars, no "training..." lines of the runs (even under
+    # `make notebooks`, whose Makefile turns progress on)
+    os.environ["FMNIST_PROGRESS"] = "0"
     os.environ["FMNIST_SOLUTIONS"] = "run"  # every solution runs and its output is stored
     if os.environ.get("FMNIST_RUNS"):  # the kernels run in a notebooks folder: make it absolute
         os.environ["FMNIST_RUNS"] = str(Path(os.environ["FMNIST_RUNS"]).resolve())

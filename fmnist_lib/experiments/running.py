@@ -24,8 +24,9 @@ from ..data import ImageSet, Splits, splits_for
 from ..errors import RunDamaged
 from ..evaluation import final_metrics
 from ..models import count_parameters, encoder_of, freeze, transfer_encoder
-from ..settings import get_budget, resolve_budget
+from ..settings import get_budget, progress_from_env, resolve_budget
 from ..training import EpochHook, History, TrainConfig, fit, loss_warnings, seed_everything
+from ..wording import Words, language
 from .machine import keep_freed_memory
 from .published import BUDGET as PUBLISHED_BUDGET
 from .published import download_run, published_run, write_run_files
@@ -59,6 +60,43 @@ __all__ = [
     "sweep",
     "sweep_cell",
 ]
+
+
+#: What a run says as it starts and ends, with progress on (a cell that trains several runs tells
+#: which one is running); its bars carry the same name (``fit``'s ``label``).
+RUN_WORDS = Words(
+    {
+        "run": {"en": "{name}{point}, seed {seed}", "es": "{name}{point}, semilla {seed}"},
+        "epochs": {"en": "{n} epochs", "es": "{n} épocas"},
+        "epoch": {"en": "1 epoch", "es": "1 época"},
+        "training": {"en": "▶ {run}: training, at most {epochs}",
+                     "es": "▶ {run}: entrenando, como mucho {epochs}"},
+        "trained": {"en": "✓ {run}: trained, {epochs} in {seconds:.0f} s",
+                    "es": "✓ {run}: entrenado, {epochs} en {seconds:.0f} s"},
+        "reloaded": {"en": "✓ {run}: trained before, reloaded",
+                     "es": "✓ {run}: ya entrenado, cargado"},
+    },
+    "fmnist_lib.experiments.running.RUN_WORDS",
+)  # fmt: skip
+
+
+def run_label(name: str, seed: int, overrides: dict[str, Any] | None = None) -> str:
+    """A run's name in words: experiment, sweep point (its overrides) and seed, e.g.
+    ``ae-feedforward-512 (lr=0.003, batch_size=500), seed 1``."""
+    point = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+                      for k, v in (overrides or {}).items())  # fmt: skip
+    return RUN_WORDS("run", language(), name=name, point=f" ({point})" if point else "", seed=seed)
+
+
+def _say(plan: _Plan, shown: bool, key: str, **fields: Any) -> None:
+    """One line about the run (``RUN_WORDS[key]``), when progress is shown."""
+    if not shown:
+        return
+    lang = language()
+    if "epochs" in fields:
+        n = fields["epochs"]
+        fields["epochs"] = RUN_WORDS("epoch" if n == 1 else "epochs", lang, n=n)
+    print(RUN_WORDS(key, lang, run=plan.label, **fields), flush=True)
 
 
 def paper_protocol(splits: Splits) -> Splits:
@@ -119,6 +157,7 @@ class _Plan:
     config: TrainConfig
     identity: dict[str, Any]
     fingerprint: str
+    label: str  # ``run_label``: on the run's bars and lines
 
 
 @dataclass(frozen=True)
@@ -183,10 +222,10 @@ def _plan(
     identity = run_identity(exp, budget, where.seed, splits.sizes(), overrides, source)
     fingerprint = experiment_fingerprint(exp, config, identity)
     return _Plan(exp, budget, where.seed, where.run_dir, where.runs_dir, splits, config, identity,
-                 fingerprint)  # fmt: skip
+                 fingerprint, run_label(exp.name, where.seed, overrides))  # fmt: skip
 
 
-def _reload(plan: _Plan, record: dict[str, Any]) -> RunResult:
+def _reload(plan: _Plan, record: dict[str, Any], shown: bool) -> RunResult:
     """A finished run, from its folder: nothing is trained."""
     if record.get("fingerprint") != plan.fingerprint:
         raise CheckpointMismatch(
@@ -198,13 +237,14 @@ def _reload(plan: _Plan, record: dict[str, Any]) -> RunResult:
     if plan.exp.freeze_encoder:
         freeze(encoder_of(model))
     model.eval()
+    _say(plan, shown, "reloaded")
     history = History(record["history"], record["best_epoch"], record["stopped_early"])
     return RunResult(plan.exp, plan.seed, plan.budget, model, history, record["test"],
                      record["seconds"], plan.run_dir, record["transfer"], record["hardware"],
                      record.get("warnings", []))  # fmt: skip
 
 
-def _pretrained(plan: _Plan, model: nn.Module, progress: bool | None, wait: bool) -> str:
+def _pretrained(plan: _Plan, model: nn.Module, progress: bool, wait: bool) -> str:
     """Copy the dependency's encoder into ``model`` (training the dependency first if needed)."""
     exp = plan.exp
     if not exp.init_from:
@@ -217,9 +257,7 @@ def _pretrained(plan: _Plan, model: nn.Module, progress: bool | None, wait: bool
     return str(report)
 
 
-def _train(
-    plan: _Plan, progress: bool | None, wait: bool, on_epoch: EpochHook | None = None
-) -> RunResult:
+def _train(plan: _Plan, progress: bool, wait: bool, on_epoch: EpochHook | None = None) -> RunResult:
     """Train a run (its pretrained dependency first), resuming from its checkpoint if any;
     holding the run's lock, so that a second process refuses (or waits) instead."""
     exp = plan.exp
@@ -231,11 +269,12 @@ def _train(
     with run_lock(plan.run_dir, wait=wait):
         record = read_record(plan.run_dir, exp.task)
         if record is not None and (plan.run_dir / WEIGHTS).exists():  # finished while we waited
-            return _reload(plan, record)
+            return _reload(plan, record, progress)
         gemm_at_start = gemm_rate()  # the machine's speed, to read the times against
+        _say(plan, progress, "training", epochs=plan.config.epochs)
         history = fit(model, plan.splits.train, plan.splits.val, plan.config,
                       checkpoint=plan.run_dir / CHECKPOINT, identity=plan.identity,
-                      progress=progress, on_epoch=on_epoch)  # fmt: skip
+                      progress=progress, on_epoch=on_epoch, label=plan.label)  # fmt: skip
         machine = hardware([gemm_at_start, gemm_rate()])
         model.cpu().eval()
         test = final_metrics(model, plan.splits.test, exp.task)
@@ -244,6 +283,7 @@ def _train(
                            plan.run_dir, transfer, machine, loss_warnings(history))  # fmt: skip
         extra = {"fingerprint": plan.fingerprint, "warnings": result.warnings}
         write_run(plan.run_dir, model, result.summary() | extra)
+    _say(plan, progress, "trained", epochs=len(history.epochs), seconds=seconds)
     return result
 
 
@@ -270,8 +310,11 @@ def run_experiment(
     ``splits`` may pass ``splits_for(budget)`` already loaded (the run folder is named by the
     budget, so other splits do not belong there). A run that another process is training is
     refused (``RunLocked``), or awaited with ``wait``. ``on_epoch`` is passed to ``fit`` (a
-    finished run that is reloaded trains no epoch, so it never calls it).
+    finished run that is reloaded trains no epoch, so it never calls it). With ``progress``
+    (default: ``$FMNIST_PROGRESS``, on unless ``0``) the run prints a line as it starts training
+    and as it ends (or is reloaded), and its bars name it: experiment, sweep point and seed.
     """
+    progress = progress_from_env() if progress is None else progress
     where = _where(name, budget, seed, runs_dir, epochs, overrides)
     _fetch_published(where, epochs, overrides)
     if not wait and not (where.run_dir / RECORD).exists():
@@ -281,7 +324,7 @@ def run_experiment(
     if record is None:
         return _train(plan, progress, wait, on_epoch)
     if (plan.run_dir / WEIGHTS).exists():
-        return _reload(plan, record)
+        return _reload(plan, record, progress)
     if (plan.run_dir / CHECKPOINT).exists():  # finished, weights lost: rebuilt from the checkpoint
         return _train(plan, progress, wait)
     raise RunDamaged(
