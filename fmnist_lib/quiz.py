@@ -24,6 +24,10 @@ from .settings import check_language
 QUIZZES = Path(__file__).with_name("quizzes")
 #: The seed of the quiz's page element's name: a stored quiz notebook is the same on every run.
 ELEMENT_SEED = "fmnist-quiz"
+#: Colours that everyone can read (WCAG AA contrast, which the book's browser check asks of every
+#: page): jupyterquiz's green, under a chosen answer's white text and as its explanation's colour
+#: on the white page, is too light.
+COLORS = {"--jq-correct-color": "#007a10", "--jq-incorrect-color": "#c80202"}
 
 
 def path(chapter: int, lang: str = "en") -> Path:
@@ -51,6 +55,6 @@ def show(chapter: int, lang: str = "en") -> None:
     state = random.getstate()  # jupyterquiz names its element with `random`: the same name each
     random.seed(f"{ELEMENT_SEED}-{chapter}-{lang}")  # run, the student's own draws untouched
     try:
-        display_quiz(questions, shuffle_answers=True, max_width=720)
+        display_quiz(questions, shuffle_answers=True, max_width=720, colors=COLORS)
     finally:
         random.setstate(state)

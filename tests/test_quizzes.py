@@ -143,6 +143,7 @@ def test_show_displays_the_quiz_without_touching_the_students_random_draws(monke
     html, script = shown[-2].data, shown[-1].data
     element = re.search(r'<div id="(\w+)"', html).group(1)
     assert json.dumps(quiz.load(3, "es")) in script and element in script
+    assert quiz.COLORS["--jq-correct-color"] in html
     quiz.show(3, "es")
     assert f'<div id="{element}"' in shown[-2].data, "the stored quiz would change at every run"
 
@@ -196,8 +197,9 @@ def test_each_chapter_links_to_its_quiz_and_the_book_lists_it(n, lang):
         "the chapter's last markdown cell ends with a link to its quiz"
     )
     toc = yaml.safe_load((FOLDERS[lang].parent / "_toc.yml").read_text(encoding="utf-8"))
-    entry = next(e for e in toc["chapters"] if e["file"] == f"notebooks/{chapter(n, lang).name}")
-    assert {"file": f"notebooks/quizzes/{n:02d}_quiz.ipynb"} in entry.get("sections", [])
+    files = [e["file"] for e in toc["chapters"]]
+    at = files.index(f"notebooks/{chapter(n, lang).name}")
+    assert files[at + 1] == f"notebooks/quizzes/{n:02d}_quiz.ipynb", "the quiz follows its chapter"
 
 
 @pytest.mark.artifacts
