@@ -175,9 +175,11 @@ notebooks: data
 	$(BIN)/python tools/translations.py sync
 	$(BIN)/python tools/run_notebooks.py --budget $(BUDGET) --edition es
 
-# The course's own notebooks are trusted, so that the lab draws their saved widgets on first open.
+# The course's own notebooks are trusted, so that the lab draws their saved widgets (and the
+# quizzes' saved JavaScript) on first open.
 lab: data
-	$(BIN)/jupyter trust notebooks/[0-9][0-9]_*.ipynb es/notebooks/[0-9][0-9]_*.ipynb > /dev/null
+	$(BIN)/jupyter trust notebooks/[0-9][0-9]_*.ipynb es/notebooks/[0-9][0-9]_*.ipynb \
+	  notebooks/quizzes/[0-9][0-9]_*.ipynb es/notebooks/quizzes/[0-9][0-9]_*.ipynb > /dev/null
 	$(BIN)/jupyter lab notebooks/
 
 bench: data

@@ -28,6 +28,7 @@ from browsing import LOCAL_HOST
 from playwright.sync_api import Browser, Page, Request, Route
 from playwright.sync_api import Error as PlaywrightError
 
+from fmnist_lib import quiz
 from fmnist_lib.arithmetic import conv_output_size, conv_transpose_output_size, pool_output_size
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -507,6 +508,29 @@ def test_the_calculator_computes_on_the_page(visit: Visit) -> None:
     _press(box, "padding", "ArrowRight", 3)  # P = 3 > K/2: no pooling layer has that
     assert _shows_the_formulas_size(visit, box)["padding"] == 3
     assert box.locator(".fmnist-calc-size").inner_text() == "—"
+
+
+def test_a_quiz_answers_on_the_page(visit: Visit) -> None:
+    """A quiz page (both editions) draws each question of its quiz (fmnist_lib.quiz); choosing
+    an answer shows that answer's explanation, marked right or wrong."""
+    found = re.fullmatch(r"(es/)?notebooks/quizzes/(\d\d)_quiz", visit.docname)
+    if found is None:
+        return
+    questions = quiz.load(int(found.group(2)), "es" if found.group(1) else "en")
+    drawn = visit.page.locator(".Quiz")
+    drawn.first.wait_for()
+    assert drawn.count() == len(questions), f"{visit.docname}: {drawn.count()} questions drawn"
+    first = drawn.first
+    text = lambda html: re.sub(r"<[^>]+>", "", html)  # the page shows <code> as its text
+    feedback = {text(a["answer"]): text(a["feedback"]) for a in questions[0]["answers"]}
+    for correct, mark in (("false", "incorrect"), ("true", "correct")):
+        button = first.locator(f'.MCButton[data-correct="{correct}"]').first
+        button.click()
+        shown = first.locator(f".Feedback.{mark}")
+        assert shown.inner_text().strip() == feedback[button.inner_text().strip()], (
+            f"{visit.docname}: choosing {button.inner_text()!r} does not explain it"
+        )
+    visit.page.wait_for_timeout(1_000)  # the chosen answer's colour fades in (0.8 s)
 
 
 def test_no_test_scaffolding_on_the_page(visit: Visit) -> None:

@@ -29,6 +29,11 @@ and the two no longer compare equal). sphinx-thebe's `const THEBE_JS_URL = ...` 
    _build/html/es/) link every page to its counterpart in the other language, when it has one
    (config value fmnist_edition: "en" or "es"). A page has the same name in both editions, except
    those in TWIN_PAGES (the glossary, the notation page, what next), named in each language.
+
+6. The open-in-Colab badge: each notebook's first cell shows Colab's badge image, which the lab
+   and Colab fetch from Colab; the book is self-contained (book_checks/test_browser.py blocks
+   every other host), so its pages show a local drawing of the badge in the edition's language
+   (static/colab-badge.svg, colab-badge-es.svg), the link unchanged.
 """
 
 from __future__ import annotations
@@ -93,6 +98,20 @@ def accessible_body(
         for before, after in BODY_FIXES:
             body = body.replace(before, after)
         context["body"] = body
+
+
+COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+
+
+def local_colab_badge(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """The page's Colab badge image from the book's own static files, not from Colab."""
+    body = context.get("body")
+    if isinstance(body, str) and COLAB_BADGE in body:
+        suffix = "" if app.config.fmnist_edition == "en" else f"-{app.config.fmnist_edition}"
+        local = context["pathto"](f"_static/colab-badge{suffix}.svg", 1)
+        context["body"] = body.replace(f'src="{COLAB_BADGE}"', f'src="{local}"')
 
 
 def described_outputs(notebook: Path) -> dict[str, str]:
@@ -237,4 +256,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", dedupe_scripts, priority=900)
     app.connect("html-page-context", accessible_body, priority=900)
     app.connect("html-page-context", issue_link_in_the_edition, priority=900)
+    app.connect("html-page-context", local_colab_badge, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

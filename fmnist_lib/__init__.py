@@ -6,7 +6,7 @@ Its two houses, each module importing only from lower layers:
 - the lessons: what the chapters teach with (never imports the machinery):
   layer 0: ``errors``, ``paper``, ``stats``
   layer 1: ``checks``, ``names``, ``progress``, ``settings``, ``storage``
-  layer 2: ``data``, ``wording``
+  layer 2: ``data``, ``quiz``, ``wording``
   layer 3: ``checkpoints``, ``evaluation``, ``models``, ``numerals``
   layer 4: ``arithmetic``, ``latent``, ``plots``, ``training``
   layer 5: ``course``, ``diagnostics``, ``diagrams``, ``exercises``, ``overfitting``, ``widgets``

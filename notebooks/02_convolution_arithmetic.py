@@ -16,6 +16,8 @@
 # %% [markdown]
 # # 2. Convolution arithmetic
 #
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/fmnist-course/fmnist-course/blob/v0.1.0/notebooks/02_convolution_arithmetic.ipynb)
+#
 # A convolutional network is a stack of layers that change the *shape* of a tensor: channels
 # come and go, images shrink and grow. Get one size wrong and PyTorch stops with a shape error;
 # get it right on paper first and the architecture writes itself. This chapter derives the two
@@ -31,6 +33,11 @@
 #   and which output rows an output padding leaves to the bias alone;
 # - read a model layer by layer with `trace_shapes`: output shapes, parameters, multiply-adds;
 # - find and fix the errors in the report's model listings.
+#
+# **Study time.** About 100 minutes: about 50 to read the chapter and run its cells, and about ten
+# for each of its 5 exercises (estimated from its length, at about 100 words of prose or ten lines
+# of code a minute). Running it takes under half a minute (26 s measured at the full budget on a
+# 2-core CPU).
 
 # %% tags=["hide-input"]
 if "google.colab" in str(get_ipython()):  # Colab has no copy of the course: install its library
@@ -672,6 +679,9 @@ check_answer("2.5", next(iter(by_hand.values())))
 #   multiply-adds, because it reuses its weights at every position.
 # - The report's listings had four errors: a list given to `Sequential`, a dropout after the final
 #   sigmoid, a positional argument after keywords, and dimension comments that do not add up.
+#
+# **Check yourself:** [a quiz on this chapter's ideas](quizzes/02_quiz.ipynb), with an explanation
+# for every answer.
 
 # %%
 print(f"equation (1) = PyTorch in {sum(o == p for _, o, p in cases)} of {len(cases)} cases")

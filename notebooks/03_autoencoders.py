@@ -16,6 +16,8 @@
 # %% [markdown]
 # # 3. Autoencoders: compress, then rebuild
 #
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/fmnist-course/fmnist-course/blob/v0.1.0/notebooks/03_autoencoders.ipynb)
+#
 # An autoencoder is trained to output its own input. That sounds useless until you squeeze the
 # data through a narrow layer in the middle: to rebuild a $28 \times 28$ image from, say, 64
 # numbers, the network must find what all clothing images have in common and encode only what
@@ -33,6 +35,10 @@
 #   of trusting how a picture looks;
 # - draw the codes in two dimensions (PCA, t-SNE), measure how well a linear read-out separates
 #   the classes, and decode a walk between two codes.
+#
+# **Study time.** About 100 minutes: about 60 to read the chapter and run its cells, and about ten
+# for each of its 4 exercises (estimated from its length, at about 100 words of prose or ten lines
+# of code a minute).
 #
 # **Time.** At the `full` budget this notebook trains four models on 50,000 images: about an hour
 # on a 2-core CPU the first time (the Raschka models dominate), a few minutes on a GPU. Finished
@@ -815,6 +821,9 @@ print(f"  Welch, 95%:          [{welch.low:+.5f}, {welch.high:+.5f}], df {welch.
 #   reasons this chapter does not settle.
 # - The codes keep what tells the classes apart, though no label was used to learn them; how
 #   much more linearly separable than the pixels they are is the linear probe's number.
+#
+# **Check yourself:** [a quiz on this chapter's ideas](quizzes/03_quiz.ipynb), with an explanation
+# for every answer.
 
 # %%
 summary = {

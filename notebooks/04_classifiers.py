@@ -16,6 +16,8 @@
 # %% [markdown]
 # # 4. Classifiers built from encoders
 #
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/fmnist-course/fmnist-course/blob/v0.1.0/notebooks/04_classifiers.ipynb)
+#
 # An encoder that can compress a clothing image into a few numbers has learned something about
 # clothes. Put a linear layer on top of it and train the whole net to predict the label: that is
 # the report's classifier. This chapter writes the «Raschka» classifier as a PyTorch module,
@@ -36,6 +38,10 @@
 # - train the report's classifiers and read their training and validation curves, knowing why
 #   dropout can put the validation accuracy above the training accuracy;
 # - read a confusion matrix: per-class accuracy (recall) and the most frequent confusions.
+#
+# **Study time.** About 105 minutes: about 55 to read the chapter and run its cells, and about ten
+# for each of its 5 exercises (estimated from its length, at about 100 words of prose or ten lines
+# of code a minute).
 #
 # **Time.** With the published reference runs present (a clone of the repository): a few
 # minutes, most of it training the small demonstration runs (10,000 training images, five
@@ -747,6 +753,9 @@ print(f"validation − training loss is larger without dropout: {larger}")
 #   with which.
 # - Over three seeds, the Raschka classifier beats the dense one and the «consigna» classifier
 #   does not: convolutions alone do not decide it.
+#
+# **Check yourself:** [a quiz on this chapter's ideas](quizzes/04_quiz.ipynb), with an explanation
+# for every answer.
 #
 # The chapter's numbers:
 

@@ -16,6 +16,8 @@
 # %% [markdown]
 # # 5. Transfer learning: where training starts
 #
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/fmnist-course/fmnist-course/blob/v0.1.0/notebooks/05_transfer_learning.ipynb)
+#
 # Gradient descent only ever improves the weights it is given: where it ends depends on where it
 # starts. The report's answer to this *dependence on the initial weights* is transfer learning:
 # start the classifier from the encoder of a trained autoencoder instead of from random numbers.
@@ -31,6 +33,10 @@
 # - keep a frozen part frozen: its gradients off *and* its layers in eval mode;
 # - separate two causes of one difference with a $2 \times 2$ design, and name what it still
 #   confounds.
+#
+# **Study time.** About 95 minutes: about 45 to read the chapter and run its cells, and about ten
+# for each of its 5 exercises (estimated from its length, at about 100 words of prose or ten lines
+# of code a minute).
 #
 # **Time.** This chapter reuses the course's published runs and trains only a short
 # demonstration on a 10,000-image subset (a few minutes on a 2-core CPU). Without the published
@@ -591,6 +597,9 @@ for n in DESIGN[0]:
 #   read together, only the hidden size's effect does. The pretrained start's effect at
 #   $n = 10$ is not shown, on the test set or the validation set; more seeds, analysed paired,
 #   would be needed; the epoch budgets remain a confound.
+#
+# **Check yourself:** [a quiz on this chapter's ideas](quizzes/05_quiz.ipynb), with an explanation
+# for every answer.
 
 # %%
 key_numbers = {

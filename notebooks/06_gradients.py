@@ -16,6 +16,8 @@
 # %% [markdown]
 # # 6. Gradients: vanishing, exploding, initialisation
 #
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/fmnist-course/fmnist-course/blob/v0.1.0/notebooks/06_gradients.ipynb)
+#
 # Gradient descent updates every weight against its gradient,
 # $w \leftarrow w - \eta \, \partial \mathcal{L} / \partial w$, with learning rate $\eta$.
 # The report names three ways this goes wrong: a bad **starting point** (chapter 5), gradients
@@ -35,6 +37,10 @@
 #   clipping can and cannot fix;
 # - count the weights of a convolution and of a dense layer, and read where a model's weights
 #   sit.
+#
+# **Study time.** About 60 minutes: about 30 to read the chapter and run its cells, and about ten
+# for each of its 3 exercises (estimated from its length, at about 100 words of prose or ten lines
+# of code a minute).
 #
 # **Time.** Small experiments on a 10,000-image subset: about four minutes (248 s measured on a
 # 2-core CPU shared with other work).
@@ -398,6 +404,9 @@ check_answer("6.3", count_parameters(nn.Conv2d(3, 8, kernel_size=5)))
 #   does not repair the product.
 # - A convolution shares its weights across positions: a few hundred weights where a dense layer
 #   with the same input and output sizes would need millions.
+#
+# **Check yourself:** [a quiz on this chapter's ideas](quizzes/06_quiz.ipynb), with an explanation
+# for every answer.
 
 # %%
 key_numbers = {

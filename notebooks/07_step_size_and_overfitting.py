@@ -16,6 +16,8 @@
 # %% [markdown]
 # # 7. Step size, sharpness and over-fitting
 #
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/fmnist-course/fmnist-course/blob/v0.1.0/notebooks/07_step_size_and_overfitting.ipynb)
+#
 # Chapter 6 followed the gradient through the layers. This chapter looks at the other factor of
 # the update $w \leftarrow w - \eta \, \partial \mathcal{L} / \partial w$: the step. A step too
 # large for the curvature of the loss surface diverges, whatever the layers do; we measure that
@@ -34,6 +36,10 @@
 # - guard a run against divergence (a smaller rate, clipping, the loss check of `fit`);
 # - produce over-fitting on purpose, read the U-shaped validation curve, and compare dropout,
 #   weight decay, augmentation and early stopping against it with intervals over seeds.
+#
+# **Study time.** About 90 minutes: about 60 to read the chapter and run its cells, and about ten
+# for each of its 3 exercises (estimated from its length, at about 100 words of prose or ten lines
+# of code a minute).
 #
 # **Time.** About 35 minutes (2,115 s measured on a 2-core CPU shared with other work); most of
 # it is the over-fitting section (twelve runs of 100 epochs on 1,000 images). The pooling runs are published reference
@@ -669,6 +675,9 @@ for label, c in (("1,000 images, seed 0", baseline[0]), ("2,000 images, seed 0",
 #   three seeds can show.
 # - Pooling in the Raschka classifier: neither its gap nor its test accuracy is shown to differ
 #   from the strided model's with three seeds of the full runs.
+#
+# **Check yourself:** [a quiz on this chapter's ideas](quizzes/07_quiz.ipynb), with an explanation
+# for every answer.
 
 # %%
 no_remedy = rows["no remedy"]

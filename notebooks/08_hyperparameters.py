@@ -16,6 +16,8 @@
 # %% [markdown]
 # # 8. Choosing hyperparameters
 #
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/fmnist-course/fmnist-course/blob/v0.1.0/notebooks/08_hyperparameters.ipynb)
+#
 # Weights are learned; **hyperparameters** — epochs, code size, batch size, learning rate,
 # dropout — are chosen before training. The report concludes that the right choice "depends on
 # the nature of the problem and of the network", and draws some concrete lessons from its runs.
@@ -32,6 +34,10 @@
 #   course's rule (a 95% confidence interval);
 # - choose hyperparameters on the validation set with a search (random sampling, a TPE sampler,
 #   pruning) and test the choice once on the test set.
+#
+# **Study time.** About 90 minutes: about 40 to read the chapter and run its cells, and about ten
+# for each of its 5 exercises (estimated from its length, at about 100 words of prose or ten lines
+# of code a minute).
 #
 # **Time.** The sweeps train about 130 small runs on a 10,000-image subset: an hour or more on
 # a 2-core CPU the first time; finished runs are stored and reused. The exercises' solutions
@@ -573,6 +579,9 @@ print(f"\nbest learning rate {found:.2g}: {which_way} than the report's {reporte
 #   verdict holds for its subset, updates and seeds.
 # - Choosing properly: fit on the training set, choose on the validation set, test once; search
 #   rather than guess (random or TPE sampling, pruning), and account for the noise of seeds.
+#
+# **Check yourself:** [a quiz on this chapter's ideas](quizzes/08_quiz.ipynb), with an explanation
+# for every answer.
 #
 # The chapter's numbers (the sweeps on a 10,000-image subset, the search on all the data):
 

@@ -40,7 +40,7 @@ MACHINERY = ("experiments", "reproduction")
 LAYERS = {
     0: {"__init__", "errors", "paper", "stats"},
     1: {"settings", "storage", "progress", "checks", "names"},
-    2: {"data", "wording"},
+    2: {"data", "wording", "quiz"},
     3: {"models", "evaluation", "checkpoints", "numerals"},
     4: {"training", "arithmetic", "plots", "latent"},
     5: {"diagnostics", "widgets", "exercises", "course", "diagrams", "overfitting"},

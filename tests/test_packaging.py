@@ -33,7 +33,9 @@ def test_environment_yml_matches_pyproject():
         name, spec = _split(dep)
         if name not in {"python", "pip"}:
             conda[CONDA_NAMES.get(name, name)] = spec
-    assert conda == dict(_split(d) for d in _pyproject()["dependencies"])
+    from_pip = dict(_split(line) for line in pip_lines if not line.startswith("-"))  # PyPI only
+    assert not set(conda) & set(from_pip), "a package from both conda and pip"
+    assert conda | from_pip == dict(_split(d) for d in _pyproject()["dependencies"])
     extras = set(_pyproject()["optional-dependencies"])
     assert any(
         set(re.search(r"\[(.*)\]", line).group(1).split(",")) == extras

@@ -4,8 +4,8 @@ The book's ``_config.yml`` holds the repository's address (``repository.url``) a
 ``pyproject.toml`` the version; the release tag is ``v<version>``. Copies live where a reader or
 a tool needs them: the library (``fmnist_lib/__init__.py``, ``fmnist_lib/experiments/release.py``
 for installs without a checkout), both books' launch buttons (``repository.branch``), CITATION.cff,
-every chapter's Colab install cell in both editions, README.md (and its Binder link) and
-AUTHORING.md.
+every chapter's and quiz's Colab install cell and open-in-Colab badge in both editions,
+README.md (and its Binder link) and AUTHORING.md.
 
     python tools/release.py check [vX.Y.Z]   # every copy agrees (and the tag is this release)
     python tools/release.py set X.Y.Z        # write the version everywhere
@@ -26,7 +26,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 VERSION = re.compile(r"\d+\.\d+\.\d+")
-CHAPTERS = ("notebooks", "es/notebooks")
+CHAPTERS = ("notebooks", "es/notebooks", "notebooks/quizzes", "es/notebooks/quizzes")
 
 
 def version() -> str:
@@ -37,10 +37,26 @@ def address() -> str:
     return str(yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"])
 
 
+def colab() -> str:
+    """Colab's address, as the book's launch buttons have it (``launch_buttons.colab_url``)."""
+    return str(yaml.safe_load((ROOT / "_config.yml").read_text())["launch_buttons"]["colab_url"])
+
+
+def notebooks() -> list[Path]:
+    """The chapters and quizzes of both editions, .ipynb and .py."""
+    return [p for folder in CHAPTERS for p in sorted((ROOT / folder).glob("[0-9][0-9]_*"))]
+
+
+def colab_link(notebook: Path, release: str) -> str:
+    """Where a notebook's open-in-Colab badge points: the notebook at this release on GitHub."""
+    owner_repo = address().removeprefix("https://github.com/")
+    path = notebook.relative_to(ROOT).with_suffix(".ipynb").as_posix()
+    return f"{colab()}/github/{owner_repo}/blob/v{release}/{path}"
+
+
 def tagged_files() -> list[Path]:
     """The files that name the release tag after the repository's address (``<url>@vX.Y.Z``)."""
-    chapters = [p for folder in CHAPTERS for p in sorted((ROOT / folder).glob("[0-9][0-9]_*"))]
-    return [ROOT / "README.md", ROOT / "AUTHORING.md", *chapters]
+    return [ROOT / "README.md", ROOT / "AUTHORING.md", *notebooks()]
 
 
 def copies(release: str) -> dict[Path, list[tuple[str, str]]]:
@@ -71,6 +87,9 @@ def copies(release: str) -> dict[Path, list[tuple[str, str]]]:
     found[ROOT / "README.md"].append(
         (rf"{re.escape(binder)}/v{VERSION.pattern}", f"{binder}/{tag}")
     )
+    for path in notebooks():
+        badge = rf"{re.escape(colab())}/github/[^/\s]+/[^/\s]+/blob/[^/\s]+/[^)\s\"]+"
+        found[path].append((badge, colab_link(path, release)))
     return found
 
 

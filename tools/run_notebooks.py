@@ -1,13 +1,14 @@
 """Execute the course notebooks at a budget and store them with their outputs.
 
-Reads each ``NN_*.py`` (the percent-format twin) of notebooks/ or es/notebooks/, runs it top to
+Reads each ``NN_*.py`` (the percent-format twin) of notebooks/ or es/notebooks/ and of their
+quizzes/ folders (each chapter's wrap-up quiz, ``quizzes/NN_quiz.py``), runs it top to
 bottom in a fresh ``python3`` kernel with ``FMNIST_BUDGET`` set and ``FMNIST_LANGUAGE`` the
 language of its folder (``es`` under es/notebooks/, else ``en``: the words on its figures), keeps
 the widget state (so the book can show the widgets), records the budget in the notebook's
 metadata, and writes the pair (.ipynb + .py).
 
     python tools/run_notebooks.py --budget smoke [notebooks/03_autoencoders.py ...]
-    python tools/run_notebooks.py --budget smoke --edition both    # every chapter, both editions
+    python tools/run_notebooks.py --budget smoke --edition both    # every chapter and quiz, both
     python tools/run_notebooks.py --stored-form --edition both     # no run: the lab's saved form
 
 A Spanish notebook prints what its English twin prints but draws its figures in Spanish. After a
@@ -36,11 +37,16 @@ from fmnist_lib.settings import NOTEBOOK_LANGUAGE as LANGUAGE_KEY
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = {"en": ROOT / "notebooks", "es": ROOT / "es" / "notebooks"}
 SPANISH_FOLDER = ("es", "notebooks")  # as fmnist_lib.settings.language_from_env reads a folder
+QUIZZES = "quizzes"  # each edition's quiz notebooks, in a folder beside its chapters
 
 
 def language(script: Path) -> str:
-    """The language of a notebook's figures: ``es`` for one in an es/notebooks folder."""
-    return "es" if script.resolve().parent.parts[-2:] == SPANISH_FOLDER else "en"
+    """The language of a notebook's figures: ``es`` for one in an es/notebooks folder (or in its
+    quizzes/ folder)."""
+    folder = script.resolve().parent
+    if folder.name == QUIZZES:
+        folder = folder.parent
+    return "es" if folder.parts[-2:] == SPANISH_FOLDER else "en"
 
 
 def _lab_server_config() -> Any:
@@ -86,6 +92,14 @@ def chapters(edition: str) -> list[Path]:
     """The notebooks NN_*.py of an edition (``en``, ``es``, or ``both``: English first)."""
     languages = ["en", "es"] if edition == "both" else [edition]
     return [p for lang in languages for p in sorted(FOLDERS[lang].glob("[0-9][0-9]_*.py"))]
+
+
+def quizzes(edition: str) -> list[Path]:
+    """The quiz notebooks quizzes/NN_quiz.py of an edition (``en``, ``es`` or ``both``)."""
+    languages = ["en", "es"] if edition == "both" else [edition]
+    return [
+        p for lang in languages for p in sorted((FOLDERS[lang] / QUIZZES).glob("[0-9][0-9]_*.py"))
+    ]
 
 
 def execute(script: Path, budget: str, timeout: int) -> float:
@@ -138,7 +152,10 @@ def main(argv: list[str] | None = None) -> None:
     missing = [str(p) for p in args.notebooks if p.suffix != ".py" or not p.is_file()]
     if missing:
         parser.error(f"not a notebook's .py twin: {', '.join(missing)}")
-    scripts = [p.resolve() for p in args.notebooks] or chapters(args.edition)
+    scripts = [p.resolve() for p in args.notebooks] or [
+        *chapters(args.edition),
+        *quizzes(args.edition),
+    ]
     if args.stored_form:
         for script in scripts:
             restore_form(script)

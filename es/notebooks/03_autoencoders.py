@@ -13,8 +13,10 @@
 #     name: python3
 # ---
 
-# %% [markdown] translation={"source": "d2a140c6d26a1816"}
+# %% [markdown] translation={"source": "c22ffc9510e8a1fc"}
 # # 3. Autocodificadores: comprimir y luego reconstruir
+#
+# [![Abrir en Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/fmnist-course/fmnist-course/blob/v0.1.0/es/notebooks/03_autoencoders.ipynb)
 #
 # Un autocodificador (autoencoder) se entrena para devolver como salida su propia entrada. Eso
 # parece inútil hasta que obligas a los datos a pasar por una capa estrecha en el medio: para
@@ -36,6 +38,10 @@
 #   muertas) en lugar de fiarte de cómo se ve una imagen;
 # - dibujar los códigos en dos dimensiones (PCA, t-SNE), medir qué tan bien una lectura lineal
 #   separa las clases y decodificar un recorrido entre dos códigos.
+#
+# **Tiempo de estudio.** Unos 100 minutos: unos 60 para leer el capítulo y ejecutar sus celdas, y
+# unos diez para cada uno de sus 4 ejercicios (estimado a partir de su extensión, a razón de unas
+# 100 palabras de texto o diez líneas de código por minuto).
 #
 # **Tiempo.** Con el presupuesto (budget) `full`, este cuaderno (notebook) entrena cuatro modelos
 # con 50 000 imágenes: alrededor de una hora en una CPU de 2 núcleos la primera vez (los modelos
@@ -845,7 +851,7 @@ print(f"LeakyReLU − ReLU, mean test MSE: {paired.estimate:+.5f} ({ratio:+.1%})
 print(f"  paired by seed, 95%: [{paired.low:+.5f}, {paired.high:+.5f}], df {paired.df:.0f}")
 print(f"  Welch, 95%:          [{welch.low:+.5f}, {welch.high:+.5f}], df {welch.df:.1f}")
 
-# %% [markdown] translation={"source": "636bd23e0a765c70"}
+# %% [markdown] translation={"source": "f67c86558a1c2b9a"}
 # ## Resumen
 #
 # - Los autocodificadores Raschka y «consigna», escritos explícitamente como clases, son los
@@ -864,6 +870,9 @@ print(f"  Welch, 95%:          [{welch.low:+.5f}, {welch.high:+.5f}], df {welch.
 # - Los códigos conservan lo que distingue a las clases, aunque no se usó ninguna etiqueta para
 #   aprenderlos; cuánto más separables linealmente que los píxeles son lo indica el número de la
 #   sonda lineal.
+#
+# **Ponte a prueba:** [un cuestionario sobre las ideas de este capítulo](quizzes/03_quiz.ipynb),
+# con una explicación para cada respuesta.
 
 # %%
 summary = {

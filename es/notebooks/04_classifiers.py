@@ -13,8 +13,10 @@
 #     name: python3
 # ---
 
-# %% [markdown] translation={"source": "9e9c0cc6d4f4035f"}
+# %% [markdown] translation={"source": "5209fc36016a68b2"}
 # # 4. Clasificadores construidos a partir de codificadores
+#
+# [![Abrir en Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/fmnist-course/fmnist-course/blob/v0.1.0/es/notebooks/04_classifiers.ipynb)
 #
 # Un codificador capaz de comprimir la imagen de una prenda en unos pocos números ha aprendido algo
 # sobre la ropa. Si le pones encima una capa lineal y entrenas la red completa para predecir la
@@ -40,6 +42,10 @@
 #   exactitud de entrenamiento;
 # - leer una matriz de confusión: la exactitud por clase (exhaustividad o *recall*) y las
 #   confusiones más frecuentes.
+#
+# **Tiempo de estudio.** Unos 105 minutos: unos 55 para leer el capítulo y ejecutar sus celdas, y
+# unos diez para cada uno de sus 5 ejercicios (estimado a partir de su extensión, a razón de unas
+# 100 palabras de texto o diez líneas de código por minuto).
 #
 # **Tiempo.** Con las corridas de referencia publicadas disponibles (un clon del repositorio): unos
 # minutos, la mayor parte para entrenar las pequeñas corridas de demostración (10 000 imágenes de
@@ -768,7 +774,7 @@ loss_gap = {
 larger = loss_gap["dropout 0"] > loss_gap["dropout 0,8 (registrado)"]
 print(f"la pérdida de validación − entrenamiento es mayor sin dropout: {larger}")
 
-# %% [markdown] translation={"source": "8cd47d4a5796b8fc"}
+# %% [markdown] translation={"source": "12b7076c302d49a2"}
 # ## Resumen
 #
 # - Un clasificador es un `nn.Module`: un codificador y una cabeza lineal que produce diez logits.
@@ -792,6 +798,9 @@ print(f"la pérdida de validación − entrenamiento es mayor sin dropout: {larg
 #   confunden con cuáles.
 # - Sobre tres semillas, el clasificador Raschka supera al denso y el clasificador «consigna» no:
 #   las convoluciones por sí solas no lo deciden.
+#
+# **Ponte a prueba:** [un cuestionario sobre las ideas de este capítulo](quizzes/04_quiz.ipynb),
+# con una explicación para cada respuesta.
 #
 # Los números del capítulo:
 

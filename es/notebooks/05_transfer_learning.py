@@ -13,8 +13,10 @@
 #     name: python3
 # ---
 
-# %% [markdown] translation={"source": "4c68cb54ee9f4084"}
+# %% [markdown] translation={"source": "c2ccd3630079109b"}
 # # 5. Aprendizaje por transferencia: dónde empieza el entrenamiento
+#
+# [![Abrir en Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/fmnist-course/fmnist-course/blob/v0.1.0/es/notebooks/05_transfer_learning.ipynb)
 #
 # El descenso por gradiente nunca hace más que mejorar los pesos que recibe: dónde termina
 # depende de dónde empieza. La respuesta del informe a esta *dependencia de los pesos iniciales*
@@ -34,6 +36,10 @@
 #   evaluación;
 # - separar dos causas de una misma diferencia con un diseño $2 \times 2$, y nombrar qué factores
 #   sigue confundiendo.
+#
+# **Tiempo de estudio.** Unos 95 minutos: unos 45 para leer el capítulo y ejecutar sus celdas, y
+# unos diez para cada uno de sus 5 ejercicios (estimado a partir de su extensión, a razón de unas
+# 100 palabras de texto o diez líneas de código por minuto).
 #
 # **Tiempo.** Este capítulo reutiliza las corridas publicadas del curso y solo entrena una breve
 # demostración sobre un subconjunto de 10 000 imágenes (unos pocos minutos en una CPU de 2
@@ -611,7 +617,7 @@ for n in DESIGN[0]:
     accuracies = f"{h[0]:.2%} / {h[middle]:.2%} / {h[-1]:.2%}"
     print(f"{results[n].experiment.title:<22} exactitud de validación, {epochs}: {accuracies}")
 
-# %% [markdown] translation={"source": "8383c8252f90e8fc"}
+# %% [markdown] translation={"source": "9134b644d02950db"}
 # ## Resumen
 #
 # - Tres semillas de un mismo modelo difieren (en una fracción de punto): toda comparación se lee
@@ -629,6 +635,9 @@ for n in DESIGN[0]:
 #   preentrenado con $n = 10$ no queda demostrado, ni en el conjunto de prueba ni en el de
 #   validación; harían falta más semillas, analizadas de forma emparejada; los presupuestos de
 #   épocas siguen siendo un factor de confusión.
+#
+# **Ponte a prueba:** [un cuestionario sobre las ideas de este capítulo](quizzes/05_quiz.ipynb),
+# con una explicación para cada respuesta.
 
 # %% translation={"source": "b0f99b8ba9cf7fd5"}
 key_numbers = {

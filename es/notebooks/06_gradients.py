@@ -13,8 +13,10 @@
 #     name: python3
 # ---
 
-# %% [markdown] translation={"source": "6a6f2d711453bc80"}
+# %% [markdown] translation={"source": "ec9b5e21e94a0804"}
 # # 6. Gradientes: desvanecimiento, explosión, inicialización
+#
+# [![Abrir en Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/fmnist-course/fmnist-course/blob/v0.1.0/es/notebooks/06_gradients.ipynb)
 #
 # El descenso por gradiente actualiza cada peso en sentido contrario a su gradiente,
 # $w \leftarrow w - \eta \, \partial \mathcal{L} / \partial w$, con tasa de aprendizaje (learning
@@ -37,6 +39,10 @@
 #   clipping);
 # - contar los pesos de una convolución y de una capa densa, y leer dónde están los pesos de un
 #   modelo.
+#
+# **Tiempo de estudio.** Unos 60 minutos: unos 30 para leer el capítulo y ejecutar sus celdas, y
+# unos diez para cada uno de sus 3 ejercicios (estimado a partir de su extensión, a razón de unas
+# 100 palabras de texto o diez líneas de código por minuto).
 #
 # **Tiempo.** Experimentos pequeños sobre un subconjunto de 10 000 imágenes: unos cuatro minutos
 # (248 s medidos en una CPU de 2 núcleos compartida con otros trabajos).
@@ -406,7 +412,7 @@ from fmnist_lib.models import count_parameters
 
 check_answer("6.3", count_parameters(nn.Conv2d(3, 8, kernel_size=5)))
 
-# %% [markdown] translation={"source": "d740773ddb7ef365"}
+# %% [markdown] translation={"source": "09914184cfd7eb59"}
 # ## Resumen
 #
 # - Los gradientes que se desvanecen son un producto de jacobianos pequeños; las activaciones de
@@ -418,6 +424,9 @@ check_answer("6.3", count_parameters(nn.Conv2d(3, 8, kernel_size=5)))
 #   dispersión. El recorte pone un tope a cada paso, pero no repara el producto.
 # - Una convolución comparte sus pesos entre posiciones: unos cientos de pesos donde una capa
 #   densa con los mismos tamaños de entrada y de salida necesitaría millones.
+#
+# **Ponte a prueba:** [un cuestionario sobre las ideas de este capítulo](quizzes/06_quiz.ipynb),
+# con una explicación para cada respuesta.
 
 # %%
 key_numbers = {

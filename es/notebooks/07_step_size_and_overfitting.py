@@ -13,8 +13,10 @@
 #     name: python3
 # ---
 
-# %% [markdown] translation={"source": "efe3fa3838c850bd"}
+# %% [markdown] translation={"source": "61d2f59c8c0e63bd"}
 # # 7. Tamaño del paso, agudeza y sobreajuste
+#
+# [![Abrir en Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/fmnist-course/fmnist-course/blob/v0.1.0/es/notebooks/07_step_size_and_overfitting.ipynb)
 #
 # El capítulo 6 siguió al gradiente a través de las capas. Este capítulo mira el otro factor de la
 # actualización $w \leftarrow w - \eta \, \partial \mathcal{L} / \partial w$: el paso. Un paso
@@ -39,6 +41,10 @@
 # - provocar el sobreajuste a propósito, leer la curva de validación en forma de U, y comparar
 #   frente a ella el dropout, el decaimiento de pesos, el aumento de datos y la detención temprana
 #   con intervalos sobre semillas.
+#
+# **Tiempo de estudio.** Unos 90 minutos: unos 60 para leer el capítulo y ejecutar sus celdas, y
+# unos diez para cada uno de sus 3 ejercicios (estimado a partir de su extensión, a razón de unas
+# 100 palabras de texto o diez líneas de código por minuto).
 #
 # **Tiempo.** Unos 35 minutos (2115 s medidos en una CPU de 2 núcleos compartida con otros
 # trabajos); la mayor parte es la sección de sobreajuste (doce corridas de 100 épocas sobre 1000 imágenes). Las corridas con
@@ -692,7 +698,7 @@ for label, c in (("1,000 images, seed 0", baseline[0]), ("2,000 images, seed 0",
         f"{c.val_loss.iloc[-1]:.3f} en la época {len(c)}"
     )
 
-# %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "aa9fad7ba7410df0"}
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "8752b1129c7316e7"}
 # ## Resumen
 #
 # - La divergencia es un paso demasiado grande para la curvatura: en una cuadrática, con
@@ -708,6 +714,9 @@ for label, c in (("1,000 images, seed 0", baseline[0]), ("2,000 images, seed 0",
 #   con un intervalo; la tabla dice qué diferencias pueden mostrar tres semillas.
 # - El agrupamiento en el clasificador Raschka: con tres semillas de las corridas completas, no se
 #   muestra que ni su brecha ni su exactitud de prueba difieran de las del modelo con paso.
+#
+# **Ponte a prueba:** [un cuestionario sobre las ideas de este capítulo](quizzes/07_quiz.ipynb),
+# con una explicación para cada respuesta.
 
 # %%
 no_remedy = rows["no remedy"]

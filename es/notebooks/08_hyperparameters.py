@@ -13,8 +13,10 @@
 #     name: python3
 # ---
 
-# %% [markdown] translation={"source": "741fcd652b5aa20e"}
+# %% [markdown] translation={"source": "fb3c421a318e614d"}
 # # 8. Elección de hiperparámetros
+#
+# [![Abrir en Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/fmnist-course/fmnist-course/blob/v0.1.0/es/notebooks/08_hyperparameters.ipynb)
 #
 # Los pesos se aprenden; los **hiperparámetros** —épocas, tamaño del código, tamaño de lote, tasa de
 # aprendizaje, dropout— se eligen antes de entrenar. El informe concluye que la elección correcta
@@ -37,6 +39,10 @@
 # - elegir hiperparámetros en el conjunto de validación mediante una búsqueda (muestreo aleatorio,
 #   un
 #   muestreador TPE, poda) y evaluar la elección una sola vez en el conjunto de prueba.
+#
+# **Tiempo de estudio.** Unos 90 minutos: unos 40 para leer el capítulo y ejecutar sus celdas, y
+# unos diez para cada uno de sus 5 ejercicios (estimado a partir de su extensión, a razón de unas
+# 100 palabras de texto o diez líneas de código por minuto).
 #
 # **Tiempo.** Los barridos entrenan unas 130 corridas pequeñas sobre un subconjunto de 10 000
 # imágenes: una hora o más en una CPU de 2 núcleos la primera vez; las corridas terminadas se
@@ -621,7 +627,7 @@ found, reported = consigna_study.best_params["lr"], get_experiment("clf-consigna
 which_way = "larger" if found > reported else "smaller"
 print(f"\nbest learning rate {found:.2g}: {which_way} than the report's {reported:g}")
 
-# %% [markdown] translation={"source": "eca70cf89dfdf895"}
+# %% [markdown] translation={"source": "247173847775a687"}
 # ## Resumen
 #
 # - El tamaño de lote y la tasa de aprendizaje interactúan. Con igual número de épocas, un lote
@@ -638,6 +644,9 @@ print(f"\nbest learning rate {found:.2g}: {which_way} than the report's {reporte
 #   evaluar una sola vez en el de prueba; buscar en lugar de adivinar (muestreo aleatorio o TPE,
 #   poda)
 #   y tener en cuenta el ruido de las semillas.
+#
+# **Ponte a prueba:** [un cuestionario sobre las ideas de este capítulo](quizzes/08_quiz.ipynb),
+# con una explicación para cada respuesta.
 #
 # Los números del capítulo (los barridos sobre un subconjunto de 10 000 imágenes; la búsqueda, con
 # todos los datos):
