@@ -26,7 +26,7 @@ from torch import nn
 
 from .errors import FmnistError
 from .evaluation import eval_mode, model_device
-from .wording import Texts, Words, language
+from .wording import Texts, Words
 
 Size = int | tuple[int, int]
 
@@ -90,11 +90,7 @@ TEXTS: Texts = {
     "whole image": {"en": "whole image ({h}x{w})", "es": "imagen entera ({h}x{w})"},
 }
 ARITHMETIC_WORDS = Words(TEXTS, "fmnist_lib.arithmetic.TEXTS")
-
-
-def _say(key: str, **fields: object) -> str:
-    """The text ``key`` in the notebook's language."""
-    return ARITHMETIC_WORDS(key, language(), **fields)
+_say = ARITHMETIC_WORDS.here  # a text in the notebook's language
 
 
 def _pair(value: Size, name: str) -> tuple[int, int]:

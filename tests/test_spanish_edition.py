@@ -54,11 +54,12 @@ ENGLISH_FUNCTION_WORDS = frozenset(
     )
 )
 #: What a text output holds that is not a sentence of the course: the dataset's class names, file
-#: names, a figure's or a PyTorch module's repr, a page's style, an image's bytes, a widget's id,
-#: and PyTorch's own error that chapter 2 shows as the student will meet it.
+#: names, an experiment's name (``clf-consigna-10-from-128``), a figure's or a PyTorch module's
+#: repr, a page's style, an image's bytes, a widget's id, and PyTorch's own error that chapter 2
+#: shows as the student will meet it.
 NOT_SENTENCES = re.compile(
     r"T-shirt/to(?:p|…)?|Ankle boot|[\w-]+-ubyte|'(?:train|val|test)'"
-    r"|TypeError: list is not a Module subclass"
+    r"|TypeError: list is not a Module subclass|\b(?:ae|clf)-[\w-]+"
     r"|<Figure size \w+ with \d+ Axes>|<style.*?</style>|data:[\w/+.;=-]+,[\w+/=]+|IPY_MODEL_\w+",
     re.DOTALL,
 )
@@ -129,6 +130,7 @@ def test_the_english_function_words_are_found():
     ]  # fmt: skip
     assert english_words("✓ exercise 1.1: right. the last batch") == ["the"]  # feedback is checked
     assert english_words("la pérdida de validación es menor sin dropout: True") == []
+    assert english_words("clf-consigna-10-from-128: 10 de 128") == []  # an experiment's name
 
 
 def test_the_twin_check_fails_when_a_spanish_output_holds_another_number():
