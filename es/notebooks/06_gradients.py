@@ -222,7 +222,7 @@ pd.DataFrame(
 trials = {
     "LeCun": (1.0, None),
     "LeCun × 2.5": (2.5, None),
-    "LeCun × 2.5, clipped at 1": (2.5, 1.0),
+    "LeCun × 2.5, recortado a 1": (2.5, 1.0),
 }
 for label, (gain, clip) in trials.items():
     seed_everything(0)
@@ -278,7 +278,7 @@ print(
     f"({dense_weights // conv_weights:,} veces más)"
 )
 
-# %% tags=["nbval-check-output"]
+# %% tags=["nbval-check-output"] translation={"source": "a9213da4db651fd8"}
 from fmnist_lib.models import (
     ConsignaClassifier,
     FeedForwardClassifier,
@@ -295,15 +295,15 @@ for name, model in {
     t = trace_shapes(model)
     dense = t[t["type"] == "Linear"]["parameters"].sum()
     sizes[name] = {
-        "parameters": int(t["parameters"].sum()),
-        "share in dense layers": round(dense / t["parameters"].sum(), 2),
-        "multiply-adds": int(t["multiply-adds"].sum()),
+        "parámetros": int(t["parameters"].sum()),
+        "proporción en capas densas": round(dense / t["parameters"].sum(), 2),
+        "multiplicaciones-sumas": int(t["multiply-adds"].sum()),
     }
 sizes = pd.DataFrame(sizes).T
 sizes
 
 # %% tags=["nbval-check-output"] translation={"source": "7cdd87618437b979"}
-ratio = sizes.loc["Raschka (10)", "parameters"] / sizes.loc["consigna (10)", "parameters"]
+ratio = sizes.loc["Raschka (10)", "parámetros"] / sizes.loc["consigna (10)", "parámetros"]
 print(f"Raschka (10) tiene {ratio:.1f} veces los pesos de consigna (10)")
 
 # %% [markdown] translation={"source": "18647f50be236d33"}
