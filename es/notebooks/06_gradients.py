@@ -190,14 +190,14 @@ for label, (activation, scheme, gain) in inits.items():
     )
 fig = signal_profiles(profiles)
 
-# %%
+# %% translation={"source": "4eaaa6af68083bba"}
 pd.DataFrame(
     {
         label: {
-            "activation spread, layer 30 / layer 1": p.activation_std.iloc[-2]
+            "dispersión de activaciones, capa 30 / capa 1": p.activation_std.iloc[-2]
             / p.activation_std.iloc[0],
-            "gradient, layer 1 / head": p.grad_norm.iloc[0] / p.grad_norm.iloc[-1],
-            "largest gradient norm": p.grad_norm.max(),
+            "gradiente, capa 1 / cabeza": p.grad_norm.iloc[0] / p.grad_norm.iloc[-1],
+            "mayor norma del gradiente": p.grad_norm.max(),
         }
         for label, p in profiles.items()
     }
