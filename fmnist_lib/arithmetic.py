@@ -26,8 +26,71 @@ from torch import nn
 
 from .errors import FmnistError
 from .evaluation import eval_mode, model_device
+from .wording import Texts, Words
 
 Size = int | tuple[int, int]
+
+#: The words this module prints (its size errors, its receptive-field table), in every language
+#: of the course; the notebook's language (``wording.language``) picks one.
+TEXTS: Texts = {
+    "at_least_1": {
+        "en": "{name} must be >= 1, got {value}",
+        "es": "{name} debe ser >= 1; es {value}",
+    },
+    "padding": {
+        "en": "padding must be >= 0, got {padding}",
+        "es": "padding debe ser >= 0; es {padding}",
+    },
+    "empty": {
+        "en": "the kernel spans {span} pixels but the padded input has only {size} + 2*{padding} = "
+        "{padded}: the output would be empty. Use a smaller kernel or dilation, or more padding.",
+        "es": "el núcleo abarca {span} píxeles, pero la entrada con relleno tiene solo {size} + "
+        "2*{padding} = {padded}: la salida quedaría vacía. Usa un núcleo o una dilatación menor, o "
+        "más relleno.",
+    },
+    "pool_padding": {
+        "en": "pooling padding must be between 0 and kernel_size/2 = {half}, got {padding}: a "
+        "window made only of padding has no maximum.",
+        "es": "el relleno del agrupamiento debe estar entre 0 y kernel_size/2 = {half}; es "
+        "{padding}: una ventana hecha solo de relleno no tiene máximo.",
+    },
+    "pool_empty": {
+        "en": "the pooling window spans {span} pixels but the padded input has only {padded}: the "
+        "output would be empty. Use a smaller window or ceil_mode.",
+        "es": "la ventana de agrupamiento abarca {span} píxeles, pero la entrada con relleno tiene "
+        "solo {padded}: la salida quedaría vacía. Usa una ventana menor o ceil_mode.",
+    },
+    "paddings": {
+        "en": "padding and output_padding must be >= 0",
+        "es": "padding y output_padding deben ser >= 0",
+    },
+    "output_padding": {
+        "en": "output_padding={output_padding} must be smaller than stride ({stride}) or dilation "
+        "({dilation}): it only picks one of the input sizes that a strided convolution maps to "
+        "the same output.",
+        "es": "output_padding={output_padding} debe ser menor que el paso ({stride}) o la "
+        "dilatación ({dilation}): solo elige uno de los tamaños de entrada que una convolución "
+        "con paso lleva a la misma salida.",
+    },
+    "cropped": {
+        "en": "the output would have {out} pixels: padding={padding} crops more than the "
+        "transposed convolution produces. Use less padding.",
+        "es": "la salida tendría {out} píxeles: padding={padding} recorta más de lo que produce la "
+        "convolución transpuesta. Usa menos relleno.",
+    },
+    # the receptive-field table's headings and words
+    "layer": {"en": "layer", "es": "capa"},
+    "type": {"en": "type", "es": "tipo"},
+    "output size": {"en": "output size", "es": "tamaño de salida"},
+    "receptive field": {"en": "receptive field", "es": "campo receptivo"},
+    "jump": {"en": "jump", "es": "salto"},
+    "start": {"en": "start", "es": "inicio"},
+    "measured": {"en": "measured", "es": "medido"},
+    "flat": {"en": "flat", "es": "plano"},
+    "whole image": {"en": "whole image ({h}x{w})", "es": "imagen entera ({h}x{w})"},
+}
+ARITHMETIC_WORDS = Words(TEXTS, "fmnist_lib.arithmetic.TEXTS")
+_say = ARITHMETIC_WORDS.here  # a text in the notebook's language
 
 
 def _pair(value: Size, name: str) -> tuple[int, int]:
@@ -59,19 +122,17 @@ def _apply(fn, size: Size, **params: Size) -> Size:
 def _check_positive(**values: int) -> None:
     for name, v in values.items():
         if v < 1:
-            raise ValueError(f"{name} must be >= 1, got {v}")
+            raise ValueError(_say("at_least_1", name=name, value=v))
 
 
 def _conv1d(size: int, kernel_size: int, stride: int, padding: int, dilation: int) -> int:
     _check_positive(size=size, kernel_size=kernel_size, stride=stride, dilation=dilation)
     if padding < 0:
-        raise ValueError(f"padding must be >= 0, got {padding}")
+        raise ValueError(_say("padding", padding=padding))
     span = dilation * (kernel_size - 1) + 1
     if size + 2 * padding < span:
         raise ValueError(
-            f"the kernel spans {span} pixels but the padded input has only {size} + 2*{padding} = "
-            f"{size + 2 * padding}: the output would be empty. Use a smaller kernel or dilation, "
-            "or more padding."
+            _say("empty", span=span, size=size, padding=padding, padded=size + 2 * padding)
         )
     return (size + 2 * padding - span) // stride + 1
 
@@ -91,10 +152,7 @@ def _pool1d(
 ) -> int:
     _check_positive(kernel_size=kernel_size, stride=stride, dilation=dilation)
     if padding < 0 or 2 * padding > kernel_size:
-        raise ValueError(
-            f"pooling padding must be between 0 and kernel_size/2 = {kernel_size / 2}, "
-            f"got {padding}: a window made only of padding has no maximum."
-        )
+        raise ValueError(_say("pool_padding", half=kernel_size / 2, padding=padding))
     span = dilation * (kernel_size - 1) + 1
     rounding_up = stride - 1 if ceil_mode else 0
     out = (size + 2 * padding - span + rounding_up) // stride + 1  # floor, or ceil with ceil_mode
@@ -103,10 +161,7 @@ def _pool1d(
     ):  # the last window would start in the padding
         out -= 1
     if size < 1 or out < 1:
-        raise ValueError(
-            f"the pooling window spans {span} pixels but the padded input has only "
-            f"{size + 2 * padding}: the output would be empty. Use a smaller window or ceil_mode."
-        )
+        raise ValueError(_say("pool_empty", span=span, padded=size + 2 * padding))
     return out
 
 
@@ -135,20 +190,14 @@ def _tconv1d(
 ) -> int:
     _check_positive(size=size, kernel_size=kernel_size, stride=stride, dilation=dilation)
     if padding < 0 or output_padding < 0:
-        raise ValueError("padding and output_padding must be >= 0")
+        raise ValueError(_say("paddings"))
     if output_padding >= max(stride, dilation):
         raise ValueError(
-            f"output_padding={output_padding} must be smaller than stride ({stride}) or dilation "
-            f"({dilation}): it only picks one of the input sizes that a strided convolution maps "
-            "to "
-            "the same output."
+            _say("output_padding", output_padding=output_padding, stride=stride, dilation=dilation)
         )
     out = (size - 1) * stride - 2 * padding + dilation * (kernel_size - 1) + output_padding + 1
     if out < 1:
-        raise ValueError(
-            f"the output would have {out} pixels: padding={padding} crops more than "
-            "the transposed convolution produces. Use less padding."
-        )
+        raise ValueError(_say("cropped", out=out, padding=padding))
     return out
 
 
@@ -548,13 +597,13 @@ def receptive_field_table(
         row: dict[str, object] = {
             "layer": rf.name or str(rf.index),
             "type": rf.layer,
-            "output size": f"{rf.output_hw[0]}x{rf.output_hw[1]}" if rf.output_hw else "flat",
-            "receptive field": f"{rf.size}x{rf.size}" if spatial else f"whole image ({h}x{w})",
+            "output size": f"{rf.output_hw[0]}x{rf.output_hw[1]}" if rf.output_hw else _say("flat"),
+            "receptive field": f"{rf.size}x{rf.size}" if spatial else _say("whole image", h=h, w=w),
             "jump": rf.jump if spatial else "-",
             "start": rf.start if spatial else "-",
         }
         if measure:
             measured = receptive_field_by_gradient(model, rf.index, (h, w)) if spatial else None
             row["measured"] = f"{measured[0]}x{measured[1]}" if measured else "-"
-        rows.append(row)
-    return pd.DataFrame(rows).set_index("layer")
+        rows.append({_say(head): value for head, value in row.items()})
+    return pd.DataFrame(rows).set_index(_say("layer"))

@@ -34,8 +34,8 @@ TEXTS: Texts = {
         "en": "A solution: not run, so that Run All neither gives the answer away nor trains. "
         "To run it, make this cell's first line %%solution run and run the cell.",
         "es": "Una solución: no se ejecuta, para que «ejecutar todo» no revele la respuesta ni "
-        "entrene. Para ejecutarla, cambiá la primera línea de la celda por %%solution run y "
-        "ejecutá la celda.",
+        "entrene. Para ejecutarla, cambia la primera línea de la celda por %%solution run y "
+        "ejecuta la celda.",
     },
 }
 COURSE_WORDS = Words(TEXTS, "fmnist_lib.course.TEXTS")

@@ -22,6 +22,7 @@ from torch import nn
 from .checks import check, check_choice
 from .data import IMAGE_SHAPE, NUM_CLASSES
 from .errors import FmnistError, SettingsError
+from .wording import Texts, Words
 
 
 def _check_dropout(p: float) -> float:
@@ -407,6 +408,28 @@ def count_parameters(model: nn.Module, trainable_only: bool = False) -> int:
 
 
 # --------------------------------------------------------------------------- transfer learning
+#: What ``transfer_encoder`` reports and refuses, in every language of the course (the
+#: notebook's language, ``wording.language``, picks one).
+TRANSFER_TEXTS: Texts = {
+    "copied": {"en": "copied {n} tensors: {names}", "es": "se copiaron {n} tensores: {names}"},
+    "refused": {"en": "refused: {layer}", "es": "rechazada: {layer}"},
+    "cannot_go": {"en": "{source} cannot go into {target}", "es": "{source} no cabe en {target}"},
+    "architecture": {
+        "en": "the encoders have {a} and {b} weighted layers: they are not the same architecture",
+        "es": "los codificadores tienen {a} y {b} capas con pesos: no son la misma arquitectura",
+    },
+    "whole": {
+        "en": "cannot copy the whole encoder: {refused}. Build the target with the source's "
+        "hidden_size, or pass allow_partial=True to copy only the compatible layers.",
+        "es": "no se puede copiar el codificador entero: {refused}. Construye el destino con el "
+        "hidden_size de la fuente, o pasa allow_partial=True para copiar solo las capas "
+        "compatibles.",
+    },
+}
+TRANSFER_WORDS = Words(TRANSFER_TEXTS, "fmnist_lib.models.TRANSFER_TEXTS")
+_transfer_text = TRANSFER_WORDS.here  # a text in the notebook's language
+
+
 class TransferError(FmnistError, ValueError):
     """Encoder weights that cannot be copied (different layers or shapes)."""
 
@@ -419,8 +442,9 @@ class TransferReport:
     )  # "encoder.8: Linear(800 -> 128) into Linear(800 -> 10)"
 
     def __str__(self) -> str:
-        lines = [f"copied {len(self.copied)} tensors: {', '.join(self.copied) or '-'}"]
-        lines += [f"refused: {r}" for r in self.refused]
+        names = ", ".join(self.copied) or "-"
+        lines = [_transfer_text("copied", n=len(self.copied), names=names)]
+        lines += [_transfer_text("refused", layer=r) for r in self.refused]
         return "\n".join(lines)
 
 
@@ -452,10 +476,7 @@ def transfer_encoder(
     src_layers = _weighted_layers(encoder_of(source))
     dst_layers = _weighted_layers(encoder_of(target))
     if len(src_layers) != len(dst_layers):
-        raise TransferError(
-            f"the encoders have {len(src_layers)} and {len(dst_layers)} weighted layers: "
-            "they are not the same architecture"
-        )
+        raise TransferError(_transfer_text("architecture", a=len(src_layers), b=len(dst_layers)))
     report, pairs = TransferReport(), []
     for (_, sm), (dn, dm) in zip(src_layers, dst_layers, strict=True):
         s_state, d_state = sm.state_dict(), dm.state_dict()
@@ -468,15 +489,10 @@ def transfer_encoder(
             pairs.append((dm, s_state))
             report.copied += [f"encoder.{dn}.{k}" for k in d_state]
         else:
-            report.refused.append(f"encoder.{dn}: {_describe(sm)} cannot go into {_describe(dm)}")
+            wont = _transfer_text("cannot_go", source=_describe(sm), target=_describe(dm))
+            report.refused.append(f"encoder.{dn}: {wont}")
     if report.refused and not allow_partial:
-        raise TransferError(
-            "cannot copy the whole encoder: "
-            + "; ".join(report.refused)
-            + ". Build the target with the source's hidden_size, or pass allow_partial=True to "
-            "copy "
-            "only the compatible layers."
-        )
+        raise TransferError(_transfer_text("whole", refused="; ".join(report.refused)))
     with torch.no_grad():
         for module, state in pairs:
             module.load_state_dict(state)

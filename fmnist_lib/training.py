@@ -34,7 +34,7 @@ from .errors import FmnistError, NoSpace, SettingsError, TrainingInterrupted
 from .evaluation import accuracy, check_task, confusion_matrix, evaluate, loss_function, target_of
 from .progress import progress_bar
 from .settings import default_device, progress_from_env
-from .wording import Words, language
+from .wording import Texts, Words, language
 
 OPTIMIZERS: dict[str, Callable[..., torch.optim.Optimizer]] = {
     "adam": torch.optim.Adam,
@@ -61,6 +61,35 @@ def bar_label(run: str, key: str, **fields: object) -> str:
     ``ae-raschka-128, seed 1 · epoch 2``."""
     words = BAR_WORDS(key, language(), **fields)
     return f"{run} · {words}" if run else words
+
+
+#: What a diverged run says, in every language of the course (the notebook's, ``wording.language``).
+DIVERGED_TEXTS: Texts = {
+    "diverged": {
+        "en": "the loss became {value} at epoch {epoch}, {where}. Likely cause: a learning rate "
+        "({lr}) too large for the loss surface's curvature; lower it, use Adam or clip the "
+        "gradients (in a deep network, check the initialisation too). {kept}",
+        "es": "la pérdida se volvió {value} en la época {epoch}, {where}. Causa probable: una tasa "
+        "de aprendizaje ({lr}) demasiado grande para la curvatura de la superficie de pérdida; "
+        "bájala, usa Adam o recorta los gradientes (en una red profunda, revisa también la "
+        "inicialización). {kept}",
+    },
+    "batch": {"en": "batch {batch}/{batches}", "es": "lote {batch}/{batches}"},
+    "validation": {
+        "en": "on the validation set after the last batch",
+        "es": "en el conjunto de validación tras el último lote",
+    },
+    "kept": {
+        "en": "The last good checkpoint (epoch {epoch}) is kept at {path}.",
+        "es": "El último punto de control bueno (época {epoch}) se conserva en {path}.",
+    },
+    "none_kept": {
+        "en": "No epoch had finished, so there is no checkpoint to go back to.",
+        "es": "Ninguna época había terminado: no hay punto de control al que volver.",
+    },
+}
+DIVERGED_WORDS = Words(DIVERGED_TEXTS, "fmnist_lib.training.DIVERGED_TEXTS")
+_diverged_text = DIVERGED_WORDS.here  # a text in the notebook's language
 
 
 #: A mean loss above this, though finite, means the weights blew up (MSE of pixels in [0, 1] is
@@ -253,13 +282,13 @@ class _Run:
         path = self.checkpointer.path
         kept = ""
         if path is not None and epoch > 1:
-            kept = f"The last good checkpoint (epoch {epoch - 1}) is kept at {path}."
+            kept = _diverged_text("kept", epoch=epoch - 1, path=path)
         elif path is not None:
-            kept = "No epoch had finished, so there is no checkpoint to go back to."
+            kept = _diverged_text("none_kept")
         return TrainingDiverged(
-            f"the loss became {value} at epoch {epoch}, {where}. Likely cause: a learning rate "
-            f"({self.config.lr}) too large for the loss surface's curvature; lower it, use Adam "
-            f"or clip the gradients (in a deep network, check the initialisation too). {kept}"
+            _diverged_text(
+                "diverged", value=value, epoch=epoch, where=where, lr=self.config.lr, kept=kept
+            )
         )
 
     def save(self) -> None:
@@ -344,7 +373,7 @@ def _one_epoch(run: _Run, val: ImageSet) -> dict[str, float]:
         nonlocal running
         run.position = (epoch, batch, n_batches)
         if not math.isfinite(loss):
-            raise run.diverged(loss, f"batch {batch}/{n_batches}", epoch)
+            raise run.diverged(loss, _diverged_text("batch", batch=batch, batches=n_batches), epoch)
         if task == "classification":
             matrix.add_(confusion_matrix(labels, output.argmax(1)))
         running += loss
@@ -364,7 +393,7 @@ def _one_epoch(run: _Run, val: ImageSet) -> dict[str, float]:
     run.position = (epoch, 0, n_batches)
     val_metrics = evaluate(run.model, val, task, run.config.eval_batch_size)
     if not math.isfinite(val_metrics["loss"]):  # the last steps broke the weights: keep them out
-        raise run.diverged(val_metrics["loss"], "on the validation set after the last batch", epoch)
+        raise run.diverged(val_metrics["loss"], _diverged_text("validation"), epoch)
     row["val_loss"] = val_metrics["loss"]
     if "accuracy" in val_metrics:
         row["val_accuracy"] = val_metrics["accuracy"]

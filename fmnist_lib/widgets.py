@@ -112,7 +112,7 @@ CALCULATOR_KEYS = (
 
 def widget_text(key: str, **fields: object) -> str:
     """The widget text ``key`` in the notebook's language, its ``{field}``s filled."""
-    return WIDGET_WORDS(key, language(), **fields)
+    return WIDGET_WORDS.here(key, **fields)
 
 
 def calculator_words(lang: str | None = None) -> dict[str, str]:

@@ -42,6 +42,10 @@ class Words:
             raise KeyError(f"no text {key!r} in {self.home}")
         return self.texts[key][check_language(lang)].format(**fields)
 
+    def here(self, key: str, **fields: object) -> str:
+        """The text ``key`` in the notebook's language (``language()``), its ``{field}``s filled."""
+        return self(key, language(), **fields)
+
     def __contains__(self, key: object) -> bool:
         return key in self.texts
 
@@ -351,6 +355,7 @@ PHRASES_ES: dict[str, str] = {
     "from scratch, fine-tuned, frozen encoder": "desde cero, con ajuste fino, codificador "
     "congelado",
     "from scratch": "desde cero",
+    "consigna frozen (128)": "consigna (128) congelado",
     "with max pooling": "con agrupamiento máximo",
     "the paper's protocol": "el protocolo del informe",
     "Classifiers": "Clasificadores",

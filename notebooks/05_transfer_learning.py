@@ -190,10 +190,12 @@ fig = training_curves(
 )
 
 # %%
+from fmnist_lib.wording import phrase  # a model's title in the notebook's language
+
 for n in ("clf-consigna-128", "clf-consigna-fe-128", "clf-consigna-frozen-128"):
     h = results[n].history.epochs
     print(
-        f"{results[n].experiment.title:<28} validation accuracy after epoch 1: "
+        f"{phrase(results[n].experiment.title):<28} validation accuracy after epoch 1: "
         f"{h[0]['val_accuracy']:.1%}, "
         f"after epoch {len(h)}: {h[-1]['val_accuracy']:.1%}"
     )

@@ -18,6 +18,7 @@ from fmnist_lib.models import (
     RaschkaAutoencoder,
     RaschkaClassifier,
 )
+from fmnist_lib.wording import speaking
 
 FAST = settings(max_examples=150, deadline=None)
 
@@ -223,3 +224,19 @@ def test_classifier_traces_end_in_ten_logits_and_restore_mode(cls):
     assert table["output shape"].iloc[-1] == (10,)
     assert table["parameters"].sum() == sum(p.numel() for p in model.parameters())
     assert model.training
+
+
+def test_a_size_error_speaks_the_notebooks_language():
+    """The same impossible layer, refused in English and, in a notebook of es/notebooks, in
+    Spanish, with the same numbers."""
+    with pytest.raises(ValueError, match=r"^the kernel spans 7 pixels .* = 4: the output would"):
+        conv_output_size(4, 7)
+    with speaking("es"), pytest.raises(ValueError, match=r"^el núcleo abarca 7 píxeles, .* = 4"):
+        conv_output_size(4, 7)
+    with (
+        speaking("es"),
+        pytest.raises(ValueError, match=r"^output_padding=2 debe ser menor que el"),
+    ):
+        conv_transpose_output_size(7, 3, stride=2, output_padding=2)
+    with speaking("es"), pytest.raises(ValueError, match=r"^la ventana de agrupamiento abarca 3"):
+        pool_output_size(1, 3, stride=1)

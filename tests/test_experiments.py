@@ -290,6 +290,7 @@ def test_a_sweep_at_equal_updates_scales_the_epochs_with_the_batch(tmp_path):
 @pytest.mark.slow
 def test_summary_table_has_one_row_per_run_with_its_test_metric(tmp_path, small_splits):
     from fmnist_lib.experiments.running import summary_table
+    from fmnist_lib.wording import speaking
 
     results = {
         n: run_experiment(n, "smoke", runs_dir=tmp_path, epochs=1, splits=small_splits)
@@ -303,6 +304,14 @@ def test_summary_table_has_one_row_per_run_with_its_test_metric(tmp_path, small_
     assert table.loc["clf-consigna-10", "val accuracy"] == clf.history.epochs[-1]["val_accuracy"]
     assert table.loc["clf-consigna-10", "trainable"] == sum(
         p.numel() for p in clf.model.parameters()
+    )
+    with speaking("es"):
+        spanish = summary_table(results)
+    assert spanish.index.name == "experimento"
+    assert spanish.loc["clf-consigna-10", "exactitud de prueba"] == clf.test["accuracy"]
+    assert (
+        spanish.loc["ae-feedforward-512", "MSE de prueba"]
+        == table.loc["ae-feedforward-512", "test MSE"]
     )
 
 
@@ -395,6 +404,28 @@ def test_settings_table_reads_attributes_or_functions_of_experiments():
     )
     assert table.loc["clf-consigna-fe-128", "start"] == "ae-consigna-128"
     assert list(settings_table(["ae-raschka-64"]).columns) == list(SETTINGS_COLUMNS)
+
+
+def test_the_tables_speak_the_notebooks_language():
+    """A Spanish notebook's settings table: Spanish headings (those a notebook passes kept as
+    passed), the experiments' notes and titles in Spanish; the English table unchanged."""
+    from fmnist_lib.experiments.registry import NOTES_ES, heading, settings_table
+    from fmnist_lib.wording import speaking
+
+    names = ["clf-consigna-frozen-128", "clf-consigna-128"]
+    columns = {"model": "title", "qué": lambda e: e.note}
+    english = settings_table(names, columns)
+    with speaking("es"):
+        spanish = settings_table(names, columns)
+        assert [heading(h) for h in ("val accuracy", "test MSE", "trainable")] == [
+            "exactitud de validación", "MSE de prueba", "entrenables"
+        ]  # fmt: skip
+    assert english.index.name == "experiment" and spanish.index.name == "experimento"
+    assert list(english.columns) == ["model", "qué"] and list(spanish.columns) == ["modelo", "qué"]
+    assert list(english["model"]) == ["consigna frozen (128)", "consigna (128) from scratch"]
+    assert list(spanish["modelo"]) == ["consigna (128) congelado", "consigna (128) desde cero"]
+    assert list(spanish["qué"]) == [NOTES_ES[note] for note in english["qué"]]
+    assert heading("val accuracy") == "val accuracy"  # outside a Spanish notebook
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ from fmnist_lib.models import (
     init_weights,
     transfer_encoder,
 )
+from fmnist_lib.wording import speaking
 
 AUTOENCODERS = [FeedForwardAutoencoder, ConsignaAutoencoder, RaschkaAutoencoder]
 
@@ -142,6 +143,22 @@ def test_partial_transfer_copies_the_convolutions_only():
     assert len(report.refused) == 1 and "refused" in str(report)
     assert torch.equal(target.encoder[0].weight, source.encoder[0].weight)
     assert torch.equal(target.encoder[-2].weight, fresh_linear)
+
+
+def test_transfer_speaks_the_notebooks_language():
+    """In a notebook of es/notebooks the report and the refusal are Spanish, with the same
+    layers; in English as above."""
+    source, target = ConsignaAutoencoder(hidden_size=128), ConsignaClassifier(hidden_size=10)
+    assert str(transfer_encoder(source, target, allow_partial=True)).startswith("copied 4 tensors")
+    with speaking("es"):
+        report = str(transfer_encoder(source, target, allow_partial=True))
+        with pytest.raises(TransferError, match=r"^no se puede copiar el codificador entero: enc"):
+            transfer_encoder(source, target)
+    assert report.splitlines() == [
+        "se copiaron 4 tensores: encoder.0.weight, encoder.0.bias, encoder.3.weight, "
+        "encoder.3.bias",
+        "rechazada: encoder.8: Linear(800 -> 128) no cabe en Linear(800 -> 10)",
+    ]
 
 
 def test_transfer_between_different_architectures_is_refused():

@@ -22,6 +22,7 @@ from fmnist_lib.models import (
     raschka_encoder,
     raschka_pool_encoder,
 )
+from fmnist_lib.wording import speaking
 
 
 def conv(k: int = 3, s: int = 1, p: int = 0, d: int = 1) -> nn.Conv2d:
@@ -255,6 +256,22 @@ def test_the_table():
     assert list(table["output size"]) == ["26x26", "13x13", "11x11", "5x5", "flat"]
     assert table.loc["4", "type"] == "Conv2d(16 -> 32, k=3, s=1, p=0)"
     assert "measured" not in receptive_field_table(consigna_encoder(10, 0.5)).columns
+
+
+def test_the_table_speaks_the_notebooks_language():
+    """A notebook of es/notebooks (``speaking``) gets the same table with Spanish headings and
+    words; the English one is as above."""
+    english = receptive_field_table(consigna_encoder(10, 0.5), measure=True)
+    with speaking("es"):
+        spanish = receptive_field_table(consigna_encoder(10, 0.5), measure=True)
+    assert english.index.name == "layer"
+    assert spanish.index.name == "capa"
+    assert list(spanish.columns) == [
+        "tipo", "tamaño de salida", "campo receptivo", "salto", "inicio", "medido"
+    ]  # fmt: skip
+    assert list(spanish["campo receptivo"])[-1] == "imagen entera (28x28)"
+    assert list(spanish["tamaño de salida"])[-1] == "plano"
+    assert spanish.iloc[:-1].to_numpy().tolist() == english.iloc[:-1].to_numpy().tolist()
 
 
 # --------------------------------------------------------------------------- any stack

@@ -17,6 +17,7 @@ from fmnist_lib.errors import SettingsError
 from fmnist_lib.evaluation import evaluate
 from fmnist_lib.models import ConsignaAutoencoder, ConsignaClassifier, FeedForwardAutoencoder
 from fmnist_lib.training import TrainConfig, TrainingDiverged, fit, seed_everything
+from fmnist_lib.wording import speaking
 
 
 def _ae(seed=0):
@@ -223,6 +224,15 @@ def test_nan_loss_stops_with_epoch_and_batch_and_keeps_the_last_good_checkpoint(
         )
     assert str(ckpt) in str(info.value)
     assert load_checkpoint(ckpt)["epoch"] == 1
+
+
+def test_a_diverged_run_says_so_in_the_notebooks_language(small_splits):
+    """In a notebook of es/notebooks the same refusal, with the same numbers, in Spanish."""
+    config = TrainConfig("reconstruction", 1, 100, 1e-3)
+    with speaking("es"), pytest.raises(TrainingDiverged) as info:
+        fit(ExplodesAt(at_call=3), small_splits.train, small_splits.val, config, device="cpu")
+    assert str(info.value).startswith("la pérdida se volvió nan en la época 1, lote 3/10. Causa")
+    assert "tasa de aprendizaje (0.001) demasiado grande" in str(info.value)
 
 
 def _train_cmd(name: str, runs: Path, epochs: int) -> list[str]:

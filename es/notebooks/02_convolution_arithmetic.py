@@ -426,14 +426,14 @@ trace_shapes(RaschkaAutoencoder(hidden_size=128))
 # no deja pasar gradiente, y el agrupamiento máximo lo envía solo al píxel más grande de cada
 # ventana (`help(gradient_footprint)` lo explica).
 
-# %% tags=["nbval-check-output"]
+# %% tags=["nbval-check-output"] translation={"source": "74a13a41dcf3258b"}
 from fmnist_lib.arithmetic import receptive_field_table
 from fmnist_lib.models import raschka_pool_encoder
 
 for name, encoder in {
     "consigna": ConsignaAutoencoder(hidden_size=128).encoder,
     "Raschka": RaschkaAutoencoder(hidden_size=128).encoder,
-    "Raschka with pooling (chapter 7)": raschka_pool_encoder(hidden_size=10, dropout=0.0),
+    "Raschka con agrupamiento (capítulo 7)": raschka_pool_encoder(hidden_size=10, dropout=0.0),
 }.items():
     print(f"«{name}»")
     print(receptive_field_table(encoder, measure=True).to_string(), end="\n\n")

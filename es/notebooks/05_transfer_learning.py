@@ -68,9 +68,9 @@ setup()
 seeds = {seed: run_experiment("clf-consigna-10", seed=seed) for seed in (0, 1, 2)}
 spread = pd.DataFrame(
     {
-        f"seed {s}": {
-            "val accuracy": r.history.epochs[-1]["val_accuracy"],
-            "test accuracy": r.test["accuracy"],
+        f"semilla {s}": {
+            "exactitud de validación": r.history.epochs[-1]["val_accuracy"],
+            "exactitud de prueba": r.test["accuracy"],
         }
         for s, r in seeds.items()
     }
@@ -78,7 +78,7 @@ spread = pd.DataFrame(
 print(spread.to_string(float_format="{:.2%}".format))
 print(
     f"\nrango de la exactitud de validación entre semillas: "
-    f"{spread['val accuracy'].max() - spread['val accuracy'].min():.2%}"
+    f"{spread['exactitud de validación'].max() - spread['exactitud de validación'].min():.2%}"
 )
 
 # %% [markdown] translation={"source": "7c272f615411237d"}
@@ -156,7 +156,7 @@ print(
 #
 # ## Los experimentos
 
-# %% tags=["nbval-check-output"]
+# %% tags=["nbval-check-output"] translation={"source": "9845cb462fc77b26"}
 from fmnist_lib.experiments.registry import settings_table
 
 names = [
@@ -168,24 +168,31 @@ names = [
     "clf-consigna-fe-10",
 ]
 columns = {
-    "hidden": "hidden_size",
-    "start": lambda e: e.init_from or "random",
-    "frozen encoder": "freeze_encoder",
-    "epochs": "epochs",
-    "what": lambda e: e.note or e.title,
+    "oculta": "hidden_size",
+    "inicio": lambda e: e.init_from or "al azar",
+    "codificador congelado": "freeze_encoder",
+    "épocas": "epochs",
+    "qué": lambda e: e.note or e.title,
 }
 settings_table(names, columns)
 
-# %%
+# %% translation={"source": "f8aa04744b778c17"}
 from fmnist_lib.experiments import summary_table
 
 results = {n: run_experiment(n) for n in names}
 table = summary_table(results)[
-    ["hidden", "epochs run", "val accuracy", "test accuracy", "parameters", "trainable"]
+    [
+        "oculta",
+        "épocas corridas",
+        "exactitud de validación",
+        "exactitud de prueba",
+        "parámetros",
+        "entrenables",
+    ]
 ]
 table
 
-# %%
+# %% translation={"source": "a60da7206ec0bac4"}
 from fmnist_lib.plots import training_curves
 
 fig = training_curves(
@@ -195,14 +202,16 @@ fig = training_curves(
     },
     ("accuracy",),
     ("accuracy",),
-    "n = 128: from scratch, fine-tuned, frozen encoder",
+    "n = 128: desde cero, con ajuste fino, codificador congelado",
 )
 
-# %% translation={"source": "3d84f9698a6a49e9"}
+# %% translation={"source": "8ef51105b86947ca"}
+from fmnist_lib.wording import phrase  # el título de un modelo en el idioma del cuaderno
+
 for n in ("clf-consigna-128", "clf-consigna-fe-128", "clf-consigna-frozen-128"):
     h = results[n].history.epochs
     print(
-        f"{results[n].experiment.title:<28} exactitud de validación tras la época 1: "
+        f"{phrase(results[n].experiment.title):<28} exactitud de validación tras la época 1: "
         f"{h[0]['val_accuracy']:.1%}, "
         f"tras la época {len(h)}: {h[-1]['val_accuracy']:.1%}"
     )
@@ -225,7 +234,7 @@ for n in ("clf-consigna-128", "clf-consigna-fe-128", "clf-consigna-frozen-128"):
 # codificador preentrenado, entrenando solo la cabeza durante 5 épocas con un subconjunto de
 # 10 000 imágenes de entrenamiento:
 
-# %%
+# %% translation={"source": "f4eaf88b0c2e5415"}
 import torch
 
 from fmnist_lib.data import Batches, splits_for
@@ -238,7 +247,7 @@ pretrained = run_experiment("ae-consigna-128").model
 x, _ = next(iter(Batches(subset.val, 8)))
 config = TrainConfig("classification", epochs=5, batch_size=40, lr=5e-4)
 heads = {}
-for how in ("requires_grad_(False) only", "freeze()"):
+for how in ("solo requires_grad_(False)", "freeze()"):
     seed_everything(0)
     model = ConsignaClassifier(hidden_size=128)
     transfer_encoder(pretrained, model)
@@ -251,8 +260,8 @@ for how in ("requires_grad_(False) only", "freeze()"):
         same = torch.equal(model.encoder(x), model.encoder(x))
     history = fit(model, subset.train, subset.val, config, progress=False)
     heads[how] = {
-        "encoder gives the same output twice in train mode": same,
-        "validation accuracy after 5 epochs": f"{history.epochs[-1]['val_accuracy']:.2%}",
+        "el codificador da dos veces la misma salida en modo de entrenamiento": same,
+        "exactitud de validación tras 5 épocas": f"{history.epochs[-1]['val_accuracy']:.2%}",
     }
 pd.DataFrame(heads).T
 
@@ -515,10 +524,10 @@ check_answer("5.1", trained)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "aefcccf3316cd239"}
 # %%solution
-partly = {"everything frozen (above)": heads["freeze()"]["validation accuracy after 5 epochs"]}
-for how in ("convolutions frozen", "nothing frozen"):
+partly = {"todo congelado (arriba)": heads["freeze()"]["exactitud de validación tras 5 épocas"]}
+for how in ("convolutions frozen", "nada congelado"):
     seed_everything(0)
     model = ConsignaClassifier(hidden_size=128)
     transfer_encoder(pretrained, model)
@@ -526,7 +535,7 @@ for how in ("convolutions frozen", "nothing frozen"):
         freeze(model.encoder[:6])  # Conv, ReLU, MaxPool, Conv, ReLU, MaxPool
     history = fit(model, subset.train, subset.val, config, progress=False)
     partly[how] = f"{history.epochs[-1]['val_accuracy']:.2%}"
-pd.Series(partly, name="validation accuracy after 5 epochs")
+pd.Series(partly, name="exactitud de validación tras 5 épocas")
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "eaf8445fb269e5d6"}
 # <details><summary>Solución 3</summary>
@@ -608,7 +617,7 @@ fig = training_curves(
     {results[n].experiment.title: results[n].history.epochs for n in DESIGN[0]},
     ("accuracy",),
     ("accuracy",),
-    "n = 10: from scratch and fine-tuned",
+    "n = 10: desde cero y con ajuste fino",
 )
 for n in DESIGN[0]:
     h = results[n].history.column("val_accuracy")
@@ -642,12 +651,12 @@ for n in DESIGN[0]:
 # %% translation={"source": "b0f99b8ba9cf7fd5"}
 key_numbers = {
     "dispersión entre semillas de consigna (10), exactitud de validación": (
-        f"{spread['val accuracy'].max() - spread['val accuracy'].min():.2%}"
+        f"{spread['exactitud de validación'].max() - spread['exactitud de validación'].min():.2%}"
     ),
     "n = 128 − n = 10, exactitud de prueba": points(n_effect),
     "freeze(): el codificador da dos veces la misma salida en modo de entrenamiento": heads[
         "freeze()"
-    ]["encoder gives the same output twice in train mode"],
+    ]["el codificador da dos veces la misma salida en modo de entrenamiento"],
     "2 x 2, tamaño del código (128 − 10), prueba, pareado": points(together.contrasts[0]),
     "2 x 2, tamaño del código, p ajustado por Holm": f"{together.adjusted[0]:.3f}",
     "2 x 2, inicio preentrenado con n = 10, prueba, Welch": points(welch[2]),

@@ -196,14 +196,14 @@ for label, (activation, scheme, gain) in inits.items():
     )
 fig = signal_profiles(profiles)
 
-# %%
+# %% translation={"source": "4eaaa6af68083bba"}
 pd.DataFrame(
     {
         label: {
-            "activation spread, layer 30 / layer 1": p.activation_std.iloc[-2]
+            "dispersión de activaciones, capa 30 / capa 1": p.activation_std.iloc[-2]
             / p.activation_std.iloc[0],
-            "gradient, layer 1 / head": p.grad_norm.iloc[0] / p.grad_norm.iloc[-1],
-            "largest gradient norm": p.grad_norm.max(),
+            "gradiente, capa 1 / cabeza": p.grad_norm.iloc[0] / p.grad_norm.iloc[-1],
+            "mayor norma del gradiente": p.grad_norm.max(),
         }
         for label, p in profiles.items()
     }
@@ -228,7 +228,7 @@ pd.DataFrame(
 trials = {
     "LeCun": (1.0, None),
     "LeCun × 2.5": (2.5, None),
-    "LeCun × 2.5, clipped at 1": (2.5, 1.0),
+    "LeCun × 2.5, recortado a 1": (2.5, 1.0),
 }
 for label, (gain, clip) in trials.items():
     seed_everything(0)
@@ -284,7 +284,7 @@ print(
     f"({dense_weights // conv_weights:,} veces más)"
 )
 
-# %% tags=["nbval-check-output"]
+# %% tags=["nbval-check-output"] translation={"source": "e901f4909feed721"}
 from fmnist_lib.models import (
     ConsignaClassifier,
     FeedForwardClassifier,
@@ -300,15 +300,15 @@ for name, model in {
     t = trace_shapes(model)
     dense = t[t["type"] == "Linear"]["parameters"].sum()
     sizes[name] = {
-        "parameters": int(t["parameters"].sum()),
-        "share in dense layers": round(dense / t["parameters"].sum(), 2),
-        "multiply-adds": int(t["multiply-adds"].sum()),
+        "parámetros": int(t["parameters"].sum()),
+        "proporción en capas densas": round(dense / t["parameters"].sum(), 2),
+        "multiplicaciones-sumas": int(t["multiply-adds"].sum()),
     }
 sizes = pd.DataFrame(sizes).T
 sizes
 
 # %% tags=["nbval-check-output"] translation={"source": "7cdd87618437b979"}
-ratio = sizes.loc["Raschka (10)", "parameters"] / sizes.loc["consigna (10)", "parameters"]
+ratio = sizes.loc["Raschka (10)", "parámetros"] / sizes.loc["consigna (10)", "parámetros"]
 print(f"Raschka (10) tiene {ratio:.1f} veces los pesos de consigna (10)")
 
 # %% [markdown] translation={"source": "18647f50be236d33"}

@@ -17,6 +17,7 @@ from torch import nn
 from ..checks import check, check_choice
 from ..errors import SettingsError
 from ..models import build_model, model_task
+from ..wording import Texts, Words, language, phrase, translated
 
 #: Hyperparameters that ``run_experiment(..., overrides=...)`` may change, each checked by
 #: ``fmnist_lib.checks`` as everywhere else. (The epoch count is ``run_experiment``'s own
@@ -248,18 +249,96 @@ SETTINGS_COLUMNS: dict[str, str | Callable[[Experiment], Any]] = {
 }
 
 
+#: The experiments' notes in Spanish (the settings tables of the Spanish chapters, the Spanish
+#: reproduction report).
+NOTES_ES: dict[str, str] = {
+    "the paper chose 17 epochs by early stopping; we cap at 17 with patience 3": "el informe "
+    "eligió 17 épocas con detención temprana; nosotros entrenamos hasta 17, con paciencia 3",
+    "the paper chose 14 epochs by early stopping; we cap at 14 with patience 3": "el informe "
+    "eligió 14 épocas con detención temprana; nosotros entrenamos hasta 14, con paciencia 3",
+    "fine-tuning from the consigna autoencoder's encoder": "ajuste fino desde el codificador del "
+    "autocodificador consigna",
+    "feature extraction proper: the pretrained encoder is frozen, only the head learns": "la "
+    "extracción de características propiamente dicha: el codificador preentrenado está "
+    "congelado y solo aprende la cabeza",
+    "the n=128 encoder's conv layers copied; Linear(800->128) cannot go into Linear(800->10)": (
+        "las convoluciones del codificador de n=128 copiadas; Linear(800->128) no cabe en "
+        "Linear(800->10)"
+    ),
+    "conclusion check: do the conv nets beat a feed-forward classifier?": "una conclusión "
+    "puesta a prueba: ¿las redes convolucionales superan a un clasificador prealimentado?",
+    "open question 1: FE's hidden size without its pretrained start": "pregunta abierta 1: el "
+    "tamaño del código de FE sin su inicio preentrenado",
+    "open question 1: an n=10 autoencoder to pretrain the n=10 classifier": "pregunta abierta "
+    "1: un autocodificador de n=10 para preentrenar el clasificador de n=10",
+    "open question 1: is FE better for its hidden size or for its pretrained start?": "pregunta "
+    "abierta 1: ¿FE es mejor por el tamaño de su código o por su inicio preentrenado?",
+    "open question 2: max pooling in place of the strided convolutions (same weights, "
+    "feature-map sizes and settings): does the train/validation gap shrink?": "pregunta abierta "
+    "2: agrupamiento máximo en lugar de las convoluciones con paso (los mismos pesos, tamaños "
+    "de los mapas de características y configuración): ¿se reduce la brecha entre "
+    "entrenamiento y validación?",
+    "the paper's protocol: all 60,000 training images, the test set as validation set": "el "
+    "protocolo del informe: las 60\u202f000 imágenes de entrenamiento, con el conjunto de prueba "
+    "como conjunto de validación",
+}
+
+#: The headings of ``settings_table`` and ``summary_table``, in every language of the course.
+HEADINGS: Texts = {
+    heading: {"en": heading, "es": spanish}
+    for heading, spanish in {
+        "experiment": "experimento",
+        "model": "modelo",
+        "hidden": "oculta",
+        "epochs": "épocas",
+        "batch": "lote",
+        "lr": "lr",
+        "dropout": "dropout",
+        "epochs run": "épocas corridas",
+        "best epoch": "mejor época",
+        "train loss": "pérdida de entrenamiento",
+        "val loss": "pérdida de validación",
+        "test MSE": "MSE de prueba",
+        "val accuracy": "exactitud de validación",
+        "test accuracy": "exactitud de prueba",
+        "parameters": "parámetros",
+        "trainable": "entrenables",
+        "seconds": "segundos",
+    }.items()
+}
+HEADING_WORDS = Words(HEADINGS, "fmnist_lib.experiments.registry.HEADINGS")
+
+
+def heading(name: str) -> str:
+    """A table's heading in the notebook's language (``wording.language``); a heading that the
+    table does not know (one a notebook passes, already in its language) as it is."""
+    return HEADING_WORDS.here(name) if name in HEADING_WORDS else name
+
+
+def in_language(value: Any) -> Any:
+    """A table's cell in the notebook's language: an experiment's note (``NOTES_ES``) or title
+    (``wording.phrase``) translated; anything else as it is."""
+    if not isinstance(value, str) or language() == "en":
+        return value
+    return translated(value, "es", NOTES_ES) if value in NOTES_ES else phrase(value, "es")
+
+
 def settings_table(
     names: Iterable[str], columns: Mapping[str, str | Callable[[Experiment], Any]] | None = None
 ) -> pd.DataFrame:
     """The settings of experiments ``names``, one row each. ``columns`` maps a heading to an
-    attribute of ``Experiment`` or to a function of it (default: ``SETTINGS_COLUMNS``)."""
+    attribute of ``Experiment`` or to a function of it (default: ``SETTINGS_COLUMNS``). In the
+    notebook's language: the known headings (``HEADINGS``), notes and titles translated."""
 
     def cell(exp: Experiment, column: str | Callable[[Experiment], Any]) -> Any:
         return getattr(exp, column) if isinstance(column, str) else column(exp)
 
     rows = [
-        {"experiment": n}
-        | {head: cell(get_experiment(n), c) for head, c in (columns or SETTINGS_COLUMNS).items()}
+        {heading("experiment"): n}
+        | {
+            heading(head): in_language(cell(get_experiment(n), c))
+            for head, c in (columns or SETTINGS_COLUMNS).items()
+        }
         for n in names
     ]
-    return pd.DataFrame(rows).set_index("experiment")
+    return pd.DataFrame(rows).set_index(heading("experiment"))

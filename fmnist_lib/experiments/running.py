@@ -30,7 +30,7 @@ from ..wording import Words, language
 from .machine import keep_freed_memory
 from .published import BUDGET as PUBLISHED_BUDGET
 from .published import download_run, published_run, write_run_files
-from .registry import EXPERIMENTS, Experiment, get_experiment
+from .registry import EXPERIMENTS, Experiment, get_experiment, heading, in_language
 from .runs import (
     CHECKPOINT,
     RECORD,
@@ -335,7 +335,8 @@ def run_experiment(
 
 # --------------------------------------------------------------------------- tables
 def summary_table(results: dict[str, RunResult]) -> pd.DataFrame:
-    """One row per run: settings, epochs, last train/validation metrics, test metric, size, time."""
+    """One row per run: settings, epochs, last train/validation metrics, test metric, size, time;
+    its headings and the model's title in the notebook's language (``registry.heading``)."""
     rows = []
     for name, r in results.items():
         e, last = r.experiment, r.history.epochs[-1]
@@ -355,15 +356,13 @@ def summary_table(results: dict[str, RunResult]) -> pd.DataFrame:
             row["test MSE"] = r.test["mse"]
         else:
             row |= {"val accuracy": last["val_accuracy"], "test accuracy": r.test["accuracy"]}
-        rows.append(
-            row
-            | {
-                "parameters": count_parameters(r.model),
-                "trainable": count_parameters(r.model, trainable_only=True),
-                "seconds": round(r.seconds, 1),
-            }
-        )
-    return pd.DataFrame(rows).set_index("experiment")
+        row |= {
+            "parameters": count_parameters(r.model),
+            "trainable": count_parameters(r.model, trainable_only=True),
+            "seconds": round(r.seconds, 1),
+        }
+        rows.append({heading(head): in_language(value) for head, value in row.items()})
+    return pd.DataFrame(rows).set_index(heading("experiment"))
 
 
 def _epochs_for(updates: int | None, train_size: int, batch_size: int) -> int | None:

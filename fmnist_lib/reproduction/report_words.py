@@ -13,6 +13,7 @@ students' report), "accuracy" *exactitud*, "run" *corrida*, "budget" *presupuest
 
 from __future__ import annotations
 
+from ..experiments.registry import NOTES_ES
 from ..wording import Texts, Words, translated
 
 #: The verdict words (``verdicts.CONFIRMED``... by their code); about a claim (*afirmación*).
@@ -697,35 +698,7 @@ RECORDED_ES: dict[str, str] = {
     "real frente a empezar desde cero)",
     "Shirt (class 6) is the Raschka classifier's worst class": "Shirt (clase 6) es la peor clase "
     "del clasificador de Raschka",
-    # the experiments' notes
-    "the paper chose 17 epochs by early stopping; we cap at 17 with patience 3": "el informe "
-    "eligió 17 épocas con detención temprana; nosotros entrenamos hasta 17, con paciencia 3",
-    "the paper chose 14 epochs by early stopping; we cap at 14 with patience 3": "el informe "
-    "eligió 14 épocas con detención temprana; nosotros entrenamos hasta 14, con paciencia 3",
-    "fine-tuning from the consigna autoencoder's encoder": "ajuste fino desde el codificador del "
-    "autocodificador consigna",
-    "feature extraction proper: the pretrained encoder is frozen, only the head learns": "la "
-    "extracción de características propiamente dicha: el codificador preentrenado está "
-    "congelado y solo aprende la cabeza",
-    "the n=128 encoder's conv layers copied; Linear(800->128) cannot go into Linear(800->10)": "se "
-    "copian las capas convolucionales del codificador de n=128; Linear(800->128) no cabe en "
-    "Linear(800->10)",
-    "conclusion check: do the conv nets beat a feed-forward classifier?": "una conclusión "
-    "puesta a prueba: ¿las redes convolucionales superan a un clasificador prealimentado?",
-    "open question 1: FE's hidden size without its pretrained start": "pregunta abierta 1: el "
-    "tamaño del código de FE sin su inicio preentrenado",
-    "open question 1: an n=10 autoencoder to pretrain the n=10 classifier": "pregunta abierta "
-    "1: un autocodificador de n=10 para preentrenar el clasificador de n=10",
-    "open question 1: is FE better for its hidden size or for its pretrained start?": "pregunta "
-    "abierta 1: ¿FE es mejor por el tamaño de su código o por su inicio preentrenado?",
-    "open question 2: max pooling in place of the strided convolutions (same weights, "
-    "feature-map sizes and settings): does the train/validation gap shrink?": "pregunta abierta "
-    "2: agrupamiento máximo en lugar de las convoluciones con paso (los mismos pesos, tamaños "
-    "de los mapas de características y configuración): ¿se reduce la brecha entre "
-    "entrenamiento y validación?",
-    "the paper's protocol: all 60,000 training images, the test set as validation set": "el "
-    "protocolo del informe: las 60\u202f000 imágenes de entrenamiento, con el conjunto de prueba "
-    "como conjunto de validación",
+    **NOTES_ES,  # the experiments' notes
 }
 
 
