@@ -201,46 +201,18 @@ print(
 # %% [markdown]
 # ## Exercises
 #
-# 1. Which class has the most ink, that is the highest mean pixel value over its training
-#    images? Guess from the sample grid first, then compute it from `train_official` (pixels
-#    divided by 255, as above) and answer with a name from `CLASS_NAMES`.
-# 2. Which two classes have the most alike *average* images? Compute the average image of each
-#    class (`train_official.images[train_official.labels == c].double().mean(0) / 255`), the
-#    Euclidean distance between every two of them (`torch.cdist` on the flattened averages), and
-#    answer with the set of the two names, e.g. `{"Dress", "Bag"}`.
-# 3. **Predict, then run.** Change `split_seed` in `load_splits` from 0 to 1. Before you run it,
-#    predict which of the three sets change, and about how many of the 10,000 validation images
-#    are validation images under both seeds. Then check: the validation set of
-#    `load_splits(split_seed=seed)` is made of the official training images at the indices
-#    `data.stratified_indices(train_official.labels, 1000, seed)`; count the indices that both
-#    seeds draw, and compare the test sets. (The check below takes an estimate within 5% of the
-#    count as a good one, then asks you to count exactly.)
-# 4. One epoch of `Batches(full.train, batch_size=128)`: how many batches does it have, and how
-#    many images are in the last one? Answer with the pair `(batches, images in the last one)`.
-# 5. Why would choosing the number of epochs on the test set make the reported test accuracy
-#    optimistic?
 
 # %%
 from fmnist_lib.exercises import check_answer
 
+# %% [markdown]
+# 1. Which class has the most ink, that is the highest mean pixel value over its training
+#    images? Guess from the sample grid first, then compute it from `train_official` (pixels
+#    divided by 255, as above) and answer with a name from `CLASS_NAMES`.
+
+# %%
 answer = ...  # exercise 1: the class name
 check_answer("1.1", answer)
-
-# %%
-answer = ...  # exercise 2: a set of two class names
-check_answer("1.2", answer)
-
-# %%
-answer = ...  # exercise 3: the sets that change, e.g. {"test"} (of "train", "val", "test")
-check_answer("1.3a", answer)
-
-# %%
-answer = ...  # exercise 3: your estimate, then the count, of the images drawn by both seeds
-check_answer("1.3", answer)
-
-# %%
-answer = ...  # exercise 4: (batches, images in the last batch)
-check_answer("1.4", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 1</summary>
@@ -262,6 +234,16 @@ ink = torch.stack(
 for c in ink.argsort(descending=True).tolist():
     print(f"{CLASS_NAMES[c]:<12} {ink[c]:.4f}")
 check_answer("1.1", CLASS_NAMES[int(ink.argmax())])
+
+# %% [markdown]
+# 2. Which two classes have the most alike *average* images? Compute the average image of each
+#    class (`train_official.images[train_official.labels == c].double().mean(0) / 255`), the
+#    Euclidean distance between every two of them (`torch.cdist` on the flattened averages), and
+#    answer with the set of the two names, e.g. `{"Dress", "Bag"}`.
+
+# %%
+answer = ...  # exercise 2: a set of two class names
+check_answer("1.2", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 2</summary>
@@ -291,6 +273,23 @@ pairs = sorted(
 for distance, a, b in pairs[:4]:
     print(f"{a:<12} {b:<12} {distance:.2f}")
 check_answer("1.2", {pairs[0][1], pairs[0][2]})
+
+# %% [markdown]
+# 3. **Predict, then run.** Change `split_seed` in `load_splits` from 0 to 1. Before you run it,
+#    predict which of the three sets change, and about how many of the 10,000 validation images
+#    are validation images under both seeds. Then check: the validation set of
+#    `load_splits(split_seed=seed)` is made of the official training images at the indices
+#    `data.stratified_indices(train_official.labels, 1000, seed)`; count the indices that both
+#    seeds draw, and compare the test sets. (The check below takes an estimate within 5% of the
+#    count as a good one, then asks you to count exactly.)
+
+# %%
+answer = ...  # exercise 3: the sets that change, e.g. {"test"} (of "train", "val", "test")
+check_answer("1.3a", answer)
+
+# %%
+answer = ...  # exercise 3: your estimate, then the count, of the images drawn by both seeds
+check_answer("1.3", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 3</summary>
@@ -327,6 +326,14 @@ print(f"validation images under both seeds: {len(both)} of {len(reseeded.val)}")
 print(check_answer("1.3a", {"train", "val"}))  # the sets that changed, as printed above
 check_answer("1.3", len(both))
 
+# %% [markdown]
+# 4. One epoch of `Batches(full.train, batch_size=128)`: how many batches does it have, and how
+#    many images are in the last one? Answer with the pair `(batches, images in the last one)`.
+
+# %%
+answer = ...  # exercise 4: (batches, images in the last batch)
+check_answer("1.4", answer)
+
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 4</summary>
 #
@@ -346,6 +353,10 @@ print(
     f"the last with {batch_sizes[-1]} images; {sum(batch_sizes)} images in all"
 )
 check_answer("1.4", (len(batches_128), batch_sizes[-1]))
+
+# %% [markdown]
+# 5. Why would choosing the number of epochs on the test set make the reported test accuracy
+#    optimistic?
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 5</summary>

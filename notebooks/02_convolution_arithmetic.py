@@ -506,40 +506,19 @@ print(
 # %% [markdown]
 # ## Exercises
 #
-# 1. **Predict, then run.** The first figure used a $3 \times 3$ kernel. Change it to a
-#    $5 \times 5$ blur, `blur = torch.ones(1, 1, 5, 5) / 25`, keep `stride=2, padding=1`, and
-#    predict the output size on the $28 \times 28$ image with equation (1) before you run
-#    `F.conv2d(image, blur, stride=2, padding=1)`.
-# 2. What size does `MaxPool2d(2)` give on a $13 \times 13$ map, and which rows and columns of its
-#    input does it never look at?
-# 3. Design a decoder stage that maps $7 \to 14$ with $K = 3$, $S = 2$: which padding $P$ and
-#    output padding $P_{out}$? Answer with the pair `(P, P_out)`; check it with the calculator,
-#    then with `conv_transpose_output_size`.
-# 4. Replace Raschka's last two transposed convolutions so that the decoder reaches exactly
-#    $28 \times 28$ without `Trim`. Check your decoder with
-#    `trace_shapes(decoder, input_shape=(128,))`, and ask `rows_reached` whether every output row
-#    depends on the input.
-# 5. The table of the «consigna» autoencoder shows few parameters but many multiply-adds in its
-#    convolutions. Compute by hand the multiply-adds of the first convolution for one image, and
-#    explain where the factor between its multiply-adds and its weights comes from.
 
 # %%
 from fmnist_lib.exercises import check_answer
 
+# %% [markdown]
+# 1. **Predict, then run.** The first figure used a $3 \times 3$ kernel. Change it to a
+#    $5 \times 5$ blur, `blur = torch.ones(1, 1, 5, 5) / 25`, keep `stride=2, padding=1`, and
+#    predict the output size on the $28 \times 28$ image with equation (1) before you run
+#    `F.conv2d(image, blur, stride=2, padding=1)`.
+
+# %%
 answer = ...  # exercise 1: the output size (a number, or blurred.shape)
 check_answer("2.1", answer)
-
-# %%
-answer = ...  # exercise 2: the output size
-check_answer("2.2", answer)
-
-# %%
-answer = ...  # exercise 3: (P, P_out)
-check_answer("2.3", answer)
-
-# %%
-answer = ...  # exercise 5: the multiply-adds of the first convolution, for one image
-check_answer("2.5", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 1</summary>
@@ -561,6 +540,14 @@ blurred = F.conv2d(image, blur, stride=2, padding=1)
 print("output shape:", tuple(blurred.shape), "| equation (1):", conv_output_size(28, 5, 2, 1))
 check_answer("2.1", blurred.shape)
 
+# %% [markdown]
+# 2. What size does `MaxPool2d(2)` give on a $13 \times 13$ map, and which rows and columns of its
+#    input does it never look at?
+
+# %%
+answer = ...  # exercise 2: the output size
+check_answer("2.2", answer)
+
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 2</summary>
 #
@@ -580,6 +567,15 @@ probe[..., :, 12] = 1.0  # and the last column are non-zero
 pooled = nn.MaxPool2d(2)(probe)
 print("output shape:", tuple(pooled.shape), "| largest pooled value:", pooled.max().item())
 check_answer("2.2", pooled.shape[-1])
+
+# %% [markdown]
+# 3. Design a decoder stage that maps $7 \to 14$ with $K = 3$, $S = 2$: which padding $P$ and
+#    output padding $P_{out}$? Answer with the pair `(P, P_out)`; check it with the calculator,
+#    then with `conv_transpose_output_size`.
+
+# %%
+answer = ...  # exercise 3: (P, P_out)
+check_answer("2.3", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 3</summary>
@@ -612,6 +608,12 @@ print(
 )
 check_answer("2.3", settings_7_to_14[0])
 
+# %% [markdown]
+# 4. Replace Raschka's last two transposed convolutions so that the decoder reaches exactly
+#    $28 \times 28$ without `Trim`. Check your decoder with
+#    `trace_shapes(decoder, input_shape=(128,))`, and ask `rows_reached` whether every output row
+#    depends on the input.
+
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 4</summary>
 #
@@ -637,6 +639,15 @@ fixed_decoder = nn.Sequential(
 )
 print("rows never reached:", sorted(set(range(28)) - set(rows_reached(fixed_decoder[8], 13))))
 trace_shapes(fixed_decoder, input_shape=(128,))
+
+# %% [markdown]
+# 5. The table of the «consigna» autoencoder shows few parameters but many multiply-adds in its
+#    convolutions. Compute by hand the multiply-adds of the first convolution for one image, and
+#    explain where the factor between its multiply-adds and its weights comes from.
+
+# %%
+answer = ...  # exercise 5: the multiply-adds of the first convolution, for one image
+check_answer("2.5", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 5</summary>

@@ -662,26 +662,16 @@ fig = interpolation_strip(
 #
 # ## Exercises
 #
+
+# %%
+from fmnist_lib.exercises import check_answer
+
+# %% [markdown]
 # 1. **Predict first.** The «consigna» autoencoder's code has $n = 128$ numbers. Predict how its
 #    test MSE changes with a code of 16, then train both as demonstration runs (10,000 training
 #    images, 5 epochs:
 #    `run_experiment("ae-consigna-128", demonstration_budget(), overrides={"hidden_size": 16})`,
 #    with `from fmnist_lib.settings import demonstration_budget`) and compare.
-# 2. Which class does the feed-forward autoencoder rebuild worst on the validation set? Compute
-#    the MSE per class (`fmnist_lib.evaluation.mse_by_class`) and check your answer below.
-# 3. Why do the reconstructions look blurry? (Hint: what minimises the *squared* error when the
-#    network is unsure between two images?)
-# 4. **Predict first.** Dead units at the bottleneck: build `ConsignaAutoencoder()`, replace its
-#    code's ReLU by `nn.LeakyReLU(0.01)` (`model.encoder[10] = nn.LeakyReLU(0.01)`), train it
-#    with the library's `fit` on the demonstration data (`splits_for(demonstration_budget())`,
-#    5 epochs), and compare its test MSE and `dead_units` with the original trained the same way,
-#    for three seeds. Before running: predict which one loses fewer units.
-
-# %%
-from fmnist_lib.exercises import check_answer
-
-answer = ...  # exercise 2: the class name, e.g. "Sneaker"
-check_answer("3.2", answer, model=results["ae-feedforward-512"].model, data=splits.val)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 1</summary>
@@ -708,6 +698,14 @@ for n, r in by_size.items():
 change = by_size[16].test["mse"] / by_size[128].test["mse"] - 1
 print(f"a code of 16 instead of 128: {change:+.0%} test MSE (one seed each)")
 
+# %% [markdown]
+# 2. Which class does the feed-forward autoencoder rebuild worst on the validation set? Compute
+#    the MSE per class (`fmnist_lib.evaluation.mse_by_class`) and check your answer below.
+
+# %%
+answer = ...  # exercise 2: the class name, e.g. "Sneaker"
+check_answer("3.2", answer, model=results["ae-feedforward-512"].model, data=splits.val)
+
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 2</summary>
 #
@@ -729,6 +727,10 @@ per_class = pd.Series(mse_by_class(feedforward, splits.val), index=CLASS_NAMES).
 print(per_class.to_string(float_format="{:.5f}".format))
 check_answer("3.2", per_class.index[-1], model=feedforward, data=splits.val)
 
+# %% [markdown]
+# 3. Why do the reconstructions look blurry? (Hint: what minimises the *squared* error when the
+#    network is unsure between two images?)
+
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 3</summary>
 #
@@ -746,6 +748,13 @@ a, b = splits.val.floats()[:2]
 for guess, name in ((a, "guess a"), ((a + b) / 2, "guess the mean")):
     expected_error = 0.5 * ((guess - a) ** 2).mean() + 0.5 * ((guess - b) ** 2).mean()
     print(f"{name:>15}: expected MSE {expected_error:.4f}")
+
+# %% [markdown]
+# 4. **Predict first.** Dead units at the bottleneck: build `ConsignaAutoencoder()`, replace its
+#    code's ReLU by `nn.LeakyReLU(0.01)` (`model.encoder[10] = nn.LeakyReLU(0.01)`), train it
+#    with the library's `fit` on the demonstration data (`splits_for(demonstration_budget())`,
+#    5 epochs), and compare its test MSE and `dead_units` with the original trained the same way,
+#    for three seeds. Before running: predict which one loses fewer units.
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 4</summary>

@@ -513,46 +513,19 @@ for n, c in dense_comparisons.items():
 #
 # ## Exercises
 #
-# 1. **Count the weights.** Count the parameters of the Raschka classifier with $n = 10$ layer
-#    by layer, from its listing at the top of the chapter: a convolution has
-#    $C_\text{out}(C_\text{in} K^2 + 1)$ of them, a linear layer $n_\text{out}(n_\text{in} + 1)$.
-#    Where does the 3,136 come from, and which layers hold most of the weights?
-# 2. **The loss before training.** An untrained head outputs ten logits close to one another.
-#    What cross-entropy does a classifier get whose ten logits are all equal, whatever the true
-#    class? Compare it with the first epoch's losses of the Table II runs.
-# 3. **Two linear layers in a row.** The Raschka classifier's encoder ends in `Linear(3136, 10)`
-#    with no activation, followed by the head `Linear(10, 10)`. Show that the two compose into
-#    one linear layer (write its weight and bias), check on test images that it gives the same
-#    logits as the trained model, and give its number of parameters. Does the split into two
-#    layers matter?
-# 4. **Always "T-shirt".** What is the test accuracy (a fraction) of a classifier that answers
-#    "T-shirt/top" for every image? Why is accuracy a fair summary on this test set but not on
-#    an unbalanced one, and what would you read there instead?
-# 5. **Predict, then run: dropout off.** The Raschka classifier zeroes each flattened feature
-#    with probability 0.8 in training. Before running anything, predict: with dropout 0, where
-#    will the training loss end relative to the validation loss, and the training accuracy
-#    relative to the validation accuracy? Then train both as demonstration runs,
-#    `run_experiment("clf-raschka-10", demonstration, overrides={"dropout": 0.0})` and
-#    `run_experiment("clf-raschka-10", demonstration)`, and compare their curves with
-#    `training_curves`.
 
 # %%
 from fmnist_lib.exercises import check_answer
 
+# %% [markdown]
+# 1. **Count the weights.** Count the parameters of the Raschka classifier with $n = 10$ layer
+#    by layer, from its listing at the top of the chapter: a convolution has
+#    $C_\text{out}(C_\text{in} K^2 + 1)$ of them, a linear layer $n_\text{out}(n_\text{in} + 1)$.
+#    Where does the 3,136 come from, and which layers hold most of the weights?
+
+# %%
 answer = ...  # exercise 1: the parameters of RaschkaClassifier(hidden_size=10)
 check_answer("4.1", answer)
-
-# %%
-answer = ...  # exercise 2: the cross-entropy of ten equal logits
-check_answer("4.2", answer)
-
-# %%
-answer = ...  # exercise 3: the parameters of the one merged linear layer
-check_answer("4.3", answer)
-
-# %%
-answer = ...  # exercise 4: the test accuracy of always answering T-shirt/top, as a fraction
-check_answer("4.4", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 1</summary>
@@ -585,6 +558,15 @@ for name, layer in raschka.named_modules():
         print(f"{name:<10} {layer!s:<70} {count_parameters(layer):>7,}")
 print(f"{'total':<81} {count_parameters(raschka):>7,}")
 check_answer("4.1", count_parameters(raschka))
+
+# %% [markdown]
+# 2. **The loss before training.** An untrained head outputs ten logits close to one another.
+#    What cross-entropy does a classifier get whose ten logits are all equal, whatever the true
+#    class? Compare it with the first epoch's losses of the Table II runs.
+
+# %%
+answer = ...  # exercise 2: the cross-entropy of ten equal logits
+check_answer("4.2", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 2</summary>
@@ -619,6 +601,17 @@ for r in results.values():
         f"validation loss {first['val_loss']:.3f}"
     )
 check_answer("4.2", uniform_loss)
+
+# %% [markdown]
+# 3. **Two linear layers in a row.** The Raschka classifier's encoder ends in `Linear(3136, 10)`
+#    with no activation, followed by the head `Linear(10, 10)`. Show that the two compose into
+#    one linear layer (write its weight and bias), check on test images that it gives the same
+#    logits as the trained model, and give its number of parameters. Does the split into two
+#    layers matter?
+
+# %%
+answer = ...  # exercise 3: the parameters of the one merged linear layer
+check_answer("4.3", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 3</summary>
@@ -660,6 +653,15 @@ pair = count_parameters(last) + count_parameters(head)
 print(f"parameters: the pair {pair:,}, the merged layer {count_parameters(merged):,}")
 check_answer("4.3", count_parameters(merged))
 
+# %% [markdown]
+# 4. **Always "T-shirt".** What is the test accuracy (a fraction) of a classifier that answers
+#    "T-shirt/top" for every image? Why is accuracy a fair summary on this test set but not on
+#    an unbalanced one, and what would you read there instead?
+
+# %%
+answer = ...  # exercise 4: the test accuracy of always answering T-shirt/top, as a fraction
+check_answer("4.4", answer)
+
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 4</summary>
 #
@@ -685,6 +687,15 @@ recall = per_class_accuracy(always_tshirt)
 balanced = sum(recall) / len(recall)
 print(f"always T-shirt/top: accuracy {accuracy_of(always_tshirt):.3f}, balanced {balanced:.3f}")
 check_answer("4.4", accuracy_of(always_tshirt))
+
+# %% [markdown]
+# 5. **Predict, then run: dropout off.** The Raschka classifier zeroes each flattened feature
+#    with probability 0.8 in training. Before running anything, predict: with dropout 0, where
+#    will the training loss end relative to the validation loss, and the training accuracy
+#    relative to the validation accuracy? Then train both as demonstration runs,
+#    `run_experiment("clf-raschka-10", demonstration, overrides={"dropout": 0.0})` and
+#    `run_experiment("clf-raschka-10", demonstration)`, and compare their curves with
+#    `training_curves`.
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 5</summary>

@@ -429,24 +429,15 @@ for k in (3, 5, 10, 20):
 #
 # ## Exercises
 #
-# 1. How many of the frozen classifier's weights does training change? Compute it, then check it
-#    below.
-# 2. **Predict first.** Freeze only the convolutions of the pretrained encoder and fine-tune its
-#    dense layer and the head (`freeze(model.encoder[:6])`: the first six layers, the two
-#    convolution stages). Predict where its validation accuracy lands between "frozen" and
-#    "fine-tuned" after the demonstration's 5 epochs, then run it.
-# 3. Fine-tuning with a smaller learning rate for the pretrained layers is common practice. Why?
-#    How do you give two parts of a model different learning rates in PyTorch?
-# 4. **Predict first.** Would a pretrained start help more with fewer labelled images? Predict,
-#    then train the $n = 128$ classifier from scratch and fine-tuned on 1,000 labelled images.
-# 5. Plot the validation accuracy per epoch of `clf-consigna-10` and `clf-consigna-fe-10` (both
-#    in `results`) with `training_curves`, as above for $n = 128$: is the pretrained start behind
-#    from the first epoch, only at the end, or not at all? What can one seed's curves say about
-#    a difference that three seeds did not show?
 
 # %%
 from fmnist_lib.exercises import check_answer
 
+# %% [markdown]
+# 1. How many of the frozen classifier's weights does training change? Compute it, then check it
+#    below.
+
+# %%
 answer = ...  # exercise 1: the number of weights that training changes
 check_answer("5.1", answer)
 
@@ -466,6 +457,12 @@ freeze(frozen.encoder)
 trained = count_parameters(frozen, trainable_only=True)
 print(f"{trained:,} of {count_parameters(frozen):,} weights are trained")
 check_answer("5.1", trained)
+
+# %% [markdown]
+# 2. **Predict first.** Freeze only the convolutions of the pretrained encoder and fine-tune its
+#    dense layer and the head (`freeze(model.encoder[:6])`: the first six layers, the two
+#    convolution stages). Predict where its validation accuracy lands between "frozen" and
+#    "fine-tuned" after the demonstration's 5 epochs, then run it.
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 2</summary>
@@ -497,6 +494,10 @@ for how in ("convolutions frozen", "nothing frozen"):
     partly[how] = f"{history.epochs[-1]['val_accuracy']:.2%}"
 pd.Series(partly, name="validation accuracy after 5 epochs")
 
+# %% [markdown]
+# 3. Fine-tuning with a smaller learning rate for the pretrained layers is common practice. Why?
+#    How do you give two parts of a model different learning rates in PyTorch?
+
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 3</summary>
 #
@@ -518,6 +519,10 @@ optimizer = torch.optim.Adam(
     ]
 )
 print([group["lr"] for group in optimizer.param_groups])
+
+# %% [markdown]
+# 4. **Predict first.** Would a pretrained start help more with fewer labelled images? Predict,
+#    then train the $n = 128$ classifier from scratch and fine-tuned on 1,000 labelled images.
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 4</summary>
@@ -553,6 +558,12 @@ print(
     f"pretrained {few_labels['pretrained']:.2%}: {100 * effect:+.2f} points (one seed)"
 )
 print("all 50,000 labels, n = 128 (three seeds):", points(design.column_effect_in_row[1]))
+
+# %% [markdown]
+# 5. Plot the validation accuracy per epoch of `clf-consigna-10` and `clf-consigna-fe-10` (both
+#    in `results`) with `training_curves`, as above for $n = 128$: is the pretrained start behind
+#    from the first epoch, only at the end, or not at all? What can one seed's curves say about
+#    a difference that three seeds did not show?
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 5</summary>

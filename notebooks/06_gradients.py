@@ -311,20 +311,14 @@ print(f"Raschka (10) has {ratio:.1f} times the weights of consigna (10)")
 #
 # ## Exercises
 #
-# 1. **Predict first.** Repeat the vanishing-gradient measurement with `depth=3`. Before running
-#    it, predict from the sigmoid's largest slope, $1/4$, roughly how the first-layer/head ratio
-#    should change from eight layers to three.
-# 2. **Predict first.** Initialise the 30-layer ReLU network with
-#    `init_weights(model, "he", gain=1.2)`. Predict the activation spread at layer 30 relative to
-#    layer 1 ($1.2^{29}$?), then measure it with `signal_profile`.
-# 3. How many weights and biases has `nn.Conv2d(3, 8, kernel_size=5)`? Count them by hand, then
-#    check with `count_parameters`. Does the answer depend on the size of the image?
 
 # %%
 from fmnist_lib.exercises import check_answer
 
-answer = ...  # exercise 3: the number of weights and biases
-check_answer("6.3", answer)
+# %% [markdown]
+# 1. **Predict first.** Repeat the vanishing-gradient measurement with `depth=3`. Before running
+#    it, predict from the sigmoid's largest slope, $1/4$, roughly how the first-layer/head ratio
+#    should change from eight layers to three.
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 1</summary>
@@ -353,6 +347,11 @@ for depth in (3, 8):
     print(f"depth {depth}: first layer's gradient / head's = {by_depth[depth]:.1e}")
 print(f"three layers instead of eight: the ratio is {by_depth[3] / by_depth[8]:.0f} times larger")
 
+# %% [markdown]
+# 2. **Predict first.** Initialise the 30-layer ReLU network with
+#    `init_weights(model, "he", gain=1.2)`. Predict the activation spread at layer 30 relative to
+#    layer 1 ($1.2^{29}$?), then measure it with `signal_profile`.
+
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 2</summary>
 #
@@ -377,6 +376,14 @@ print(
     f"layer {len(spread)} / layer 1: {spread.iloc[-1] / spread.iloc[0]:.0f} "
     f"(1.2^{len(spread) - 1} = {1.2 ** (len(spread) - 1):.0f})"
 )
+
+# %% [markdown]
+# 3. How many weights and biases has `nn.Conv2d(3, 8, kernel_size=5)`? Count them by hand, then
+#    check with `count_parameters`. Does the answer depend on the size of the image?
+
+# %%
+answer = ...  # exercise 3: the number of weights and biases
+check_answer("6.3", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 3</summary>

@@ -559,19 +559,15 @@ for what, c in (("gap at the last epoch", last_gap), ("test accuracy", test_accu
 #
 # ## Exercises
 #
-# 1. The quadratic with curvatures $(1, 10)$: which learning rate converges fastest? Derive it
-#    from $|1 - \eta\lambda_i|$, check it below, then confirm it with the loop above.
-# 2. **Predict first.** From the Raschka classifier's sharpness at the start (all eight batches),
-#    predict a learning rate at which plain SGD is stable at first; run `track_gradients` with it
-#    from three seeds, with `sharpness_every`, and see whether the sharpness later crosses
-#    $2/\eta$.
-# 3. **Predict first.** Train the model without a remedy on 2,000 images instead of 1,000.
-#    Predict whether its validation loss reaches its lowest point earlier or later, and whether
-#    it climbs as far by epoch 100; then run it.
 
 # %%
 from fmnist_lib.exercises import check_answer
 
+# %% [markdown]
+# 1. The quadratic with curvatures $(1, 10)$: which learning rate converges fastest? Derive it
+#    from $|1 - \eta\lambda_i|$, check it below, then confirm it with the loop above.
+
+# %%
 answer = ...  # exercise 1: the fastest learning rate
 check_answer("7.1", answer)
 
@@ -591,6 +587,12 @@ check_answer("7.1", answer)
 best_rate = 2 / (curvatures.min() + curvatures.max())
 print(f"η = {best_rate:.4f}; both directions shrink by {1 - best_rate * curvatures.min():.4f}")
 check_answer("7.1", best_rate)
+
+# %% [markdown]
+# 2. **Predict first.** From the Raschka classifier's sharpness at the start (all eight batches),
+#    predict a learning rate at which plain SGD is stable at first; run `track_gradients` with it
+#    from three seeds, with `sharpness_every`, and see whether the sharpness later crosses
+#    $2/\eta$.
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 2</summary>
@@ -633,6 +635,11 @@ for seed in range(scaled(3)):
         f" {crossed} measurements above it, loss at step {steps.index[-1]}: "
         f"{steps.loss.iloc[-1]:.3f}"
     )
+
+# %% [markdown]
+# 3. **Predict first.** Train the model without a remedy on 2,000 images instead of 1,000.
+#    Predict whether its validation loss reaches its lowest point earlier or later, and whether
+#    it climbs as far by epoch 100; then run it.
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 3</summary>

@@ -355,44 +355,19 @@ print(
 #
 # ## Exercises
 #
-# 1. **Equal epochs, unequal work.** The report trained `clf-consigna-10` for 35 epochs at batch
-#    32 on the 50,000 images of the training split. How many optimizer updates is that (the last,
-#    smaller batch of each epoch is an update too)? How many would batch 1000 make in the same
-#    35 epochs?
-# 2. **Predict, then run: a batch size outside the studied ones.** Give the feed-forward
-#    autoencoder batch 1000, with the same 400 updates per run as the equal-updates sweep. First,
-#    how many epochs must each run train on the sweeps' 10,000 training images? Then
-#    predict from the tables above: will batch 1000's best learning rate be larger than, equal
-#    to or smaller than batch 400's, and will the largest rate hurt it more or less? Then run it,
-#    at the five largest rates and one seed to keep it short:
-#    `sweep("ae-feedforward-512", {"batch_size": [1000], "lr": RATES[-5:]}, SUBSET,
-#    updates=UPDATES)`, and compare with the tables above.
-# 3. **A random search instead of the grid.** The first grid tried 3 batch sizes × 3 learning
-#    rates on the feed-forward autoencoder. Try 9 random pairs instead, the batch size
-#    log-uniform between 32 and 1000 (rounded) and $\eta$ log-uniform in $[10^{-4}, 10^{-2}]$,
-#    with the same epochs as the grid (`run_experiment("ae-feedforward-512", SUBSET,
-#    overrides={...})`), so that the two searches differ only in how they choose their points.
-#    Which finds the lower validation MSE? Which batch sizes win in each, and why does that say
-#    more about the number of updates than about the batch size? What would you need before
-#    trusting the answer?
-# 4. **Epochs by early stopping.** Give `clf-consigna-10` more epochs than the sweeps' five and
-#    let the validation loss choose:
-#    `run_experiment("clf-consigna-10", SUBSET, epochs=20, overrides={"patience": 2})`. Which
-#    epoch's weights does it keep, did it stop early, and what is its test accuracy, read once
-#    after the choice?
-# 5. **Predict, then search.** Run `search("clf-consigna-10", 8, SUBSET)`. Before running it,
-#    predict: will the best learning rate be larger or smaller than the report's
-#    $5\cdot10^{-4}$? Then compare.
 
 # %%
 from fmnist_lib.exercises import check_answer
 
-answer = ...  # exercise 1: the updates of clf-consigna-10's 35 epochs at batch 32
-check_answer("8.1", answer)
+# %% [markdown]
+# 1. **Equal epochs, unequal work.** The report trained `clf-consigna-10` for 35 epochs at batch
+#    32 on the 50,000 images of the training split. How many optimizer updates is that (the last,
+#    smaller batch of each epoch is an update too)? How many would batch 1000 make in the same
+#    35 epochs?
 
 # %%
-answer = ...  # exercise 2: the epochs that make 400 updates at batch 1000 on 10,000 images
-check_answer("8.2", answer)
+answer = ...  # exercise 1: the updates of clf-consigna-10's 35 epochs at batch 32
+check_answer("8.1", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 1</summary>
@@ -419,6 +394,20 @@ print(
     f"{consigna.epochs * math.ceil(n_train / 1000):,}"
 )
 check_answer("8.1", consigna_updates)
+
+# %% [markdown]
+# 2. **Predict, then run: a batch size outside the studied ones.** Give the feed-forward
+#    autoencoder batch 1000, with the same 400 updates per run as the equal-updates sweep. First,
+#    how many epochs must each run train on the sweeps' 10,000 training images? Then
+#    predict from the tables above: will batch 1000's best learning rate be larger than, equal
+#    to or smaller than batch 400's, and will the largest rate hurt it more or less? Then run it,
+#    at the five largest rates and one seed to keep it short:
+#    `sweep("ae-feedforward-512", {"batch_size": [1000], "lr": RATES[-5:]}, SUBSET,
+#    updates=UPDATES)`, and compare with the tables above.
+
+# %%
+answer = ...  # exercise 2: the epochs that make 400 updates at batch 1000 on 10,000 images
+check_answer("8.2", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 2</summary>
@@ -470,6 +459,16 @@ else:
     )
 check_answer("8.2", epochs_needed)
 
+# %% [markdown]
+# 3. **A random search instead of the grid.** The first grid tried 3 batch sizes × 3 learning
+#    rates on the feed-forward autoencoder. Try 9 random pairs instead, the batch size
+#    log-uniform between 32 and 1000 (rounded) and $\eta$ log-uniform in $[10^{-4}, 10^{-2}]$,
+#    with the same epochs as the grid (`run_experiment("ae-feedforward-512", SUBSET,
+#    overrides={...})`), so that the two searches differ only in how they choose their points.
+#    Which finds the lower validation MSE? Which batch sizes win in each, and why does that say
+#    more about the number of updates than about the batch size? What would you need before
+#    trusting the answer?
+
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 3</summary>
 #
@@ -517,6 +516,13 @@ for column in ("batch_size", "lr"):
     distinct = f"grid {ff[column].nunique()}, random {random_pairs[column].nunique()}"
     print(f"distinct values of {column}: {distinct}")
 
+# %% [markdown]
+# 4. **Epochs by early stopping.** Give `clf-consigna-10` more epochs than the sweeps' five and
+#    let the validation loss choose:
+#    `run_experiment("clf-consigna-10", SUBSET, epochs=20, overrides={"patience": 2})`. Which
+#    epoch's weights does it keep, did it stop early, and what is its test accuracy, read once
+#    after the choice?
+
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 4</summary>
 #
@@ -540,6 +546,11 @@ h = stopped.history
 print(f"ran {len(h.epochs)} epochs, stopped early: {h.stopped_early}; kept epoch {h.best_epoch}")
 print(f"validation loss per epoch: {[round(v, 3) for v in h.column('val_loss')]}")
 print(f"test accuracy of the kept weights: {stopped.test['accuracy']:.2%}")
+
+# %% [markdown]
+# 5. **Predict, then search.** Run `search("clf-consigna-10", 8, SUBSET)`. Before running it,
+#    predict: will the best learning rate be larger or smaller than the report's
+#    $5\cdot10^{-4}$? Then compare.
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 5</summary>

@@ -39,7 +39,8 @@ def shell():
 
 
 @pytest.mark.parametrize(
-    ("lang", "words"), [("en", "make this cell's first line %%solution run"), ("es", "cambia la primera línea")]
+    ("lang", "words"),
+    [("en", "make this cell's first line %%solution run"), ("es", "cambia la primera línea")],
 )
 def test_run_all_leaves_a_solution_and_says_how_to_run_it(shell, monkeypatch, capsys, lang, words):
     monkeypatch.delenv("FMNIST_SOLUTIONS", raising=False)

@@ -120,29 +120,47 @@ def test_a_chapter_opens_with_objectives_and_closes_with_a_summary(notebook):
     )
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-def test_every_exercise_has_a_hidden_solution(notebook):
-    cells = json.loads(notebook.read_text())["cells"]
-    section = next(m for m in _markdown(cells) if re.search(r"^## Exercises$", m, flags=re.M))
-    exercises = section[section.index("## Exercises") :]
-    numbers = [int(n) for n in re.findall(r"^(\d+)\. ", exercises, flags=re.M)]
-    assert numbers == list(range(1, len(numbers) + 1)) and numbers, "number the exercises 1, 2..."
-    assert "predict" in exercises.lower(), "one exercise asks to predict before running"
-    solutions = [c for c in cells if "solution" in c["metadata"].get("tags", [])]
-    titles = [
-        int(n)
-        for c in solutions
-        for n in re.findall(r"<summary>Solution (\d+)</summary>", "".join(c["source"]))
+def _exercise_blocks(cells):
+    """The exercises section, ``## Exercises`` to ``## Summary``, cut into one block per
+    exercise: the exercise's markdown cell (``N. ...``) and the cells after it, up to the next."""
+    text = ["".join(c["source"]) for c in cells]
+    head = next(i for i, t in enumerate(text) if re.search(r"^## Exercises$", t, flags=re.M))
+    end = next(i for i, t in enumerate(text) if i > head and t.startswith("## Summary"))
+    starts = [
+        i
+        for i in range(head + 1, end)
+        if cells[i]["cell_type"] == "markdown" and re.match(r"\d+\. ", text[i])
     ]
-    assert titles == numbers, f"solutions {titles} for exercises {numbers}"
-    for c in solutions:
-        hidden = c["metadata"].get("jupyter", {})
-        assert hidden.get("source_hidden"), "solutions are collapsed in JupyterLab"
-        if c["cell_type"] == "code":
-            assert "hide-cell" in c["metadata"]["tags"], "and behind a toggle in the book"
-            assert c["execution_count"] is not None, "solution code runs in CI and is stored"
-            assert "".join(c["source"]).startswith("%%solution\n"), "Run All leaves it"
-    checks = re.findall(r'check_answer\("(\d+)\.(\d+)"', "\n".join(
-        "".join(c["source"]) for c in cells if c["cell_type"] == "code"))  # fmt: skip
+    return {
+        int(text[a].split(".")[0]): cells[a:b]
+        for a, b in zip(starts, [*starts[1:], end], strict=True)
+    }
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_exercise_has_its_hidden_solution_right_after_it(notebook):
+    """Exercise N, then its self-check cells, then its solution (hidden in the lab, behind a
+    toggle in the book, left by Run All), then exercise N + 1."""
+    cells = json.loads(notebook.read_text())["cells"]
+    blocks = _exercise_blocks(cells)
+    numbers = list(blocks)
+    assert numbers == list(range(1, len(numbers) + 1)) and numbers, "number the exercises 1, 2..."
+    assert any("predict" in "".join(b[0]["source"]).lower() for b in blocks.values()), (
+        "one exercise asks to predict before running"
+    )
     chapter = int(notebook.stem[:2])
-    assert all(int(ch) == chapter and int(k) in numbers for ch, k in checks), checks
+    for n, block in blocks.items():
+        tags = [c["metadata"].get("tags", []) for c in block]
+        first = next(i for i, t in enumerate(tags) if "solution" in t)
+        assert all("solution" in t for t in tags[first:]), f"exercise {n}: the solution comes last"
+        titles = re.findall(r"<summary>Solution (\d+)</summary>", "".join(block[first]["source"]))
+        assert titles == [str(n)], f"exercise {n} is followed by solution {titles}"
+        checks = re.findall(r'check_answer\("(\d+)\.(\d+)', "".join(
+            "".join(c["source"]) for c in block if c["cell_type"] == "code"))  # fmt: skip
+        assert all((int(ch), int(k)) == (chapter, n) for ch, k in checks), (n, checks)
+        for c in block[first:]:
+            assert c["metadata"].get("jupyter", {}).get("source_hidden"), "collapsed in the lab"
+            if c["cell_type"] == "code":
+                assert "hide-cell" in c["metadata"]["tags"], "and behind a toggle in the book"
+                assert c["execution_count"] is not None, "solution code runs in CI and is stored"
+                assert "".join(c["source"]).startswith("%%solution\n"), "Run All leaves it"

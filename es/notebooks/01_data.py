@@ -206,52 +206,22 @@ print(
     f"y: {tuple(y.shape)} {y.dtype}"
 )
 
-# %% [markdown] translation={"source": "7dccad157bb92219"}
+# %% [markdown] translation={"source": "a4807fe836e0096b"}
 # ## Ejercicios
 #
+
+# %%
+from fmnist_lib.exercises import check_answer
+
+# %% [markdown] translation={"source": "248b9571111ceedc"}
 # 1. ¿Qué clase tiene más tinta, es decir, el mayor valor medio de los píxeles sobre sus imágenes
 #    de entrenamiento? Primero adivina a partir de la cuadrícula de muestras; luego calcúlalo a
 #    partir de `train_official` (con los píxeles divididos por 255, como arriba) y responde con un
 #    nombre de `CLASS_NAMES`.
-# 2. ¿Qué dos clases tienen las imágenes *promedio* más parecidas? Calcula la imagen promedio de
-#    cada clase (`train_official.images[train_official.labels == c].double().mean(0) / 255`), la
-#    distancia euclidiana entre cada par de ellas (`torch.cdist` sobre los promedios aplanados) y
-#    responde con el conjunto de los dos nombres, por ejemplo `{"Dress", "Bag"}`.
-# 3. **Predice y luego ejecuta.** Cambia `split_seed` en `load_splits` de 0 a 1. Antes de
-#    ejecutarlo, predice cuáles de los tres conjuntos cambian y aproximadamente cuántas de las
-#    10 000 imágenes de validación son imágenes de validación con ambas semillas. Luego verifica:
-#    el conjunto de validación de `load_splits(split_seed=seed)` está formado por las imágenes
-#    oficiales de entrenamiento en los índices
-#    `data.stratified_indices(train_official.labels, 1000, seed)`; cuenta los índices que sortean
-#    ambas semillas y compara los conjuntos de prueba. (La comprobación de abajo acepta como buena
-#    una estimación a menos del 5 % del recuento, y luego te pide contar con exactitud.)
-# 4. Una época de `Batches(full.train, batch_size=128)`: ¿cuántos lotes tiene y cuántas imágenes
-#    hay en el último? Responde con el par `(batches, images in the last one)`, es decir, (lotes,
-#    imágenes en el último).
-# 5. ¿Por qué elegir el número de épocas con el conjunto de prueba haría optimista la exactitud
-#    (accuracy) de prueba reportada?
 
-# %% translation={"source": "08da0f85170de105"}
-from fmnist_lib.exercises import check_answer
-
+# %% translation={"source": "fa66e3f5af94f9f6"}
 answer = ...  # ejercicio 1: el nombre de la clase
 check_answer("1.1", answer)
-
-# %% translation={"source": "f6860ddf826719f4"}
-answer = ...  # ejercicio 2: un conjunto con dos nombres de clase
-check_answer("1.2", answer)
-
-# %%
-answer = ...  # ejercicio 3: los conjuntos que cambian, p. ej. {"test"} (de "train", "val", "test")
-check_answer("1.3a", answer)
-
-# %%
-answer = ...  # ejercicio 3: tu estimación, luego el recuento, de las que sortean ambas semillas
-check_answer("1.3", answer)
-
-# %% translation={"source": "d13a99be062f3841"}
-answer = ...  # ejercicio 4: (lotes, imágenes del último lote)
-check_answer("1.4", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "86bb71dd55160223"}
 # <details><summary>Solución 1</summary>
@@ -274,6 +244,16 @@ ink = torch.stack(
 for c in ink.argsort(descending=True).tolist():
     print(f"{CLASS_NAMES[c]:<12} {ink[c]:.4f}")
 check_answer("1.1", CLASS_NAMES[int(ink.argmax())])
+
+# %% [markdown] translation={"source": "2bc209d0d6303491"}
+# 2. ¿Qué dos clases tienen las imágenes *promedio* más parecidas? Calcula la imagen promedio de
+#    cada clase (`train_official.images[train_official.labels == c].double().mean(0) / 255`), la
+#    distancia euclidiana entre cada par de ellas (`torch.cdist` sobre los promedios aplanados) y
+#    responde con el conjunto de los dos nombres, por ejemplo `{"Dress", "Bag"}`.
+
+# %% translation={"source": "f6860ddf826719f4"}
+answer = ...  # ejercicio 2: un conjunto con dos nombres de clase
+check_answer("1.2", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "a85711e927aae8cc"}
 # <details><summary>Solución 2</summary>
@@ -304,6 +284,24 @@ pairs = sorted(
 for distance, a, b in pairs[:4]:
     print(f"{a:<12} {b:<12} {distance:.2f}")
 check_answer("1.2", {pairs[0][1], pairs[0][2]})
+
+# %% [markdown] translation={"source": "0ba8e9b62b8628ea"}
+# 3. **Predice y luego ejecuta.** Cambia `split_seed` en `load_splits` de 0 a 1. Antes de
+#    ejecutarlo, predice cuáles de los tres conjuntos cambian y aproximadamente cuántas de las
+#    10 000 imágenes de validación son imágenes de validación con ambas semillas. Luego verifica:
+#    el conjunto de validación de `load_splits(split_seed=seed)` está formado por las imágenes
+#    oficiales de entrenamiento en los índices
+#    `data.stratified_indices(train_official.labels, 1000, seed)`; cuenta los índices que sortean
+#    ambas semillas y compara los conjuntos de prueba. (La comprobación de abajo acepta como buena
+#    una estimación a menos del 5 % del recuento, y luego te pide contar con exactitud.)
+
+# %%
+answer = ...  # ejercicio 3: los conjuntos que cambian, p. ej. {"test"} (de "train", "val", "test")
+check_answer("1.3a", answer)
+
+# %%
+answer = ...  # ejercicio 3: tu estimación, luego el recuento, de las que sortean ambas semillas
+check_answer("1.3", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "bf41ffcd8de0369d"}
 # <details><summary>Solución 3</summary>
@@ -343,6 +341,15 @@ print(f"imágenes de validación sorteadas por ambas semillas: {len(both)} de {l
 print(check_answer("1.3a", {"train", "val"}))  # los conjuntos que cambiaron, como se ve arriba
 check_answer("1.3", len(both))
 
+# %% [markdown] translation={"source": "3c350ebde0c0256c"}
+# 4. Una época de `Batches(full.train, batch_size=128)`: ¿cuántos lotes tiene y cuántas imágenes
+#    hay en el último? Responde con el par `(batches, images in the last one)`, es decir, (lotes,
+#    imágenes en el último).
+
+# %% translation={"source": "d13a99be062f3841"}
+answer = ...  # ejercicio 4: (lotes, imágenes del último lote)
+check_answer("1.4", answer)
+
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "a88f179999ac5342"}
 # <details><summary>Solución 4</summary>
 #
@@ -363,6 +370,10 @@ print(
     f"el último con {batch_sizes[-1]} imágenes; {sum(batch_sizes)} imágenes en total"
 )
 check_answer("1.4", (len(batches_128), batch_sizes[-1]))
+
+# %% [markdown] translation={"source": "ecab1c4c52252c37"}
+# 5. ¿Por qué elegir el número de épocas con el conjunto de prueba haría optimista la exactitud
+#    (accuracy) de prueba reportada?
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "a17ed9fb95bffbf2"}
 # <details><summary>Solución 5</summary>

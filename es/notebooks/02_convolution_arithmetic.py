@@ -531,44 +531,22 @@ print(
 # Los modelos de la biblioteca (`fmnist_lib`) son las versiones corregidas; cada corrección está
 # explicada en el docstring del modelo (`help(ConsignaAutoencoder)`).
 
-# %% [markdown] translation={"source": "77d5a70bae80411b"}
+# %% [markdown] translation={"source": "a4807fe836e0096b"}
 # ## Ejercicios
 #
+
+# %%
+from fmnist_lib.exercises import check_answer
+
+# %% [markdown] translation={"source": "475f69d95ce87ee9"}
 # 1. **Predice y luego ejecuta.** La primera figura usaba un núcleo de $3 \times 3$. Cámbialo por
 #    un desenfoque de $5 \times 5$, `blur = torch.ones(1, 1, 5, 5) / 25`, mantén
 #    `stride=2, padding=1` y predice con la ecuación (1) el tamaño de salida sobre la imagen de
 #    $28 \times 28$ antes de ejecutar `F.conv2d(image, blur, stride=2, padding=1)`.
-# 2. ¿Qué tamaño da `MaxPool2d(2)` sobre un mapa de $13 \times 13$, y qué filas y columnas de su
-#    entrada no mira nunca?
-# 3. Diseña una etapa de decodificador que lleve $7 \to 14$ con $K = 3$, $S = 2$: ¿qué relleno $P$
-#    y qué relleno de salida $P_{out}$? Responde con el par `(P, P_out)`; verifícalo con la
-#    calculadora y luego con `conv_transpose_output_size`.
-# 4. Reemplaza las dos últimas convoluciones transpuestas de Raschka para que el decodificador
-#    llegue exactamente a $28 \times 28$ sin `Trim`. Verifica tu decodificador con
-#    `trace_shapes(decoder, input_shape=(128,))` y pregúntale a `rows_reached` si cada fila de la
-#    salida depende de la entrada.
-# 5. La tabla del autocodificador «consigna» muestra pocos parámetros pero muchas
-#    multiplicaciones-sumas en sus convoluciones. Calcula a mano las multiplicaciones-sumas de la
-#    primera convolución para una imagen, y explica de dónde sale el factor entre sus
-#    multiplicaciones-sumas y sus pesos.
 
-# %% translation={"source": "dd5fa6352aa9424e"}
-from fmnist_lib.exercises import check_answer
-
+# %% translation={"source": "1a6a8a8db2ccad1e"}
 answer = ...  # ejercicio 1: el tamaño de salida (un número, o blurred.shape)
 check_answer("2.1", answer)
-
-# %% translation={"source": "ed64049868c48e6c"}
-answer = ...  # ejercicio 2: el tamaño de salida
-check_answer("2.2", answer)
-
-# %% translation={"source": "dedb8822be15e599"}
-answer = ...  # ejercicio 3: (P, P_out)
-check_answer("2.3", answer)
-
-# %% translation={"source": "ea7f56355ed9f8d2"}
-answer = ...  # ejercicio 5: las multiplicaciones-sumas de la primera convolución, para una imagen
-check_answer("2.5", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "4981c240272078d4"}
 # <details><summary>Solución 1</summary>
@@ -588,6 +566,14 @@ blur = torch.ones(1, 1, 5, 5) / 25
 blurred = F.conv2d(image, blur, stride=2, padding=1)
 print("forma de la salida:", tuple(blurred.shape), "| ecuación (1):", conv_output_size(28, 5, 2, 1))
 check_answer("2.1", blurred.shape)
+
+# %% [markdown] translation={"source": "5461449bc8f67717"}
+# 2. ¿Qué tamaño da `MaxPool2d(2)` sobre un mapa de $13 \times 13$, y qué filas y columnas de su
+#    entrada no mira nunca?
+
+# %% translation={"source": "ed64049868c48e6c"}
+answer = ...  # ejercicio 2: el tamaño de salida
+check_answer("2.2", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "154957586ebb5794"}
 # <details><summary>Solución 2</summary>
@@ -609,6 +595,15 @@ probe[..., :, 12] = 1.0  # y la última columna no son cero
 pooled = nn.MaxPool2d(2)(probe)
 print("forma de la salida:", tuple(pooled.shape), "| mayor valor agrupado:", pooled.max().item())
 check_answer("2.2", pooled.shape[-1])
+
+# %% [markdown] translation={"source": "6bdbb2104aa45c4d"}
+# 3. Diseña una etapa de decodificador que lleve $7 \to 14$ con $K = 3$, $S = 2$: ¿qué relleno $P$
+#    y qué relleno de salida $P_{out}$? Responde con el par `(P, P_out)`; verifícalo con la
+#    calculadora y luego con `conv_transpose_output_size`.
+
+# %% translation={"source": "dedb8822be15e599"}
+answer = ...  # ejercicio 3: (P, P_out)
+check_answer("2.3", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "de6eeb51a628b102"}
 # <details><summary>Solución 3</summary>
@@ -644,6 +639,12 @@ print(
 )
 check_answer("2.3", settings_7_to_14[0])
 
+# %% [markdown] translation={"source": "5f84b148e1ba7e1d"}
+# 4. Reemplaza las dos últimas convoluciones transpuestas de Raschka para que el decodificador
+#    llegue exactamente a $28 \times 28$ sin `Trim`. Verifica tu decodificador con
+#    `trace_shapes(decoder, input_shape=(128,))` y pregúntale a `rows_reached` si cada fila de la
+#    salida depende de la entrada.
+
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "091c722ff76ec80a"}
 # <details><summary>Solución 4</summary>
 #
@@ -673,6 +674,16 @@ print(
     sorted(set(range(28)) - set(rows_reached(fixed_decoder[8], 13))),
 )
 trace_shapes(fixed_decoder, input_shape=(128,))
+
+# %% [markdown] translation={"source": "6e994f0cb65ee7f2"}
+# 5. La tabla del autocodificador «consigna» muestra pocos parámetros pero muchas
+#    multiplicaciones-sumas en sus convoluciones. Calcula a mano las multiplicaciones-sumas de la
+#    primera convolución para una imagen, y explica de dónde sale el factor entre sus
+#    multiplicaciones-sumas y sus pesos.
+
+# %% translation={"source": "ea7f56355ed9f8d2"}
+answer = ...  # ejercicio 5: las multiplicaciones-sumas de la primera convolución, para una imagen
+check_answer("2.5", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "65e18180cdc69066"}
 # <details><summary>Solución 5</summary>

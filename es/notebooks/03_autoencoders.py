@@ -690,7 +690,7 @@ fig = interpolation_strip(
     "Raschka (128): from a sneaker to an ankle boot",
 )
 
-# %% [markdown] translation={"source": "04c82d715179a054"}
+# %% [markdown] translation={"source": "1d4b0cdabe57c031"}
 # La mezcla de píxeles es una doble exposición: dos zapatos tenues, uno encima del otro. El camino
 # decodificado pasa por imágenes que se parecen más a un solo zapato, porque el decodificador se
 # entrenó para producir imágenes como las de entrenamiento; es una señal de que códigos cercanos
@@ -700,28 +700,16 @@ fig = interpolation_strip(
 #
 # ## Ejercicios
 #
+
+# %%
+from fmnist_lib.exercises import check_answer
+
+# %% [markdown] translation={"source": "bfd570f77bbe2b30"}
 # 1. **Predice primero.** El código del autocodificador «consigna» tiene $n = 128$ números.
 #    Predice cómo cambia su MSE de prueba con un código de 16; luego entrena ambos como corridas de
 #    demostración (10 000 imágenes de entrenamiento, 5 épocas:
 #    `run_experiment("ae-consigna-128", demonstration_budget(), overrides={"hidden_size": 16})`,
 #    con `from fmnist_lib.settings import demonstration_budget`) y compáralos.
-# 2. ¿Qué clase reconstruye peor el autocodificador feed-forward en el conjunto de validación?
-#    Calcula el MSE por clase (`fmnist_lib.evaluation.mse_by_class`) y comprueba tu respuesta más
-#    abajo.
-# 3. ¿Por qué las reconstrucciones se ven borrosas? (Pista: ¿qué minimiza el error *cuadrático*
-#    cuando la red duda entre dos imágenes?)
-# 4. **Predice primero.** Unidades muertas en el cuello de botella: construye
-#    `ConsignaAutoencoder()`, reemplaza la ReLU de su código por `nn.LeakyReLU(0.01)`
-#    (`model.encoder[10] = nn.LeakyReLU(0.01)`), entrénalo con `fit` de la biblioteca sobre los
-#    datos de demostración (`splits_for(demonstration_budget())`, 5 épocas) y compara su MSE de
-#    prueba y `dead_units` con los del original entrenado de la misma forma, con tres semillas.
-#    Antes de ejecutar: predice cuál pierde menos unidades.
-
-# %%
-from fmnist_lib.exercises import check_answer
-
-answer = ...  # ejercicio 2: el nombre de la clase, por ejemplo "Sneaker"
-check_answer("3.2", answer, model=results["ae-feedforward-512"].model, data=splits.val)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "309c83d4c692e4fe"}
 # <details><summary>Solución 1</summary>
@@ -749,6 +737,15 @@ for n, r in by_size.items():
 change = by_size[16].test["mse"] / by_size[128].test["mse"] - 1
 print(f"a code of 16 instead of 128: {change:+.0%} test MSE (one seed each)")
 
+# %% [markdown] translation={"source": "4616cb7913878317"}
+# 2. ¿Qué clase reconstruye peor el autocodificador feed-forward en el conjunto de validación?
+#    Calcula el MSE por clase (`fmnist_lib.evaluation.mse_by_class`) y comprueba tu respuesta más
+#    abajo.
+
+# %%
+answer = ...  # ejercicio 2: el nombre de la clase, por ejemplo "Sneaker"
+check_answer("3.2", answer, model=results["ae-feedforward-512"].model, data=splits.val)
+
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "1fed85122b4adc40"}
 # <details><summary>Solución 2</summary>
 #
@@ -772,6 +769,10 @@ per_class = pd.Series(mse_by_class(feedforward, splits.val), index=CLASS_NAMES).
 print(per_class.to_string(float_format="{:.5f}".format))
 check_answer("3.2", per_class.index[-1], model=feedforward, data=splits.val)
 
+# %% [markdown] translation={"source": "7226f91edf11435c"}
+# 3. ¿Por qué las reconstrucciones se ven borrosas? (Pista: ¿qué minimiza el error *cuadrático*
+#    cuando la red duda entre dos imágenes?)
+
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "1665d5a6ffb93eba"}
 # <details><summary>Solución 3</summary>
 #
@@ -790,6 +791,14 @@ a, b = splits.val.floats()[:2]
 for guess, name in ((a, "guess a"), ((a + b) / 2, "guess the mean")):
     expected_error = 0.5 * ((guess - a) ** 2).mean() + 0.5 * ((guess - b) ** 2).mean()
     print(f"{name:>15}: expected MSE {expected_error:.4f}")
+
+# %% [markdown] translation={"source": "14f8c20d0af060ca"}
+# 4. **Predice primero.** Unidades muertas en el cuello de botella: construye
+#    `ConsignaAutoencoder()`, reemplaza la ReLU de su código por `nn.LeakyReLU(0.01)`
+#    (`model.encoder[10] = nn.LeakyReLU(0.01)`), entrénalo con `fit` de la biblioteca sobre los
+#    datos de demostración (`splits_for(demonstration_budget())`, 5 épocas) y compara su MSE de
+#    prueba y `dead_units` con los del original entrenado de la misma forma, con tres semillas.
+#    Antes de ejecutar: predice cuál pierde menos unidades.
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "34e5b429af0e9d24"}
 # <details><summary>Solución 4</summary>

@@ -522,7 +522,7 @@ for n, c in dense_comparisons.items():
         f"[{c.low:+.2f}, {c.high:+.2f}] (gl {c.df:.1f})"
     )
 
-# %% [markdown] translation={"source": "acc64ec981a04fc5"}
+# %% [markdown] translation={"source": "89d354c5fe909eea"}
 # Lee los dos intervalos como arriba. Aquí las semillas coinciden mucho (sus exactitudes de prueba
 # se dispersan unas décimas de punto), así que los intervalos son estrechos y, a diferencia de la
 # comparación con softmax, tres semillas bastan. El intervalo del clasificador Raschka está entero
@@ -539,48 +539,19 @@ for n, c in dense_comparisons.items():
 #
 # ## Ejercicios
 #
+
+# %%
+from fmnist_lib.exercises import check_answer
+
+# %% [markdown] translation={"source": "76cd99056510291a"}
 # 1. **Cuenta los pesos.** Cuenta los parámetros del clasificador Raschka con $n = 10$ capa por
 #    capa, a partir de su listado al comienzo del capítulo: una convolución tiene
 #    $C_\text{out}(C_\text{in} K^2 + 1)$, y una capa lineal, $n_\text{out}(n_\text{in} + 1)$.
 #    ¿De dónde sale el 3136 y qué capas concentran la mayor parte de los pesos?
-# 2. **La pérdida antes del entrenamiento.** Una cabeza sin entrenar produce diez logits cercanos
-#    entre sí. ¿Qué entropía cruzada obtiene un clasificador cuyos diez logits son todos iguales,
-#    sea cual sea la clase verdadera? Compárala con las pérdidas de la primera época de las
-#    corridas de la Tabla II.
-# 3. **Dos capas lineales seguidas.** El codificador del clasificador Raschka termina en
-#    `Linear(3136, 10)` sin activación, seguida de la cabeza `Linear(10, 10)`. Muestra que ambas
-#    se componen en una sola capa lineal (escribe su peso y su sesgo), comprueba con imágenes de
-#    prueba que da los mismos logits que el modelo entrenado e indica su número de parámetros.
-#    ¿Importa la división en dos capas?
-# 4. **Siempre "T-shirt".** ¿Cuál es la exactitud de prueba (como fracción) de un clasificador que
-#    responde "T-shirt/top" para todas las imágenes? ¿Por qué la exactitud es un resumen adecuado
-#    en este conjunto de prueba pero no en uno desbalanceado, y qué mirarías allí en su lugar?
-# 5. **Predice y luego ejecuta: sin dropout.** El clasificador Raschka pone en cero cada
-#    característica aplanada con probabilidad 0,8 durante el entrenamiento. Antes de ejecutar
-#    nada, predice: con dropout 0, ¿dónde terminará la pérdida de entrenamiento con respecto a la
-#    de validación, y la exactitud de entrenamiento con respecto a la de validación? Luego entrena
-#    ambos como corridas de demostración,
-#    `run_experiment("clf-raschka-10", demonstration, overrides={"dropout": 0.0})` y
-#    `run_experiment("clf-raschka-10", demonstration)`, y compara sus curvas con
-#    `training_curves`.
 
-# %% translation={"source": "e4b7ca88a8f16d1e"}
-from fmnist_lib.exercises import check_answer
-
+# %% translation={"source": "3dc42330cc5013ae"}
 answer = ...  # ejercicio 1: los parámetros de RaschkaClassifier(hidden_size=10)
 check_answer("4.1", answer)
-
-# %% translation={"source": "0c9f97feb2483e70"}
-answer = ...  # ejercicio 2: la entropía cruzada de diez logits iguales
-check_answer("4.2", answer)
-
-# %% translation={"source": "9a6c27377cdef497"}
-answer = ...  # ejercicio 3: los parámetros de la única capa lineal fusionada
-check_answer("4.3", answer)
-
-# %% translation={"source": "2c619da617b1a6a4"}
-answer = ...  # ejercicio 4: la exactitud de prueba de responder siempre T-shirt/top, como fracción
-check_answer("4.4", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "c94f4d8337154a37"}
 # <details><summary>Solución 1</summary>
@@ -614,6 +585,16 @@ for name, layer in raschka.named_modules():
         print(f"{name:<10} {layer!s:<70} {count_parameters(layer):>7,}")
 print(f"{'total':<81} {count_parameters(raschka):>7,}")
 check_answer("4.1", count_parameters(raschka))
+
+# %% [markdown] translation={"source": "f0957cb1cdab4391"}
+# 2. **La pérdida antes del entrenamiento.** Una cabeza sin entrenar produce diez logits cercanos
+#    entre sí. ¿Qué entropía cruzada obtiene un clasificador cuyos diez logits son todos iguales,
+#    sea cual sea la clase verdadera? Compárala con las pérdidas de la primera época de las
+#    corridas de la Tabla II.
+
+# %% translation={"source": "0c9f97feb2483e70"}
+answer = ...  # ejercicio 2: la entropía cruzada de diez logits iguales
+check_answer("4.2", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "c530ae03d084fa2f"}
 # <details><summary>Solución 2</summary>
@@ -653,6 +634,17 @@ for r in results.values():
         f"pérdida de validación {first['val_loss']:.3f}"
     )
 check_answer("4.2", uniform_loss)
+
+# %% [markdown] translation={"source": "b838bd794f32154b"}
+# 3. **Dos capas lineales seguidas.** El codificador del clasificador Raschka termina en
+#    `Linear(3136, 10)` sin activación, seguida de la cabeza `Linear(10, 10)`. Muestra que ambas
+#    se componen en una sola capa lineal (escribe su peso y su sesgo), comprueba con imágenes de
+#    prueba que da los mismos logits que el modelo entrenado e indica su número de parámetros.
+#    ¿Importa la división en dos capas?
+
+# %% translation={"source": "9a6c27377cdef497"}
+answer = ...  # ejercicio 3: los parámetros de la única capa lineal fusionada
+check_answer("4.3", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "0b5e3496e1ab44bc"}
 # <details><summary>Solución 3</summary>
@@ -698,6 +690,15 @@ pair = count_parameters(last) + count_parameters(head)
 print(f"parámetros: el par {pair:,}, la capa fusionada {count_parameters(merged):,}")
 check_answer("4.3", count_parameters(merged))
 
+# %% [markdown] translation={"source": "be0abefb05906905"}
+# 4. **Siempre "T-shirt".** ¿Cuál es la exactitud de prueba (como fracción) de un clasificador que
+#    responde "T-shirt/top" para todas las imágenes? ¿Por qué la exactitud es un resumen adecuado
+#    en este conjunto de prueba pero no en uno desbalanceado, y qué mirarías allí en su lugar?
+
+# %% translation={"source": "2c619da617b1a6a4"}
+answer = ...  # ejercicio 4: la exactitud de prueba de responder siempre T-shirt/top, como fracción
+check_answer("4.4", answer)
+
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "4df6368a019dfda2"}
 # <details><summary>Solución 4</summary>
 #
@@ -724,6 +725,16 @@ recall = per_class_accuracy(always_tshirt)
 balanced = sum(recall) / len(recall)
 print(f"siempre T-shirt/top: exactitud {accuracy_of(always_tshirt):.3f}, balanceada {balanced:.3f}")
 check_answer("4.4", accuracy_of(always_tshirt))
+
+# %% [markdown] translation={"source": "152b9ead4c46cd40"}
+# 5. **Predice y luego ejecuta: sin dropout.** El clasificador Raschka pone en cero cada
+#    característica aplanada con probabilidad 0,8 durante el entrenamiento. Antes de ejecutar
+#    nada, predice: con dropout 0, ¿dónde terminará la pérdida de entrenamiento con respecto a la
+#    de validación, y la exactitud de entrenamiento con respecto a la de validación? Luego entrena
+#    ambos como corridas de demostración,
+#    `run_experiment("clf-raschka-10", demonstration, overrides={"dropout": 0.0})` y
+#    `run_experiment("clf-raschka-10", demonstration)`, y compara sus curvas con
+#    `training_curves`.
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "1747e2cfdaf4d656"}
 # <details><summary>Solución 5</summary>

@@ -448,7 +448,7 @@ for k in (3, 5, 10, 20):
     half = student_t.ppf(0.975, k - 1) * spread_of_differences / k**0.5
     print(f"{k:>2} semillas: un intervalo pareado de unos ±{100 * half:.2f} puntos de ancho")
 
-# %% [markdown] translation={"source": "99d522bbd0b8cdcc"}
+# %% [markdown] translation={"source": "ba33aecc79dcb646"}
 # Cada semilla preentrenada parte del autocodificador entrenado con la misma semilla, así que la
 # aleatoriedad propia del preentrenamiento forma parte de la dispersión. Hay un factor de confusión
 # heredado del informe: los dos tamaños del código se entrenan durante cantidades distintas de
@@ -462,28 +462,15 @@ for k in (3, 5, 10, 20):
 #
 # ## Ejercicios
 #
-# 1. ¿Cuántos de los pesos del clasificador congelado cambia el entrenamiento? Calcúlalo y luego
-#    verifícalo abajo.
-# 2. **Predice primero.** Congela solo las convoluciones del codificador preentrenado y haz ajuste
-#    fino de su capa densa y de la cabeza (`freeze(model.encoder[:6])`: las seis primeras capas,
-#    las dos etapas de convolución). Predice dónde cae su exactitud de validación entre
-#    "congelado" y "con ajuste fino" después de las 5 épocas de la demostración, y luego
-#    ejecútalo.
-# 3. Hacer ajuste fino con una tasa de aprendizaje más pequeña para las capas preentrenadas es una
-#    práctica común. ¿Por qué? ¿Cómo les das tasas de aprendizaje distintas a dos partes de un
-#    modelo en PyTorch?
-# 4. **Predice primero.** ¿Ayudaría más un inicio preentrenado con menos imágenes etiquetadas?
-#    Haz tu predicción y luego entrena el clasificador con $n = 128$ desde cero y con ajuste fino
-#    sobre 1000 imágenes etiquetadas.
-# 5. Grafica con `training_curves` la exactitud de validación por época de `clf-consigna-10` y
-#    `clf-consigna-fe-10` (ambos están en `results`), como se hizo arriba para $n = 128$: ¿el
-#    inicio preentrenado va por detrás desde la primera época, solo al final o en ningún momento?
-#    ¿Qué pueden decir las curvas de una sola semilla sobre una diferencia que tres semillas no
-#    demostraron?
 
 # %%
 from fmnist_lib.exercises import check_answer
 
+# %% [markdown] translation={"source": "840c276421ec30d6"}
+# 1. ¿Cuántos de los pesos del clasificador congelado cambia el entrenamiento? Calcúlalo y luego
+#    verifícalo abajo.
+
+# %%
 answer = ...  # ejercicio 1: el número de pesos que cambia el entrenamiento
 check_answer("5.1", answer)
 
@@ -504,6 +491,13 @@ freeze(frozen.encoder)
 trained = count_parameters(frozen, trainable_only=True)
 print(f"se entrenan {trained:,} de {count_parameters(frozen):,} pesos")
 check_answer("5.1", trained)
+
+# %% [markdown] translation={"source": "1b694e18ae8ae430"}
+# 2. **Predice primero.** Congela solo las convoluciones del codificador preentrenado y haz ajuste
+#    fino de su capa densa y de la cabeza (`freeze(model.encoder[:6])`: las seis primeras capas,
+#    las dos etapas de convolución). Predice dónde cae su exactitud de validación entre
+#    "congelado" y "con ajuste fino" después de las 5 épocas de la demostración, y luego
+#    ejecútalo.
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "93b118b20d7d3a25"}
 # <details><summary>Solución 2</summary>
@@ -537,6 +531,11 @@ for how in ("convolutions frozen", "nada congelado"):
     partly[how] = f"{history.epochs[-1]['val_accuracy']:.2%}"
 pd.Series(partly, name="exactitud de validación tras 5 épocas")
 
+# %% [markdown] translation={"source": "0580fc243c3433ce"}
+# 3. Hacer ajuste fino con una tasa de aprendizaje más pequeña para las capas preentrenadas es una
+#    práctica común. ¿Por qué? ¿Cómo les das tasas de aprendizaje distintas a dos partes de un
+#    modelo en PyTorch?
+
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "eaf8445fb269e5d6"}
 # <details><summary>Solución 3</summary>
 #
@@ -559,6 +558,11 @@ optimizer = torch.optim.Adam(
     ]
 )
 print([group["lr"] for group in optimizer.param_groups])
+
+# %% [markdown] translation={"source": "80932f69044c3a5e"}
+# 4. **Predice primero.** ¿Ayudaría más un inicio preentrenado con menos imágenes etiquetadas?
+#    Haz tu predicción y luego entrena el clasificador con $n = 128$ desde cero y con ajuste fino
+#    sobre 1000 imágenes etiquetadas.
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "dcf4fa8ba3bfe10f"}
 # <details><summary>Solución 4</summary>
@@ -596,6 +600,13 @@ print(
     f"preentrenado {few_labels['pretrained']:.2%}: {100 * effect:+.2f} puntos (una semilla)"
 )
 print("las 50 000 etiquetas, n = 128 (tres semillas):", points(design.column_effect_in_row[1]))
+
+# %% [markdown] translation={"source": "6b4e96b4daf25771"}
+# 5. Grafica con `training_curves` la exactitud de validación por época de `clf-consigna-10` y
+#    `clf-consigna-fe-10` (ambos están en `results`), como se hizo arriba para $n = 128$: ¿el
+#    inicio preentrenado va por detrás desde la primera época, solo al final o en ningún momento?
+#    ¿Qué pueden decir las curvas de una sola semilla sobre una diferencia que tres semillas no
+#    demostraron?
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "78df0d6f073640a3"}
 # <details><summary>Solución 5</summary>

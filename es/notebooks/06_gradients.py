@@ -311,7 +311,7 @@ sizes
 ratio = sizes.loc["Raschka (10)", "parámetros"] / sizes.loc["consigna (10)", "parámetros"]
 print(f"Raschka (10) tiene {ratio:.1f} veces los pesos de consigna (10)")
 
-# %% [markdown] translation={"source": "18647f50be236d33"}
+# %% [markdown] translation={"source": "0acc6e63acf2b294"}
 # El clasificador prealimentado (feed-forward) es todo capa densa: tiene la mayor cantidad de
 # pesos, y cada uno se usa una sola vez por imagen. «consigna» agrupa dos veces antes de aplanar,
 # así que su capa densa ve solo $32 \cdot 5 \cdot 5$ entradas y el modelo completo sigue siendo
@@ -324,21 +324,15 @@ print(f"Raschka (10) tiene {ratio:.1f} veces los pesos de consigna (10)")
 #
 # ## Ejercicios
 #
-# 1. **Predice primero.** Repite la medición del desvanecimiento de gradientes con `depth=3`.
-#    Antes de ejecutarla, predice a partir de la pendiente máxima de la sigmoide, $1/4$, cómo
-#    debería cambiar aproximadamente el cociente entre la primera capa y la cabeza al pasar de
-#    ocho capas a tres.
-# 2. **Predice primero.** Inicializa la red ReLU de 30 capas con
-#    `init_weights(model, "he", gain=1.2)`. Predice la dispersión de las activaciones en la capa 30
-#    relativa a la capa 1 (¿$1{,}2^{29}$?) y luego mídela con `signal_profile`.
-# 3. ¿Cuántos pesos y sesgos tiene `nn.Conv2d(3, 8, kernel_size=5)`? Cuéntalos a mano y luego
-#    compruébalo con `count_parameters`. ¿Depende la respuesta del tamaño de la imagen?
 
 # %%
 from fmnist_lib.exercises import check_answer
 
-answer = ...  # ejercicio 3: el número de pesos y sesgos
-check_answer("6.3", answer)
+# %% [markdown] translation={"source": "e2c49f399db2c979"}
+# 1. **Predice primero.** Repite la medición del desvanecimiento de gradientes con `depth=3`.
+#    Antes de ejecutarla, predice a partir de la pendiente máxima de la sigmoide, $1/4$, cómo
+#    debería cambiar aproximadamente el cociente entre la primera capa y la cabeza al pasar de
+#    ocho capas a tres.
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "94028f382c6ef3ff"}
 # <details><summary>Solución 1</summary>
@@ -370,6 +364,11 @@ for depth in (3, 8):
     )
 print(f"tres capas en lugar de ocho: el cociente es {by_depth[3] / by_depth[8]:.0f} veces mayor")
 
+# %% [markdown] translation={"source": "ae38b694019a2cc1"}
+# 2. **Predice primero.** Inicializa la red ReLU de 30 capas con
+#    `init_weights(model, "he", gain=1.2)`. Predice la dispersión de las activaciones en la capa 30
+#    relativa a la capa 1 (¿$1{,}2^{29}$?) y luego mídela con `signal_profile`.
+
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "ee9e63114c6099a6"}
 # <details><summary>Solución 2</summary>
 #
@@ -396,7 +395,15 @@ print(
     f"(1.2^{len(spread) - 1} = {1.2 ** (len(spread) - 1):.0f})"
 )
 
-# %% [markdown] translation={"source": "487aaff5224b1737"}
+# %% [markdown] translation={"source": "0e930d99c6ced644"}
+# 3. ¿Cuántos pesos y sesgos tiene `nn.Conv2d(3, 8, kernel_size=5)`? Cuéntalos a mano y luego
+#    compruébalo con `count_parameters`. ¿Depende la respuesta del tamaño de la imagen?
+
+# %%
+answer = ...  # ejercicio 3: el número de pesos y sesgos
+check_answer("6.3", answer)
+
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "487aaff5224b1737"}
 # <details><summary>Solución 3</summary>
 #
 # Cada uno de los 8 canales de salida tiene un núcleo (kernel) de $5 \times 5$ por cada uno de

@@ -577,7 +577,7 @@ for what, c in (("gap at the last epoch", last_gap), ("test accuracy", test_accu
         f"intervalo del 95 % [{c.low:+.2f}, {c.high:+.2f}]"
     )
 
-# %% [markdown] translation={"source": "df33b7592ddf0a38"}
+# %% [markdown] translation={"source": "61f23f2b221e7ad5"}
 # Lee los dos intervalos. Con el presupuesto full ambos contienen el cero: con tres semillas por
 # modelo, este diseño no muestra que el agrupamiento cambie la brecha ni la exactitud de prueba, y
 # las dos curvas de brecha casi coinciden, creciendo en ambos modelos a medida que avanza el
@@ -589,24 +589,20 @@ for what, c in (("gap at the last epoch", last_gap), ("test accuracy", test_accu
 #
 # ## Ejercicios
 #
-# 1. La cuadrática con curvaturas $(1, 10)$: ¿qué tasa de aprendizaje converge más rápido?
-#    Dedúcela a partir de $|1 - \eta\lambda_i|$, compruébala abajo y luego confírmala con el bucle
-#    de arriba.
-# 2. **Predice primero.** A partir de la agudeza del clasificador Raschka al principio (los ocho
-#    lotes), predice una tasa de aprendizaje con la que SGD simple sea estable al principio;
-#    ejecuta `track_gradients` con ella desde tres semillas, con `sharpness_every`, y mira si la
-#    agudeza cruza después $2/\eta$.
-# 3. **Predice primero.** Entrena el modelo sin remedio con 2000 imágenes en lugar de 1000.
-#    Predice si su pérdida de validación llega a su punto más bajo antes o después, y si sube
-#    tanto hacia la época 100; luego ejecútalo.
 
 # %%
 from fmnist_lib.exercises import check_answer
 
+# %% [markdown] translation={"source": "f571dbc6d788c05b"}
+# 1. La cuadrática con curvaturas $(1, 10)$: ¿qué tasa de aprendizaje converge más rápido?
+#    Dedúcela a partir de $|1 - \eta\lambda_i|$, compruébala abajo y luego confírmala con el bucle
+#    de arriba.
+
+# %%
 answer = ...  # ejercicio 1: la tasa de aprendizaje que converge más rápido
 check_answer("7.1", answer)
 
-# %% [markdown] translation={"source": "21d8ffd4a6372c6f"}
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "21d8ffd4a6372c6f"}
 # <details><summary>Solución 1</summary>
 #
 # Tras $t$ pasos, el error a lo largo de la curvatura $\lambda_i$ queda multiplicado por
@@ -626,7 +622,13 @@ print(
 )
 check_answer("7.1", best_rate)
 
-# %% [markdown] translation={"source": "72428a6050950888"}
+# %% [markdown] translation={"source": "2e6cc8da7275ea02"}
+# 2. **Predice primero.** A partir de la agudeza del clasificador Raschka al principio (los ocho
+#    lotes), predice una tasa de aprendizaje con la que SGD simple sea estable al principio;
+#    ejecuta `track_gradients` con ella desde tres semillas, con `sharpness_every`, y mira si la
+#    agudeza cruza después $2/\eta$.
+
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "72428a6050950888"}
 # <details><summary>Solución 2</summary>
 #
 # Estable al principio significa $\eta < 2/\lambda_{\max}$ con los pesos iniciales, y la
@@ -670,6 +672,11 @@ for seed in range(scaled(3)):
         f"{steps.loss.iloc[-1]:.3f}"
     )
 
+# %% [markdown] translation={"source": "21a1e5623e26937f"}
+# 3. **Predice primero.** Entrena el modelo sin remedio con 2000 imágenes en lugar de 1000.
+#    Predice si su pérdida de validación llega a su punto más bajo antes o después, y si sube
+#    tanto hacia la época 100; luego ejecútalo.
+
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "5f7347756e49952b"}
 # <details><summary>Solución 3</summary>
 #
@@ -698,7 +705,7 @@ for label, c in (("1,000 images, seed 0", baseline[0]), ("2,000 images, seed 0",
         f"{c.val_loss.iloc[-1]:.3f} en la época {len(c)}"
     )
 
-# %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "8752b1129c7316e7"}
+# %% [markdown] translation={"source": "8752b1129c7316e7"}
 # ## Resumen
 #
 # - La divergencia es un paso demasiado grande para la curvatura: en una cuadrática, con

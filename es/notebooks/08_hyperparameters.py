@@ -386,7 +386,7 @@ print(
     "— real" if summary.comparison.real else "— not shown (the interval includes 0)",
 )
 
-# %% [markdown] translation={"source": "9109fe44e18b2cff"}
+# %% [markdown] translation={"source": "60efec30476e670c"}
 # Sea cual sea el veredicto de arriba, léelo junto con su costo: los ensayos listados arriba,
 # una semilla cada uno, en una única partición de validación. Fíjate en qué ensayo ganó y cuántos se
 # podaron: con una docena de ensayos, bien puede ser que el mejor sea uno de los primeros
@@ -401,45 +401,19 @@ print(
 #
 # ## Ejercicios
 #
-# 1. **Igual número de épocas, trabajo desigual.** El informe entrenó `clf-consigna-10` durante 35
-#    épocas con lote 32 sobre las 50 000 imágenes de la partición de entrenamiento. ¿Cuántas
-#    actualizaciones del optimizador son (el último lote de cada época, más pequeño, también es una
-#    actualización)? ¿Cuántas haría el lote 1000 en las mismas 35 épocas?
-# 2. **Predice y luego ejecuta: un tamaño de lote fuera de los estudiados.** Dale al autocodificador
-#    feed-forward lote 1000, con las mismas 400 actualizaciones por corrida que el barrido con igual
-#    número de actualizaciones. Primero, ¿cuántas épocas debe entrenar cada corrida con las 10 000
-#    imágenes de entrenamiento de los barridos? Luego predice a partir de las tablas de
-#    arriba: ¿la mejor tasa de aprendizaje del lote 1000 será mayor, igual o menor que la del lote
-#    400, y la tasa más grande lo perjudicará más o menos? Después ejecútalo, con las cinco tasas más
-#    grandes y una sola semilla para que sea breve:
-#    `sweep("ae-feedforward-512", {"batch_size": [1000], "lr": RATES[-5:]}, SUBSET,
-#    updates=UPDATES)`, y compara con las tablas de arriba.
-# 3. **Una búsqueda aleatoria en lugar de la grilla.** La primera grilla probó 3 tamaños de lote ×
-#    3 tasas de aprendizaje en el autocodificador feed-forward. Prueba en cambio 9 pares
-#    aleatorios, con el tamaño de lote log-uniforme entre 32 y 1000 (redondeado) y $\eta$
-#    log-uniforme en $[10^{-4}, 10^{-2}]$, con las mismas épocas que la grilla
-#    (`run_experiment("ae-feedforward-512", SUBSET, overrides={...})`), para que las dos búsquedas
-#    difieran solo en cómo eligen sus puntos. ¿Cuál encuentra el MSE de validación más bajo? ¿Qué
-#    tamaños de lote ganan en cada una, y por qué eso dice más sobre el número de actualizaciones
-#    que sobre el tamaño de lote? ¿Qué necesitarías antes de confiar en la respuesta?
-# 4. **Épocas por detención temprana (early stopping).** Dale a `clf-consigna-10` más épocas que
-#    las cinco de los barridos y deja que la pérdida de validación elija:
-#    `run_experiment("clf-consigna-10", SUBSET, epochs=20, overrides={"patience": 2})`. ¿Con los
-#    pesos de qué época se queda, se detuvo antes de tiempo y cuál es su exactitud (accuracy) en el
-#    conjunto de prueba, leída una sola vez después de la elección?
-# 5. **Predice y luego busca.** Ejecuta `search("clf-consigna-10", 8, SUBSET)`. Antes de
-#    ejecutarlo, predice: ¿la mejor tasa de aprendizaje será mayor o menor que la del informe, $5\cdot10^{-4}$?
-#    Luego compara.
 
 # %%
 from fmnist_lib.exercises import check_answer
 
-answer = ...  # exercise 1: the updates of clf-consigna-10's 35 epochs at batch 32
-check_answer("8.1", answer)
+# %% [markdown] translation={"source": "eeaeb916cc7731d3"}
+# 1. **Igual número de épocas, trabajo desigual.** El informe entrenó `clf-consigna-10` durante 35
+#    épocas con lote 32 sobre las 50 000 imágenes de la partición de entrenamiento. ¿Cuántas
+#    actualizaciones del optimizador son (el último lote de cada época, más pequeño, también es una
+#    actualización)? ¿Cuántas haría el lote 1000 en las mismas 35 épocas?
 
 # %%
-answer = ...  # exercise 2: the epochs that make 400 updates at batch 1000 on 10,000 images
-check_answer("8.2", answer)
+answer = ...  # exercise 1: the updates of clf-consigna-10's 35 epochs at batch 32
+check_answer("8.1", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "c7596e3771a7b362"}
 # <details><summary>Solución 1</summary>
@@ -468,6 +442,21 @@ print(
     f"{consigna.epochs * math.ceil(n_train / 1000):,}"
 )
 check_answer("8.1", consigna_updates)
+
+# %% [markdown] translation={"source": "dbd0c48196088075"}
+# 2. **Predice y luego ejecuta: un tamaño de lote fuera de los estudiados.** Dale al autocodificador
+#    feed-forward lote 1000, con las mismas 400 actualizaciones por corrida que el barrido con igual
+#    número de actualizaciones. Primero, ¿cuántas épocas debe entrenar cada corrida con las 10 000
+#    imágenes de entrenamiento de los barridos? Luego predice a partir de las tablas de
+#    arriba: ¿la mejor tasa de aprendizaje del lote 1000 será mayor, igual o menor que la del lote
+#    400, y la tasa más grande lo perjudicará más o menos? Después ejecútalo, con las cinco tasas más
+#    grandes y una sola semilla para que sea breve:
+#    `sweep("ae-feedforward-512", {"batch_size": [1000], "lr": RATES[-5:]}, SUBSET,
+#    updates=UPDATES)`, y compara con las tablas de arriba.
+
+# %%
+answer = ...  # exercise 2: the epochs that make 400 updates at batch 1000 on 10,000 images
+check_answer("8.2", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "972617207c185f24"}
 # <details><summary>Solución 2</summary>
@@ -523,6 +512,16 @@ else:
     )
 check_answer("8.2", epochs_needed)
 
+# %% [markdown] translation={"source": "d0033a80d9150b60"}
+# 3. **Una búsqueda aleatoria en lugar de la grilla.** La primera grilla probó 3 tamaños de lote ×
+#    3 tasas de aprendizaje en el autocodificador feed-forward. Prueba en cambio 9 pares
+#    aleatorios, con el tamaño de lote log-uniforme entre 32 y 1000 (redondeado) y $\eta$
+#    log-uniforme en $[10^{-4}, 10^{-2}]$, con las mismas épocas que la grilla
+#    (`run_experiment("ae-feedforward-512", SUBSET, overrides={...})`), para que las dos búsquedas
+#    difieran solo en cómo eligen sus puntos. ¿Cuál encuentra el MSE de validación más bajo? ¿Qué
+#    tamaños de lote ganan en cada una, y por qué eso dice más sobre el número de actualizaciones
+#    que sobre el tamaño de lote? ¿Qué necesitarías antes de confiar en la respuesta?
+
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "45b69085d494102d"}
 # <details><summary>Solución 3</summary>
 #
@@ -574,6 +573,13 @@ for column in ("batch_size", "lr"):
     distinct = f"grid {ff[column].nunique()}, random {random_pairs[column].nunique()}"
     print(f"distinct values of {column}: {distinct}")
 
+# %% [markdown] translation={"source": "1d9e3b3073e00344"}
+# 4. **Épocas por detención temprana (early stopping).** Dale a `clf-consigna-10` más épocas que
+#    las cinco de los barridos y deja que la pérdida de validación elija:
+#    `run_experiment("clf-consigna-10", SUBSET, epochs=20, overrides={"patience": 2})`. ¿Con los
+#    pesos de qué época se queda, se detuvo antes de tiempo y cuál es su exactitud (accuracy) en el
+#    conjunto de prueba, leída una sola vez después de la elección?
+
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "1352ad9f574002e7"}
 # <details><summary>Solución 4</summary>
 #
@@ -600,6 +606,11 @@ h = stopped.history
 print(f"ran {len(h.epochs)} epochs, stopped early: {h.stopped_early}; kept epoch {h.best_epoch}")
 print(f"validation loss per epoch: {[round(v, 3) for v in h.column('val_loss')]}")
 print(f"test accuracy of the kept weights: {stopped.test['accuracy']:.2%}")
+
+# %% [markdown] translation={"source": "c6ff00d4514adc40"}
+# 5. **Predice y luego busca.** Ejecuta `search("clf-consigna-10", 8, SUBSET)`. Antes de
+#    ejecutarlo, predice: ¿la mejor tasa de aprendizaje será mayor o menor que la del informe, $5\cdot10^{-4}$?
+#    Luego compara.
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "240c912280ce7f67"}
 # <details><summary>Solución 5</summary>
