@@ -28,7 +28,8 @@ and the two no longer compare equal). sphinx-thebe's `const THEBE_JS_URL = ...` 
 6. Editions: the English book (the repository's root) and the Spanish one (es/, built into
    _build/html/es/) link every page to its counterpart in the other language, when it has one
    (config value fmnist_edition: "en" or "es"). A page has the same name in both editions, except
-   those in TWIN_PAGES (the glossary, the notation page, what next), named in each language.
+   those in TWIN_PAGES (the glossary, the notation page, what next, the capstone), named in each
+   language.
 
 6. The open-in-Colab badge: each notebook's first cell shows Colab's badge image, which the lab
    and Colab fetch from Colab; the book is self-contained (book_checks/test_browser.py blocks
@@ -183,7 +184,12 @@ EDITIONS = {  # edition: (the other edition, its link text, that language's code
     "en": ("es", "Leer en español", "es"),
     "es": ("en", "Read in English", "en"),
 }
-TWIN_PAGES = {"glossary": "glosario", "notation": "notacion", "next": "siguiente"}  # en: es
+TWIN_PAGES = {  # en: es
+    "glossary": "glosario",
+    "notation": "notacion",
+    "next": "siguiente",
+    "capstone": "proyecto",
+}
 
 
 def twin_name(pagename: str, edition: str) -> str:

@@ -36,6 +36,7 @@ PAGES = {
     "es/intro.md": "intro.md",
     "es/report.md": "report.md",
     "es/siguiente.md": "next.md",
+    "es/proyecto.md": "capstone.md",
 }
 #: The sources with both languages in one row: each Spanish field and its English field.
 TABLES = {
