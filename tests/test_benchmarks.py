@@ -144,3 +144,13 @@ def test_bf16_is_timed_and_its_distance_from_fp32_measured() -> None:
     assert set(gaps) == {"fp32", "fp32,", "bf16"}
     assert "weights 0.0e+00 from fp32" in gaps["fp32"]  # the reference against itself
     assert lines[-2] == "ae-raschka-64: step time fp32 / bf16 autocast" and float(lines[-1]) > 0
+
+
+def test_chapter_times_runs_a_chapter_in_a_fresh_clone_and_without_a_checkout() -> None:
+    lines = _run("chapter_times.py", "--chapters", "06", "--budget", "smoke")
+    assert lines[0].startswith("GEMM GFLOP/s before each setting: clone ")
+    assert lines[1].split()[:4] == ["chapter", "clone", "min", "trained"]
+    row = lines[2].split()
+    assert row[0] == "06" and len(row) == 7 and all(float(x) >= 0 for x in row[1:])
+    assert lines[-2] == "the longest chapter's minutes (colab setting): chapter 06"
+    assert float(lines[-1]) == pytest.approx(float(row[4]), abs=0.01)
