@@ -669,8 +669,9 @@ key_numbers = {
     "2 x 2, pretrained start at n = 10, test, Welch": points(welch[2]),
     "2 x 2, pretrained start at n = 10, test, paired": points(paired),
     "2 x 2, pretrained start at n = 10, validation, paired": points(validation[2]),
-    "2 x 2, contrasts real "
-    "after Holm's correction": f"{sum(together.real)} of {together.count}",
+    "2 x 2, contrasts real after Holm's correction": (
+        f"{sum(together.real)} of {together.count}"
+    ),
 }
 for what, value in key_numbers.items():
     print(f"{what}: {value}")

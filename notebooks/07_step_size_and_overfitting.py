@@ -722,13 +722,16 @@ for label, c in (("1,000 images, seed 0", baseline[0]), ("2,000 images, seed 0",
 # %%
 no_remedy = rows["no remedy"]
 key_numbers = {
-    "sharpness at the start (8 batches)": f"{at_start.min():.2f} "
-    f"to {at_start.max():.2f}",
+    "sharpness at the start (8 batches)": (
+        f"{at_start.min():.2f} to {at_start.max():.2f}"
+    ),
     "largest sharpness per seed at η = 0.5": ", ".join(
         f"{v:.3g}" for v in per_seed["largest sharpness"]
     ),
-    "no remedy: lowest val loss (mean epoch)": f"{no_remedy['lowest val loss']:.3f} "
-    f"({no_remedy['lowest val loss at epoch']:.0f})",
+    "no remedy: lowest val loss (mean epoch)": (
+        f"{no_remedy['lowest val loss']:.3f} "
+        f"({no_remedy['lowest val loss at epoch']:.0f})"
+    ),
     "no remedy: val loss at the last epoch": f"{no_remedy['last val loss']:.3f}",
 }
 for (name, metric), c in intervals.items():

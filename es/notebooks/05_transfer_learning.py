@@ -714,16 +714,17 @@ for n in DESIGN[0]:
 # **Ponte a prueba:** [un cuestionario sobre las ideas de este capítulo](quizzes/05_quiz.ipynb),
 # con una explicación para cada respuesta.
 
-# %% translation={"source": "d84b9df086d2a77d"}
+# %% translation={"source": "58d381543b0f1850"}
 key_numbers = {
     "dispersión entre semillas de consigna (10), exactitud de validación": (
         f"{val_range:.2%}"
     ),
     "n = 128 − n = 10, exactitud de prueba": points(n_effect),
-    "freeze(): el codificador da dos veces "
-    "la misma salida en modo de entrenamiento": heads["freeze()"][
-        "el codificador da dos veces la misma salida en modo de entrenamiento"
-    ],
+    "freeze(): el codificador da dos veces la misma salida en modo de entrenamiento": (
+        heads["freeze()"][
+            "el codificador da dos veces la misma salida en modo de entrenamiento"
+        ]
+    ),
     "2 x 2, tamaño del código (128 − 10), prueba, pareado": points(
         together.contrasts[0]
     ),

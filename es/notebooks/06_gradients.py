@@ -453,8 +453,9 @@ key_numbers = {
     "sigmoid, 8 layers: first layer's gradient / head's": (
         f"{first_vs_head.gradient['sigmoid']:.1e}"
     ),
-    "ReLU, 8 layers: "
-    "first layer's gradient / head's": f"{first_vs_head.gradient['relu']:.1e}",
+    "ReLU, 8 layers: first layer's gradient / head's": (
+        f"{first_vs_head.gradient['relu']:.1e}"
+    ),
     "Raschka (10) / consigna (10) weights": f"{ratio:.1f}",
 }
 for what, value in key_numbers.items():
