@@ -39,8 +39,9 @@
 # on a 2-core CPU).
 
 # %% tags=["hide-input"]
-if "google.colab" in str(get_ipython()):  # Colab has no copy of the course: install its library
-    # %pip install -q "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
+if "google.colab" in str(get_ipython()):  # on Colab: install the course's library
+    # %pip install -q \
+#         "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
 
 # %% [markdown]
 # ## What Fashion-MNIST is
@@ -193,7 +194,8 @@ batches = Batches(
 )
 x, y = next(iter(batches))
 print(
-    f"{len(batches)} batches per epoch; x: {tuple(x.shape)} {x.dtype} in [{x.min():.1f}, "
+    f"{len(batches)} batches per epoch; x: "
+    f"{tuple(x.shape)} {x.dtype} in [{x.min():.1f}, "
     f"{x.max():.1f}]; "
     f"y: {tuple(y.shape)} {y.dtype}"
 )
@@ -260,7 +262,8 @@ check_answer("1.2", answer)
 # %%solution
 class_means = torch.stack(
     [
-        train_official.images[train_official.labels == c].double().mean(0).flatten() / 255
+        train_official.images[train_official.labels == c].double().mean(0).flatten()
+        / 255
         for c in range(len(CLASS_NAMES))
     ]
 )
@@ -284,11 +287,13 @@ check_answer("1.2", {pairs[0][1], pairs[0][2]})
 #    count as a good one, then asks you to count exactly.)
 
 # %%
-answer = ...  # exercise 3: the sets that change, e.g. {"test"} (of "train", "val", "test")
+# exercise 3: the sets that change, e.g. {"test"} (of "train", "val", "test")
+answer = ...
 check_answer("1.3a", answer)
 
 # %%
-answer = ...  # exercise 3: your estimate, then the count, of the images drawn by both seeds
+# exercise 3: your estimate, then the count, of the images drawn by both seeds
+answer = ...
 check_answer("1.3", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
@@ -309,7 +314,9 @@ check_answer("1.3", answer)
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
 # %%solution
 reseeded = load_splits(split_seed=1)
-val_index = {seed: data.stratified_indices(train_official.labels, 1000, seed) for seed in (0, 1)}
+val_index = {
+    seed: data.stratified_indices(train_official.labels, 1000, seed) for seed in (0, 1)
+}
 print(
     "the indices give the validation sets:",
     torch.equal(train_official.images[val_index[0]], full.val.images)
@@ -390,7 +397,9 @@ measured = (
     / n_test
 )
 print(f"one epoch's measured accuracy, on average:   {measured[:, 0].mean():.4f}")
-print(f"the best epoch's measured accuracy, average: {measured.max(1).values.mean():.4f}")
+print(
+    f"the best epoch's measured accuracy, average: {measured.max(1).values.mean():.4f}"
+)
 print(f"true accuracy of every epoch:                {true_accuracy:.4f}")
 
 # %% [markdown]
@@ -416,6 +425,11 @@ print(
     f"{len(CLASS_NAMES)} classes"
 )
 print(f"pixel mean {pixel_mean:.4f}, std {pixel_std:.4f} (training images, in [0, 1])")
-print(f"splits: {full.sizes()}; validation images per class: {set(full.val.class_counts())}")
+print(
+    f"splits: {full.sizes()}; validation images per class: "
+    f"{set(full.val.class_counts())}"
+)
 print(f"a demonstration run's images: {demonstration.sizes()}")
-print(f"batches of {batches.batch_size}: {len(batches)} per epoch of the training split")
+print(
+    f"batches of {batches.batch_size}: {len(batches)} per epoch of the training split"
+)

@@ -40,8 +40,9 @@
 # 2-core CPU).
 
 # %% tags=["hide-input"]
-if "google.colab" in str(get_ipython()):  # Colab has no copy of the course: install its library
-    # %pip install -q "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
+if "google.colab" in str(get_ipython()):  # on Colab: install the course's library
+    # %pip install -q \
+#         "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
 
 # %% [markdown]
 # ## Kernel, stride, padding, channels
@@ -92,9 +93,14 @@ train, _ = load_official()
 image = to_float(train.images[1:2])  # a T-shirt, shape (1, 1, 28, 28)
 edge = torch.tensor([[[[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]]]])
 
-settings = [dict(stride=1, padding=0), dict(stride=1, padding=1), dict(stride=2, padding=1)]
+settings = [
+    dict(stride=1, padding=0),
+    dict(stride=1, padding=1),
+    dict(stride=2, padding=1),
+]
 outputs = {
-    f"S={kw['stride']}, P={kw['padding']}": F.conv2d(image, edge, **kw)[0, 0] for kw in settings
+    f"S={kw['stride']}, P={kw['padding']}": F.conv2d(image, edge, **kw)[0, 0]
+    for kw in settings
 }
 fig = convolved_images(image[0, 0], outputs)
 
@@ -122,13 +128,19 @@ fig = convolved_images(image[0, 0], outputs)
 # %% tags=["nbval-check-output"]
 from torch import nn
 
-from fmnist_lib.arithmetic import conv_output_size, conv_transpose_output_size, pool_output_size
+from fmnist_lib.arithmetic import (
+    conv_output_size,
+    conv_transpose_output_size,
+    pool_output_size,
+)
 
 
 def real(layer: nn.Module, size: int) -> int:
     """The output size PyTorch actually produces (the ground truth for our formulas)."""
     return layer(
-        torch.zeros(1, layer.in_channels if hasattr(layer, "in_channels") else 1, size, size)
+        torch.zeros(
+            1, layer.in_channels if hasattr(layer, "in_channels") else 1, size, size
+        )
     ).shape[-1]
 
 
@@ -185,7 +197,9 @@ print("MaxPool2d(2)\n", nn.MaxPool2d(2)(x)[0, 0])
 from fmnist_lib.diagrams import transposed_convolution_diagram
 
 two_by_two = torch.tensor([[1, 2], [3, 4]])
-fig = transposed_convolution_diagram(two_by_two, kernel_size=3, stride=2, output_padding=1)
+fig = transposed_convolution_diagram(
+    two_by_two, kernel_size=3, stride=2, output_padding=1
+)
 
 # %% [markdown]
 # Each input pixel lays a $3 \times 3$ block of its own value into the output (outlined in its
@@ -208,9 +222,12 @@ print(
 )
 for op in (0, 1):
     ours = conv_transpose_output_size(14, 3, stride=2, padding=1, output_padding=op)
-    pytorch = real(nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1, output_padding=op), 14)
+    pytorch = real(
+        nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1, output_padding=op), 14
+    )
     print(
-        f"ConvTranspose2d(k=3, s=2, p=1, output_padding={op}) from 14: formula {ours}, PyTorch "
+        "ConvTranspose2d(k=3, s=2, p=1, "
+        f"output_padding={op}) from 14: formula {ours}, PyTorch "
         f"{pytorch}"
     )
 
@@ -227,7 +244,9 @@ for op in (0, 1):
 # %%
 torch.manual_seed(0)
 conv = nn.Conv2d(1, 1, 3, stride=2, padding=1, bias=False).double()  # 28 -> 14
-up = nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1, output_padding=1, bias=False).double()
+up = nn.ConvTranspose2d(
+    1, 1, 3, stride=2, padding=1, output_padding=1, bias=False
+).double()
 with torch.no_grad():
     up.weight.copy_(conv.weight)  # the same kernel: up is conv's transpose
     x = torch.randn(1, 1, 28, 28, dtype=torch.float64)
@@ -253,7 +272,8 @@ with torch.no_grad():
 
 # %% tags=["nbval-check-output"]
 def rows_reached(layer: nn.ConvTranspose2d, size: int) -> list[int]:
-    """Output rows whose value depends on the input (a zero gradient means: bias only)."""
+    """Output rows whose value depends on the input (a zero gradient means: bias
+    only)."""
     x = torch.rand(1, layer.in_channels, size, size, requires_grad=True)
     out = layer(x)
     grads = [
@@ -274,9 +294,12 @@ for name, layer in {
 }.items():
     reached = rows_reached(layer, 13)
     unreached[name] = sorted(set(range(28)) - set(reached))
+    rows_out = conv_transpose_output_size(
+        13, layer.kernel_size[0], 2, 0, layer.output_padding[0]
+    )
     print(
         f"{name:<30} output "
-        f"{conv_transpose_output_size(13, layer.kernel_size[0], 2, 0, layer.output_padding[0])}"
+        f"{rows_out}"
         f" rows, rows never reached by the input: {unreached[name]}"
     )
 
@@ -332,7 +355,14 @@ grid = [
 ]
 calculator_checks = pd.DataFrame(
     [
-        {"layer": k, "D_in": d, "K": kk, "S": s, "P": p, **check_against_pytorch(k, d, kk, s, p)}
+        {
+            "layer": k,
+            "D_in": d,
+            "K": kk,
+            "S": s,
+            "P": p,
+            **check_against_pytorch(k, d, kk, s, p),
+        }
         for k, d, kk, s, p in grid
     ]
 )
@@ -349,7 +379,11 @@ calculator_checks
 
 # %% tags=["nbval-check-output"]
 from fmnist_lib.arithmetic import trace_shapes
-from fmnist_lib.models import ConsignaAutoencoder, FeedForwardAutoencoder, RaschkaAutoencoder
+from fmnist_lib.models import (
+    ConsignaAutoencoder,
+    FeedForwardAutoencoder,
+    RaschkaAutoencoder,
+)
 
 pd.set_option("display.max_colwidth", 60)
 trace_shapes(FeedForwardAutoencoder())
@@ -407,7 +441,9 @@ from fmnist_lib.models import raschka_pool_encoder
 for name, encoder in {
     "consigna": ConsignaAutoencoder(hidden_size=128).encoder,
     "Raschka": RaschkaAutoencoder(hidden_size=128).encoder,
-    "Raschka with pooling (chapter 7)": raschka_pool_encoder(hidden_size=10, dropout=0.0),
+    "Raschka with pooling (chapter 7)": raschka_pool_encoder(
+        hidden_size=10, dropout=0.0
+    ),
 }.items():
     print(f"«{name}»")
     print(receptive_field_table(encoder, measure=True).to_string(), end="\n\n")
@@ -426,10 +462,15 @@ from fmnist_lib.arithmetic import receptive_fields
 from fmnist_lib.plots import receptive_field_squares
 
 squares = {}
-for name, model in {"consigna": ConsignaAutoencoder(), "Raschka": RaschkaAutoencoder()}.items():
+for name, model in {
+    "consigna": ConsignaAutoencoder(),
+    "Raschka": RaschkaAutoencoder(),
+}.items():
     spatial = [rf for rf in receptive_fields(model.encoder) if not rf.whole_image]
     # (layer, first pixel, size) of the middle unit of each map
-    squares[name] = [(rf.name, rf.span(rf.output_hw[0] // 2)[0], rf.size) for rf in spatial]
+    squares[name] = [
+        (rf.name, rf.span(rf.output_hw[0] // 2)[0], rf.size) for rf in spatial
+    ]
 fig = receptive_field_squares(image[0, 0], squares)
 
 # %% [markdown]
@@ -462,7 +503,8 @@ pixels = torch.sigmoid(torch.randn(1, 784))
 dropped = nn.Dropout(0.2).train()(pixels)
 print(f"after Sigmoid: min {pixels.min():.3f}, max {pixels.max():.3f}")
 print(
-    f"after Sigmoid + Dropout(0.2): {int((dropped == 0).sum())} of 784 pixels zeroed, max "
+    "after Sigmoid + Dropout(0.2): "
+    f"{int((dropped == 0).sum())} of 784 pixels zeroed, max "
     f"{dropped.max():.3f} > 1"
 )
 
@@ -473,7 +515,11 @@ print(
 
 # %% tags=["nbval-check-output"]
 try:
-    compile("nn.Conv2d(1, 32, stride=1, 1, kernel_size=(3, 3), padding=1)", "<listing>", "eval")
+    compile(
+        "nn.Conv2d(1, 32, stride=1, 1, kernel_size=(3, 3), padding=1)",
+        "<listing>",
+        "eval",
+    )
 except SyntaxError as error:
     print("SyntaxError:", error.msg)
 print(nn.Conv2d(1, 32, kernel_size=3, stride=1, padding=1))
@@ -537,7 +583,12 @@ check_answer("2.1", answer)
 # %%solution
 blur = torch.ones(1, 1, 5, 5) / 25
 blurred = F.conv2d(image, blur, stride=2, padding=1)
-print("output shape:", tuple(blurred.shape), "| equation (1):", conv_output_size(28, 5, 2, 1))
+print(
+    "output shape:",
+    tuple(blurred.shape),
+    "| equation (1):",
+    conv_output_size(28, 5, 2, 1),
+)
 check_answer("2.1", blurred.shape)
 
 # %% [markdown]
@@ -565,7 +616,9 @@ probe = torch.zeros(1, 1, 13, 13)
 probe[..., 12, :] = 1.0  # only the last row
 probe[..., :, 12] = 1.0  # and the last column are non-zero
 pooled = nn.MaxPool2d(2)(probe)
-print("output shape:", tuple(pooled.shape), "| largest pooled value:", pooled.max().item())
+print(
+    "output shape:", tuple(pooled.shape), "| largest pooled value:", pooled.max().item()
+)
 check_answer("2.2", pooled.shape[-1])
 
 # %% [markdown]
@@ -602,9 +655,15 @@ settings_7_to_14 = [
     if conv_transpose_output_size(7, 3, stride=2, padding=p, output_padding=op) == 14
 ]
 stage = nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1, output_padding=1)
-print("(P, P_out) that map 7 -> 14:", settings_7_to_14, "| PyTorch with (1, 1):", real(stage, 7))
 print(
-    "output rows never reached by the input:", sorted(set(range(14)) - set(rows_reached(stage, 7)))
+    "(P, P_out) that map 7 -> 14:",
+    settings_7_to_14,
+    "| PyTorch with (1, 1):",
+    real(stage, 7),
+)
+print(
+    "output rows never reached by the input:",
+    sorted(set(range(14)) - set(rows_reached(stage, 7))),
 )
 check_answer("2.3", settings_7_to_14[0])
 
@@ -637,7 +696,10 @@ fixed_decoder = nn.Sequential(
     nn.ConvTranspose2d(32, 1, kernel_size=3, stride=1, padding=1),  # (1, 28, 28)
     nn.Sigmoid(),
 )
-print("rows never reached:", sorted(set(range(28)) - set(rows_reached(fixed_decoder[8], 13))))
+print(
+    "rows never reached:",
+    sorted(set(range(28)) - set(rows_reached(fixed_decoder[8], 13))),
+)
 trace_shapes(fixed_decoder, input_shape=(128,))
 
 # %% [markdown]
@@ -671,7 +733,8 @@ for name, row in consigna_table[consigna_table["type"] == "Conv2d"].iterrows():
     weights = row["parameters"] - c_out  # one bias per output channel
     by_hand[name] = weights * h_out * w_out
     print(
-        f"{name}: {weights:,} weights x {h_out} x {w_out} positions = {by_hand[name]:,} "
+        f"{name}: {weights:,} weights x {h_out} "
+        f"x {w_out} positions = {by_hand[name]:,} "
         f"multiply-adds (table: {row['multiply-adds']:,})"
     )
 check_answer("2.5", next(iter(by_hand.values())))
@@ -695,13 +758,18 @@ check_answer("2.5", next(iter(by_hand.values())))
 # for every answer.
 
 # %%
-print(f"equation (1) = PyTorch in {sum(o == p for _, o, p in cases)} of {len(cases)} cases")
 print(
-    f"calculator table: formula = PyTorch in {(calculator_checks['message'] == 'match').sum()} "
+    "equation (1) = PyTorch in "
+    f"{sum(o == p for _, o, p in cases)} of {len(cases)} cases"
+)
+print(
+    "calculator table: formula = PyTorch in "
+    f"{(calculator_checks['message'] == 'match').sum()} "
     f"of {len(calculator_checks)} settings, transposed convolutions included"
 )
 print(
-    f"<C x, y> - <x, Cᵀy> = {inner_cx_y - inner_x_cty:.1e}; |CᵀC x − x| / |x| = {inverse_error:.2f}"
+    f"<C x, y> - <x, Cᵀy> = {inner_cx_y - inner_x_cty:.1e}; "
+    f"|CᵀC x − x| / |x| = {inverse_error:.2f}"
 )
 for name, rows in unreached.items():
     print(f"{name}: output rows left to the bias {rows}")

@@ -50,8 +50,9 @@
 # are reused).
 
 # %% tags=["hide-input"]
-if "google.colab" in str(get_ipython()):  # Colab has no copy of the course: install its library
-    # %pip install -q "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
+if "google.colab" in str(get_ipython()):  # on Colab: install the course's library
+    # %pip install -q \
+#         "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
 
 # %%
 import torch
@@ -83,8 +84,9 @@ setup()
 
 # %%
 class RaschkaClassifier(nn.Module):
-    """Four 3×3 convolutions (LeakyReLU), a dropout on the flattened features, the code layer
-    Linear(3136, hidden_size), and the head Linear(hidden_size, 10) that outputs raw logits."""
+    """Four 3×3 convolutions (LeakyReLU), a dropout on the flattened features, the code
+    layer Linear(3136, hidden_size), and the head Linear(hidden_size, 10) that outputs
+    raw logits."""
 
     def __init__(self, hidden_size=10, dropout=0.8):
         super().__init__()
@@ -121,7 +123,8 @@ print(chapter_net)
 shapes = {name: tuple(p.shape) for name, p in chapter_net.state_dict().items()}
 library_shapes = {name: tuple(p.shape) for name, p in library_net.state_dict().items()}
 print("same parameter names and shapes:", shapes == library_shapes)
-chapter_net.load_state_dict(library_net.state_dict())  # the library's weights, in our module
+# the library's weights, in our module
+chapter_net.load_state_dict(library_net.state_dict())
 images = torch.rand(8, 1, 28, 28)
 torch.testing.assert_close(chapter_net.eval()(images), library_net.eval()(images))
 print("same logits for the same weights: yes")
@@ -179,15 +182,25 @@ labels = torch.tensor([0, 6, 3, 9])  # their true classes
 largest = logits.max(dim=1, keepdim=True).values
 log_sum_exp = largest + (logits - largest).exp().sum(dim=1, keepdim=True).log()
 log_softmax = logits - log_sum_exp  # log p_k, every image and class
-by_hand = -log_softmax[torch.arange(len(labels)), labels].mean()  # minus log p_y, averaged
+# minus log p_y, averaged
+by_hand = -log_softmax[torch.arange(len(labels)), labels].mean()
 library_loss = nn.CrossEntropyLoss()(logits, labels)
 torch.testing.assert_close(log_softmax, torch.log_softmax(logits, dim=1))
 torch.testing.assert_close(by_hand, library_loss)
-print(f"cross-entropy by hand {by_hand.item():.4f}, nn.CrossEntropyLoss {library_loss.item():.4f}")
-print(f"each image's loss: {[round(x, 3) for x in (-log_softmax[range(4), labels]).tolist()]}")
+print(
+    f"cross-entropy by hand {by_hand.item():.4f}, "
+    f"nn.CrossEntropyLoss {library_loss.item():.4f}"
+)
+print(
+    "each image's loss: "
+    f"{[round(x, 3) for x in (-log_softmax[range(4), labels]).tolist()]}"
+)
 huge = torch.tensor([1000.0, 0.0])
 as_written = huge.exp().sum().log().item()  # e^1000 overflows to inf
-print(f"log-sum-exp of {huge.tolist()}: as written {as_written}, max first {huge.logsumexp(0)}")
+print(
+    f"log-sum-exp of {huge.tolist()}: "
+    f"as written {as_written}, max first {huge.logsumexp(0)}"
+)
 
 # %% [markdown]
 # So `nn.CrossEntropyLoss` takes the **logits** and computes the log-softmax itself (in that
@@ -240,7 +253,9 @@ softmax_runs = {
         run_experiment("clf-consigna-10", demonstration, seed=s) for s in SEEDS
     ],
     "softmax output layer": [
-        run_experiment("clf-consigna-10", demonstration, seed=s, overrides=softmax_output)
+        run_experiment(
+            "clf-consigna-10", demonstration, seed=s, overrides=softmax_output
+        )
         for s in SEEDS
     ],
 }
@@ -251,7 +266,8 @@ fig = training_curves(
     "consigna (10), seed 0: logits vs softmax output",
 )
 softmax_accuracy = {
-    k: [r.history.epochs[-1]["val_accuracy"] for r in runs] for k, runs in softmax_runs.items()
+    k: [r.history.epochs[-1]["val_accuracy"] for r in runs]
+    for k, runs in softmax_runs.items()
 }
 for k, accuracies in softmax_accuracy.items():
     print(f"{k:<28} validation accuracy: {[round(100 * a, 1) for a in accuracies]}")
@@ -289,19 +305,33 @@ from fmnist_lib.stats import compare
 a = 100 * np.array(softmax_accuracy["logits (CrossEntropyLoss)"])  # in accuracy points
 b = 100 * np.array(softmax_accuracy["softmax output layer"])
 difference = a.mean() - b.mean()
-part_a, part_b = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)  # each mean's squared SE
+# each mean's squared SE
+part_a, part_b = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
 standard_error = np.sqrt(part_a + part_b)
 df = (part_a + part_b) ** 2 / (part_a**2 / (len(a) - 1) + part_b**2 / (len(b) - 1))
 t_quantile = student_t.ppf(0.975, df)
-low, high = difference - t_quantile * standard_error, difference + t_quantile * standard_error
-print(f"spreads (standard deviations): {a.std(ddof=1):.2f} and {b.std(ddof=1):.2f} points")
-print(f"difference {difference:+.2f} points, standard error {standard_error:.2f}, df {df:.2f}")
+low, high = (
+    difference - t_quantile * standard_error,
+    difference + t_quantile * standard_error,
+)
+print(
+    f"spreads (standard deviations): {a.std(ddof=1):.2f} and {b.std(ddof=1):.2f} points"
+)
+print(
+    f"difference {difference:+.2f} points, "
+    f"standard error {standard_error:.2f}, df {df:.2f}"
+)
 print(f"t quantile {t_quantile:.2f}: 95% interval [{low:+.2f}, {high:+.2f}]")
 
 softmax_effect = compare(list(a), list(b))  # the course's rule
 ours_by_hand = (difference, low, high, df)
 torch.testing.assert_close(
-    (softmax_effect.estimate, softmax_effect.low, softmax_effect.high, softmax_effect.df),
+    (
+        softmax_effect.estimate,
+        softmax_effect.low,
+        softmax_effect.high,
+        softmax_effect.df,
+    ),
     ours_by_hand,
 )
 print("fmnist_lib.stats.compare gives the same interval")
@@ -352,12 +382,17 @@ scenarios = {  # (side a's spread, side b's spread, seeds a side)
 }
 power = pd.DataFrame(
     {
-        name: [power_by_simulation(d, sd_a, sd_b, n_a=n, n_b=n) for d in true_differences]
+        name: [
+            power_by_simulation(d, sd_a, sd_b, n_a=n, n_b=n) for d in true_differences
+        ]
         for name, (sd_a, sd_b, n) in scenarios.items()
     },
     index=pd.Index(true_differences, name="true difference (points)"),
 )
-print(f"spreads: logits {spread_logits:.2f} points, softmax output {spread_softmax:.2f} points")
+print(
+    f"spreads: logits {spread_logits:.2f} points, "
+    f"softmax output {spread_softmax:.2f} points"
+)
 print("how often the interval excludes zero:")
 print(power.to_string(float_format="{:.0%}".format))
 
@@ -488,10 +523,14 @@ confusion_browser(ours.model, splits_for().test)
 
 # %%
 names = ("clf-feedforward-512", "clf-consigna-10", "clf-raschka-10")
-accuracy = {n: [100 * run_experiment(n, seed=s).test["accuracy"] for s in SEEDS] for n in names}
+accuracy = {
+    n: [100 * run_experiment(n, seed=s).test["accuracy"] for s in SEEDS] for n in names
+}
 for n in names:
     print(f"{n:<20} test accuracy {[round(x, 2) for x in accuracy[n]]}")
-dense_comparisons = {n: compare(accuracy[n], accuracy["clf-feedforward-512"]) for n in names[1:]}
+dense_comparisons = {
+    n: compare(accuracy[n], accuracy["clf-feedforward-512"]) for n in names[1:]
+}
 for n, c in dense_comparisons.items():
     print(
         f"{n} − feed-forward: {c.estimate:+.2f} points, 95% interval "
@@ -591,7 +630,10 @@ from fmnist_lib.data import NUM_CLASSES
 cross_entropy = nn.CrossEntropyLoss()
 every_class = torch.arange(NUM_CLASSES)  # one row per true class
 uniform_loss = cross_entropy(torch.zeros(NUM_CLASSES, NUM_CLASSES), every_class).item()
-print(f"ten equal logits, every true class: loss {uniform_loss:.4f} (ln 10 = {math.log(10):.4f})")
+print(
+    "ten equal logits, every true class: "
+    f"loss {uniform_loss:.4f} (ln 10 = {math.log(10):.4f})"
+)
 perfect_softmax = cross_entropy(torch.eye(NUM_CLASSES), every_class).item()
 print(f"a softmax output with probability 1 on the truth: loss {perfect_softmax:.4f}")
 for r in results.values():
@@ -648,7 +690,10 @@ with torch.no_grad():
     merged.bias.copy_(head.weight @ last.bias + head.bias)
     images = splits_for().test.floats()[:500]
     largest_gap = (trained(images) - merged(features(images))).abs().max().item()
-print(f"largest difference between the two sets of logits on 500 test images: {largest_gap:.1e}")
+print(
+    "largest difference between the two sets of "
+    f"logits on 500 test images: {largest_gap:.1e}"
+)
 pair = count_parameters(last) + count_parameters(head)
 print(f"parameters: the pair {pair:,}, the merged layer {count_parameters(merged):,}")
 check_answer("4.3", count_parameters(merged))
@@ -659,7 +704,8 @@ check_answer("4.3", count_parameters(merged))
 #    an unbalanced one, and what would you read there instead?
 
 # %%
-answer = ...  # exercise 4: the test accuracy of always answering T-shirt/top, as a fraction
+# exercise 4: the test accuracy of always answering T-shirt/top, as a fraction
+answer = ...
 check_answer("4.4", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
@@ -685,7 +731,10 @@ always_tshirt = confusion_matrix(test_labels, torch.zeros_like(test_labels))
 print(f"test images per class: {torch.bincount(test_labels).tolist()}")
 recall = per_class_accuracy(always_tshirt)
 balanced = sum(recall) / len(recall)
-print(f"always T-shirt/top: accuracy {accuracy_of(always_tshirt):.3f}, balanced {balanced:.3f}")
+print(
+    f"always T-shirt/top: accuracy {accuracy_of(always_tshirt):.3f}, "
+    f"balanced {balanced:.3f}"
+)
 check_answer("4.4", accuracy_of(always_tshirt))
 
 # %% [markdown]
@@ -721,7 +770,9 @@ check_answer("4.4", accuracy_of(always_tshirt))
 # %%solution
 dropout_runs = {
     "dropout 0.8 (registered)": run_experiment("clf-raschka-10", demonstration),
-    "dropout 0": run_experiment("clf-raschka-10", demonstration, overrides={"dropout": 0.0}),
+    "dropout 0": run_experiment(
+        "clf-raschka-10", demonstration, overrides={"dropout": 0.0}
+    ),
 }
 fig = training_curves(
     {k: r.history.epochs for k, r in dropout_runs.items()},
@@ -733,8 +784,10 @@ for k, r in dropout_runs.items():
     last_epoch = r.history.epochs[-1]
     print(
         f"{k:<25} after {len(r.history.epochs)} epochs: validation − training loss "
-        f"{last_epoch['val_loss'] - last_epoch['train_loss']:+.3f}, training − validation "
-        f"accuracy {100 * (last_epoch['train_accuracy'] - last_epoch['val_accuracy']):+.1f} points"
+        f"{last_epoch['val_loss'] - last_epoch['train_loss']:+.3f}, "
+        "training − validation accuracy "
+        f"{100 * (last_epoch['train_accuracy'] - last_epoch['val_accuracy']):+.1f} "
+        "points"
     )
 loss_gap = {
     k: r.history.epochs[-1]["val_loss"] - r.history.epochs[-1]["train_loss"]
@@ -780,13 +833,20 @@ for r in results.values():
     )
 e = softmax_effect
 print(
-    f"logits − softmax output (demonstration runs, validation accuracy): {e.estimate:+.2f} "
+    "logits − softmax output (demonstration runs, "
+    f"validation accuracy): {e.estimate:+.2f} "
     f"points [{e.low:+.2f}, {e.high:+.2f}], df {e.df:.1f}"
 )
 at_eight = power.loc[8, "3 seeds, spreads as measured"]
-print(f"power of 3 seeds a side at those spreads, true difference 8 points: {at_eight:.0%}")
+print(
+    "power of 3 seeds a side at those spreads, "
+    f"true difference 8 points: {at_eight:.0%}"
+)
 worst = per_class["ours"].idxmin()
-print(f"our Raschka classifier's worst class: {worst} ({per_class['ours'][worst]:.1%} recall)")
+print(
+    "our Raschka classifier's worst class: "
+    f"{worst} ({per_class['ours'][worst]:.1%} recall)"
+)
 for n, c in dense_comparisons.items():
     interval = f"[{c.low:+.2f}, {c.high:+.2f}]"
     print(f"{n} − feed-forward (test accuracy): {c.estimate:+.2f} points {interval}")

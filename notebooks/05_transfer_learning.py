@@ -44,8 +44,9 @@
 # hours on a 2-core CPU (runs already made by `make reproduce` or chapters 3–4 are reused).
 
 # %% tags=["hide-input"]
-if "google.colab" in str(get_ipython()):  # Colab has no copy of the course: install its library
-    # %pip install -q "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
+if "google.colab" in str(get_ipython()):  # on Colab: install the course's library
+    # %pip install -q \
+#         "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
 
 # %% [markdown]
 # ## The same model, three random starts
@@ -70,11 +71,9 @@ spread = pd.DataFrame(
         for s, r in seeds.items()
     }
 ).T
+val_range = spread["val accuracy"].max() - spread["val accuracy"].min()
 print(spread.to_string(float_format="{:.2%}".format))
-print(
-    f"\nrange of validation accuracy over seeds: "
-    f"{spread['val accuracy'].max() - spread['val accuracy'].min():.2%}"
-)
+print(f"\nrange of validation accuracy over seeds: {val_range:.2%}")
 
 # %% [markdown]
 # Any difference between two models has to be weighed against this spread. The report compared
@@ -91,9 +90,14 @@ from fmnist_lib.stats import compare
 wide = [run_experiment("clf-consigna-128", seed=s).test["accuracy"] for s in (0, 1, 2)]
 narrow = [r.test["accuracy"] for r in seeds.values()]
 n_effect = compare(wide, narrow)
-points = lambda c: f"{100 * c.estimate:+.2f} points [{100 * c.low:+.2f}, {100 * c.high:+.2f}]"
+points = lambda c: (
+    f"{100 * c.estimate:+.2f} points [{100 * c.low:+.2f}, {100 * c.high:+.2f}]"
+)
 print("test accuracy, n = 128 − n = 10:", points(n_effect))
-print(f"degrees of freedom (Welch): {n_effect.df:.1f}; the interval excludes 0: {n_effect.real}")
+print(
+    f"degrees of freedom (Welch): {n_effect.df:.1f}; "
+    f"the interval excludes 0: {n_effect.real}"
+)
 
 # %% [markdown]
 # Read it in three steps. The first number is the estimate: the difference of the two means.
@@ -127,15 +131,23 @@ from fmnist_lib.models import (
     transfer_encoder,
 )
 
-print(transfer_encoder(ConsignaAutoencoder(hidden_size=128), ConsignaClassifier(hidden_size=128)))
+print(
+    transfer_encoder(
+        ConsignaAutoencoder(hidden_size=128), ConsignaClassifier(hidden_size=128)
+    )
+)
 try:
-    transfer_encoder(ConsignaAutoencoder(hidden_size=128), ConsignaClassifier(hidden_size=10))
+    transfer_encoder(
+        ConsignaAutoencoder(hidden_size=128), ConsignaClassifier(hidden_size=10)
+    )
 except TransferError as error:
     print("\nTransferError:", error)
 print("\nallow_partial=True:")
 print(
     transfer_encoder(
-        ConsignaAutoencoder(hidden_size=128), ConsignaClassifier(hidden_size=10), allow_partial=True
+        ConsignaAutoencoder(hidden_size=128),
+        ConsignaClassifier(hidden_size=10),
+        allow_partial=True,
     )
 )
 
@@ -243,7 +255,9 @@ for how in ("requires_grad_(False) only", "freeze()"):
     history = fit(model, subset.train, subset.val, config, progress=False)
     heads[how] = {
         "encoder gives the same output twice in train mode": same,
-        "validation accuracy after 5 epochs": f"{history.epochs[-1]['val_accuracy']:.2%}",
+        "validation accuracy after 5 epochs": (
+            f"{history.epochs[-1]['val_accuracy']:.2%}"
+        ),
     }
 pd.DataFrame(heads).T
 
@@ -286,8 +300,13 @@ print("the head:", frozen_model.head)
 # %%
 from fmnist_lib.stats import contrasts_of, design_2x2
 
-DESIGN = [["clf-consigna-10", "clf-consigna-fe-10"], ["clf-consigna-128", "clf-consigna-fe-128"]]
-design_runs = [[[run_experiment(n, seed=s) for s in (0, 1, 2)] for n in row] for row in DESIGN]
+DESIGN = [
+    ["clf-consigna-10", "clf-consigna-fe-10"],
+    ["clf-consigna-128", "clf-consigna-fe-128"],
+]
+design_runs = [
+    [[run_experiment(n, seed=s) for s in (0, 1, 2)] for n in row] for row in DESIGN
+]
 cells = [[[r.test["accuracy"] for r in runs] for runs in row] for row in design_runs]
 print("test accuracy, mean over three seeds")
 print(
@@ -307,7 +326,10 @@ EFFECTS = [
 ]
 welch = contrasts_of(design)  # the five contrasts, in the order of EFFECTS
 pd.DataFrame(
-    {"Welch, 95% (points)": [points(c) for c in welch], "excludes 0": [c.real for c in welch]},
+    {
+        "Welch, 95% (points)": [points(c) for c in welch],
+        "excludes 0": [c.real for c in welch],
+    },
     index=EFFECTS,
 )
 
@@ -339,8 +361,12 @@ from fmnist_lib.stats import compare_paired
 
 per_seed = pd.DataFrame(
     {
-        "start at n = 10": [fe - scratch for scratch, fe in zip(*cells[0], strict=True)],
-        "start at n = 128": [fe - scratch for scratch, fe in zip(*cells[1], strict=True)],
+        "start at n = 10": [
+            fe - scratch for scratch, fe in zip(*cells[0], strict=True)
+        ],
+        "start at n = 128": [
+            fe - scratch for scratch, fe in zip(*cells[1], strict=True)
+        ],
     },
     index=["seed 0", "seed 1", "seed 2"],
 )
@@ -351,9 +377,12 @@ print((100 * per_seed).round(2).to_string())
 d = per_seed["start at n = 10"]
 k = len(d)
 half = student_t.ppf(0.975, k - 1) * d.std() / k**0.5  # pandas' std divides by k − 1
-paired = compare_paired(cells[0][1], cells[0][0])  # pretrained, random; seed k beside seed k
+# pretrained, random; seed k beside seed k
+paired = compare_paired(cells[0][1], cells[0][0])
 by_hand, library = [d.mean() - half, d.mean() + half], [paired.low, paired.high]
-torch.testing.assert_close(torch.tensor(by_hand), torch.tensor(library, dtype=torch.float64))
+torch.testing.assert_close(
+    torch.tensor(by_hand), torch.tensor(library, dtype=torch.float64)
+)
 print("\nstart at n = 10, paired by seed:", points(paired))
 print("start at n = 10, Welch:         ", points(design.column_effect_in_row[0]))
 
@@ -373,7 +402,8 @@ print("start at n = 10, Welch:         ", points(design.column_effect_in_row[0])
 # %%
 from fmnist_lib.stats import design_2x2_paired, family
 
-together = family(contrasts_of(design_2x2_paired(cells)))  # the five, paired, read together
+# the five, paired, read together
+together = family(contrasts_of(design_2x2_paired(cells)))
 p = together.p_values
 m = len(p)
 adjusted, running = [0.0] * m, 0.0
@@ -383,7 +413,8 @@ for rank, i in enumerate(sorted(range(m), key=lambda i: p[i])):  # smallest p fi
 torch.testing.assert_close(torch.tensor(adjusted), torch.tensor(together.adjusted))
 
 val_cells = [
-    [[r.history.epochs[-1]["val_accuracy"] for r in runs] for runs in row] for row in design_runs
+    [[r.history.epochs[-1]["val_accuracy"] for r in runs] for runs in row]
+    for row in design_runs
 ]
 validation = contrasts_of(design_2x2_paired(val_cells))
 pd.DataFrame(
@@ -411,7 +442,10 @@ pd.DataFrame(
 
 # %%
 spread_of_differences = per_seed["start at n = 10"].std()
-print(f"spread of the per-seed differences at n = 10: {100 * spread_of_differences:.2f} points")
+print(
+    "spread of the per-seed differences at n = 10: "
+    f"{100 * spread_of_differences:.2f} points"
+)
 for k in (3, 5, 10, 20):
     half = student_t.ppf(0.975, k - 1) * spread_of_differences / k**0.5
     print(f"{k:>2} seeds: a paired interval about ±{100 * half:.2f} points wide")
@@ -483,7 +517,9 @@ check_answer("5.1", trained)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
 # %%solution
-partly = {"everything frozen (above)": heads["freeze()"]["validation accuracy after 5 epochs"]}
+partly = {
+    "everything frozen (above)": heads["freeze()"]["validation accuracy after 5 epochs"]
+}
 for how in ("convolutions frozen", "nothing frozen"):
     seed_everything(0)
     model = ConsignaClassifier(hidden_size=128)
@@ -543,21 +579,26 @@ from fmnist_lib.evaluation import evaluate
 from fmnist_lib.settings import scaled
 
 few = load_splits(train_size=1000, val_subset=subset.val.images.shape[0])
-few_config = TrainConfig("classification", epochs=scaled(20), batch_size=32, lr=5e-4, patience=3)
+few_config = TrainConfig(
+    "classification", epochs=scaled(20), batch_size=32, lr=5e-4, patience=3
+)
 few_labels = {}
 for start in ("random", "pretrained"):
     seed_everything(0)
     model = ConsignaClassifier(hidden_size=128)
     if start == "pretrained":
         transfer_encoder(pretrained, model)
-    fit(model, few.train, few.val, few_config, progress=False)  # ends on the best epoch's weights
+    # ends on the best epoch's weights
+    fit(model, few.train, few.val, few_config, progress=False)
     few_labels[start] = evaluate(model, few.test, "classification")["accuracy"]
 effect = few_labels["pretrained"] - few_labels["random"]
 print(
     f"1,000 labels, test accuracy: random start {few_labels['random']:.2%}, "
     f"pretrained {few_labels['pretrained']:.2%}: {100 * effect:+.2f} points (one seed)"
 )
-print("all 50,000 labels, n = 128 (three seeds):", points(design.column_effect_in_row[1]))
+print(
+    "all 50,000 labels, n = 128 (three seeds):", points(design.column_effect_in_row[1])
+)
 
 # %% [markdown]
 # 5. Plot the validation accuracy per epoch of `clf-consigna-10` and `clf-consigna-fe-10` (both
@@ -591,7 +632,9 @@ for n in DESIGN[0]:
     middle = len(h) // 2
     epochs = f"epochs 1 / {middle + 1} / {len(h)}"
     accuracies = f"{h[0]:.2%} / {h[middle]:.2%} / {h[-1]:.2%}"
-    print(f"{results[n].experiment.title:<22} validation accuracy, {epochs}: {accuracies}")
+    print(
+        f"{results[n].experiment.title:<22} validation accuracy, {epochs}: {accuracies}"
+    )
 
 # %% [markdown]
 # ## Summary
@@ -616,19 +659,19 @@ for n in DESIGN[0]:
 
 # %%
 key_numbers = {
-    "seed spread of consigna (10), validation accuracy": (
-        f"{spread['val accuracy'].max() - spread['val accuracy'].min():.2%}"
-    ),
+    "seed spread of consigna (10), validation accuracy": f"{val_range:.2%}",
     "n = 128 − n = 10, test accuracy": points(n_effect),
-    "freeze(): the encoder gives the same output twice in train mode": heads["freeze()"][
-        "encoder gives the same output twice in train mode"
-    ],
+    "freeze(): the encoder gives the same output twice in train mode": heads[
+        "freeze()"
+    ]["encoder gives the same output twice in train mode"],
     "2 x 2, hidden size (128 − 10), test, paired": points(together.contrasts[0]),
     "2 x 2, hidden size, Holm-adjusted p": f"{together.adjusted[0]:.3f}",
     "2 x 2, pretrained start at n = 10, test, Welch": points(welch[2]),
     "2 x 2, pretrained start at n = 10, test, paired": points(paired),
     "2 x 2, pretrained start at n = 10, validation, paired": points(validation[2]),
-    "2 x 2, contrasts real after Holm's correction": f"{sum(together.real)} of {together.count}",
+    "2 x 2, contrasts real after Holm's correction": (
+        f"{sum(together.real)} of {together.count}"
+    ),
 }
 for what, value in key_numbers.items():
     print(f"{what}: {value}")

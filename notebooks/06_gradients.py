@@ -46,8 +46,9 @@
 # 2-core CPU shared with other work).
 
 # %% tags=["hide-input"]
-if "google.colab" in str(get_ipython()):  # Colab has no copy of the course: install its library
-    # %pip install -q "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
+if "google.colab" in str(get_ipython()):  # on Colab: install the course's library
+    # %pip install -q \
+#         "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
 
 # %%
 import pandas as pd
@@ -57,7 +58,8 @@ from fmnist_lib.data import splits_for
 from fmnist_lib.settings import demonstration_budget, scaled
 
 setup()
-splits = splits_for(demonstration_budget())  # a 10,000-image subset: the demonstrations' data
+# a 10,000-image subset: the demonstrations' data
+splits = splits_for(demonstration_budget())
 
 # %% [markdown]
 # ## Why gradients vanish
@@ -223,7 +225,9 @@ trials = {
 }
 for label, (gain, clip) in trials.items():
     seed_everything(0)
-    deep = init_weights(DeepMLP(depth=30, hidden_size=256, activation="tanh"), "lecun", gain)
+    deep = init_weights(
+        DeepMLP(depth=30, hidden_size=256, activation="tanh"), "lecun", gain
+    )
     run = track_gradients(
         deep,
         splits.train,
@@ -236,7 +240,10 @@ for label, (gain, clip) in trials.items():
     )
     losses = run.groupby("step").loss.first()
     first, last = losses.iloc[0], losses.iloc[-5:].mean()
-    print(f"{label:<26} loss at step 1: {first:.2f}, mean of the last 5 records: {last:.2f}")
+    print(
+        f"{label:<26} loss at step 1: {first:.2f}, "
+        f"mean of the last 5 records: {last:.2f}"
+    )
 
 # %% [markdown]
 # Clipping caps the size of each step; it does not change the product, so it cannot make the first
@@ -296,7 +303,9 @@ sizes = pd.DataFrame(sizes).T
 sizes
 
 # %% tags=["nbval-check-output"]
-ratio = sizes.loc["Raschka (10)", "parameters"] / sizes.loc["consigna (10)", "parameters"]
+ratio = (
+    sizes.loc["Raschka (10)", "parameters"] / sizes.loc["consigna (10)", "parameters"]
+)
 print(f"Raschka (10) has {ratio:.1f} times the weights of consigna (10)")
 
 # %% [markdown]
@@ -345,7 +354,10 @@ for depth in (3, 8):
     ).set_index("depth")
     by_depth[depth] = step.grad_norm.iloc[0] / step.grad_norm.iloc[-1]
     print(f"depth {depth}: first layer's gradient / head's = {by_depth[depth]:.1e}")
-print(f"three layers instead of eight: the ratio is {by_depth[3] / by_depth[8]:.0f} times larger")
+print(
+    "three layers instead of eight: the ratio is "
+    f"{by_depth[3] / by_depth[8]:.0f} times larger"
+)
 
 # %% [markdown]
 # 2. **Predict first.** Initialise the 30-layer ReLU network with
@@ -420,7 +432,9 @@ key_numbers = {
     "sigmoid, 8 layers: first layer's gradient / head's": (
         f"{first_vs_head.gradient['sigmoid']:.1e}"
     ),
-    "ReLU, 8 layers: first layer's gradient / head's": f"{first_vs_head.gradient['relu']:.1e}",
+    "ReLU, 8 layers: first layer's gradient / head's": (
+        f"{first_vs_head.gradient['relu']:.1e}"
+    ),
     "Raschka (10) / consigna (10) weights": f"{ratio:.1f}",
 }
 for what, value in key_numbers.items():

@@ -46,8 +46,9 @@
 # runs (training them would take over an hour).
 
 # %% tags=["hide-input"]
-if "google.colab" in str(get_ipython()):  # Colab has no copy of the course: install its library
-    # %pip install -q "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
+if "google.colab" in str(get_ipython()):  # on Colab: install the course's library
+    # %pip install -q \
+#         "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
 
 # %%
 import numpy as np
@@ -58,7 +59,8 @@ from fmnist_lib.data import splits_for
 from fmnist_lib.settings import demonstration_budget, scaled
 
 setup()
-splits = splits_for(demonstration_budget())  # a 10,000-image subset: the demonstrations' data
+# a 10,000-image subset: the demonstrations' data
+splits = splits_for(demonstration_budget())
 
 # %% [markdown]
 # ## A step too large for the curvature: divergence
@@ -118,7 +120,9 @@ from fmnist_lib.training import seed_everything
 seed_everything(0)
 start = RaschkaClassifier(dropout=0.0)
 batches = zip(range(scaled(8)), Batches(splits.train, 128, shuffle=True), strict=False)
-at_start = pd.Series([sharpness(start, x, y, "classification") for _, (x, y) in batches])
+at_start = pd.Series(
+    [sharpness(start, x, y, "classification") for _, (x, y) in batches]
+)
 print(
     f"sharpness at the start, {len(at_start)} batches: lowest {at_start.min():.2f}, "
     f"median {at_start.median():.2f}, highest {at_start.max():.2f}"
@@ -187,8 +191,10 @@ too_sharp = every.sharpness > 2 / LR
 for label, part in (("above", every[too_sharp]), ("below", every[~too_sharp])):
     gradient, change = part.largest_gradient.median(), part["loss change"].mean()
     print(
-        f"{len(part):>2} measurements (all seeds) with the sharpness {label} 2/η: largest "
-        f"gradient {gradient:.2f} (median), loss change since the last one {change:+.2f} (mean)"
+        f"{len(part):>2} measurements (all seeds) "
+        f"with the sharpness {label} 2/η: largest "
+        f"gradient {gradient:.2f} (median), "
+        f"loss change since the last one {change:+.2f} (mean)"
     )
 
 # %% [markdown]
@@ -251,7 +257,9 @@ for e in stable.epochs:
     loss, accuracy = e["train_loss"], e["val_accuracy"]
     print(f"epoch {e['epoch']}: train loss {loss:.3f}, val accuracy {accuracy:.1%}")
 batches = zip(range(scaled(8)), Batches(splits.train, 128, shuffle=True), strict=False)
-trained = pd.Series([sharpness(stable_model, x, y, "classification") for _, (x, y) in batches])
+trained = pd.Series(
+    [sharpness(stable_model, x, y, "classification") for _, (x, y) in batches]
+)
 print(
     f"sharpness after two epochs, {len(trained)} batches: lowest {trained.min():.1f}, "
     f"median {trained.median():.1f}, highest {trained.max():.1f}"
@@ -325,7 +333,9 @@ for hidden_size in (32, 256, 2048):
     )
     last_losses = run.groupby("step").loss.first().iloc[-5:]
     widths[hidden_size] = {
-        "weights": f"{count_parameters(FeedForwardClassifier(hidden_size=hidden_size)):,}",
+        "weights": (
+            f"{count_parameters(FeedForwardClassifier(hidden_size=hidden_size)):,}"
+        ),
         "training loss (last 5 records)": f"{last_losses.mean():.3f}",
         "sharpness at the end": f"{run.sharpness.dropna().iloc[-1]:.1f}",
     }
@@ -376,7 +386,9 @@ for name, (dropout, decay, augment) in settings.items():
                 progress=False,
             )
         )
-val_losses = {name: [c.set_index("epoch").val_loss for c in runs] for name, runs in curves.items()}
+val_losses = {
+    name: [c.set_index("epoch").val_loss for c in runs] for name, runs in curves.items()
+}
 fig = seed_curves(
     {"no remedy": val_losses["no remedy"]},
     "validation loss (cross-entropy)",
@@ -388,7 +400,8 @@ baseline = curves["no remedy"]
 for seed, c in zip(SEEDS, baseline, strict=True):
     low = lowest_point(c)
     print(
-        f"seed {seed}: validation loss lowest at epoch {low['epoch']} ({low['val_loss']:.3f}), "
+        f"seed {seed}: validation loss lowest at epoch "
+        f"{low['epoch']} ({low['val_loss']:.3f}), "
         f"{c.val_loss.iloc[-1]:.3f} at epoch {len(c)}; training loss then "
         f"{c.train_loss.iloc[-1]:.3f}"
     )
@@ -419,7 +432,9 @@ for seed, c in zip(SEEDS, baseline, strict=True):
 # The same three seeds for each:
 
 # %%
-fig = seed_curves(val_losses, "validation loss (cross-entropy)", "1,000 training images")
+fig = seed_curves(
+    val_losses, "validation loss (cross-entropy)", "1,000 training images"
+)
 
 # %%
 rows = {}
@@ -452,9 +467,12 @@ intervals = {}
 for metric, scale in (("test_loss", 1.0), ("test_accuracy", 100.0)):
     plain = [scale * e[metric] for e in ends["no remedy"]]
     for name in ("dropout 0.5", "weight decay 1.0", "augmentation (shifts and flips)"):
-        intervals[(name, metric)] = compare([scale * e[metric] for e in ends[name]], plain)
+        intervals[(name, metric)] = compare(
+            [scale * e[metric] for e in ends[name]], plain
+        )
     paired = [
-        scale * (e[metric] - last[metric]) for e, last in zip(early, ends["no remedy"], strict=True)
+        scale * (e[metric] - last[metric])
+        for e, last in zip(early, ends["no remedy"], strict=True)
     ]
     intervals[("early stopping", metric)] = contrast([paired], [1.0])
 table = pd.DataFrame(
@@ -507,7 +525,10 @@ for label, encoder in (
     ("pooled", raschka_pool_encoder(10, 0.8)),
 ):
     last_conv = [f for f in receptive_fields(encoder) if not f.whole_image][-1]
-    print(f"{label:>8}: a unit of the last convolution sees {last_conv.size} x {last_conv.size}")
+    print(
+        f"{label:>8}: a unit of the last convolution "
+        f"sees {last_conv.size} x {last_conv.size}"
+    )
 
 # %% [markdown]
 # Three seeds of each, at the full budget: the published reference runs, trained on all 50,000
@@ -529,10 +550,14 @@ gaps = {
     k: [[e["train_accuracy"] - e["val_accuracy"] for e in r.history.epochs] for r in rs]
     for k, rs in runs.items()
 }
-mean_gaps = {k: [np.mean(column) for column in zip(*g, strict=False)] for k, g in gaps.items()}
+mean_gaps = {
+    k: [np.mean(column) for column in zip(*g, strict=False)] for k, g in gaps.items()
+}
 fig = gap_curves(mean_gaps, "train − validation accuracy, mean of three seeds")
 for k, rs in runs.items():
-    print(f"{k}: {sum(r.seconds for r in rs) / len(rs) / 60:.0f} min of training per seed")
+    print(
+        f"{k}: {sum(r.seconds for r in rs) / len(rs) / 60:.0f} min of training per seed"
+    )
 pooled, strided = runs["max pooling"], runs["strided (as published)"]
 last_gap = compare(
     [100 * g[-1] for g in gaps["max pooling"]],
@@ -585,7 +610,10 @@ check_answer("7.1", answer)
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
 # %%solution
 best_rate = 2 / (curvatures.min() + curvatures.max())
-print(f"η = {best_rate:.4f}; both directions shrink by {1 - best_rate * curvatures.min():.4f}")
+print(
+    f"η = {best_rate:.4f}; both directions shrink "
+    f"by {1 - best_rate * curvatures.min():.4f}"
+)
 check_answer("7.1", best_rate)
 
 # %% [markdown]
@@ -611,7 +639,10 @@ check_answer("7.1", best_rate)
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
 # %%solution
 candidate = round(min(2 / at_start.max(), LR) / 2, 3)
-print(f"limit at the start: 2 / {at_start.max():.2f} = {2 / at_start.max():.2f}; η = {candidate}")
+print(
+    f"limit at the start: 2 / {at_start.max():.2f} "
+    f"= {2 / at_start.max():.2f}; η = {candidate}"
+)
 for seed in range(scaled(3)):
     seed_everything(seed)
     steps = (
@@ -631,7 +662,8 @@ for seed in range(scaled(3)):
     )
     crossed = int((steps.sharpness > 2 / candidate).sum())
     print(
-        f"seed {seed}: largest sharpness {steps.sharpness.max():.2f} (2/η = {2 / candidate:.1f}),"
+        f"seed {seed}: largest sharpness "
+        f"{steps.sharpness.max():.2f} (2/η = {2 / candidate:.1f}),"
         f" {crossed} measurements above it, loss at step {steps.index[-1]}: "
         f"{steps.loss.iloc[-1]:.3f}"
     )
@@ -664,7 +696,8 @@ more = training_curves(
 for label, c in (("1,000 images, seed 0", baseline[0]), ("2,000 images, seed 0", more)):
     low = lowest_point(c)
     print(
-        f"{label}: lowest validation loss {low['val_loss']:.3f} at epoch {low['epoch']}, "
+        f"{label}: lowest validation loss "
+        f"{low['val_loss']:.3f} at epoch {low['epoch']}, "
         f"{c.val_loss.iloc[-1]:.3f} at epoch {len(c)}"
     )
 
@@ -689,12 +722,16 @@ for label, c in (("1,000 images, seed 0", baseline[0]), ("2,000 images, seed 0",
 # %%
 no_remedy = rows["no remedy"]
 key_numbers = {
-    "sharpness at the start (8 batches)": f"{at_start.min():.2f} to {at_start.max():.2f}",
+    "sharpness at the start (8 batches)": (
+        f"{at_start.min():.2f} to {at_start.max():.2f}"
+    ),
     "largest sharpness per seed at η = 0.5": ", ".join(
         f"{v:.3g}" for v in per_seed["largest sharpness"]
     ),
-    "no remedy: lowest val loss (mean epoch)": f"{no_remedy['lowest val loss']:.3f} "
-    f"({no_remedy['lowest val loss at epoch']:.0f})",
+    "no remedy: lowest val loss (mean epoch)": (
+        f"{no_remedy['lowest val loss']:.3f} "
+        f"({no_remedy['lowest val loss at epoch']:.0f})"
+    ),
     "no remedy: val loss at the last epoch": f"{no_remedy['last val loss']:.3f}",
 }
 for (name, metric), c in intervals.items():

@@ -46,8 +46,9 @@
 # to measure the search's final choice.
 
 # %% tags=["hide-input"]
-if "google.colab" in str(get_ipython()):  # Colab has no copy of the course: install its library
-    # %pip install -q "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
+if "google.colab" in str(get_ipython()):  # on Colab: install the course's library
+    # %pip install -q \
+#         "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
 
 # %% [markdown]
 # ## Batch size and learning rate, together
@@ -65,12 +66,14 @@ from fmnist_lib.experiments import sweep
 from fmnist_lib.settings import demonstration_budget, scaled, thinned
 
 setup()
-SUBSET = demonstration_budget()  # the sweeps train on a subset: 10,000 images, 5 epochs at most
+# the sweeps train on a subset: 10,000 images, 5 epochs at most
+SUBSET = demonstration_budget()
 
 # %% tags=["nbval-check-output"]
 for batch_size in (32, 256, 1000):
     print(
-        f"batch {batch_size:>4}: {math.ceil(50_000 / batch_size):>5} updates per epoch on the full "
+        f"batch {batch_size:>4}: "
+        f"{math.ceil(50_000 / batch_size):>5} updates per epoch on the full "
         "training set"
     )
 
@@ -92,7 +95,8 @@ print(
     f"{best_ff.best_val_loss:.4f})"
 )
 print(
-    f"consigna best:     batch {int(best_conv.batch_size)}, lr {best_conv.lr}  (val MSE "
+    f"consigna best:     batch {int(best_conv.batch_size)}, "
+    f"lr {best_conv.lr}  (val MSE "
     f"{best_conv.best_val_loss:.4f})"
 )
 
@@ -124,17 +128,32 @@ RATES = [1e-4, 3e-4, 1e-3, 2e-3, 3e-3, 5e-3, 1e-2, 3e-2]
 print(f"{len(splits_for(SUBSET).train):,} training images; {UPDATES} updates per run")
 equal_grid = {"batch_size": BATCHES, "lr": RATES}
 equal = sweep(
-    "ae-feedforward-512", equal_grid, SUBSET, seeds=SEEDS, updates=UPDATES, progress=False
+    "ae-feedforward-512",
+    equal_grid,
+    SUBSET,
+    seeds=SEEDS,
+    updates=UPDATES,
+    progress=False,
 )
 print("updates made by the runs:", sorted(equal.updates.unique()))
-by_cell = equal.groupby(["batch_size", "lr"]).best_val_loss.agg(["mean", "std"]).reset_index()
+by_cell = (
+    equal.groupby(["batch_size", "lr"]).best_val_loss.agg(["mean", "std"]).reset_index()
+)
 
-fig = learning_rate_curves(by_cell, "feed-forward (512)", updates=UPDATES, seeds=len(SEEDS))
+fig = learning_rate_curves(
+    by_cell, "feed-forward (512)", updates=UPDATES, seeds=len(SEEDS)
+)
 
 # %%
-best = by_cell.loc[by_cell.groupby("batch_size")["mean"].idxmin()].set_index("batch_size")
+best = by_cell.loc[by_cell.groupby("batch_size")["mean"].idxmin()].set_index(
+    "batch_size"
+)
 best["inside the grid"] = ~best.lr.isin([by_cell.lr.min(), by_cell.lr.max()])
-print(best.rename(columns={"lr": "best lr", "mean": "validation MSE", "std": "sd"}).to_string())
+print(
+    best.rename(
+        columns={"lr": "best lr", "mean": "validation MSE", "std": "sd"}
+    ).to_string()
+)
 relative = by_cell.pivot(index="batch_size", columns="lr", values="mean")
 print("\nvalidation MSE relative to each batch size's best:")
 print((relative.T / relative.min(axis=1)).T.to_string(float_format="{:.2f}".format))
@@ -167,7 +186,10 @@ batch_effect = compare(ff_big, ff_little)
 print(f"batch {big} − batch {little}, each at its best lr, {UPDATES} updates:")
 print("  validation MSE", interval_text(batch_effect, scale=1, digits=5, unit=""))
 print("  real" if batch_effect.real else "  not shown (the interval includes 0)")
-print(f"  images per run: batch {big} sees {big / little:g} times as many as batch {little}")
+print(
+    f"  images per run: batch {big} sees "
+    f"{big / little:g} times as many as batch {little}"
+)
 
 # %% [markdown]
 # Choosing each batch size's best rate on the same seeds that are then compared flatters each
@@ -189,10 +211,17 @@ print(f"  images per run: batch {big} sees {big / little:g} times as many as bat
 codes, layers = {"hidden_size": [16, 64, 128, 256]}, {"hidden_size": [10, 32, 128]}
 hidden_ae = sweep("ae-consigna-128", codes, SUBSET, seeds=SEEDS, progress=False)
 hidden_clf = sweep("clf-consigna-10", layers, SUBSET, seeds=SEEDS, progress=False)
-for title, table in (("consigna autoencoder", hidden_ae), ("consigna classifier", hidden_clf)):
+for title, table in (
+    ("consigna autoencoder", hidden_ae),
+    ("consigna classifier", hidden_clf),
+):
     columns = ["best_val_loss"] + (["val_accuracy"] if "val_accuracy" in table else [])
     print(title)
-    print(table.groupby("hidden_size")[columns].mean().to_string(float_format="{:.4f}".format))
+    print(
+        table.groupby("hidden_size")[columns]
+        .mean()
+        .to_string(float_format="{:.4f}".format)
+    )
 
 # %% [markdown]
 # ## Dropout: dense vs convolutional
@@ -208,7 +237,11 @@ dropout_ff = sweep("ae-feedforward-512", rates, SUBSET, seeds=SEEDS, progress=Fa
 dropout_conv = sweep("ae-consigna-128", rates, SUBSET, seeds=SEEDS, progress=False)
 for title, table in (("feed-forward", dropout_ff), ("consigna", dropout_conv)):
     print(title)
-    print(table.groupby("dropout").best_val_loss.mean().to_string(float_format="{:.5f}".format))
+    print(
+        table.groupby("dropout")
+        .best_val_loss.mean()
+        .to_string(float_format="{:.5f}".format)
+    )
 
 # %% [markdown]
 # ## The report's conclusions, checked
@@ -227,7 +260,8 @@ from fmnist_lib.stats import contrast
 claims = {
     "feed-forward: a large batch beats a smaller one": batch_effect,
     f"feed-forward: a high rate beats a lower one (1e-2 vs 1e-3, batch {big})": compare(
-        sweep_cell(equal, batch_size=big, lr=1e-2), sweep_cell(equal, batch_size=big, lr=1e-3)
+        sweep_cell(equal, batch_size=big, lr=1e-2),
+        sweep_cell(equal, batch_size=big, lr=1e-3),
     ),
     "a larger code reconstructs better (256 vs 16)": compare(
         sweep_cell(hidden_ae, hidden_size=256), sweep_cell(hidden_ae, hidden_size=16)
@@ -246,14 +280,18 @@ claims = {
     ),
 }
 claim_verdicts = {
-    claim: ("supported" if c.estimate < 0 else "contradicted") if c.real else "not shown"
+    claim: ("supported" if c.estimate < 0 else "contradicted")
+    if c.real
+    else "not shown"
     for claim, c in claims.items()
 }
 pd.DataFrame(
     [
         {
             "claim (a negative difference supports it)": claim,
-            "difference in validation loss": interval_text(c, scale=1, digits=5, unit=""),
+            "difference in validation loss": interval_text(
+                c, scale=1, digits=5, unit=""
+            ),
             "verdict": claim_verdicts[claim],
         }
         for claim, c in claims.items()
@@ -406,7 +444,8 @@ check_answer("8.1", consigna_updates)
 #    updates=UPDATES)`, and compare with the tables above.
 
 # %%
-answer = ...  # exercise 2: the epochs that make 400 updates at batch 1000 on 10,000 images
+# exercise 2: the epochs that make 400 updates at batch 1000 on 10,000 images
+answer = ...
 check_answer("8.2", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
@@ -432,11 +471,25 @@ epochs_needed = 400 // math.ceil(10_000 / OUTSIDE)  # 400 updates on 10,000 imag
 print(f"{epochs_needed} epochs make 400 updates at batch {OUTSIDE} on 10,000 images")
 OUTSIDE_RATES = RATES[-5:]
 outside_grid = {"batch_size": [OUTSIDE], "lr": OUTSIDE_RATES}
-outside = sweep("ae-feedforward-512", outside_grid, SUBSET, updates=UPDATES, progress=False)
-print(f"the sweep's runs: {outside.epochs.iloc[0]} epochs, {outside.updates.iloc[0]} updates")
-means = pd.concat([equal, outside]).groupby(["batch_size", "lr"]).best_val_loss.mean().unstack()
+outside = sweep(
+    "ae-feedforward-512", outside_grid, SUBSET, updates=UPDATES, progress=False
+)
+print(
+    f"the sweep's runs: {outside.epochs.iloc[0]} epochs, "
+    f"{outside.updates.iloc[0]} updates"
+)
+means = (
+    pd.concat([equal, outside])
+    .groupby(["batch_size", "lr"])
+    .best_val_loss.mean()
+    .unstack()
+)
 print("\nvalidation MSE relative to each batch size's best:")
-print(means.div(means.min(axis=1), axis=0).to_string(float_format="{:.2f}".format, na_rep="-"))
+print(
+    means.div(means.min(axis=1), axis=0).to_string(
+        float_format="{:.2f}".format, na_rep="-"
+    )
+)
 best_rate = means.idxmin(axis=1)
 studied, largest = max(BATCHES), max(RATES)
 if best_rate[OUTSIDE] == best_rate[studied]:
@@ -445,16 +498,22 @@ else:
     moved = "larger" if best_rate[OUTSIDE] > best_rate[studied] else "smaller"
 on_edge = best_rate[OUTSIDE] in (OUTSIDE_RATES[0], largest)
 edge = "on the edge of its grid" if on_edge else "inside its grid"
-rates_found = f"batch {studied} {best_rate[studied]:g}, batch {OUTSIDE} {best_rate[OUTSIDE]:g}"
+rates_found = (
+    f"batch {studied} {best_rate[studied]:g}, batch {OUTSIDE} {best_rate[OUTSIDE]:g}"
+)
 print(f"\nbest rate: {rates_found} ({moved}; {edge})")
 harm = means[largest] / means.min(axis=1)
 if harm[studied] > 1:
     less = "less" if harm[OUTSIDE] < harm[studied] else "not less"
-    ratios = f"x{harm[studied]:.2f} the best at batch {studied}, x{harm[OUTSIDE]:.2f} at batch"
+    ratios = (
+        f"x{harm[studied]:.2f} the best at batch {studied}, "
+        f"x{harm[OUTSIDE]:.2f} at batch"
+    )
     print(f"the largest rate {largest:g}: {ratios} {OUTSIDE} ({less} harm)")
 else:
     print(
-        f"the largest rate {largest:g} is batch {studied}'s best: the grid has no rate large "
+        f"the largest rate {largest:g} is batch {studied}'s best: "
+        "the grid has no rate large "
         "enough to hurt"
     )
 check_answer("8.2", epochs_needed)
@@ -505,13 +564,20 @@ rate_draws = 10 ** rng.uniform(-4, -2, 9)
 random_rows = []
 for b, lr in zip(batch_draws, rate_draws, strict=True):
     settings = {"batch_size": int(b), "lr": float(f"{lr:.2g}")}
-    run = run_experiment("ae-feedforward-512", SUBSET, overrides=settings, progress=False)
-    random_rows.append(settings | {"best_val_loss": min(run.history.column("val_loss"))})
+    run = run_experiment(
+        "ae-feedforward-512", SUBSET, overrides=settings, progress=False
+    )
+    random_rows.append(
+        settings | {"best_val_loss": min(run.history.column("val_loss"))}
+    )
 random_pairs = pd.DataFrame(random_rows)
 print(random_pairs.sort_values("best_val_loss").to_string(index=False))
 grid_best, random_best = ff.best_val_loss.min(), random_pairs.best_val_loss.min()
 winner = "the random pairs" if random_best < grid_best else "the grid"
-print(f"\nbest validation MSE: grid {grid_best:.5f}, random pairs {random_best:.5f}: {winner}")
+print(
+    f"\nbest validation MSE: grid {grid_best:.5f}, "
+    f"random pairs {random_best:.5f}: {winner}"
+)
 for column in ("batch_size", "lr"):
     distinct = f"grid {ff[column].nunique()}, random {random_pairs[column].nunique()}"
     print(f"distinct values of {column}: {distinct}")
@@ -543,7 +609,10 @@ stopped = run_experiment(
     "clf-consigna-10", SUBSET, epochs=scaled(20), overrides=patient, progress=False
 )
 h = stopped.history
-print(f"ran {len(h.epochs)} epochs, stopped early: {h.stopped_early}; kept epoch {h.best_epoch}")
+print(
+    f"ran {len(h.epochs)} epochs, stopped early: "
+    f"{h.stopped_early}; kept epoch {h.best_epoch}"
+)
 print(f"validation loss per epoch: {[round(v, 3) for v in h.column('val_loss')]}")
 print(f"test accuracy of the kept weights: {stopped.test['accuracy']:.2%}")
 
@@ -569,7 +638,9 @@ print(f"test accuracy of the kept weights: {stopped.test['accuracy']:.2%}")
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
 # %%solution
 consigna_study = search("clf-consigna-10", scaled(8, least=3), SUBSET)
-consigna_trials = consigna_study.trials_dataframe(attrs=("number", "state", "value", "params"))
+consigna_trials = consigna_study.trials_dataframe(
+    attrs=("number", "state", "value", "params")
+)
 consigna_trials.columns = [c.removeprefix("params_") for c in consigna_trials.columns]
 consigna_trials = consigna_trials.rename(columns={"value": "validation loss"})
 print(consigna_trials.set_index("number").to_string())
@@ -599,11 +670,18 @@ print(f"\nbest learning rate {found:.2g}: {which_way} than the report's {reporte
 # %%
 print(f"equal updates: {UPDATES} per run, seeds {list(SEEDS)}")
 for batch_size, row in best.iterrows():
-    print(f"  batch {batch_size:>4}: best lr {row.lr:g}, validation MSE {row['mean']:.5f}")
-print(f"batch {big} − batch {little}: {interval_text(batch_effect, scale=1, digits=5, unit='')}")
+    print(
+        f"  batch {batch_size:>4}: best lr {row.lr:g}, validation MSE {row['mean']:.5f}"
+    )
+print(
+    f"batch {big} − batch {little}: "
+    f"{interval_text(batch_effect, scale=1, digits=5, unit='')}"
+)
 for claim, verdict in claim_verdicts.items():
     print(f"  {verdict:<12} {claim}")
 print(f"search ({summary.trials} trials): best {summary.best_params}")
 seeds_tested = len(summary.searched)
 searched_gain = interval_text(summary.comparison)
-print(f"  searched − registered test accuracy over {seeds_tested} seeds: {searched_gain}")
+print(
+    f"  searched − registered test accuracy over {seeds_tested} seeds: {searched_gain}"
+)

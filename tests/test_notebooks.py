@@ -4,6 +4,7 @@ import json
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,40 @@ def test_no_plumbing_in_the_students_cells(notebook):
     assert "setup()" in code[1], "the chapter's first code cell calls setup()"
     found = [line for cell in code for line in cell.splitlines() if PLUMBING.search(line)]
     assert not found, f"plumbing in a student's cell: {found}"
+
+
+#: The quizzes of both editions (their code cells: the setup and the questions).
+QUIZZES = sorted((ROOT / "notebooks" / "quizzes").glob("*.ipynb")) + sorted(
+    (ROOT / "es" / "notebooks" / "quizzes").glob("*.ipynb")
+)
+#: What the book's code column shows on a laptop (1366 px), in characters (issue 30).
+COLUMN = 88
+
+
+def test_ruff_formats_the_notebooks_to_the_books_column():
+    """notebooks/ruff.toml and es/notebooks/ruff.toml: the rest of pyproject's settings, at 88."""
+    for folder in (ROOT / "notebooks", ROOT / "es" / "notebooks"):
+        config = tomllib.loads((folder / "ruff.toml").read_text(encoding="utf-8"))
+        assert config["line-length"] == COLUMN, folder
+        assert (folder / config["extend"]).resolve() == ROOT / "pyproject.toml", folder
+
+
+@pytest.mark.parametrize(
+    "notebook", EDITIONS + QUIZZES, ids=lambda p: p.relative_to(ROOT).as_posix()
+)
+def test_code_lines_fit_the_books_column(notebook):
+    """Every line of every code cell, ``%%solution`` cells too (ruff skips cell magics)."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    long = [
+        f"cell {i}: {line[:50]}… ({len(line)})"
+        for i, cell in enumerate(cells)
+        if cell["cell_type"] == "code"
+        for line in "".join(cell["source"]).splitlines()
+        if len(line) > COLUMN
+    ]
+    assert not long, (
+        f"code lines over {COLUMN} characters (split the string, move the comment): {long}"
+    )
 
 
 def _markdown(cells):

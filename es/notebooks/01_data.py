@@ -42,9 +42,10 @@
 # 100 palabras de texto o diez líneas de código por minuto). Ejecutarlo lleva alrededor de un
 # minuto y medio (77 s medidos con el presupuesto full en una CPU de 2 núcleos).
 
-# %% tags=["hide-input"] translation={"source": "724e68b8ba6e99c1"}
-if "google.colab" in str(get_ipython()):  # Colab no tiene el curso: instala su biblioteca
-    # %pip install -q "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
+# %% tags=["hide-input"] translation={"source": "45891f1dda165721"}
+if "google.colab" in str(get_ipython()):  # en Colab: instala la biblioteca del curso
+    # %pip install -q \
+#         "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
 
 # %% [markdown] translation={"source": "f4d92bf1c2194997"}
 # ## Qué es Fashion-MNIST
@@ -191,7 +192,7 @@ print("imágenes de validación por clase:", set(demonstration.val.class_counts(
 # es más de diez veces más rápido que leer las imágenes una por una a través de un `Dataset` y un
 # `DataLoader` (`benchmarks/data_pipeline.py` lo mide).
 
-# %% tags=["nbval-check-output"] translation={"source": "0dfde42deb2921ad"}
+# %% tags=["nbval-check-output"] translation={"source": "78b61cfcd0f048c4"}
 import torch
 
 from fmnist_lib.data import Batches
@@ -271,7 +272,8 @@ check_answer("1.2", answer)
 # %%solution
 class_means = torch.stack(
     [
-        train_official.images[train_official.labels == c].double().mean(0).flatten() / 255
+        train_official.images[train_official.labels == c].double().mean(0).flatten()
+        / 255
         for c in range(len(CLASS_NAMES))
     ]
 )
@@ -296,11 +298,13 @@ check_answer("1.2", {pairs[0][1], pairs[0][2]})
 #    una estimación a menos del 5 % del recuento, y luego te pide contar con exactitud.)
 
 # %%
-answer = ...  # ejercicio 3: los conjuntos que cambian, p. ej. {"test"} (de "train", "val", "test")
+# ejercicio 3: los conjuntos que cambian, p. ej. {"test"} (de "train", "val", "test")
+answer = ...
 check_answer("1.3a", answer)
 
 # %%
-answer = ...  # ejercicio 3: tu estimación, luego el recuento, de las que sortean ambas semillas
+# ejercicio 3: tu estimación, luego el recuento, de las que sortean ambas semillas
+answer = ...
 check_answer("1.3", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "bf41ffcd8de0369d"}
@@ -319,10 +323,12 @@ check_answer("1.3", answer)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "7abadb79e7d9c944"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "fb176c982b074ed3"}
 # %%solution
 reseeded = load_splits(split_seed=1)
-val_index = {seed: data.stratified_indices(train_official.labels, 1000, seed) for seed in (0, 1)}
+val_index = {
+    seed: data.stratified_indices(train_official.labels, 1000, seed) for seed in (0, 1)
+}
 print(
     "los índices dan los conjuntos de validación:",
     torch.equal(train_official.images[val_index[0]], full.val.images)
@@ -334,11 +340,16 @@ print(
     and torch.equal(full.test.labels, reseeded.test.labels),
 )
 print(
-    "el conjunto de entrenamiento no cambia:", torch.equal(full.train.images, reseeded.train.images)
+    "el conjunto de entrenamiento no cambia:",
+    torch.equal(full.train.images, reseeded.train.images),
 )
 both = set(val_index[0].tolist()) & set(val_index[1].tolist())
-print(f"imágenes de validación sorteadas por ambas semillas: {len(both)} de {len(reseeded.val)}")
-print(check_answer("1.3a", {"train", "val"}))  # los conjuntos que cambiaron, como se ve arriba
+print(
+    "imágenes de validación sorteadas por ambas semillas: "
+    f"{len(both)} de {len(reseeded.val)}"
+)
+# los conjuntos que cambiaron, como se ve arriba
+print(check_answer("1.3a", {"train", "val"}))
 check_answer("1.3", len(both))
 
 # %% [markdown] translation={"source": "3c350ebde0c0256c"}
@@ -397,7 +408,7 @@ check_answer("1.4", (len(batches_128), batch_sizes[-1]))
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "5979d487f297814f"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "be4293c748089086"}
 # %%solution
 true_accuracy, epochs, repetitions, n_test = 0.9, 20, 1000, 10_000
 measured = (
@@ -409,7 +420,10 @@ measured = (
     / n_test
 )
 print(f"exactitud medida de una época, en promedio:       {measured[:, 0].mean():.4f}")
-print(f"exactitud medida de la mejor época, en promedio: {measured.max(1).values.mean():.4f}")
+print(
+    "exactitud medida de la mejor época, "
+    f"en promedio: {measured.max(1).values.mean():.4f}"
+)
 print(f"exactitud verdadera de cada época:                {true_accuracy:.4f}")
 
 # %% [markdown] translation={"source": "2c5ef147013a1a0f"}
@@ -433,10 +447,11 @@ print(f"exactitud verdadera de cada época:                {true_accuracy:.4f}")
 # **Ponte a prueba:** [un cuestionario sobre las ideas de este capítulo](quizzes/01_quiz.ipynb),
 # con una explicación para cada respuesta.
 
-# %% translation={"source": "dea16e6436bfa792"}
+# %% translation={"source": "88540a04cfe0a0a2"}
 print(f"origen de los datos: {source.origin}")
 print(
-    f"imágenes oficiales: {len(train_official):,} de entrenamiento, {len(test_official):,} de "
+    f"imágenes oficiales: {len(train_official):,} "
+    f"de entrenamiento, {len(test_official):,} de "
     f"prueba, {len(CLASS_NAMES)} clases"
 )
 print(
@@ -444,7 +459,11 @@ print(
     "(imágenes de entrenamiento, en [0, 1])"
 )
 print(
-    f"particiones: {full.sizes()}; imágenes de validación por clase: {set(full.val.class_counts())}"
+    f"particiones: {full.sizes()}; imágenes de validación por clase: "
+    f"{set(full.val.class_counts())}"
 )
 print(f"imágenes de una corrida de demostración: {demonstration.sizes()}")
-print(f"lotes de {batches.batch_size}: {len(batches)} por época de la partición de entrenamiento")
+print(
+    f"lotes de {batches.batch_size}: "
+    f"{len(batches)} por época de la partición de entrenamiento"
+)

@@ -42,9 +42,10 @@
 # 100 palabras de texto o diez líneas de código por minuto). Ejecutarlo lleva menos de medio
 # minuto (26 s medidos con el presupuesto full en una CPU de 2 núcleos).
 
-# %% tags=["hide-input"] translation={"source": "724e68b8ba6e99c1"}
-if "google.colab" in str(get_ipython()):  # Colab no tiene el curso: instala su biblioteca
-    # %pip install -q "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
+# %% tags=["hide-input"] translation={"source": "45891f1dda165721"}
+if "google.colab" in str(get_ipython()):  # en Colab: instala la biblioteca del curso
+    # %pip install -q \
+#         "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
 
 # %% [markdown] translation={"source": "6e6af241c646dfad"}
 # ## Núcleo, paso, relleno, canales
@@ -89,7 +90,7 @@ fig = convolution_diagram(small_grid, kernel_size=3, stride=2, padding=1)
 # Ahora, un núcleo de $3 \times 3$ hecho a mano (responde a los bordes verticales) aplicado a
 # una imagen de Fashion-MNIST, con tres combinaciones de paso y relleno:
 
-# %% translation={"source": "288ffaf070ade1e3"}
+# %% translation={"source": "de67fbfc7a73725f"}
 import torch.nn.functional as F
 
 from fmnist_lib.data import load_official, to_float
@@ -99,9 +100,14 @@ train, _ = load_official()
 image = to_float(train.images[1:2])  # una camiseta (T-shirt), de forma (1, 1, 28, 28)
 edge = torch.tensor([[[[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]]]])
 
-settings = [dict(stride=1, padding=0), dict(stride=1, padding=1), dict(stride=2, padding=1)]
+settings = [
+    dict(stride=1, padding=0),
+    dict(stride=1, padding=1),
+    dict(stride=2, padding=1),
+]
 outputs = {
-    f"S={kw['stride']}, P={kw['padding']}": F.conv2d(image, edge, **kw)[0, 0] for kw in settings
+    f"S={kw['stride']}, P={kw['padding']}": F.conv2d(image, edge, **kw)[0, 0]
+    for kw in settings
 }
 fig = convolved_images(image[0, 0], outputs)
 
@@ -127,16 +133,22 @@ fig = convolved_images(image[0, 0], outputs)
 # que es la ecuación (1) cuando $d = 1$. `fmnist_lib.arithmetic` implementa ambas, y lo
 # contrastamos con capas reales:
 
-# %% tags=["nbval-check-output"] translation={"source": "ab3bcd3ab07b7f5b"}
+# %% tags=["nbval-check-output"] translation={"source": "940c8cd02a38e2f8"}
 from torch import nn
 
-from fmnist_lib.arithmetic import conv_output_size, conv_transpose_output_size, pool_output_size
+from fmnist_lib.arithmetic import (
+    conv_output_size,
+    conv_transpose_output_size,
+    pool_output_size,
+)
 
 
 def real(layer: nn.Module, size: int) -> int:
     """The output size PyTorch actually produces (the ground truth for our formulas)."""
     return layer(
-        torch.zeros(1, layer.in_channels if hasattr(layer, "in_channels") else 1, size, size)
+        torch.zeros(
+            1, layer.in_channels if hasattr(layer, "in_channels") else 1, size, size
+        )
     ).shape[-1]
 
 
@@ -196,7 +208,9 @@ print("MaxPool2d(2)\n", nn.MaxPool2d(2)(x)[0, 0])
 from fmnist_lib.diagrams import transposed_convolution_diagram
 
 two_by_two = torch.tensor([[1, 2], [3, 4]])
-fig = transposed_convolution_diagram(two_by_two, kernel_size=3, stride=2, output_padding=1)
+fig = transposed_convolution_diagram(
+    two_by_two, kernel_size=3, stride=2, output_padding=1
+)
 
 # %% [markdown] translation={"source": "9106b0862c9f243f"}
 # Cada píxel de la entrada deposita en la salida un bloque de $3 \times 3$ con su propio valor
@@ -212,7 +226,7 @@ fig = transposed_convolution_diagram(two_by_two, kernel_size=3, stride=2, output
 # tablero de ajedrez que pueden pintar las convoluciones transpuestas (Odena, Dumoulin y Olah,
 # 2016).
 
-# %% tags=["nbval-check-output"] translation={"source": "f932c3574f362a68"}
+# %% tags=["nbval-check-output"] translation={"source": "e9c757240f5600d5"}
 print(
     "Conv2d(k=3, s=2, p=1) lleva 27 ->",
     conv_output_size(27, 3, 2, 1),
@@ -221,9 +235,12 @@ print(
 )
 for op in (0, 1):
     ours = conv_transpose_output_size(14, 3, stride=2, padding=1, output_padding=op)
-    pytorch = real(nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1, output_padding=op), 14)
+    pytorch = real(
+        nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1, output_padding=op), 14
+    )
     print(
-        f"ConvTranspose2d(k=3, s=2, p=1, output_padding={op}) desde 14: fórmula {ours}, PyTorch "
+        "ConvTranspose2d(k=3, s=2, p=1, "
+        f"output_padding={op}) desde 14: fórmula {ours}, PyTorch "
         f"{pytorch}"
     )
 
@@ -238,10 +255,12 @@ for op in (0, 1):
 # convolución con paso 2 descarta información, y ninguna aplicación puede recuperarla). Ambos
 # hechos, verificados en doble precisión sobre entradas aleatorias:
 
-# %% translation={"source": "34f632e012828ddc"}
+# %% translation={"source": "ed02bdea65124539"}
 torch.manual_seed(0)
 conv = nn.Conv2d(1, 1, 3, stride=2, padding=1, bias=False).double()  # 28 -> 14
-up = nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1, output_padding=1, bias=False).double()
+up = nn.ConvTranspose2d(
+    1, 1, 3, stride=2, padding=1, output_padding=1, bias=False
+).double()
 with torch.no_grad():
     up.weight.copy_(conv.weight)  # el mismo núcleo: up es la transpuesta de conv
     x = torch.randn(1, 1, 28, 28, dtype=torch.float64)
@@ -267,9 +286,10 @@ with torch.no_grad():
 # entrada:
 
 
-# %% tags=["nbval-check-output"] translation={"source": "e73c5523d6cd6101"}
+# %% tags=["nbval-check-output"] translation={"source": "412740d68f9d64f8"}
 def rows_reached(layer: nn.ConvTranspose2d, size: int) -> list[int]:
-    """Output rows whose value depends on the input (a zero gradient means: bias only)."""
+    """Output rows whose value depends on the input (a zero gradient means: bias
+    only)."""
     x = torch.rand(1, layer.in_channels, size, size, requires_grad=True)
     out = layer(x)
     grads = [
@@ -290,9 +310,12 @@ for name, layer in {
 }.items():
     reached = rows_reached(layer, 13)
     unreached[name] = sorted(set(range(28)) - set(reached))
+    rows_out = conv_transpose_output_size(
+        13, layer.kernel_size[0], 2, 0, layer.output_padding[0]
+    )
     print(
         f"{name:<30} salida de "
-        f"{conv_transpose_output_size(13, layer.kernel_size[0], 2, 0, layer.output_padding[0])}"
+        f"{rows_out}"
         f" filas, filas a las que la entrada nunca llega: {unreached[name]}"
     )
 
@@ -351,7 +374,14 @@ grid = [
 ]
 calculator_checks = pd.DataFrame(
     [
-        {"layer": k, "D_in": d, "K": kk, "S": s, "P": p, **check_against_pytorch(k, d, kk, s, p)}
+        {
+            "layer": k,
+            "D_in": d,
+            "K": kk,
+            "S": s,
+            "P": p,
+            **check_against_pytorch(k, d, kk, s, p),
+        }
         for k, d, kk, s, p in grid
     ]
 )
@@ -370,7 +400,11 @@ calculator_checks
 
 # %% tags=["nbval-check-output"]
 from fmnist_lib.arithmetic import trace_shapes
-from fmnist_lib.models import ConsignaAutoencoder, FeedForwardAutoencoder, RaschkaAutoencoder
+from fmnist_lib.models import (
+    ConsignaAutoencoder,
+    FeedForwardAutoencoder,
+    RaschkaAutoencoder,
+)
 
 pd.set_option("display.max_colwidth", 60)
 trace_shapes(FeedForwardAutoencoder())
@@ -426,14 +460,16 @@ trace_shapes(RaschkaAutoencoder(hidden_size=128))
 # no deja pasar gradiente, y el agrupamiento máximo lo envía solo al píxel más grande de cada
 # ventana (`help(gradient_footprint)` lo explica).
 
-# %% tags=["nbval-check-output"] translation={"source": "74a13a41dcf3258b"}
+# %% tags=["nbval-check-output"] translation={"source": "334fc7c72ae63f24"}
 from fmnist_lib.arithmetic import receptive_field_table
 from fmnist_lib.models import raschka_pool_encoder
 
 for name, encoder in {
     "consigna": ConsignaAutoencoder(hidden_size=128).encoder,
     "Raschka": RaschkaAutoencoder(hidden_size=128).encoder,
-    "Raschka con agrupamiento (capítulo 7)": raschka_pool_encoder(hidden_size=10, dropout=0.0),
+    "Raschka con agrupamiento (capítulo 7)": raschka_pool_encoder(
+        hidden_size=10, dropout=0.0
+    ),
 }.items():
     print(f"«{name}»")
     print(receptive_field_table(encoder, measure=True).to_string(), end="\n\n")
@@ -448,15 +484,20 @@ for name, encoder in {
 # cada ventana de agrupamiento también suma al campo. Dibujados sobre la camiseta, para la unidad
 # del centro de cada mapa:
 
-# %% translation={"source": "7fca7d8296fd395f"}
+# %% translation={"source": "179411d6ccb9f66c"}
 from fmnist_lib.arithmetic import receptive_fields
 from fmnist_lib.plots import receptive_field_squares
 
 squares = {}
-for name, model in {"consigna": ConsignaAutoencoder(), "Raschka": RaschkaAutoencoder()}.items():
+for name, model in {
+    "consigna": ConsignaAutoencoder(),
+    "Raschka": RaschkaAutoencoder(),
+}.items():
     spatial = [rf for rf in receptive_fields(model.encoder) if not rf.whole_image]
     # (capa, primer píxel, tamaño) de la unidad central de cada mapa
-    squares[name] = [(rf.name, rf.span(rf.output_hw[0] // 2)[0], rf.size) for rf in spatial]
+    squares[name] = [
+        (rf.name, rf.span(rf.output_hw[0] // 2)[0], rf.size) for rf in spatial
+    ]
 fig = receptive_field_squares(image[0, 0], squares)
 
 # %% [markdown] translation={"source": "0df8ce782ea13373"}
@@ -483,13 +524,14 @@ print(nn.Sequential(*layers))  # la corrección: desempaquetar la lista
 # en $[0, 1]$ y la pérdida (loss) castiga a la red por píxeles que nunca eligió. La corrección:
 # terminar el decodificador en la sigmoide (el dropout va entre capas ocultas).
 
-# %% tags=["nbval-check-output"] translation={"source": "89606c92f2bac71e"}
+# %% tags=["nbval-check-output"] translation={"source": "2fdfb389fbd1515b"}
 torch.manual_seed(0)
 pixels = torch.sigmoid(torch.randn(1, 784))
 dropped = nn.Dropout(0.2).train()(pixels)
 print(f"tras Sigmoid: mín {pixels.min():.3f}, máx {pixels.max():.3f}")
 print(
-    f"tras Sigmoid + Dropout(0.2): {int((dropped == 0).sum())} de 784 píxeles puestos a cero, máx "
+    "tras Sigmoid + Dropout(0.2): "
+    f"{int((dropped == 0).sum())} de 784 píxeles puestos a cero, máx "
     f"{dropped.max():.3f} > 1"
 )
 
@@ -501,7 +543,11 @@ print(
 
 # %% tags=["nbval-check-output"]
 try:
-    compile("nn.Conv2d(1, 32, stride=1, 1, kernel_size=(3, 3), padding=1)", "<listing>", "eval")
+    compile(
+        "nn.Conv2d(1, 32, stride=1, 1, kernel_size=(3, 3), padding=1)",
+        "<listing>",
+        "eval",
+    )
 except SyntaxError as error:
     print("SyntaxError:", error.msg)
 print(nn.Conv2d(1, 32, kernel_size=3, stride=1, padding=1))
@@ -560,11 +606,16 @@ check_answer("2.1", answer)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "d8c67aad9af2e0ce"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "c061cdf76b352678"}
 # %%solution
 blur = torch.ones(1, 1, 5, 5) / 25
 blurred = F.conv2d(image, blur, stride=2, padding=1)
-print("forma de la salida:", tuple(blurred.shape), "| ecuación (1):", conv_output_size(28, 5, 2, 1))
+print(
+    "forma de la salida:",
+    tuple(blurred.shape),
+    "| ecuación (1):",
+    conv_output_size(28, 5, 2, 1),
+)
 check_answer("2.1", blurred.shape)
 
 # %% [markdown] translation={"source": "5461449bc8f67717"}
@@ -587,13 +638,18 @@ check_answer("2.2", answer)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "229f0d1b728e5e0a"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "ecdeab55bd421409"}
 # %%solution
 probe = torch.zeros(1, 1, 13, 13)
 probe[..., 12, :] = 1.0  # solo la última fila
 probe[..., :, 12] = 1.0  # y la última columna no son cero
 pooled = nn.MaxPool2d(2)(probe)
-print("forma de la salida:", tuple(pooled.shape), "| mayor valor agrupado:", pooled.max().item())
+print(
+    "forma de la salida:",
+    tuple(pooled.shape),
+    "| mayor valor agrupado:",
+    pooled.max().item(),
+)
 check_answer("2.2", pooled.shape[-1])
 
 # %% [markdown] translation={"source": "6bdbb2104aa45c4d"}
@@ -623,7 +679,7 @@ check_answer("2.3", answer)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "432b5c33eb20903f"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "79834a08a9a604d6"}
 # %%solution
 settings_7_to_14 = [
     (p, op)
@@ -632,7 +688,12 @@ settings_7_to_14 = [
     if conv_transpose_output_size(7, 3, stride=2, padding=p, output_padding=op) == 14
 ]
 stage = nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1, output_padding=1)
-print("(P, P_out) que llevan 7 -> 14:", settings_7_to_14, "| PyTorch con (1, 1):", real(stage, 7))
+print(
+    "(P, P_out) que llevan 7 -> 14:",
+    settings_7_to_14,
+    "| PyTorch con (1, 1):",
+    real(stage, 7),
+)
 print(
     "filas de salida a las que la entrada nunca llega:",
     sorted(set(range(14)) - set(rows_reached(stage, 7))),
@@ -659,7 +720,7 @@ check_answer("2.3", settings_7_to_14[0])
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "ae863d03ef20ec94"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "b880e95a0e8e40a9"}
 # %%solution
 raschka_decoder = RaschkaAutoencoder(hidden_size=128).decoder
 fixed_decoder = nn.Sequential(
@@ -682,7 +743,8 @@ trace_shapes(fixed_decoder, input_shape=(128,))
 #    multiplicaciones-sumas y sus pesos.
 
 # %% translation={"source": "ea7f56355ed9f8d2"}
-answer = ...  # ejercicio 5: las multiplicaciones-sumas de la primera convolución, para una imagen
+# ejercicio 5: las multiplicaciones-sumas de la primera convolución, para una imagen
+answer = ...
 check_answer("2.5", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "65e18180cdc69066"}
@@ -700,7 +762,7 @@ check_answer("2.5", answer)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "cb74009a7eee90be"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "537f26257065acb7"}
 # %%solution
 by_hand = {}
 for name, row in consigna_table[consigna_table["type"] == "Conv2d"].iterrows():
@@ -733,15 +795,19 @@ check_answer("2.5", next(iter(by_hand.values())))
 # **Ponte a prueba:** [un cuestionario sobre las ideas de este capítulo](quizzes/02_quiz.ipynb),
 # con una explicación para cada respuesta.
 
-# %% translation={"source": "dc16b1315873d5aa"}
-print(f"ecuación (1) = PyTorch en {sum(o == p for _, o, p in cases)} de {len(cases)} casos")
+# %% translation={"source": "bdc05519a429f7a9"}
+print(
+    "ecuación (1) = PyTorch en "
+    f"{sum(o == p for _, o, p in cases)} de {len(cases)} casos"
+)
 print(
     "tabla de la calculadora: fórmula = PyTorch en "
     f"{(calculator_checks['message'] == 'match').sum()} "
     f"de {len(calculator_checks)} configuraciones, convoluciones transpuestas incluidas"
 )
 print(
-    f"<C x, y> - <x, Cᵀy> = {inner_cx_y - inner_x_cty:.1e}; |CᵀC x − x| / |x| = {inverse_error:.2f}"
+    f"<C x, y> - <x, Cᵀy> = {inner_cx_y - inner_x_cty:.1e}; "
+    f"|CᵀC x − x| / |x| = {inverse_error:.2f}"
 )
 for name, rows in unreached.items():
     print(f"{name}: filas de salida que quedan en manos del sesgo {rows}")

@@ -48,9 +48,10 @@
 # Raschka se llevan la mayor parte), unos pocos minutos en una GPU. Las corridas terminadas se
 # guardan en `runs/` y se reutilizan, así que volver a ejecutar el cuaderno es rápido.
 
-# %% tags=["hide-input"] translation={"source": "724e68b8ba6e99c1"}
-if "google.colab" in str(get_ipython()):  # Colab no tiene el curso: instala su biblioteca
-    # %pip install -q "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
+# %% tags=["hide-input"] translation={"source": "45891f1dda165721"}
+if "google.colab" in str(get_ipython()):  # en Colab: instala la biblioteca del curso
+    # %pip install -q \
+#         "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
 
 # %% [markdown] translation={"source": "a947eb0cd177c414"}
 # ## Codificador, cuello de botella, decodificador
@@ -125,7 +126,9 @@ pd.DataFrame(rows).set_index("experiment")
 # %% tags=["nbval-check-output"]
 from fmnist_lib.experiments.registry import SETTINGS_COLUMNS, settings_table
 
-settings_table(paper.TABLE_I, {**SETTINGS_COLUMNS, "early stopping patience": "patience"})
+settings_table(
+    paper.TABLE_I, {**SETTINGS_COLUMNS, "early stopping patience": "patience"}
+)
 
 # %% [markdown] translation={"source": "05bfb96af585b5a1"}
 # ## Los modelos, escritos explícitamente
@@ -145,7 +148,8 @@ from fmnist_lib.models import Trim
 
 
 class Raschka(nn.Module):
-    """Raschka's autoencoder: image (1, 28, 28) -> code (hidden_size,) -> image (1, 28, 28)."""
+    """Raschka's autoencoder: image (1, 28, 28) -> code (hidden_size,) -> image
+    (1, 28, 28)."""
 
     def __init__(self, hidden_size=128, dropout=0.0):
         super().__init__()
@@ -161,21 +165,26 @@ class Raschka(nn.Module):
             nn.Dropout(dropout),
             nn.Conv2d(64, 64, kernel_size=3, stride=1, padding=1),  # (64, 7, 7)
             nn.Flatten(),  # (3136,)
-            nn.Linear(64 * 7 * 7, hidden_size),  # the code: (hidden_size,), no activation
+            # the code: (hidden_size,), no activation
+            nn.Linear(64 * 7 * 7, hidden_size),
         )
         self.decoder = nn.Sequential(
             nn.Linear(hidden_size, 64 * 7 * 7),  # (3136,)
             nn.Unflatten(1, (64, 7, 7)),  # (64, 7, 7)
-            nn.ConvTranspose2d(64, 64, kernel_size=3, stride=1, padding=1),  # (64, 7, 7)
+            # (64, 7, 7)
+            nn.ConvTranspose2d(64, 64, kernel_size=3, stride=1, padding=1),
             nn.LeakyReLU(0.01),
             nn.Dropout(dropout),
-            nn.ConvTranspose2d(64, 64, kernel_size=3, stride=2, padding=1),  # (64, 13, 13)
+            # (64, 13, 13)
+            nn.ConvTranspose2d(64, 64, kernel_size=3, stride=2, padding=1),
             nn.LeakyReLU(0.01),
             nn.Dropout(dropout),
-            nn.ConvTranspose2d(64, 32, kernel_size=3, stride=2, padding=0),  # (32, 27, 27)
+            # (32, 27, 27)
+            nn.ConvTranspose2d(64, 32, kernel_size=3, stride=2, padding=0),
             nn.LeakyReLU(0.01),
             nn.Dropout(dropout),
-            nn.ConvTranspose2d(32, 1, kernel_size=3, stride=1, padding=0),  # (1, 29, 29)
+            # (1, 29, 29)
+            nn.ConvTranspose2d(32, 1, kernel_size=3, stride=1, padding=0),
             Trim((28, 28)),  # (1, 28, 28): the last row and column cut off
             nn.Sigmoid(),  # every pixel in [0, 1]
         )
@@ -185,7 +194,8 @@ class Raschka(nn.Module):
 
 
 class Consigna(nn.Module):
-    """The «consigna» autoencoder: two convolution + max-pooling stages, then a dense code."""
+    """The «consigna» autoencoder: two convolution + max-pooling stages, then a dense
+    code."""
 
     def __init__(self, hidden_size=128, dropout=0.0):
         super().__init__()
@@ -197,7 +207,8 @@ class Consigna(nn.Module):
             nn.Conv2d(16, 32, kernel_size=3),  # (32, 11, 11)
             nn.ReLU(),
             nn.Dropout(dropout),
-            nn.MaxPool2d(kernel_size=2),  # (32, 5, 5): the 11th row and column are dropped
+            # (32, 5, 5): the 11th row and column are dropped
+            nn.MaxPool2d(kernel_size=2),
             nn.Flatten(),  # (800,)
             nn.Linear(32 * 5 * 5, hidden_size),  # (hidden_size,)
             nn.ReLU(),  # the code, never negative
@@ -208,10 +219,12 @@ class Consigna(nn.Module):
             nn.ReLU(),
             nn.Dropout(dropout),
             nn.Unflatten(1, (32, 5, 5)),  # (32, 5, 5)
-            nn.ConvTranspose2d(32, 16, kernel_size=4, stride=2, output_padding=1),  # (16, 13, 13)
+            # (16, 13, 13)
+            nn.ConvTranspose2d(32, 16, kernel_size=4, stride=2, output_padding=1),
             nn.ReLU(),
             nn.Dropout(dropout),
-            nn.ConvTranspose2d(16, 1, kernel_size=3, stride=2, output_padding=1),  # (1, 28, 28)
+            # (1, 28, 28)
+            nn.ConvTranspose2d(16, 1, kernel_size=3, stride=2, output_padding=1),
             nn.Sigmoid(),  # every pixel in [0, 1]
         )
 
@@ -225,7 +238,7 @@ class Consigna(nn.Module):
 # modelo recibe los pesos del modelo de la biblioteca (`load_state_dict`), exactamente las mismas
 # salidas para un lote de imágenes.
 
-# %% tags=["nbval-check-output"] translation={"source": "bcc02d2a3b11dcf2"}
+# %% tags=["nbval-check-output"] translation={"source": "d1fd190b70a7647b"}
 from fmnist_lib.models import ConsignaAutoencoder, RaschkaAutoencoder
 
 images = torch.rand(16, 1, 28, 28)  # any batch of 16 images will do
@@ -237,12 +250,16 @@ pairs = {
 }
 for title, (written, built) in pairs.items():
     shapes = [(name, tuple(p.shape)) for name, p in written.named_parameters()]
-    same_shapes = shapes == [(name, tuple(p.shape)) for name, p in built.named_parameters()]
-    written.load_state_dict(built.state_dict())  # the library model's weights, copied into ours
+    same_shapes = shapes == [
+        (name, tuple(p.shape)) for name, p in built.named_parameters()
+    ]
+    # the library model's weights, copied into ours
+    written.load_state_dict(built.state_dict())
     same_outputs = torch.equal(written.eval()(images), built.eval()(images))
     agree[title] = same_shapes and same_outputs
     print(
-        f"{title}: {len(shapes)} tensores de pesos; los mismos nombres y formas: {same_shapes}; "
+        f"{title}: {len(shapes)} tensores de pesos; "
+        f"los mismos nombres y formas: {same_shapes}; "
         f"las mismas salidas: {same_outputs}"
     )
 
@@ -300,18 +317,22 @@ for title, (written, built) in pairs.items():
 # (lote de 1000, tasa de aprendizaje $10^{-3}$) durante unas pocas épocas con las imágenes de
 # entrenamiento:
 
-# %% translation={"source": "bbbf700495942961"}
+# %% translation={"source": "c59c32c9900fb9bb"}
 from fmnist_lib.data import Batches, splits_for
 from fmnist_lib.evaluation import evaluate
 from fmnist_lib.models import FeedForwardAutoencoder
 from fmnist_lib.training import seed_everything
 
 splits = splits_for()
-print(f"{len(splits.train):,} imágenes de entrenamiento, {len(splits.val):,} de validación")
+print(
+    f"{len(splits.train):,} imágenes de entrenamiento, "
+    f"{len(splits.val):,} de validación"
+)
 
 
 def one_epoch(model, batches, loss_fn, optimizer):
-    """Train ``model`` for one pass over ``batches``; return the mean of the per-batch losses."""
+    """Train ``model`` for one pass over ``batches``; return the mean of the per-batch
+    losses."""
     model.train()  # training behaviour: dropout on
     losses = []
     for x, _labels in batches:
@@ -326,12 +347,17 @@ def one_epoch(model, batches, loss_fn, optimizer):
 seed_everything(0)  # the initial weights and the dropout masks
 model = FeedForwardAutoencoder(hidden_size=512, dropout=0.1)
 optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-batches = Batches(splits.train, 1000, shuffle=True, generator=torch.Generator().manual_seed(0))
+batches = Batches(
+    splits.train, 1000, shuffle=True, generator=torch.Generator().manual_seed(0)
+)
 ours = []
 for epoch in range(1, 4):
     ours.append(one_epoch(model, batches, nn.MSELoss(), optimizer))
     val_loss = evaluate(model, splits.val, "reconstruction")["loss"]  # in eval mode
-    print(f"época {epoch}: pérdida de entrenamiento {ours[-1]:.5f}, de validación {val_loss:.5f}")
+    print(
+        f"época {epoch}: pérdida de entrenamiento "
+        f"{ours[-1]:.5f}, de validación {val_loss:.5f}"
+    )
 
 # %% [markdown] translation={"source": "74fef707ca0571a9"}
 # La pérdida es el error cuadrático medio por píxel. La pérdida de entrenamiento es la media de
@@ -351,15 +377,19 @@ for epoch in range(1, 4):
 # permite a quien la llama observar cada lote. Con la misma semilla y el mismo orden de lotes da
 # exactamente los mismos pasos:
 
-# %% translation={"source": "e17127a038f1e389"}
+# %% translation={"source": "5e3ec620bfc0bca3"}
 from fmnist_lib.training import train_one_epoch
 
 seed_everything(0)
 twin = FeedForwardAutoencoder(hidden_size=512, dropout=0.1)
 twin_optimizer = torch.optim.Adam(twin.parameters(), lr=1e-3)
-twin_batches = Batches(splits.train, 1000, shuffle=True, generator=torch.Generator().manual_seed(0))
+twin_batches = Batches(
+    splits.train, 1000, shuffle=True, generator=torch.Generator().manual_seed(0)
+)
 library = [
-    train_one_epoch(twin, twin_batches, nn.MSELoss(), twin_optimizer, task="reconstruction")
+    train_one_epoch(
+        twin, twin_batches, nn.MSELoss(), twin_optimizer, task="reconstruction"
+    )
     for _ in range(3)
 ]
 weights = zip(model.state_dict().values(), twin.state_dict().values(), strict=True)
@@ -453,7 +483,8 @@ from fmnist_lib.plots import reconstructions
 first_of_each_class = [int((splits.val.labels == c).nonzero()[0]) for c in range(10)]
 originals = splits.val.images[first_of_each_class]
 fig = reconstructions(
-    originals, {r.experiment.title: reconstruct(r.model, originals) for r in results.values()}
+    originals,
+    {r.experiment.title: reconstruct(r.model, originals) for r in results.values()},
 )
 
 # %% [markdown] translation={"source": "f0768f2c0d1487a1"}
@@ -519,15 +550,21 @@ BAND = 3  # rows and columns 25-27: computed from biases alone
 # proporción que corresponde a la franja, y el MSE en los demás píxeles, dicen cuánto explica la
 # franja:
 
-# %% translation={"source": "5821fa4774b0df90"}
+# %% translation={"source": "f1257c8adc11533b"}
 from fmnist_lib.diagnostics import dead_units, error_map
 
 errors = error_map(consigna, splits.test)
 inner = errors[: 28 - BAND, : 28 - BAND]
 band_share = 1 - inner.sum() / errors.sum()
-print(f"MSE de prueba {errors.mean():.5f}; en los píxeles fuera de la franja {inner.mean():.5f}")
+print(
+    f"MSE de prueba {errors.mean():.5f}; "
+    f"en los píxeles fuera de la franja {inner.mean():.5f}"
+)
 pixel_share = 1 - inner.numel() / errors.numel()
-print(f"la franja: {pixel_share:.0%} de los píxeles, {band_share:.0%} del error cuadrático")
+print(
+    f"la franja: {pixel_share:.0%} de los píxeles, "
+    f"{band_share:.0%} del error cuadrático"
+)
 others = ", ".join(f"{t} {m:.5f}" for t, m in test_mse.items() if t != "consigna (128)")
 print(f"para comparar, MSE de prueba de los otros modelos: {others}")
 
@@ -609,15 +646,19 @@ print(f"segunda mitad: {(val[half - 1] - val[-1]) / val[half - 1]:.1%} menor")
 from fmnist_lib import latent
 from fmnist_lib.plots import interpolation_strip, latent_scatter
 
-coders = {name: results[name].model for name in ("ae-feedforward-512", "ae-raschka-128")}
+coders = {
+    name: results[name].model for name in ("ae-feedforward-512", "ae-raschka-128")
+}
 test_codes = {name: latent.encode(model, splits.test) for name, model in coders.items()}
-shown = latent.sample_indices(len(splits.test), 2000, labels=splits.test.labels)  # for the plot
+# for the plot
+shown = latent.sample_indices(len(splits.test), 2000, labels=splits.test.labels)
 for name, codes in test_codes.items():
     pca = latent.pca_2d(codes)  # the axes of all the test codes
     fig = latent_scatter(
         pca.points[shown],
         splits.test.labels[shown],
-        f"{results[name].experiment.title}: {len(shown):,} test codes, first two principal axes",
+        f"{results[name].experiment.title}: "
+        f"{len(shown):,} test codes, first two principal axes",
         axis_names=(f"PC 1 ({pca.explained[0]:.0%})", f"PC 2 ({pca.explained[1]:.0%})"),
     )
 
@@ -643,7 +684,9 @@ for name, codes in test_codes.items():
 # muestra que la información falte (una lectura no lineal podría encontrarla).
 
 # %%
-train_index = latent.sample_indices(len(splits.train), 10_000, labels=splits.train.labels)
+train_index = latent.sample_indices(
+    len(splits.train), 10_000, labels=splits.train.labels
+)
 probe_train = splits.train.subset(train_index)
 probe_labels = splits.train.labels[train_index]
 probes = {
@@ -656,7 +699,10 @@ probes = {
 }
 for name, model in coders.items():
     probes[f"{results[name].experiment.title} codes"] = latent.probe_accuracy(
-        latent.encode(model, probe_train), probe_labels, test_codes[name], splits.test.labels
+        latent.encode(model, probe_train),
+        probe_labels,
+        test_codes[name],
+        splits.test.labels,
     )
 pd.Series(probes, name="linear probe, test accuracy").map("{:.1%}".format).to_frame()
 
@@ -682,11 +728,15 @@ pd.Series(probes, name="linear probe, test accuracy").map("{:.1%}".format).to_fr
 # recta que une sus códigos; compara con mezclar las dos imágenes píxel a píxel:
 
 # %%
-first = {c: int((splits.test.labels == c).nonzero()[0]) for c in (7, 9)}  # Sneaker, Ankle boot
+# Sneaker, Ankle boot
+first = {c: int((splits.test.labels == c).nonzero()[0]) for c in (7, 9)}
 a, b = splits.test.images[first[7]], splits.test.images[first[9]]
 raschka = coders["ae-raschka-128"]
 fig = interpolation_strip(
-    {"decoded codes": latent.interpolate(raschka, a, b), "pixel blend": latent.pixel_blend(a, b)},
+    {
+        "decoded codes": latent.interpolate(raschka, a, b),
+        "pixel blend": latent.pixel_blend(a, b),
+    },
     "Raschka (128): from a sneaker to an ankle boot",
 )
 
@@ -765,7 +815,9 @@ from fmnist_lib.data import CLASS_NAMES
 from fmnist_lib.evaluation import mse_by_class
 
 feedforward = results["ae-feedforward-512"].model
-per_class = pd.Series(mse_by_class(feedforward, splits.val), index=CLASS_NAMES).sort_values()
+per_class = pd.Series(
+    mse_by_class(feedforward, splits.val), index=CLASS_NAMES
+).sort_values()
 print(per_class.to_string(float_format="{:.5f}".format))
 check_answer("3.2", per_class.index[-1], model=feedforward, data=splits.val)
 
@@ -836,10 +888,12 @@ from fmnist_lib.training import TrainConfig, fit
 demo_splits = splits_for(demo)
 mse_by_code = {"ReLU": [], "LeakyReLU(0.01)": []}
 for seed in (0, 1, 2):
-    relu = run_experiment("ae-consigna-128", demo, seed=seed)  # the original, trained by seed
+    # the original, trained by seed
+    relu = run_experiment("ae-consigna-128", demo, seed=seed)
     epochs = len(relu.history.epochs)
     config = TrainConfig("reconstruction", epochs, batch_size=32, lr=1e-3, seed=seed)
-    seed_everything(seed)  # the original's initial weights (and config.seed: its batch order)
+    # the original's initial weights (and config.seed: its batch order)
+    seed_everything(seed)
     leaky = ConsignaAutoencoder()
     leaky.encoder[10] = nn.LeakyReLU(0.01)  # the code's activation
     fit(leaky, demo_splits.train, demo_splits.val, config, progress=False)
@@ -849,16 +903,24 @@ for seed in (0, 1, 2):
         mse_by_code[code_activation].append(mse)
         print(
             f"seed {seed}, {code_activation:>15}: test MSE {mse:.5f}; code units never "
-            f"positive: {dead['encoder.10']} of 128; dead in decoder.1: {dead['decoder.1']} of 800"
+            f"positive: {dead['encoder.10']} of 128; "
+            f"dead in decoder.1: {dead['decoder.1']} of 800"
         )
 per_seed = zip(mse_by_code["LeakyReLU(0.01)"], mse_by_code["ReLU"], strict=True)
-print("seed by seed, LeakyReLU − ReLU:", ", ".join(f"{a - b:+.5f}" for a, b in per_seed))
+print(
+    "seed by seed, LeakyReLU − ReLU:", ", ".join(f"{a - b:+.5f}" for a, b in per_seed)
+)
 paired = compare_paired(mse_by_code["LeakyReLU(0.01)"], mse_by_code["ReLU"])
 welch = compare(mse_by_code["LeakyReLU(0.01)"], mse_by_code["ReLU"])
 ratio = paired.mean_a / paired.mean_b - 1
 print(f"LeakyReLU − ReLU, mean test MSE: {paired.estimate:+.5f} ({ratio:+.1%})")
-print(f"  paired by seed, 95%: [{paired.low:+.5f}, {paired.high:+.5f}], df {paired.df:.0f}")
-print(f"  Welch, 95%:          [{welch.low:+.5f}, {welch.high:+.5f}], df {welch.df:.1f}")
+print(
+    f"  paired by seed, 95%: [{paired.low:+.5f}, "
+    f"{paired.high:+.5f}], df {paired.df:.0f}"
+)
+print(
+    f"  Welch, 95%:          [{welch.low:+.5f}, {welch.high:+.5f}], df {welch.df:.1f}"
+)
 
 # %% [markdown] translation={"source": "f67c86558a1c2b9a"}
 # ## Resumen

@@ -53,9 +53,10 @@
 # cada uno, y el autocodificador (autoencoder) «consigna» del que parten: unas horas en una CPU de
 # 2 núcleos, mucho menos en una GPU (las corridas ya hechas se reutilizan).
 
-# %% tags=["hide-input"] translation={"source": "724e68b8ba6e99c1"}
-if "google.colab" in str(get_ipython()):  # Colab no tiene el curso: instala su biblioteca
-    # %pip install -q "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
+# %% tags=["hide-input"] translation={"source": "45891f1dda165721"}
+if "google.colab" in str(get_ipython()):  # en Colab: instala la biblioteca del curso
+    # %pip install -q \
+#         "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
 
 # %%
 import torch
@@ -86,11 +87,11 @@ setup()
 # cabeza convierte el código en diez logits. Modifícalo (un ancho, una capa, el dropout) y ejecuta
 # la comprobación que sigue: te dirá si tu módulo sigue siendo el de la biblioteca.
 
-# %% translation={"source": "e11908fb7576744a"}
+# %% translation={"source": "13c2265e099d3e07"}
 class RaschkaClassifier(nn.Module):
-    """Cuatro convoluciones de 3×3 (LeakyReLU), un dropout sobre las características aplanadas, la
-    capa del código Linear(3136, hidden_size) y la cabeza Linear(hidden_size, 10), que da los
-    logits."""
+    """Cuatro convoluciones de 3×3 (LeakyReLU), un dropout sobre las características
+    aplanadas, la capa del código Linear(3136, hidden_size) y la cabeza
+    Linear(hidden_size, 10), que da los logits."""
 
     def __init__(self, hidden_size=10, dropout=0.8):
         super().__init__()
@@ -118,7 +119,7 @@ class RaschkaClassifier(nn.Module):
 # biblioteca se carguen en el nuestro; y, con esos pesos, los mismos logits para las mismas
 # imágenes (en modo de evaluación, donde el dropout no hace nada).
 
-# %% tags=["nbval-check-output"] translation={"source": "0a6458b2518e2dc4"}
+# %% tags=["nbval-check-output"] translation={"source": "a5a895b358c2b4fa"}
 from fmnist_lib import models
 
 chapter_net = RaschkaClassifier(hidden_size=10, dropout=0.8)
@@ -127,7 +128,8 @@ print(chapter_net)
 shapes = {name: tuple(p.shape) for name, p in chapter_net.state_dict().items()}
 library_shapes = {name: tuple(p.shape) for name, p in library_net.state_dict().items()}
 print("mismos nombres y formas de parámetros:", shapes == library_shapes)
-chapter_net.load_state_dict(library_net.state_dict())  # the library's weights, in our module
+# the library's weights, in our module
+chapter_net.load_state_dict(library_net.state_dict())
 images = torch.rand(8, 1, 28, 28)
 torch.testing.assert_close(chapter_net.eval()(images), library_net.eval()(images))
 print("mismos logits con los mismos pesos: sí")
@@ -144,7 +146,9 @@ print(
     ConsignaAutoencoder(hidden_size=10, dropout=0.1).encoder,
     sep="\n",
 )
-print("clasificador consigna:", ConsignaClassifier(hidden_size=10, dropout=0.8), sep="\n")
+print(
+    "clasificador consigna:", ConsignaClassifier(hidden_size=10, dropout=0.8), sep="\n"
+)
 
 # %% [markdown] translation={"source": "af584b9cb477db0d"}
 # ## Logits, softmax y entropía cruzada
@@ -175,7 +179,7 @@ print("clasificador consigna:", ConsignaClassifier(hidden_size=10, dropout=0.8),
 # construidas así para cuatro imágenes, comprobadas frente a `torch.log_softmax` y
 # `nn.CrossEntropyLoss` de PyTorch:
 
-# %% tags=["nbval-check-output"] translation={"source": "49d354a3a7e9cce6"}
+# %% tags=["nbval-check-output"] translation={"source": "cac8a4e730fbc3cc"}
 logits = torch.tensor(
     [
         [2.0, -1.0, 0.5, 0.0, 1.0, -2.0, 0.3, 0.0, -0.5, 1.5],
@@ -188,20 +192,24 @@ labels = torch.tensor([0, 6, 3, 9])  # their true classes
 largest = logits.max(dim=1, keepdim=True).values
 log_sum_exp = largest + (logits - largest).exp().sum(dim=1, keepdim=True).log()
 log_softmax = logits - log_sum_exp  # log p_k, every image and class
-by_hand = -log_softmax[torch.arange(len(labels)), labels].mean()  # minus log p_y, averaged
+# minus log p_y, averaged
+by_hand = -log_softmax[torch.arange(len(labels)), labels].mean()
 library_loss = nn.CrossEntropyLoss()(logits, labels)
 torch.testing.assert_close(log_softmax, torch.log_softmax(logits, dim=1))
 torch.testing.assert_close(by_hand, library_loss)
 print(
-    f"entropía cruzada a mano {by_hand.item():.4f}, nn.CrossEntropyLoss {library_loss.item():.4f}"
+    f"entropía cruzada a mano {by_hand.item():.4f}, "
+    f"nn.CrossEntropyLoss {library_loss.item():.4f}"
 )
 print(
-    f"la pérdida de cada imagen: {[round(x, 3) for x in (-log_softmax[range(4), labels]).tolist()]}"
+    "la pérdida de cada imagen: "
+    f"{[round(x, 3) for x in (-log_softmax[range(4), labels]).tolist()]}"
 )
 huge = torch.tensor([1000.0, 0.0])
 as_written = huge.exp().sum().log().item()  # e^1000 overflows to inf
 print(
-    f"log-sum-exp de {huge.tolist()}: tal como está escrita {as_written}, restando antes el "
+    f"log-sum-exp de {huge.tolist()}: "
+    f"tal como está escrita {as_written}, restando antes el "
     f"máximo {huge.logsumexp(0)}"
 )
 
@@ -233,9 +241,11 @@ for confidence in (2.0, 5.0, 10.0):
     softmax_loss = loss(z.softmax(1), target)
     (g_softmax,) = torch.autograd.grad(softmax_loss, z)
     print(
-        f"logit {confidence:>4}: pérdida sobre los logits {logits_loss.item():6.3f} (|grad| "
+        f"logit {confidence:>4}: pérdida sobre los "
+        f"logits {logits_loss.item():6.3f} (|grad| "
         f"{g_logits.norm():.3f})   "
-        f"pérdida sobre la softmax {softmax_loss.item():6.3f} (|grad| {g_softmax.norm():.4f})"
+        f"pérdida sobre la softmax {softmax_loss.item():6.3f} "
+        f"(|grad| {g_softmax.norm():.4f})"
     )
 
 # %% [markdown] translation={"source": "134b703bb7c67f86"}
@@ -245,7 +255,7 @@ for confidence in (2.0, 5.0, 10.0):
 # de demostración (un subconjunto de 10 000 imágenes, cinco épocas) para que sea breve. Las curvas
 # son las de la semilla 0.
 
-# %% translation={"source": "d1056530c436a8c2"}
+# %% translation={"source": "59581c030bc3d7a5"}
 from fmnist_lib.experiments import run_experiment, summary_table
 from fmnist_lib.plots import training_curves
 from fmnist_lib.settings import demonstration_budget
@@ -258,7 +268,9 @@ softmax_runs = {
         run_experiment("clf-consigna-10", demonstration, seed=s) for s in SEEDS
     ],
     "capa de salida softmax": [
-        run_experiment("clf-consigna-10", demonstration, seed=s, overrides=softmax_output)
+        run_experiment(
+            "clf-consigna-10", demonstration, seed=s, overrides=softmax_output
+        )
         for s in SEEDS
     ],
 }
@@ -269,7 +281,8 @@ fig = training_curves(
     "consigna (10), semilla 0: logits vs salida softmax",
 )
 softmax_accuracy = {
-    k: [r.history.epochs[-1]["val_accuracy"] for r in runs] for k, runs in softmax_runs.items()
+    k: [r.history.epochs[-1]["val_accuracy"] for r in runs]
+    for k, runs in softmax_runs.items()
 }
 for k, accuracies in softmax_accuracy.items():
     print(f"{k:<28} exactitud de validación: {[round(100 * a, 1) for a in accuracies]}")
@@ -299,7 +312,7 @@ for k, accuracies in softmax_accuracy.items():
 # cuantos menos grados de libertad, mayor es. Diez líneas, en puntos de exactitud, comprobadas
 # frente a `fmnist_lib.stats.compare` del curso:
 
-# %% translation={"source": "9f04d34017b9d26f"}
+# %% translation={"source": "e3fc9aa45fc3bdc0"}
 import numpy as np
 from scipy.stats import t as student_t
 
@@ -308,19 +321,34 @@ from fmnist_lib.stats import compare
 a = 100 * np.array(softmax_accuracy["logits (CrossEntropyLoss)"])  # in accuracy points
 b = 100 * np.array(softmax_accuracy["capa de salida softmax"])
 difference = a.mean() - b.mean()
-part_a, part_b = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)  # each mean's squared SE
+# each mean's squared SE
+part_a, part_b = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
 standard_error = np.sqrt(part_a + part_b)
 df = (part_a + part_b) ** 2 / (part_a**2 / (len(a) - 1) + part_b**2 / (len(b) - 1))
 t_quantile = student_t.ppf(0.975, df)
-low, high = difference - t_quantile * standard_error, difference + t_quantile * standard_error
-print(f"dispersiones (desviaciones estándar): {a.std(ddof=1):.2f} y {b.std(ddof=1):.2f} puntos")
-print(f"diferencia {difference:+.2f} puntos, error estándar {standard_error:.2f}, gl {df:.2f}")
+low, high = (
+    difference - t_quantile * standard_error,
+    difference + t_quantile * standard_error,
+)
+print(
+    "dispersiones (desviaciones estándar): "
+    f"{a.std(ddof=1):.2f} y {b.std(ddof=1):.2f} puntos"
+)
+print(
+    f"diferencia {difference:+.2f} puntos, "
+    f"error estándar {standard_error:.2f}, gl {df:.2f}"
+)
 print(f"cuantil t {t_quantile:.2f}: intervalo del 95 % [{low:+.2f}, {high:+.2f}]")
 
 softmax_effect = compare(list(a), list(b))  # the course's rule
 ours_by_hand = (difference, low, high, df)
 torch.testing.assert_close(
-    (softmax_effect.estimate, softmax_effect.low, softmax_effect.high, softmax_effect.df),
+    (
+        softmax_effect.estimate,
+        softmax_effect.low,
+        softmax_effect.high,
+        softmax_effect.df,
+    ),
     ours_by_hand,
 )
 print("fmnist_lib.stats.compare da el mismo intervalo")
@@ -358,7 +386,7 @@ print("fmnist_lib.stats.compare da el mismo intervalo")
 # experimentos simulados (`fmnist_lib.stats.power_by_simulation`, veinte líneas). Con
 # $\delta = 0$, el conteo es la tasa de falsas alarmas, que debería estar cerca del 5 %.
 
-# %% translation={"source": "d6c82c890d3b53ea"}
+# %% translation={"source": "b792c1aa93a77373"}
 import pandas as pd
 
 from fmnist_lib.stats import power_by_simulation
@@ -372,13 +400,16 @@ scenarios = {  # (side a's spread, side b's spread, seeds a side)
 }
 power = pd.DataFrame(
     {
-        name: [power_by_simulation(d, sd_a, sd_b, n_a=n, n_b=n) for d in true_differences]
+        name: [
+            power_by_simulation(d, sd_a, sd_b, n_a=n, n_b=n) for d in true_differences
+        ]
         for name, (sd_a, sd_b, n) in scenarios.items()
     },
     index=pd.Index(true_differences, name="diferencia verdadera (puntos)"),
 )
 print(
-    f"dispersiones: logits {spread_logits:.2f} puntos, salida softmax {spread_softmax:.2f} puntos"
+    f"dispersiones: logits {spread_logits:.2f} puntos, "
+    f"salida softmax {spread_softmax:.2f} puntos"
 )
 print("con qué frecuencia el intervalo excluye el cero:")
 print(power.to_string(float_format="{:.0%}".format))
@@ -510,12 +541,16 @@ confusion_browser(ours.model, splits_for().test)
 # lineal, entrenado como los demás. Tres semillas de cada modelo y la regla escrita arriba: el
 # intervalo del 95 % de Welch para la diferencia entre las exactitudes medias de prueba, en puntos.
 
-# %% translation={"source": "755ea105d8fcb3d1"}
+# %% translation={"source": "1cb0c892515a72e1"}
 names = ("clf-feedforward-512", "clf-consigna-10", "clf-raschka-10")
-accuracy = {n: [100 * run_experiment(n, seed=s).test["accuracy"] for s in SEEDS] for n in names}
+accuracy = {
+    n: [100 * run_experiment(n, seed=s).test["accuracy"] for s in SEEDS] for n in names
+}
 for n in names:
     print(f"{n:<20} exactitud de prueba {[round(x, 2) for x in accuracy[n]]}")
-dense_comparisons = {n: compare(accuracy[n], accuracy["clf-feedforward-512"]) for n in names[1:]}
+dense_comparisons = {
+    n: compare(accuracy[n], accuracy["clf-feedforward-512"]) for n in names[1:]
+}
 for n, c in dense_comparisons.items():
     print(
         f"{n} − prealimentada: {c.estimate:+.2f} puntos, intervalo del 95 % "
@@ -612,7 +647,7 @@ check_answer("4.2", answer)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "89bf9768e250f7f1"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "a59f500b282895ea"}
 # %%solution
 import math
 
@@ -626,11 +661,15 @@ print(
     f"(ln 10 = {math.log(10):.4f})"
 )
 perfect_softmax = cross_entropy(torch.eye(NUM_CLASSES), every_class).item()
-print(f"una salida softmax con probabilidad 1 en la clase verdadera: pérdida {perfect_softmax:.4f}")
+print(
+    "una salida softmax con probabilidad 1 en la "
+    f"clase verdadera: pérdida {perfect_softmax:.4f}"
+)
 for r in results.values():
     first = r.history.epochs[0]
     print(
-        f"{r.experiment.title:<18} época 1: pérdida de entrenamiento {first['train_loss']:.3f}, "
+        f"{r.experiment.title:<18} época 1: "
+        f"pérdida de entrenamiento {first['train_loss']:.3f}, "
         f"pérdida de validación {first['val_loss']:.3f}"
     )
 check_answer("4.2", uniform_loss)
@@ -670,7 +709,7 @@ check_answer("4.3", answer)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "9109547876264ab5"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "484452708c8ff913"}
 # %%solution
 from fmnist_lib.data import splits_for
 
@@ -695,8 +734,9 @@ check_answer("4.3", count_parameters(merged))
 #    responde "T-shirt/top" para todas las imágenes? ¿Por qué la exactitud es un resumen adecuado
 #    en este conjunto de prueba pero no en uno desbalanceado, y qué mirarías allí en su lugar?
 
-# %% translation={"source": "2c619da617b1a6a4"}
-answer = ...  # ejercicio 4: la exactitud de prueba de responder siempre T-shirt/top, como fracción
+# %% translation={"source": "e60206d569d98ad0"}
+# ejercicio 4: la exactitud de prueba de responder siempre T-shirt/top, como fracción
+answer = ...
 check_answer("4.4", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "4df6368a019dfda2"}
@@ -713,7 +753,7 @@ check_answer("4.4", answer)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "f89209f4734b9fe9"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "5f55a2ff0a7065e4"}
 # %%solution
 from fmnist_lib.evaluation import accuracy as accuracy_of
 from fmnist_lib.evaluation import confusion_matrix, per_class_accuracy
@@ -723,7 +763,10 @@ always_tshirt = confusion_matrix(test_labels, torch.zeros_like(test_labels))
 print(f"imágenes de prueba por clase: {torch.bincount(test_labels).tolist()}")
 recall = per_class_accuracy(always_tshirt)
 balanced = sum(recall) / len(recall)
-print(f"siempre T-shirt/top: exactitud {accuracy_of(always_tshirt):.3f}, balanceada {balanced:.3f}")
+print(
+    f"siempre T-shirt/top: exactitud {accuracy_of(always_tshirt):.3f}, "
+    f"balanceada {balanced:.3f}"
+)
 check_answer("4.4", accuracy_of(always_tshirt))
 
 # %% [markdown] translation={"source": "152b9ead4c46cd40"}
@@ -758,11 +801,13 @@ check_answer("4.4", accuracy_of(always_tshirt))
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "764e8a2037b5bd41"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "19052d7cd6de31b7"}
 # %%solution
 dropout_runs = {
     "dropout 0,8 (registrado)": run_experiment("clf-raschka-10", demonstration),
-    "dropout 0": run_experiment("clf-raschka-10", demonstration, overrides={"dropout": 0.0}),
+    "dropout 0": run_experiment(
+        "clf-raschka-10", demonstration, overrides={"dropout": 0.0}
+    ),
 }
 fig = training_curves(
     {k: r.history.epochs for k, r in dropout_runs.items()},
@@ -773,10 +818,12 @@ fig = training_curves(
 for k, r in dropout_runs.items():
     last_epoch = r.history.epochs[-1]
     print(
-        f"{k:<25} tras {len(r.history.epochs)} épocas: pérdida de validación − entrenamiento "
-        f"{last_epoch['val_loss'] - last_epoch['train_loss']:+.3f}, exactitud de entrenamiento − "
-        "validación "
-        f"{100 * (last_epoch['train_accuracy'] - last_epoch['val_accuracy']):+.1f} puntos"
+        f"{k:<25} tras {len(r.history.epochs)} épocas: "
+        "pérdida de validación − entrenamiento "
+        f"{last_epoch['val_loss'] - last_epoch['train_loss']:+.3f}, "
+        "exactitud de entrenamiento − validación "
+        f"{100 * (last_epoch['train_accuracy'] - last_epoch['val_accuracy']):+.1f} "
+        "puntos"
     )
 loss_gap = {
     k: r.history.epochs[-1]["val_loss"] - r.history.epochs[-1]["train_loss"]
@@ -815,7 +862,7 @@ print(f"la pérdida de validación − entrenamiento es mayor sin dropout: {larg
 #
 # Los números del capítulo:
 
-# %% translation={"source": "b312dd8589c33415"}
+# %% translation={"source": "269069122ae541eb"}
 from fmnist_lib.models import count_parameters
 
 for r in results.values():
@@ -830,7 +877,8 @@ print(
 )
 at_eight = power.loc[8, "3 semillas, dispersiones medidas"]
 print(
-    "potencia de 3 semillas por lado con esas dispersiones, diferencia verdadera de 8 puntos: "
+    "potencia de 3 semillas por lado con esas dispersiones, "
+    "diferencia verdadera de 8 puntos: "
     f"{at_eight:.0%}"
 )
 worst = per_class["nuestra"].idxmin()
@@ -840,4 +888,7 @@ print(
 )
 for n, c in dense_comparisons.items():
     interval = f"[{c.low:+.2f}, {c.high:+.2f}]"
-    print(f"{n} − prealimentada (exactitud de prueba): {c.estimate:+.2f} puntos {interval}")
+    print(
+        f"{n} − prealimentada (exactitud de prueba): "
+        f"{c.estimate:+.2f} puntos {interval}"
+    )

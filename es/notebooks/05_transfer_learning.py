@@ -47,9 +47,10 @@
 # los que parten, con tres semillas cada uno: varias horas en una CPU de 2 núcleos (se reutilizan
 # las corridas ya hechas por `make reproduce` o por los capítulos 3–4).
 
-# %% tags=["hide-input"] translation={"source": "724e68b8ba6e99c1"}
-if "google.colab" in str(get_ipython()):  # Colab no tiene el curso: instala su biblioteca
-    # %pip install -q "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
+# %% tags=["hide-input"] translation={"source": "45891f1dda165721"}
+if "google.colab" in str(get_ipython()):  # en Colab: instala la biblioteca del curso
+    # %pip install -q \
+#         "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
 
 # %% [markdown] translation={"source": "193dbf5af57b485a"}
 # ## El mismo modelo, tres inicios aleatorios
@@ -58,7 +59,7 @@ if "google.colab" in str(get_ipython()):  # Colab no tiene el curso: instala su 
 # idéntica; solo cambia la semilla, es decir, los pesos iniciales aleatorios, las máscaras de
 # dropout y el orden de los lotes.
 
-# %% translation={"source": "28e581d796d9a00e"}
+# %% translation={"source": "220eec82b3f685c4"}
 import pandas as pd
 
 from fmnist_lib.course import setup
@@ -75,11 +76,11 @@ spread = pd.DataFrame(
         for s, r in seeds.items()
     }
 ).T
-print(spread.to_string(float_format="{:.2%}".format))
-print(
-    f"\nrango de la exactitud de validación entre semillas: "
-    f"{spread['exactitud de validación'].max() - spread['exactitud de validación'].min():.2%}"
+val_range = (
+    spread["exactitud de validación"].max() - spread["exactitud de validación"].min()
 )
+print(spread.to_string(float_format="{:.2%}".format))
+print(f"\nrango de la exactitud de validación entre semillas: {val_range:.2%}")
 
 # %% [markdown] translation={"source": "7c272f615411237d"}
 # Cualquier diferencia entre dos modelos tiene que sopesarse frente a esta dispersión. El informe
@@ -91,15 +92,20 @@ print(
 # semilla corresponde mejor al diseño; el diseño $2 \times 2$ de más abajo muestra cuándo
 # importa.) Por ejemplo, el mismo clasificador con una capa oculta de 128 en lugar de 10:
 
-# %% translation={"source": "4f9e4879cb7f82fd"}
+# %% translation={"source": "c01342395fc34b61"}
 from fmnist_lib.stats import compare
 
 wide = [run_experiment("clf-consigna-128", seed=s).test["accuracy"] for s in (0, 1, 2)]
 narrow = [r.test["accuracy"] for r in seeds.values()]
 n_effect = compare(wide, narrow)
-points = lambda c: f"{100 * c.estimate:+.2f} puntos [{100 * c.low:+.2f}, {100 * c.high:+.2f}]"
+points = lambda c: (
+    f"{100 * c.estimate:+.2f} puntos [{100 * c.low:+.2f}, {100 * c.high:+.2f}]"
+)
 print("exactitud de prueba, n = 128 − n = 10:", points(n_effect))
-print(f"grados de libertad (Welch): {n_effect.df:.1f}; el intervalo excluye el 0: {n_effect.real}")
+print(
+    f"grados de libertad (Welch): {n_effect.df:.1f}; "
+    f"el intervalo excluye el 0: {n_effect.real}"
+)
 
 # %% [markdown] translation={"source": "4c210b23737beb93"}
 # Léelo en tres pasos. El primer número es la estimación: la diferencia entre las dos medias.
@@ -135,15 +141,23 @@ from fmnist_lib.models import (
     transfer_encoder,
 )
 
-print(transfer_encoder(ConsignaAutoencoder(hidden_size=128), ConsignaClassifier(hidden_size=128)))
+print(
+    transfer_encoder(
+        ConsignaAutoencoder(hidden_size=128), ConsignaClassifier(hidden_size=128)
+    )
+)
 try:
-    transfer_encoder(ConsignaAutoencoder(hidden_size=128), ConsignaClassifier(hidden_size=10))
+    transfer_encoder(
+        ConsignaAutoencoder(hidden_size=128), ConsignaClassifier(hidden_size=10)
+    )
 except TransferError as error:
     print("\nTransferError:", error)
 print("\nallow_partial=True:")
 print(
     transfer_encoder(
-        ConsignaAutoencoder(hidden_size=128), ConsignaClassifier(hidden_size=10), allow_partial=True
+        ConsignaAutoencoder(hidden_size=128),
+        ConsignaClassifier(hidden_size=10),
+        allow_partial=True,
     )
 )
 
@@ -206,12 +220,14 @@ fig = training_curves(
 )
 
 # %% translation={"source": "8ef51105b86947ca"}
-from fmnist_lib.wording import phrase  # el título de un modelo en el idioma del cuaderno
+# el título de un modelo en el idioma del cuaderno
+from fmnist_lib.wording import phrase
 
 for n in ("clf-consigna-128", "clf-consigna-fe-128", "clf-consigna-frozen-128"):
     h = results[n].history.epochs
     print(
-        f"{phrase(results[n].experiment.title):<28} exactitud de validación tras la época 1: "
+        f"{phrase(results[n].experiment.title):<28} "
+        "exactitud de validación tras la época 1: "
         f"{h[0]['val_accuracy']:.1%}, "
         f"tras la época {len(h)}: {h[-1]['val_accuracy']:.1%}"
     )
@@ -234,7 +250,7 @@ for n in ("clf-consigna-128", "clf-consigna-fe-128", "clf-consigna-frozen-128"):
 # codificador preentrenado, entrenando solo la cabeza durante 5 épocas con un subconjunto de
 # 10 000 imágenes de entrenamiento:
 
-# %% translation={"source": "f4eaf88b0c2e5415"}
+# %% translation={"source": "ab5ae4c04c498aa9"}
 import torch
 
 from fmnist_lib.data import Batches, splits_for
@@ -261,7 +277,9 @@ for how in ("solo requires_grad_(False)", "freeze()"):
     history = fit(model, subset.train, subset.val, config, progress=False)
     heads[how] = {
         "el codificador da dos veces la misma salida en modo de entrenamiento": same,
-        "exactitud de validación tras 5 épocas": f"{history.epochs[-1]['val_accuracy']:.2%}",
+        "exactitud de validación tras 5 épocas": (
+            f"{history.epochs[-1]['val_accuracy']:.2%}"
+        ),
     }
 pd.DataFrame(heads).T
 
@@ -305,11 +323,16 @@ print("la cabeza:", frozen_model.head)
 # partir de él, y (agregamos nosotros) entrenar $n = 128$ desde cero. Eso completa un diseño
 # $2 \times 2$:
 
-# %% translation={"source": "ae5d3f6c357fe9d4"}
+# %% translation={"source": "11e9f3d5d27a37b3"}
 from fmnist_lib.stats import contrasts_of, design_2x2
 
-DESIGN = [["clf-consigna-10", "clf-consigna-fe-10"], ["clf-consigna-128", "clf-consigna-fe-128"]]
-design_runs = [[[run_experiment(n, seed=s) for s in (0, 1, 2)] for n in row] for row in DESIGN]
+DESIGN = [
+    ["clf-consigna-10", "clf-consigna-fe-10"],
+    ["clf-consigna-128", "clf-consigna-fe-128"],
+]
+design_runs = [
+    [[run_experiment(n, seed=s) for s in (0, 1, 2)] for n in row] for row in DESIGN
+]
 cells = [[[r.test["accuracy"] for r in runs] for runs in row] for row in design_runs]
 print("exactitud de prueba, media sobre tres semillas")
 print(
@@ -329,7 +352,10 @@ EFFECTS = [
 ]
 welch = contrasts_of(design)  # los cinco contrastes, en el orden de EFFECTS
 pd.DataFrame(
-    {"Welch, 95 % (puntos)": [points(c) for c in welch], "excluye el 0": [c.real for c in welch]},
+    {
+        "Welch, 95 % (puntos)": [points(c) for c in welch],
+        "excluye el 0": [c.real for c in welch],
+    },
     index=EFFECTS,
 )
 
@@ -357,28 +383,38 @@ pd.DataFrame(
 # celdas, y la diferencia la cancela); cuando no la comparten, solo hace perder grados de
 # libertad: 2 aquí, frente a los 4 a 7 de Welch.
 
-# %% translation={"source": "67f170f9be2f4f7d"}
+# %% translation={"source": "a20fecd37e1b3e8f"}
 from scipy.stats import t as student_t
 
 from fmnist_lib.stats import compare_paired
 
 per_seed = pd.DataFrame(
     {
-        "inicio con n = 10": [fe - scratch for scratch, fe in zip(*cells[0], strict=True)],
-        "inicio con n = 128": [fe - scratch for scratch, fe in zip(*cells[1], strict=True)],
+        "inicio con n = 10": [
+            fe - scratch for scratch, fe in zip(*cells[0], strict=True)
+        ],
+        "inicio con n = 128": [
+            fe - scratch for scratch, fe in zip(*cells[1], strict=True)
+        ],
     },
     index=["semilla 0", "semilla 1", "semilla 2"],
 )
 per_seed["interacción"] = per_seed["inicio con n = 128"] - per_seed["inicio con n = 10"]
-print("inicio preentrenado − al azar, exactitud de prueba (puntos), semilla por semilla:")
+print(
+    "inicio preentrenado − al azar, exactitud de prueba (puntos), semilla por semilla:"
+)
 print((100 * per_seed).round(2).to_string())
 
 d = per_seed["inicio con n = 10"]
 k = len(d)
-half = student_t.ppf(0.975, k - 1) * d.std() / k**0.5  # el std de pandas divide por k − 1
-paired = compare_paired(cells[0][1], cells[0][0])  # preentrenado, al azar; semilla k junto a k
+# el std de pandas divide por k − 1
+half = student_t.ppf(0.975, k - 1) * d.std() / k**0.5
+# preentrenado, al azar; semilla k junto a k
+paired = compare_paired(cells[0][1], cells[0][0])
 by_hand, library = [d.mean() - half, d.mean() + half], [paired.low, paired.high]
-torch.testing.assert_close(torch.tensor(by_hand), torch.tensor(library, dtype=torch.float64))
+torch.testing.assert_close(
+    torch.tensor(by_hand), torch.tensor(library, dtype=torch.float64)
+)
 print("\ninicio con n = 10, pareado por semilla:", points(paired))
 print("inicio con n = 10, Welch:              ", points(design.column_effect_in_row[0]))
 
@@ -397,10 +433,11 @@ print("inicio con n = 10, Welch:              ", points(design.column_effect_in_
 # dejar nunca que un valor ajustado quede por debajo del anterior; un contraste es real para la
 # familia cuando su valor ajustado es menor que 0,05.
 
-# %% translation={"source": "42721d95d9f22df8"}
+# %% translation={"source": "1177a1dbc6feeb4c"}
 from fmnist_lib.stats import design_2x2_paired, family
 
-together = family(contrasts_of(design_2x2_paired(cells)))  # los cinco, pareados, leídos juntos
+# los cinco, pareados, leídos juntos
+together = family(contrasts_of(design_2x2_paired(cells)))
 p = together.p_values
 m = len(p)
 adjusted, running = [0.0] * m, 0.0
@@ -410,7 +447,8 @@ for rank, i in enumerate(sorted(range(m), key=lambda i: p[i])):  # primero el p 
 torch.testing.assert_close(torch.tensor(adjusted), torch.tensor(together.adjusted))
 
 val_cells = [
-    [[r.history.epochs[-1]["val_accuracy"] for r in runs] for runs in row] for row in design_runs
+    [[r.history.epochs[-1]["val_accuracy"] for r in runs] for runs in row]
+    for row in design_runs
 ]
 validation = contrasts_of(design_2x2_paired(val_cells))
 pd.DataFrame(
@@ -438,7 +476,7 @@ pd.DataFrame(
 # bastantes semillas más antes de que su intervalo pueda excluir el cero, y más aún una vez
 # aplicada la corrección de Holm:
 
-# %% translation={"source": "a7fd9095dd16a24b"}
+# %% translation={"source": "f3bc7e67d5c3b2fe"}
 spread_of_differences = per_seed["inicio con n = 10"].std()
 print(
     "dispersión de las diferencias por semilla con n = 10: "
@@ -446,7 +484,10 @@ print(
 )
 for k in (3, 5, 10, 20):
     half = student_t.ppf(0.975, k - 1) * spread_of_differences / k**0.5
-    print(f"{k:>2} semillas: un intervalo pareado de unos ±{100 * half:.2f} puntos de ancho")
+    print(
+        f"{k:>2} semillas: un intervalo pareado "
+        f"de unos ±{100 * half:.2f} puntos de ancho"
+    )
 
 # %% [markdown] translation={"source": "ba33aecc79dcb646"}
 # Cada semilla preentrenada parte del autocodificador entrenado con la misma semilla, así que la
@@ -518,9 +559,13 @@ check_answer("5.1", trained)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "aefcccf3316cd239"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "ac0bfeb850b0e0c5"}
 # %%solution
-partly = {"todo congelado (arriba)": heads["freeze()"]["exactitud de validación tras 5 épocas"]}
+partly = {
+    "todo congelado (arriba)": heads["freeze()"][
+        "exactitud de validación tras 5 épocas"
+    ]
+}
 for how in ("convolutions frozen", "nada congelado"):
     seed_everything(0)
     model = ConsignaClassifier(hidden_size=128)
@@ -578,28 +623,35 @@ print([group["lr"] for group in optimizer.param_groups])
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "0d99350a49dfeaa3"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "daea79c024f2aa9f"}
 # %%solution
 from fmnist_lib.data import load_splits
 from fmnist_lib.evaluation import evaluate
 from fmnist_lib.settings import scaled
 
 few = load_splits(train_size=1000, val_subset=subset.val.images.shape[0])
-few_config = TrainConfig("classification", epochs=scaled(20), batch_size=32, lr=5e-4, patience=3)
+few_config = TrainConfig(
+    "classification", epochs=scaled(20), batch_size=32, lr=5e-4, patience=3
+)
 few_labels = {}
 for start in ("random", "pretrained"):
     seed_everything(0)
     model = ConsignaClassifier(hidden_size=128)
     if start == "pretrained":
         transfer_encoder(pretrained, model)
-    fit(model, few.train, few.val, few_config, progress=False)  # ends on the best epoch's weights
+    # ends on the best epoch's weights
+    fit(model, few.train, few.val, few_config, progress=False)
     few_labels[start] = evaluate(model, few.test, "classification")["accuracy"]
 effect = few_labels["pretrained"] - few_labels["random"]
 print(
     f"1000 etiquetas, exactitud de prueba: inicio al azar {few_labels['random']:.2%}, "
-    f"preentrenado {few_labels['pretrained']:.2%}: {100 * effect:+.2f} puntos (una semilla)"
+    f"preentrenado {few_labels['pretrained']:.2%}: "
+    f"{100 * effect:+.2f} puntos (una semilla)"
 )
-print("las 50 000 etiquetas, n = 128 (tres semillas):", points(design.column_effect_in_row[1]))
+print(
+    "las 50 000 etiquetas, n = 128 (tres semillas):",
+    points(design.column_effect_in_row[1]),
+)
 
 # %% [markdown] translation={"source": "6b4e96b4daf25771"}
 # 5. Grafica con `training_curves` la exactitud de validación por época de `clf-consigna-10` y
@@ -622,7 +674,7 @@ print("las 50 000 etiquetas, n = 128 (tres semillas):", points(design.column_e
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "fd3c1445e7fca510"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "074563feef10acaa"}
 # %%solution
 fig = training_curves(
     {results[n].experiment.title: results[n].history.epochs for n in DESIGN[0]},
@@ -635,7 +687,10 @@ for n in DESIGN[0]:
     middle = len(h) // 2
     epochs = f"épocas 1 / {middle + 1} / {len(h)}"
     accuracies = f"{h[0]:.2%} / {h[middle]:.2%} / {h[-1]:.2%}"
-    print(f"{results[n].experiment.title:<22} exactitud de validación, {epochs}: {accuracies}")
+    print(
+        f"{results[n].experiment.title:<22} exactitud "
+        f"de validación, {epochs}: {accuracies}"
+    )
 
 # %% [markdown] translation={"source": "9134b644d02950db"}
 # ## Resumen
@@ -659,16 +714,20 @@ for n in DESIGN[0]:
 # **Ponte a prueba:** [un cuestionario sobre las ideas de este capítulo](quizzes/05_quiz.ipynb),
 # con una explicación para cada respuesta.
 
-# %% translation={"source": "b0f99b8ba9cf7fd5"}
+# %% translation={"source": "58d381543b0f1850"}
 key_numbers = {
     "dispersión entre semillas de consigna (10), exactitud de validación": (
-        f"{spread['exactitud de validación'].max() - spread['exactitud de validación'].min():.2%}"
+        f"{val_range:.2%}"
     ),
     "n = 128 − n = 10, exactitud de prueba": points(n_effect),
-    "freeze(): el codificador da dos veces la misma salida en modo de entrenamiento": heads[
-        "freeze()"
-    ]["el codificador da dos veces la misma salida en modo de entrenamiento"],
-    "2 x 2, tamaño del código (128 − 10), prueba, pareado": points(together.contrasts[0]),
+    "freeze(): el codificador da dos veces la misma salida en modo de entrenamiento": (
+        heads["freeze()"][
+            "el codificador da dos veces la misma salida en modo de entrenamiento"
+        ]
+    ),
+    "2 x 2, tamaño del código (128 − 10), prueba, pareado": points(
+        together.contrasts[0]
+    ),
     "2 x 2, tamaño del código, p ajustado por Holm": f"{together.adjusted[0]:.3f}",
     "2 x 2, inicio preentrenado con n = 10, prueba, Welch": points(welch[2]),
     "2 x 2, inicio preentrenado con n = 10, prueba, pareado": points(paired),

@@ -47,9 +47,10 @@
 # **Tiempo.** Experimentos pequeños sobre un subconjunto de 10 000 imágenes: unos cuatro minutos
 # (248 s medidos en una CPU de 2 núcleos compartida con otros trabajos).
 
-# %% tags=["hide-input"] translation={"source": "724e68b8ba6e99c1"}
-if "google.colab" in str(get_ipython()):  # Colab no tiene el curso: instala su biblioteca
-    # %pip install -q "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
+# %% tags=["hide-input"] translation={"source": "45891f1dda165721"}
+if "google.colab" in str(get_ipython()):  # en Colab: instala la biblioteca del curso
+    # %pip install -q \
+#         "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
 
 # %%
 import pandas as pd
@@ -59,7 +60,8 @@ from fmnist_lib.data import splits_for
 from fmnist_lib.settings import demonstration_budget, scaled
 
 setup()
-splits = splits_for(demonstration_budget())  # a 10,000-image subset: the demonstrations' data
+# a 10,000-image subset: the demonstrations' data
+splits = splits_for(demonstration_budget())
 
 # %% [markdown] translation={"source": "b13f294bacaa529c"}
 # ## Por qué se desvanecen los gradientes
@@ -157,7 +159,10 @@ for batch_size in (16, 512):
         every=1,
     ).set_index("depth")
     ratio = one_step.grad_norm.iloc[0] / one_step.grad_norm.iloc[-1]
-    print(f"lote {batch_size:>3}: gradiente de la primera capa / el de la cabeza = {ratio:.1e}")
+    print(
+        f"lote {batch_size:>3}: gradiente de la "
+        f"primera capa / el de la cabeza = {ratio:.1e}"
+    )
 
 # %% [markdown] translation={"source": "4bb6c08e7dbf24be"}
 # Ambos son del mismo orden diminuto. El tamaño del lote cambia cuán ruidoso es un paso
@@ -224,7 +229,7 @@ pd.DataFrame(
 # simple durante unos cientos de pasos desde la inicialización buena y desde la demasiado grande,
 # y desde la demasiado grande con recorte:
 
-# %% translation={"source": "7ef81ec836d8b243"}
+# %% translation={"source": "d59f09f4d193f1f6"}
 trials = {
     "LeCun": (1.0, None),
     "LeCun × 2.5": (2.5, None),
@@ -232,7 +237,9 @@ trials = {
 }
 for label, (gain, clip) in trials.items():
     seed_everything(0)
-    deep = init_weights(DeepMLP(depth=30, hidden_size=256, activation="tanh"), "lecun", gain)
+    deep = init_weights(
+        DeepMLP(depth=30, hidden_size=256, activation="tanh"), "lecun", gain
+    )
     run = track_gradients(
         deep,
         splits.train,
@@ -280,7 +287,8 @@ dense_weights = 28 * 28 * outputs + outputs
 conv_weights = sum(p.numel() for p in conv.parameters())
 print(f"Conv2d(1, 16, 3): {conv_weights:,} pesos para {outputs:,} salidas")
 print(
-    f"una capa densa con los mismos tamaños de entrada y de salida: {dense_weights:,} pesos "
+    "una capa densa con los mismos tamaños de "
+    f"entrada y de salida: {dense_weights:,} pesos "
     f"({dense_weights // conv_weights:,} veces más)"
 )
 
@@ -307,8 +315,10 @@ for name, model in {
 sizes = pd.DataFrame(sizes).T
 sizes
 
-# %% tags=["nbval-check-output"] translation={"source": "7cdd87618437b979"}
-ratio = sizes.loc["Raschka (10)", "parámetros"] / sizes.loc["consigna (10)", "parámetros"]
+# %% tags=["nbval-check-output"] translation={"source": "efdfd0aa99f305a2"}
+ratio = (
+    sizes.loc["Raschka (10)", "parámetros"] / sizes.loc["consigna (10)", "parámetros"]
+)
 print(f"Raschka (10) tiene {ratio:.1f} veces los pesos de consigna (10)")
 
 # %% [markdown] translation={"source": "0acc6e63acf2b294"}
@@ -345,7 +355,7 @@ from fmnist_lib.exercises import check_answer
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "7424e28a6ac68dc0"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "c3078b60a117ee22"}
 # %%solution
 by_depth = {}
 for depth in (3, 8):
@@ -362,7 +372,10 @@ for depth in (3, 8):
         f"profundidad {depth}: gradiente de la primera capa / el de la cabeza = "
         f"{by_depth[depth]:.1e}"
     )
-print(f"tres capas en lugar de ocho: el cociente es {by_depth[3] / by_depth[8]:.0f} veces mayor")
+print(
+    "tres capas en lugar de ocho: el cociente es "
+    f"{by_depth[3] / by_depth[8]:.0f} veces mayor"
+)
 
 # %% [markdown] translation={"source": "ae38b694019a2cc1"}
 # 2. **Predice primero.** Inicializa la red ReLU de 30 capas con
@@ -440,7 +453,9 @@ key_numbers = {
     "sigmoid, 8 layers: first layer's gradient / head's": (
         f"{first_vs_head.gradient['sigmoid']:.1e}"
     ),
-    "ReLU, 8 layers: first layer's gradient / head's": f"{first_vs_head.gradient['relu']:.1e}",
+    "ReLU, 8 layers: first layer's gradient / head's": (
+        f"{first_vs_head.gradient['relu']:.1e}"
+    ),
     "Raschka (10) / consigna (10) weights": f"{ratio:.1f}",
 }
 for what, value in key_numbers.items():

@@ -50,9 +50,10 @@
 # trabajos); la mayor parte es la sección de sobreajuste (doce corridas de 100 épocas sobre 1000 imágenes). Las corridas con
 # agrupamiento son corridas de referencia publicadas (entrenarlas llevaría más de una hora).
 
-# %% tags=["hide-input"] translation={"source": "724e68b8ba6e99c1"}
-if "google.colab" in str(get_ipython()):  # Colab no tiene el curso: instala su biblioteca
-    # %pip install -q "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
+# %% tags=["hide-input"] translation={"source": "45891f1dda165721"}
+if "google.colab" in str(get_ipython()):  # en Colab: instala la biblioteca del curso
+    # %pip install -q \
+#         "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
 
 # %%
 import numpy as np
@@ -63,7 +64,8 @@ from fmnist_lib.data import splits_for
 from fmnist_lib.settings import demonstration_budget, scaled
 
 setup()
-splits = splits_for(demonstration_budget())  # a 10,000-image subset: the demonstrations' data
+# a 10,000-image subset: the demonstrations' data
+splits = splits_for(demonstration_budget())
 
 # %% [markdown] translation={"source": "af7dd31bc19db9f4"}
 # ## Un paso demasiado grande para la curvatura: divergencia
@@ -116,7 +118,7 @@ pd.DataFrame(rows).set_index("learning rate")
 # es una muestra: con los mismos pesos, otro lote da otro número. Primero, cuánto difieren con los
 # pesos iniciales del clasificador Raschka, ocho lotes de 128 imágenes:
 
-# %% translation={"source": "0923c507467365ab"}
+# %% translation={"source": "54840eb5f1dcc065"}
 from fmnist_lib.data import Batches
 from fmnist_lib.diagnostics import sharpness, track_gradients
 from fmnist_lib.models import RaschkaClassifier
@@ -125,7 +127,9 @@ from fmnist_lib.training import seed_everything
 seed_everything(0)
 start = RaschkaClassifier(dropout=0.0)
 batches = zip(range(scaled(8)), Batches(splits.train, 128, shuffle=True), strict=False)
-at_start = pd.Series([sharpness(start, x, y, "classification") for _, (x, y) in batches])
+at_start = pd.Series(
+    [sharpness(start, x, y, "classification") for _, (x, y) in batches]
+)
 print(
     f"agudeza al comienzo, {len(at_start)} lotes: mínima {at_start.min():.2f}, "
     f"mediana {at_start.median():.2f}, máxima {at_start.max():.2f}"
@@ -174,7 +178,7 @@ fig = seed_curves(
 )
 limit = fig.axes[0].axhline(2 / LR, color="black", lw=1, ls="--")  # the line at 2/η
 
-# %% translation={"source": "8c5d79e5c5a47325"}
+# %% translation={"source": "86c89d4fba02e5c8"}
 per_seed = pd.DataFrame(
     {
         seed: {
@@ -191,10 +195,14 @@ print(per_seed.to_string(float_format="{:.3g}".format))
 every = pd.concat(trajectories.values())
 every["loss change"] = pd.concat(t.loss.diff() for t in trajectories.values())
 too_sharp = every.sharpness > 2 / LR
-for label, part in (("por encima de", every[too_sharp]), ("por debajo de", every[~too_sharp])):
+for label, part in (
+    ("por encima de", every[too_sharp]),
+    ("por debajo de", every[~too_sharp]),
+):
     gradient, change = part.largest_gradient.median(), part["loss change"].mean()
     print(
-        f"{len(part):>2} mediciones (todas las semillas) con la agudeza {label} 2/η: mayor "
+        f"{len(part):>2} mediciones (todas las "
+        f"semillas) con la agudeza {label} 2/η: mayor "
         f"gradiente {gradient:.2f} (mediana), cambio de la pérdida desde la anterior "
         f"{change:+.2f} (media)"
     )
@@ -239,7 +247,10 @@ try:
 except TrainingDiverged as error:
     print("TrainingDiverged:", error)
 else:
-    print("esta vez la corrida sobrevivió dos épocas: prueba una tasa de aprendizaje mayor")
+    print(
+        "esta vez la corrida sobrevivió dos épocas: "
+        "prueba una tasa de aprendizaje mayor"
+    )
 
 # %% [markdown] translation={"source": "2562a02950e3148a"}
 # Dos remedios actúan sobre el paso: una **tasa de aprendizaje más pequeña** y el **recorte de
@@ -249,7 +260,7 @@ else:
 # importa es el tamaño de $\eta$ (Adam con $\eta = 0{,}5$ movería cada peso unos 0,5 por paso). Una
 # corrida, y la agudeza donde termina, en ocho lotes:
 
-# %% translation={"source": "af05038323b354e2"}
+# %% translation={"source": "3c5b79ba5874f077"}
 seed_everything(0)
 stable_model = RaschkaClassifier(dropout=0.0)
 stable = fit(
@@ -266,7 +277,9 @@ for e in stable.epochs:
         f"exactitud de validación {accuracy:.1%}"
     )
 batches = zip(range(scaled(8)), Batches(splits.train, 128, shuffle=True), strict=False)
-trained = pd.Series([sharpness(stable_model, x, y, "classification") for _, (x, y) in batches])
+trained = pd.Series(
+    [sharpness(stable_model, x, y, "classification") for _, (x, y) in batches]
+)
 print(
     f"agudeza tras dos épocas, {len(trained)} lotes: mínima {trained.min():.1f}, "
     f"mediana {trained.median():.1f}, máxima {trained.max():.1f}"
@@ -341,7 +354,9 @@ for hidden_size in (32, 256, 2048):
     )
     last_losses = run.groupby("step").loss.first().iloc[-5:]
     widths[hidden_size] = {
-        "weights": f"{count_parameters(FeedForwardClassifier(hidden_size=hidden_size)):,}",
+        "weights": (
+            f"{count_parameters(FeedForwardClassifier(hidden_size=hidden_size)):,}"
+        ),
         "training loss (last 5 records)": f"{last_losses.mean():.3f}",
         "sharpness at the end": f"{run.sharpness.dropna().iloc[-1]:.1f}",
     }
@@ -394,21 +409,24 @@ for name, (dropout, decay, augment) in settings.items():
                 progress=False,
             )
         )
-val_losses = {name: [c.set_index("epoch").val_loss for c in runs] for name, runs in curves.items()}
+val_losses = {
+    name: [c.set_index("epoch").val_loss for c in runs] for name, runs in curves.items()
+}
 fig = seed_curves(
     {"no remedy": val_losses["no remedy"]},
     "validation loss (cross-entropy)",
     "1,000 training images",
 )
 
-# %% translation={"source": "3e48fd357acb7132"}
+# %% translation={"source": "0e49dfd271d46f1a"}
 baseline = curves["no remedy"]
 for seed, c in zip(SEEDS, baseline, strict=True):
     low = lowest_point(c)
     print(
         f"semilla {seed}: pérdida de validación mínima en la época {low['epoch']} "
         f"({low['val_loss']:.3f}), "
-        f"{c.val_loss.iloc[-1]:.3f} en la época {len(c)}; pérdida de entrenamiento entonces "
+        f"{c.val_loss.iloc[-1]:.3f} en la época {len(c)}; "
+        "pérdida de entrenamiento entonces "
         f"{c.train_loss.iloc[-1]:.3f}"
     )
 
@@ -440,7 +458,9 @@ for seed, c in zip(SEEDS, baseline, strict=True):
 #
 # Las mismas tres semillas para cada uno:
 # %%
-fig = seed_curves(val_losses, "validation loss (cross-entropy)", "1,000 training images")
+fig = seed_curves(
+    val_losses, "validation loss (cross-entropy)", "1,000 training images"
+)
 
 # %% translation={"source": "3097ae03ab2be692"}
 rows = {}
@@ -474,9 +494,12 @@ intervals = {}
 for metric, scale in (("test_loss", 1.0), ("test_accuracy", 100.0)):
     plain = [scale * e[metric] for e in ends["no remedy"]]
     for name in ("dropout 0.5", "weight decay 1.0", "augmentation (shifts and flips)"):
-        intervals[(name, metric)] = compare([scale * e[metric] for e in ends[name]], plain)
+        intervals[(name, metric)] = compare(
+            [scale * e[metric] for e in ends[name]], plain
+        )
     paired = [
-        scale * (e[metric] - last[metric]) for e, last in zip(early, ends["no remedy"], strict=True)
+        scale * (e[metric] - last[metric])
+        for e, last in zip(early, ends["no remedy"], strict=True)
     ]
     intervals[("early stopping", metric)] = contrast([paired], [1.0])
 table = pd.DataFrame(
@@ -526,7 +549,7 @@ table.round(3)
 # multiplicaciones-sumas), y cada unidad del codificador con agrupamiento ve un parche más amplio
 # de la imagen:
 
-# %% translation={"source": "e85a0c6507e3da2f"}
+# %% translation={"source": "916e7bceb1a6fc61"}
 from fmnist_lib.arithmetic import receptive_fields
 from fmnist_lib.models import raschka_encoder, raschka_pool_encoder
 
@@ -535,7 +558,10 @@ for label, encoder in (
     ("pooled", raschka_pool_encoder(10, 0.8)),
 ):
     last_conv = [f for f in receptive_fields(encoder) if not f.whole_image][-1]
-    print(f"{label:>8}: una unidad de la última convolución ve {last_conv.size} x {last_conv.size}")
+    print(
+        f"{label:>8}: una unidad de la última convolución "
+        f"ve {last_conv.size} x {last_conv.size}"
+    )
 
 # %% [markdown] translation={"source": "679e9ba38c98a93d"}
 # Tres semillas de cada uno, con el presupuesto full: las corridas de referencia publicadas,
@@ -545,7 +571,7 @@ for label, encoder in (
 # activo, así que subestima lo que el modelo puede hacer con sus imágenes de entrenamiento: la
 # brecha no es solo sobreajuste, pero se mide de la misma manera en ambos modelos.
 
-# %% translation={"source": "dad3f35999b09332"}
+# %% translation={"source": "45d2686e1dc6641a"}
 from fmnist_lib.experiments import run_experiment
 from fmnist_lib.plots import gap_curves
 
@@ -558,10 +584,15 @@ gaps = {
     k: [[e["train_accuracy"] - e["val_accuracy"] for e in r.history.epochs] for r in rs]
     for k, rs in runs.items()
 }
-mean_gaps = {k: [np.mean(column) for column in zip(*g, strict=False)] for k, g in gaps.items()}
+mean_gaps = {
+    k: [np.mean(column) for column in zip(*g, strict=False)] for k, g in gaps.items()
+}
 fig = gap_curves(mean_gaps, "train − validation accuracy, mean of three seeds")
 for k, rs in runs.items():
-    print(f"{k}: {sum(r.seconds for r in rs) / len(rs) / 60:.0f} min de entrenamiento por semilla")
+    print(
+        f"{k}: {sum(r.seconds for r in rs) / len(rs) / 60:.0f} "
+        "min de entrenamiento por semilla"
+    )
 pooled, strided = runs["max pooling"], runs["strided (as published)"]
 last_gap = compare(
     [100 * g[-1] for g in gaps["max pooling"]],
@@ -614,11 +645,12 @@ check_answer("7.1", answer)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "ea654adb0949f326"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "8068e9b1779e67e9"}
 # %%solution
 best_rate = 2 / (curvatures.min() + curvatures.max())
 print(
-    f"η = {best_rate:.4f}; ambas direcciones se reducen por {1 - best_rate * curvatures.min():.4f}"
+    f"η = {best_rate:.4f}; ambas direcciones se "
+    f"reducen por {1 - best_rate * curvatures.min():.4f}"
 )
 check_answer("7.1", best_rate)
 
@@ -644,10 +676,13 @@ check_answer("7.1", best_rate)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "0194899d8147a151"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "54b33ea37a4eaa27"}
 # %%solution
 candidate = round(min(2 / at_start.max(), LR) / 2, 3)
-print(f"límite al comienzo: 2 / {at_start.max():.2f} = {2 / at_start.max():.2f}; η = {candidate}")
+print(
+    f"límite al comienzo: 2 / {at_start.max():.2f} "
+    f"= {2 / at_start.max():.2f}; η = {candidate}"
+)
 for seed in range(scaled(3)):
     seed_everything(seed)
     steps = (
@@ -667,7 +702,8 @@ for seed in range(scaled(3)):
     )
     crossed = int((steps.sharpness > 2 / candidate).sum())
     print(
-        f"semilla {seed}: agudeza máxima {steps.sharpness.max():.2f} (2/η = {2 / candidate:.1f}),"
+        f"semilla {seed}: agudeza máxima "
+        f"{steps.sharpness.max():.2f} (2/η = {2 / candidate:.1f}),"
         f" {crossed} mediciones por encima, pérdida en el paso {steps.index[-1]}: "
         f"{steps.loss.iloc[-1]:.3f}"
     )
@@ -688,7 +724,7 @@ for seed in range(scaled(3)):
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "5b645ae15f86ae04"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "55e27bc6ec76c053"}
 # %%solution
 seed_everything(0)
 more = training_curves(
@@ -701,7 +737,8 @@ more = training_curves(
 for label, c in (("1,000 images, seed 0", baseline[0]), ("2,000 images, seed 0", more)):
     low = lowest_point(c)
     print(
-        f"{label}: pérdida de validación mínima {low['val_loss']:.3f} en la época {low['epoch']}, "
+        f"{label}: pérdida de validación mínima "
+        f"{low['val_loss']:.3f} en la época {low['epoch']}, "
         f"{c.val_loss.iloc[-1]:.3f} en la época {len(c)}"
     )
 
@@ -728,12 +765,16 @@ for label, c in (("1,000 images, seed 0", baseline[0]), ("2,000 images, seed 0",
 # %%
 no_remedy = rows["no remedy"]
 key_numbers = {
-    "sharpness at the start (8 batches)": f"{at_start.min():.2f} to {at_start.max():.2f}",
+    "sharpness at the start (8 batches)": (
+        f"{at_start.min():.2f} to {at_start.max():.2f}"
+    ),
     "largest sharpness per seed at η = 0.5": ", ".join(
         f"{v:.3g}" for v in per_seed["largest sharpness"]
     ),
-    "no remedy: lowest val loss (mean epoch)": f"{no_remedy['lowest val loss']:.3f} "
-    f"({no_remedy['lowest val loss at epoch']:.0f})",
+    "no remedy: lowest val loss (mean epoch)": (
+        f"{no_remedy['lowest val loss']:.3f} "
+        f"({no_remedy['lowest val loss at epoch']:.0f})"
+    ),
     "no remedy: val loss at the last epoch": f"{no_remedy['last val loss']:.3f}",
 }
 for (name, metric), c in intervals.items():
