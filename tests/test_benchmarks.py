@@ -153,4 +153,4 @@ def test_chapter_times_runs_a_chapter_in_a_fresh_clone_and_without_a_checkout() 
     row = lines[2].split()
     assert row[0] == "06" and len(row) == 7 and all(float(x) >= 0 for x in row[1:])
     assert lines[-2] == "the longest chapter's minutes (colab setting): chapter 06"
-    assert float(lines[-1]) == pytest.approx(float(row[4]), abs=0.01)
+    assert float(lines[-1]) == pytest.approx(float(row[4]), abs=0.051)  # .2f against .1f
