@@ -104,7 +104,7 @@ def test_a_file_or_a_new_notebook_is_saved_as_sent(tmp_path):
 def test_the_stored_form_collapses_hidden_outputs_and_drops_unshown_widgets():
     nb = jupytext.reads(json.dumps(notebook(["a1"], STORED)), fmt="ipynb")
     nb.cells[0].metadata["jupyter"] = {"outputs_hidden": True}
-    run_notebooks.in_stored_form(nb)
+    run_notebooks.in_stored_form(nb, "en")
     assert nb.cells[0].metadata["collapsed"] is True
     assert set(config.widget_state(nb)) == {"a1", "b2", "e5"}
 
@@ -116,7 +116,8 @@ def test_chapters_are_stored_in_the_labs_form(stored):
     rewrites it."""
     nb = jupytext.read(stored)
     before = jupytext.writes(nb, fmt="ipynb")
-    assert jupytext.writes(run_notebooks.in_stored_form(nb), fmt="ipynb") == before, (
+    lang = run_notebooks.language(stored.with_suffix(".py"))
+    assert jupytext.writes(run_notebooks.in_stored_form(nb, lang), fmt="ipynb") == before, (
         f"{stored.name} is not in the lab's form: "
         "run `python tools/run_notebooks.py --stored-form --edition both`"
     )
