@@ -41,6 +41,7 @@ from .arithmetic import (
 )
 from .data import (
     CLASS_NAMES,
+    IMAGE_SHAPE,
     NUM_CLASSES,
     Batches,
     ImageSet,
@@ -182,6 +183,24 @@ def _first_conv_multiply_adds() -> int:
     """Multiply-adds of the consigna encoder's first convolution for one image."""
     table = trace_shapes(ConsignaAutoencoder(hidden_size=128))
     return int(table[table["type"] == "Conv2d"]["multiply-adds"].iloc[0])
+
+
+def _sigmoid_ratio_growth(deep: int = 8, shallow: int = 3) -> float:
+    """How much the first-layer/head gradient ratio of a sigmoid network should at least grow
+    when ``deep`` layers become ``shallow``: each layer removed takes away a slope of at most
+    1/4."""
+    return 4.0 ** (deep - shallow)
+
+
+def _gained_spread(gain: float = 1.2, depth: int = 30) -> float:
+    """The activation spread at layer ``depth`` relative to layer 1 that He's initialisation
+    times ``gain`` predicts for a ReLU network: ``gain`` per layer after the first."""
+    return gain ** (depth - 1)
+
+
+def _decoder_output_shape() -> tuple[int, ...]:
+    """The shape a decoder of the course must give one image: the images' own shape."""
+    return IMAGE_SHAPE
 
 
 def _uniform_logits_loss() -> float:
@@ -354,6 +373,23 @@ EXERCISES: dict[str, Exercise] = {
             "P_out < S",
         },
     ),
+    "2.4": Exercise(
+        "The output shape (channels, height, width) that a decoder of the course must give for "
+        "one code",
+        _decoder_output_shape,
+        hint={
+            "en": "read the last row of trace_shapes(decoder, input_shape=(128,)): one channel of "
+            "28 x 28 pixels, the size of the images, without Trim",
+            "es": "lee la última fila de trace_shapes(decoder, input_shape=(128,)): un canal de "
+            "28 x 28 píxeles, el tamaño de las imágenes, sin Trim",
+        },
+        why={
+            "en": "(1, 28, 28), the images' shape; rows_reached then says whether every one of "
+            "the 28 rows depends on the code",
+            "es": "(1, 28, 28), la forma de las imágenes; rows_reached dice luego si cada una de "
+            "las 28 filas depende del código",
+        },
+    ),
     "2.5": Exercise(
         "The multiply-adds of the consigna encoder's first convolution for one image",
         _first_conv_multiply_adds,
@@ -465,6 +501,42 @@ EXERCISES: dict[str, Exercise] = {
             "en": "128 x 10 weights + 10 biases: about 1% of the model learns",
             "es": "128 x 10 pesos + 10 sesgos: aprende alrededor del 1 % del modelo",
         },
+    ),
+    "6.1": Exercise(
+        "The factor by which the first-layer/head gradient ratio of a sigmoid network should at "
+        "least grow from eight layers to three, from the sigmoid's largest slope 1/4",
+        _sigmoid_ratio_growth,
+        hint={
+            "en": "each sigmoid layer multiplies the backward signal by a slope of at most 1/4; "
+            "count the layers removed and multiply their factors",
+            "es": "cada capa sigmoide multiplica la señal hacia atrás por una pendiente de a lo "
+            "sumo 1/4; cuenta las capas quitadas y multiplica sus factores",
+        },
+        why={
+            "en": "five layers fewer, five factors of 4 fewer: 4^5 = 1024, about 10^3 (a bound: "
+            "the weights can shrink the signal further)",
+            "es": "cinco capas menos, cinco factores de 4 menos: 4^5 = 1024, unos 10^3 (una "
+            "cota: los pesos pueden achicar más la señal)",
+        },
+        rel_tol=0.03,
+    ),
+    "6.2": Exercise(
+        "The activation spread at layer 30 relative to layer 1 that He's initialisation with "
+        "gain 1.2 predicts for the 30-layer ReLU network",
+        _gained_spread,
+        hint={
+            "en": "He's rule keeps the spread constant from layer to layer; a gain of 1.2 "
+            "multiplies it by 1.2 at each of the layers after the first",
+            "es": "la regla de He mantiene la dispersión constante de capa en capa; una ganancia "
+            "de 1,2 la multiplica por 1,2 en cada una de las capas después de la primera",
+        },
+        why={
+            "en": "1.2^29 ≈ 198: 29 factors of 1.2 between layer 1 and layer 30, on average (one "
+            "draw of the weights lands near it, not on it)",
+            "es": "1,2^29 ≈ 198: 29 factores de 1,2 entre la capa 1 y la capa 30, en promedio (un "
+            "sorteo de los pesos cae cerca, no encima)",
+        },
+        rel_tol=0.05,
     ),
     "6.3": Exercise(
         "The number of weights and biases of Conv2d(3, 8, kernel_size=5)",

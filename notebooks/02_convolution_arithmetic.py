@@ -673,6 +673,10 @@ check_answer("2.3", settings_7_to_14[0])
 #    `trace_shapes(decoder, input_shape=(128,))`, and ask `rows_reached` whether every output row
 #    depends on the input.
 
+# %%
+answer = ...  # exercise 4: your decoder's output shape (channels, height, width)
+check_answer("2.4", answer)
+
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 4</summary>
 #
@@ -700,7 +704,8 @@ print(
     "rows never reached:",
     sorted(set(range(28)) - set(rows_reached(fixed_decoder[8], 13))),
 )
-trace_shapes(fixed_decoder, input_shape=(128,))
+display(trace_shapes(fixed_decoder, input_shape=(128,)))
+check_answer("2.4", fixed_decoder(torch.zeros(1, 128)).shape[1:])
 
 # %% [markdown]
 # 5. The table of the «consigna» autoencoder shows few parameters but many multiply-adds in its

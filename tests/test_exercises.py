@@ -84,6 +84,11 @@ RIGHT_FORMS = {
     "2.2": [6, torch.Size([1, 16, 6, 6]), torch.zeros(1, 16, 6, 6).shape],
     # a pair of numbers, in order
     "2.3": [(1, 1), [1, 1], torch.tensor([1, 1]), np.array([1, 1])],
+    # a shape: a tuple, a list, a torch.Size, the shape of a decoded image
+    "2.4": [(1, 28, 28), [1, 28, 28], torch.Size([1, 28, 28]), torch.zeros(1, 28, 28).shape],
+    # a prediction within the tolerance the exercise states
+    "6.1": [1024, 1000, 4**5, 10**3.0],
+    "6.2": [1.2**29, 198, 200, np.float32(190.0)],
     # names chosen from a few: any order, any collection, any case
     "1.3a": [{"train", "val"}, ["VAL", "train"], ("val", " train")],
     # a class name: case and spaces do not count
@@ -101,7 +106,9 @@ def _written_otherwise(value) -> list:
 
 
 #: Counts, amounts, fractions and pairs of numbers: every form of the computed answer counts.
-NUMBER_EXERCISES = ["1.3", "1.4", "2.5", "4.1", "4.2", "4.3", "4.4", "5.1", "6.3", "7.1"]
+NUMBER_EXERCISES = [
+    "1.3", "1.4", "2.4", "2.5", "4.1", "4.2", "4.3", "4.4", "5.1", "6.1", "6.2", "6.3", "7.1"
+]  # fmt: skip
 
 
 def _cases(answers: dict) -> list:
@@ -116,6 +123,9 @@ WRONG_ANSWERS = {
     "1.3a": [{"test"}, "train", {"train", "val", "test"}],
     "4.2": [2.0, np.float32(0.1), torch.tensor(1.0)],  # not ln 10 within 0.01
     "4.4": [10, 0.2, torch.tensor(0.0)],  # 10: a percentage, not a fraction
+    "2.4": [(28, 28), (1, 1, 28, 28), (1, 26, 26), torch.Size([1, 29, 29])],  # no batch, Trim
+    "6.1": [4**8, 243, 0.25**5, 5],  # eight layers' factors, 3^5, the slope itself, the layers
+    "6.2": [1.2**30, 1.2, 29 * 1.2, 1],  # one layer too many, one layer, a sum, constant
 }
 WRONG_FORMS = {
     "1.2": ["Coat", 3, [1, 2], {1, 2}],  # one name, a number, numbers

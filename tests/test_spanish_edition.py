@@ -72,9 +72,10 @@ NOT_SENTENCES = re.compile(
 
 
 def english_words(text: str) -> list[str]:
-    """The English function words of a text (its words lower-cased)."""
+    """The English function words of a text, lower-cased: whole words, accented letters and
+    underscores included (so that «allí» is not read as "all", nor ``in_features`` as "in")."""
     text = NOT_SENTENCES.sub(" ", text)
-    return [w for w in re.findall(r"[A-Za-z_']+", text.lower()) if w in ENGLISH_FUNCTION_WORDS]
+    return [w for w in re.findall(r"[^\W\d]+", text.lower()) if w in ENGLISH_FUNCTION_WORDS]
 
 
 #: A widget state's entries that are code or names, not words the page shows.
@@ -137,6 +138,7 @@ def test_the_english_function_words_are_found():
     assert english_words("✓ exercise 1.1: right. the last batch") == ["the"]  # feedback is checked
     assert english_words("la pérdida de validación es menor sin dropout: True") == []
     assert english_words("clf-consigna-10-from-128: 10 de 128") == []  # an experiment's name
+    assert english_words("la pérdida allí, sólo esto") == []  # accented words are whole words
 
 
 def test_the_twin_check_fails_when_a_spanish_output_holds_another_number():

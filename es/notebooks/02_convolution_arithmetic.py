@@ -706,6 +706,10 @@ check_answer("2.3", settings_7_to_14[0])
 #    `trace_shapes(decoder, input_shape=(128,))` y pregúntale a `rows_reached` si cada fila de la
 #    salida depende de la entrada.
 
+# %% translation={"source": "fa8def856d27cf40"}
+answer = ...  # ejercicio 4: la forma que da tu decodificador (canales, alto, ancho)
+check_answer("2.4", answer)
+
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "091c722ff76ec80a"}
 # <details><summary>Solución 4</summary>
 #
@@ -720,7 +724,7 @@ check_answer("2.3", settings_7_to_14[0])
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "b880e95a0e8e40a9"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "518b3074c662b8f0"}
 # %%solution
 raschka_decoder = RaschkaAutoencoder(hidden_size=128).decoder
 fixed_decoder = nn.Sequential(
@@ -734,7 +738,8 @@ print(
     "filas a las que nunca se llega:",
     sorted(set(range(28)) - set(rows_reached(fixed_decoder[8], 13))),
 )
-trace_shapes(fixed_decoder, input_shape=(128,))
+display(trace_shapes(fixed_decoder, input_shape=(128,)))
+check_answer("2.4", fixed_decoder(torch.zeros(1, 128)).shape[1:])
 
 # %% [markdown] translation={"source": "6e994f0cb65ee7f2"}
 # 5. La tabla del autocodificador «consigna» muestra pocos parámetros pero muchas
