@@ -158,14 +158,15 @@ fig = class_histogram(
 # %% [markdown]
 # ## Smaller runs
 #
-# Training the paper's models once at its settings takes about an hour and a half on a 2-core
-# CPU (every experiment of this course, classifiers with three seeds: about four hours). The
-# chapters reuse the course's published runs of those, and train their own *demonstrations*
-# (a sweep, a comparison of seeds) on a smaller sample **of the same split**: 10,000 training
-# and 2,000 validation images, stratified, with at most five epochs. A demonstration's numbers
-# are therefore lower than the paper's, but they come from the same images, drawn the same way.
-# (The course's automatic check runs every chapter on an even smaller sample, only to see that
-# every cell runs.)
+# Training the paper's models once at its settings takes about half an hour on a quiet 2-core
+# CPU with a fast matrix multiply, about an hour on a slower one (measured: 26.6 minutes, or
+# 57.7 scaled to a 171 GFLOP/s machine; every experiment with three seeds takes several hours:
+# the reproduction report's time table). The chapters reuse the course's published runs of
+# those, and train their own *demonstrations* (a sweep, a comparison of seeds) on a smaller
+# sample **of the same split**: 10,000 training and 2,000 validation images, stratified, with
+# at most five epochs. A demonstration's numbers are therefore lower than the paper's, but
+# they come from the same images, drawn the same way. (The course's automatic check runs every
+# chapter on an even smaller sample, only to see that every cell runs.)
 
 # %%
 from fmnist_lib.data import splits_for

@@ -161,13 +161,15 @@ fig = class_histogram(
     {split: getattr(full, split).class_counts() for split in ("train", "val", "test")}
 )
 
-# %% [markdown] translation={"source": "e5d3b19d1ac1a355"}
+# %% [markdown] translation={"source": "9a74ee36d5fbc9cf"}
 # ## Corridas más chicas
 #
-# Entrenar una vez los modelos del informe con su configuración lleva alrededor de una hora y
-# media en una CPU de 2 núcleos (todos los experimentos de este curso, con los clasificadores en
-# tres semillas: unas cuatro horas). Los capítulos reutilizan las corridas publicadas del curso
-# para esos modelos, y entrenan sus propias *demostraciones* (un barrido, una comparación de
+# Entrenar una vez los modelos del informe con su configuración lleva alrededor de media hora en
+# una CPU de 2 núcleos sin otra carga y con una multiplicación de matrices rápida, y alrededor de
+# una hora en una más lenta (medido: 26,6 minutos, o 57,7 llevados a una máquina de 171 GFLOP/s;
+# todos los experimentos con tres semillas llevan varias horas: la tabla de tiempos del informe
+# de la reproducción). Los capítulos reutilizan las corridas publicadas del curso para esos
+# modelos, y entrenan sus propias *demostraciones* (un barrido, una comparación de
 # semillas) con una muestra más chica **de la misma partición**: 10 000 imágenes de
 # entrenamiento y 2000 de validación, estratificadas, con cinco épocas como máximo. Por eso los
 # números de una demostración son más bajos que los del informe, pero salen de las mismas
