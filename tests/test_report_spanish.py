@@ -224,3 +224,14 @@ def test_the_committed_spanish_report_is_generated_not_edited(metrics, figures):
         pytest.skip("results/full/REPORT.es.md not generated yet: python -m fmnist_lib report")
     drawn = [f.replace(".png", ".es.png") for f in figures]  # the same figures, in Spanish
     assert spanish.read_text() == render_report(metrics, drawn, language="es")
+
+
+def test_a_count_is_said_with_its_noun_in_the_number_it_takes():
+    from fmnist_lib.reproduction.report import counted
+
+    assert [counted(n, "seed") for n in (1, 3)] == ["one seed", "3 seeds"]
+    assert [counted(n, "seed", "es") for n in (1, 3)] == ["una semilla", "3 semillas"]
+    assert counted(0, "known", total=7).startswith("none of these 7 runs")
+    assert counted(0, "known", "es", total=7).startswith("ninguna de estas 7 corridas registró")
+    assert "registraron" in counted(2, "known", "es", total=7)
+    assert counted(12000, "experiment", "es") == "12\u202f000 experimentos"  # RAE spacing

@@ -380,8 +380,8 @@ def _time_cells(row: TimeRow, lang: str = "en") -> list[Any]:
 def _paper_normalised(t: Times, reference: str, lang: str = "en") -> str:
     """The paper's one-seed training time at ``REFERENCE_GEMM``, or why it is not given."""
     if t.paper_normalised is None:
-        return say("time.unnormalised", lang, reference=reference, known=t.paper_normalised_runs,
-                   n=t.paper_run)  # fmt: skip
+        known = counted(t.paper_normalised_runs, "known", lang, total=t.paper_run)
+        return say("time.unnormalised", lang, reference=reference, known=known)
     return say("time.normalised", lang, reference=reference,
                minutes=number(t.paper_normalised / 60, 1, lang=lang))  # fmt: skip
 
@@ -420,7 +420,8 @@ def _banners(p: Provenance, lang: str = "en") -> list[str]:
     """The partial-results, damaged-runs and budget banners."""
     parts: list[str] = []
     if not p.complete:
-        parts += ["", say("partial", lang, n=p.experiments, budget=p.budget)]
+        experiments = counted(p.experiments, "experiment", lang)
+        parts += ["", say("partial", lang, experiments=experiments, budget=p.budget)]
         if p.missing:
             seeds = ", ".join(f"`{n}` {_seeds_of(k, lang)}" for n, k in p.missing.items())
             parts += [">", say("missing", lang, seeds=seeds)]
@@ -438,6 +439,13 @@ def _banners(p: Provenance, lang: str = "en") -> list[str]:
         parts += ["", say("budget", lang, name=name, train_size=b["train_size"],
                           max_epochs=b["max_epochs"])]  # fmt: skip
     return parts
+
+
+def counted(n: int, noun: str, lang: str = "en", **fields: object) -> str:
+    """``n`` and its ``noun`` in ``lang``, singular or plural ("one seed", "3 semillas"; a noun
+    with a ``none`` form says it for zero): the ``count.<noun>.*`` words."""
+    form = "none" if n == 0 and f"count.{noun}.none" in TEXTS else "one" if n == 1 else "many"
+    return say(f"count.{noun}.{form}", lang, n=count(n, lang), **fields)
 
 
 def _seeds_of(recorded_count: str, lang: str) -> str:
@@ -525,7 +533,12 @@ def _confusion_section(c: Confusion | None, lang: str = "en") -> list[str]:
         "",
         say("confusion.title", lang),
         "",
-        say("confusion.intro", lang, accuracy=percent(c.paper_accuracy, lang=lang), n=c.runs),
+        say(
+            "confusion.intro",
+            lang,
+            accuracy=percent(c.paper_accuracy, lang=lang),
+            seeds=counted(c.runs, "seed", lang),
+        ),
         "",
         say("confusion.paper", lang),
         "",

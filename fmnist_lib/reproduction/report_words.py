@@ -86,15 +86,35 @@ HEADER_TEXTS: Texts = {
     },
     "versions": {"en": "- versions: {versions}", "es": "- versiones: {versions}"},
     "partial": {
-        "en": "> **Partial results**: {n} experiment(s) with finished runs so far. `make "
+        "en": "> **Partial results**: {experiments} with finished runs so far. `make "
         "reproduce BUDGET={budget}` continues the run: finished runs are reused, interrupted "
         "ones resume from their last checkpoint (kept on the machine that ran them, not in git).",
-        "es": "> **Resultados parciales**: por ahora, {n} experimento(s) con corridas terminadas. "
+        "es": "> **Resultados parciales**: por ahora, {experiments} con corridas terminadas. "
         "`make reproduce BUDGET={budget}` retoma la ejecución: las corridas terminadas se "
         "reutilizan y las interrumpidas se reanudan desde su último punto de control (guardado "
         "en la máquina que las corrió, no en git).",
     },
     "seeds_of": {"en": "{have} of {need}", "es": "{have} de {need}"},
+    # a count and its noun, singular or plural (``counted``), and a form for zero where a
+    # sentence needs one (the paper's runs that recorded a GEMM rate, in the time table)
+    "count.seed.one": {"en": "one seed", "es": "una semilla"},
+    "count.seed.many": {"en": "{n} seeds", "es": "{n} semillas"},
+    "count.experiment.one": {"en": "one experiment", "es": "un experimento"},
+    "count.experiment.many": {"en": "{n} experiments", "es": "{n} experimentos"},
+    "count.known.none": {
+        "en": "none of these {total} runs recorded a CPU's GEMM rate (they were",
+        "es": "ninguna de estas {total} corridas registró la velocidad de GEMM de una CPU (se",
+    },
+    "count.known.one": {
+        "en": "only one of these {total} runs recorded a CPU's GEMM rate (the others were",
+        "es": "solo una de estas {total} corridas registró la velocidad de GEMM de una CPU "
+        "(las demás se",
+    },
+    "count.known.many": {
+        "en": "only {n} of these {total} runs recorded a CPU's GEMM rate (the others were",
+        "es": "solo {n} de estas {total} corridas registraron la velocidad de GEMM de una CPU "
+        "(las demás se",
+    },
     "missing": {
         "en": "> Seeds finished / required: {seeds}.",
         "es": "> Semillas terminadas / requeridas: {seeds}.",
@@ -152,9 +172,9 @@ TABLE_TEXTS: Texts = {
         "es": "## Matriz de confusión — clasificador de Raschka",
     },
     "confusion.intro": {
-        "en": "Paper: accuracy {accuracy}. Ours: mean over {n} seed(s), per 1000 test images of "
+        "en": "Paper: accuracy {accuracy}. Ours: mean over {seeds}, per 1000 test images of "
         "each class (rows: true class, columns: predicted).",
-        "es": "La del informe: exactitud {accuracy}. La nuestra: media de {n} semilla(s), sobre "
+        "es": "La del informe: exactitud {accuracy}. La nuestra: media de {seeds}, sobre "
         "las 1000 imágenes de prueba de cada clase (filas: clase verdadera; columnas: clase "
         "predicha).",
     },
@@ -606,13 +626,11 @@ TIME_TEXTS: Texts = {
         "**{minutes} min** de entrenamiento en este hardware ({device}, {cpus} CPU).",
     },
     "time.unnormalised": {
-        "en": "- Normalised to a GEMM rate of {reference} GFLOP/s: only {known} of these {n} "
-        "runs recorded a CPU's GEMM rate (the others were trained before it was recorded, or "
-        "on a GPU, whose rate is no measure of a CPU's), so no total is given.",
-        "es": "- Normalizado a una velocidad de GEMM de {reference} GFLOP/s: solo {known} de "
-        "estas {n} corridas registraron la velocidad de GEMM de una CPU (las demás se "
-        "entrenaron antes de que se empezara a registrar, o en una GPU, cuya velocidad no "
-        "mide la de una CPU), así que no se da un total.",
+        "en": "- Normalised to a GEMM rate of {reference} GFLOP/s: {known} trained before it "
+        "was recorded, or on a GPU, whose rate is no measure of a CPU's), so no total is given.",
+        "es": "- Normalizado a una velocidad de GEMM de {reference} GFLOP/s: {known} entrenaron "
+        "antes de que se empezara a registrar, o en una GPU, cuya velocidad no mide la de una "
+        "CPU), así que no se da un total.",
     },
     "time.normalised": {
         "en": "- The same runs normalised to a dense fp32 GEMM rate of {reference} GFLOP/s "
