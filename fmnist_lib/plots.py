@@ -21,7 +21,7 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import Formatter, MaxNLocator
 from PIL import Image
 
 from .data import CLASS_NAMES, ImageSet
@@ -34,11 +34,52 @@ _ALT: weakref.WeakKeyDictionary[Figure, str] = weakref.WeakKeyDictionary()
 
 def describe(fig: Figure, text: str) -> Figure:
     """Attach ``text``, what the figure shows (for readers who cannot see it), to ``fig``; in the
-    book it becomes the image's alt text. Returns ``fig``."""
+    book it becomes the image's alt text. Its tick labels are written in the figure's language
+    (``written_ticks``). Returns ``fig``."""
     if not text.strip():
         raise ValueError("a figure's description must say what it shows, got an empty text")
     _ALT[fig] = " ".join(text.split())
+    written_ticks(fig, language())
     return fig
+
+
+class _WrittenIn(Formatter):
+    """A tick formatter that writes what another one writes in ``lang``: the decimal point of
+    Python's numbers as a Spanish comma (``0.5`` → ``0,5``)."""
+
+    def __init__(self, inner: Formatter, lang: str) -> None:
+        self.inner, self.lang = inner, lang
+
+    def set_axis(self, axis: Any) -> None:
+        super().set_axis(axis)
+        self.inner.set_axis(axis)
+
+    def set_locs(self, locs: Any) -> None:
+        self.inner.set_locs(locs)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return self._written(self.inner(x, pos))
+
+    def get_offset(self) -> str:
+        return self._written(self.inner.get_offset())
+
+    def _written(self, label: str) -> str:
+        return label.replace(".", ",") if self.lang == "es" else label
+
+
+def written_ticks(fig: Figure, lang: str) -> None:
+    """Every axis of ``fig`` labels its ticks in ``lang`` (the English figures keep
+    matplotlib's own labels)."""
+    if lang == "en":
+        return
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for formatter, setter in (
+                (axis.get_major_formatter(), axis.set_major_formatter),
+                (axis.get_minor_formatter(), axis.set_minor_formatter),
+            ):
+                if not isinstance(formatter, _WrittenIn):
+                    setter(_WrittenIn(formatter, lang))
 
 
 def alt_text(fig: Figure) -> str | None:

@@ -69,3 +69,20 @@ def test_a_notebook_shows_figures_sharp_and_with_their_description() -> None:
     assert described["alt"] == "a described figure" and "alt" not in plain
     pixels = Image.open(io.BytesIO(base64.b64decode(images[0]["data"]["image/png"])))
     assert pixels.size == (2 * described["width"], 2 * described["height"])
+
+
+def test_a_spanish_figure_writes_its_tick_labels_with_a_decimal_comma() -> None:
+    from fmnist_lib.wording import speaking
+
+    history = {"m": [{"epoch": 1, "train_loss": 0.52, "val_loss": 0.61},
+                     {"epoch": 2, "train_loss": 0.31, "val_loss": 0.45}]}  # fmt: skip
+    labels = {}
+    for lang in ("en", "es"):
+        with speaking(lang):
+            fig = plots.training_curves(history)
+        fig.canvas.draw()
+        labels[lang] = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+        plt.close(fig)
+    assert any("." in label for label in labels["en"])
+    assert labels["es"] == [label.replace(".", ",") for label in labels["en"]]
+    assert not any("." in label for label in labels["es"])
