@@ -532,9 +532,11 @@ EXERCISES: dict[str, Exercise] = {
         },
         why={
             "en": "1.2^29 ≈ 198: 29 factors of 1.2 between layer 1 and layer 30, on average (one "
-            "draw of the weights lands near it, not on it)",
+            "draw of the weights can land far from it: a product of 29 random factors spreads "
+            "widely)",
             "es": "1,2^29 ≈ 198: 29 factores de 1,2 entre la capa 1 y la capa 30, en promedio (un "
-            "sorteo de los pesos cae cerca, no encima)",
+            "sorteo de los pesos puede caer lejos: un producto de 29 factores aleatorios varía "
+            "mucho)",
         },
         rel_tol=0.05,
     ),

@@ -329,6 +329,10 @@ from fmnist_lib.exercises import check_answer
 #    it, predict from the sigmoid's largest slope, $1/4$, roughly how the first-layer/head ratio
 #    should change from eight layers to three.
 
+# %%
+answer = ...  # exercise 1: the factor by which the ratio should at least grow
+check_answer("6.1", answer)
+
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 1</summary>
 #
@@ -358,11 +362,16 @@ print(
     "three layers instead of eight: the ratio is "
     f"{by_depth[3] / by_depth[8]:.0f} times larger"
 )
+check_answer("6.1", (1 / 0.25) ** (8 - 3))  # the prediction: 4 per layer removed
 
 # %% [markdown]
 # 2. **Predict first.** Initialise the 30-layer ReLU network with
 #    `init_weights(model, "he", gain=1.2)`. Predict the activation spread at layer 30 relative to
 #    layer 1 ($1.2^{29}$?), then measure it with `signal_profile`.
+
+# %%
+answer = ...  # exercise 2: your predicted spread at layer 30 / at layer 1
+check_answer("6.2", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
 # <details><summary>Solution 2</summary>
@@ -388,6 +397,7 @@ print(
     f"layer {len(spread)} / layer 1: {spread.iloc[-1] / spread.iloc[0]:.0f} "
     f"(1.2^{len(spread) - 1} = {1.2 ** (len(spread) - 1):.0f})"
 )
+check_answer("6.2", 1.2 ** (len(spread) - 1))  # the prediction, not the measured ratio
 
 # %% [markdown]
 # 3. How many weights and biases has `nn.Conv2d(3, 8, kernel_size=5)`? Count them by hand, then

@@ -344,6 +344,10 @@ from fmnist_lib.exercises import check_answer
 #    debería cambiar aproximadamente el cociente entre la primera capa y la cabeza al pasar de
 #    ocho capas a tres.
 
+# %% translation={"source": "fead599329d0995d"}
+answer = ...  # ejercicio 1: el factor en que el cociente debería crecer como mínimo
+check_answer("6.1", answer)
+
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "94028f382c6ef3ff"}
 # <details><summary>Solución 1</summary>
 #
@@ -355,7 +359,7 @@ from fmnist_lib.exercises import check_answer
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "c3078b60a117ee22"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "0d5a9bdfa7e5bbf2"}
 # %%solution
 by_depth = {}
 for depth in (3, 8):
@@ -376,11 +380,16 @@ print(
     "tres capas en lugar de ocho: el cociente es "
     f"{by_depth[3] / by_depth[8]:.0f} veces mayor"
 )
+check_answer("6.1", (1 / 0.25) ** (8 - 3))  # la predicción: 4 por capa quitada
 
 # %% [markdown] translation={"source": "ae38b694019a2cc1"}
 # 2. **Predice primero.** Inicializa la red ReLU de 30 capas con
 #    `init_weights(model, "he", gain=1.2)`. Predice la dispersión de las activaciones en la capa 30
 #    relativa a la capa 1 (¿$1{,}2^{29}$?) y luego mídela con `signal_profile`.
+
+# %% translation={"source": "4b02575d6db265f9"}
+answer = ...  # ejercicio 2: tu predicción de la dispersión en la capa 30 / en la 1
+check_answer("6.2", answer)
 
 # %% [markdown] jupyter={"source_hidden": true} tags=["solution"] translation={"source": "ee9e63114c6099a6"}
 # <details><summary>Solución 2</summary>
@@ -394,7 +403,7 @@ print(
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "1901d857ea26e4bb"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "bea1ffe9fe464d86"}
 # %%solution
 seed_everything(0)
 amplified = signal_profile(
@@ -407,6 +416,7 @@ print(
     f"capa {len(spread)} / capa 1: {spread.iloc[-1] / spread.iloc[0]:.0f} "
     f"(1.2^{len(spread) - 1} = {1.2 ** (len(spread) - 1):.0f})"
 )
+check_answer("6.2", 1.2 ** (len(spread) - 1))  # la predicción, no el cociente medido
 
 # %% [markdown] translation={"source": "0e930d99c6ced644"}
 # 3. ¿Cuántos pesos y sesgos tiene `nn.Conv2d(3, 8, kernel_size=5)`? Cuéntalos a mano y luego
