@@ -55,7 +55,7 @@ if "google.colab" in str(get_ipython()):  # en Colab: instala la biblioteca del 
     # %pip install -q \
 #         "fmnist-lib @ git+https://github.com/fmnist-course/fmnist-course@v0.1.0"
 
-# %%
+# %% translation={"source": "dd04c58039779575"}
 import numpy as np
 import pandas as pd
 
@@ -64,7 +64,7 @@ from fmnist_lib.data import splits_for
 from fmnist_lib.settings import demonstration_budget, scaled
 
 setup()
-# a 10,000-image subset: the demonstrations' data
+# un subconjunto de 10 000 imágenes: los datos de las demostraciones
 splits = splits_for(demonstration_budget())
 
 # %% [markdown] translation={"source": "af7dd31bc19db9f4"}
@@ -81,25 +81,25 @@ splits = splits_for(demonstration_budget())
 # y marca el ritmo. Un valle 10 veces más empinado en una dirección que en la otra, con cada tasa
 # ejecutada hasta que los pesos quedan a menos de $10^{-6}$ del mínimo o más allá de $10^6$:
 
-# %% tags=["nbval-check-output"]
-curvatures = np.array([1.0, 10.0])  # the Hessian's eigenvalues: a long, narrow valley
+# %% tags=["nbval-check-output"] translation={"source": "5f176978c39e1a49"}
+curvatures = np.array([1.0, 10.0])  # autovalores de la hessiana: valle largo y angosto
 rows = []
 for lr in (0.01, 0.05, 0.1, 0.18, 0.19, 0.21):
     w, steps = np.ones(2), 0
     while 1e-6 < np.abs(w).max() < 1e6:
-        w = w - lr * curvatures * w  # the gradient of ½ Σ λ_i w_i² is λ_i w_i
+        w = w - lr * curvatures * w  # el gradiente de ½ Σ λ_i w_i² es λ_i w_i
         steps += 1
-    outcome = "converged" if np.abs(w).max() <= 1e-6 else "diverged"
+    outcome = "convergió" if np.abs(w).max() <= 1e-6 else "divergió"
     sharpest = lr * curvatures.max()
     rows.append(
         {
-            "learning rate": lr,
-            "lr × λ_max": sharpest,
-            "steps": steps,
-            "outcome": outcome,
+            "tasa de aprendizaje": lr,
+            "η × λ_max": sharpest,
+            "pasos": steps,
+            "resultado": outcome,
         }
     )
-pd.DataFrame(rows).set_index("learning rate")
+pd.DataFrame(rows).set_index("tasa de aprendizaje")
 
 # %% [markdown] translation={"source": "0003073f2a3a959d"}
 # La tasa más rápida está justo por debajo del límite, cerca de
@@ -144,7 +144,7 @@ print(
 # comparten nada. Por eso la ejecutamos desde tres semillas (cada semilla sortea sus propios pesos
 # iniciales y su orden de lotes) y afirmamos solo lo que muestran todas:
 
-# %%
+# %% translation={"source": "00c549f0b2b93471"}
 from fmnist_lib.overfitting import seed_curves
 
 LR = 0.5
@@ -172,34 +172,37 @@ for seed in range(scaled(3)):
     )
 sharpness_runs = [t.sharpness.dropna() for t in trajectories.values()]
 fig = seed_curves(
-    {"SGD at η = 0.5, one line per seed": sharpness_runs},
-    "sharpness (largest Hessian eigenvalue)",
+    {"SGD con η = 0,5, una línea por semilla": sharpness_runs},
+    "agudeza (mayor autovalor de la hessiana)",
     log=True,
 )
-limit = fig.axes[0].axhline(2 / LR, color="black", lw=1, ls="--")  # the line at 2/η
+limit = fig.axes[0].axhline(2 / LR, color="black", lw=1, ls="--")  # la línea en 2/η
 
 # %% translation={"source": "86c89d4fba02e5c8"}
 per_seed = pd.DataFrame(
     {
         seed: {
-            "sharpness at step 1": t.sharpness.iloc[0],
-            "largest sharpness": t.sharpness.max(),
-            "measurements above 2/η": int((t.sharpness > 2 / LR).sum()),
-            "last step recorded": t.index[-1],
-            "loss there": t.loss.iloc[-1],
+            "agudeza en el paso 1": t.sharpness.iloc[0],
+            "agudeza máxima": t.sharpness.max(),
+            "mediciones por encima de 2/η": int((t.sharpness > 2 / LR).sum()),
+            "último paso registrado": t.index[-1],
+            "pérdida final": t.loss.iloc[-1],
         }
         for seed, t in trajectories.items()
     }
-).T.rename_axis("seed")
+).T.rename_axis("semilla")
 print(per_seed.to_string(float_format="{:.3g}".format))
 every = pd.concat(trajectories.values())
-every["loss change"] = pd.concat(t.loss.diff() for t in trajectories.values())
+every["cambio de la pérdida"] = pd.concat(t.loss.diff() for t in trajectories.values())
 too_sharp = every.sharpness > 2 / LR
 for label, part in (
     ("por encima de", every[too_sharp]),
     ("por debajo de", every[~too_sharp]),
 ):
-    gradient, change = part.largest_gradient.median(), part["loss change"].mean()
+    gradient, change = (
+        part.largest_gradient.median(),
+        part["cambio de la pérdida"].mean(),
+    )
     print(
         f"{len(part):>2} mediciones (todas las "
         f"semillas) con la agudeza {label} 2/η: mayor "
@@ -294,7 +297,7 @@ print(
 # de cada paso, de modo que ningún paso llegue más lejos que $\eta c$. Las mismas corridas de SGD
 # con $\eta = 0{,}5$, desde las mismas tres semillas, con y sin recorte en $c = 1$:
 
-# %%
+# %% translation={"source": "d47b6f5a97516e38"}
 clipping = []
 for seed in range(scaled(3)):
     for clip in (None, 1.0):
@@ -313,14 +316,14 @@ for seed in range(scaled(3)):
         losses = run.groupby("step").loss.first()
         clipping.append(
             {
-                "seed": seed,
-                "clip": "none" if clip is None else f"{clip:g}",
-                "last step": losses.index[-1],
-                "loss there": losses.iloc[-1],
-                "highest loss": losses.max(),
+                "semilla": seed,
+                "recorte": "ninguno" if clip is None else f"{clip:g}",
+                "último paso": losses.index[-1],
+                "pérdida final": losses.iloc[-1],
+                "pérdida máxima": losses.max(),
             }
         )
-pd.DataFrame(clipping).set_index(["clip", "seed"]).sort_index()
+pd.DataFrame(clipping).set_index(["recorte", "semilla"]).sort_index()
 
 # %% [markdown] translation={"source": "81a7aa7cfdb5bd1e"}
 # Lee las filas por semilla: una corrida que termina antes de tiempo, o cuya pérdida más alta está
@@ -338,7 +341,7 @@ pd.DataFrame(clipping).set_index(["clip", "seed"]).sort_index()
 # Una verificación directa: el clasificador prealimentado (feed-forward) con tres anchos, los
 # mismos pasos de Adam, y la pérdida de entrenamiento y la agudeza al final:
 
-# %%
+# %% translation={"source": "198f81bd55d1cd29"}
 from fmnist_lib.models import FeedForwardClassifier, count_parameters
 
 widths = {}
@@ -354,13 +357,13 @@ for hidden_size in (32, 256, 2048):
     )
     last_losses = run.groupby("step").loss.first().iloc[-5:]
     widths[hidden_size] = {
-        "weights": (
+        "pesos": (
             f"{count_parameters(FeedForwardClassifier(hidden_size=hidden_size)):,}"
         ),
-        "training loss (last 5 records)": f"{last_losses.mean():.3f}",
-        "sharpness at the end": f"{run.sharpness.dropna().iloc[-1]:.1f}",
+        "pérdida de entrenamiento (últimos 5 registros)": f"{last_losses.mean():.3f}",
+        "agudeza al final": f"{run.sharpness.dropna().iloc[-1]:.1f}",
     }
-pd.DataFrame(widths).T.rename_axis("hidden units")
+pd.DataFrame(widths).T.rename_axis("unidades ocultas")
 
 # %% [markdown] translation={"source": "5116b92abc910d3e"}
 # Compara las filas: si más pesos hicieran la superficie más difícil de descender, la red más
@@ -380,16 +383,16 @@ pd.DataFrame(widths).T.rename_axis("hidden units")
 # sortea sus propios pesos iniciales y su orden de lotes). La pérdida de validación se mide sobre
 # las 2000 imágenes de validación después de cada época:
 
-# %%
+# %% translation={"source": "7c77d9c3bd1d88d9"}
 from fmnist_lib.overfitting import lowest_point, training_curves
 
 few = splits.train.subset(range(1000))
 EPOCHS, SEEDS = scaled(100), range(scaled(3))
-settings = {  # name: (dropout, weight decay, augmentation)
-    "no remedy": (0.0, 0.0, False),
-    "dropout 0.5": (0.5, 0.0, False),
-    "weight decay 1.0": (0.0, 1.0, False),
-    "augmentation (shifts and flips)": (0.0, 0.0, True),
+settings = {  # nombre: (dropout, decaimiento de pesos, aumento de datos)
+    "sin remedio": (0.0, 0.0, False),
+    "dropout 0,5": (0.5, 0.0, False),
+    "decaimiento de pesos 1,0": (0.0, 1.0, False),
+    "aumento de datos (desplazamientos y reflejos)": (0.0, 0.0, True),
 }
 curves = {name: [] for name in settings}
 for name, (dropout, decay, augment) in settings.items():
@@ -413,13 +416,13 @@ val_losses = {
     name: [c.set_index("epoch").val_loss for c in runs] for name, runs in curves.items()
 }
 fig = seed_curves(
-    {"no remedy": val_losses["no remedy"]},
-    "validation loss (cross-entropy)",
-    "1,000 training images",
+    {"sin remedio": val_losses["sin remedio"]},
+    "pérdida de validación (entropía cruzada)",
+    "1000 imágenes de entrenamiento",
 )
 
 # %% translation={"source": "0e49dfd271d46f1a"}
-baseline = curves["no remedy"]
+baseline = curves["sin remedio"]
 for seed, c in zip(SEEDS, baseline, strict=True):
     low = lowest_point(c)
     print(
@@ -457,9 +460,11 @@ for seed, c in zip(SEEDS, baseline, strict=True):
 #   leemos en las curvas.
 #
 # Las mismas tres semillas para cada uno:
-# %%
+# %% translation={"source": "217f537ae140d476"}
 fig = seed_curves(
-    val_losses, "validation loss (cross-entropy)", "1,000 training images"
+    val_losses,
+    "pérdida de validación (entropía cruzada)",
+    "1000 imágenes de entrenamiento",
 )
 
 # %% translation={"source": "3097ae03ab2be692"}
@@ -467,11 +472,13 @@ rows = {}
 for name, runs in curves.items():
     lows = [lowest_point(c) for c in runs]
     rows[name] = {
-        "lowest val loss at epoch": np.mean([low["epoch"] for low in lows]),
-        "lowest val loss": np.mean([low["val_loss"] for low in lows]),
-        "last val loss": np.mean([c.val_loss.iloc[-1] for c in runs]),
-        "last test loss": np.mean([c.test_loss.iloc[-1] for c in runs]),
-        "last test accuracy": np.mean([c.test_accuracy.iloc[-1] for c in runs]),
+        "época de la pérdida de validación mínima": np.mean(
+            [low["epoch"] for low in lows]
+        ),
+        "pérdida de validación mínima": np.mean([low["val_loss"] for low in lows]),
+        "pérdida de validación final": np.mean([c.val_loss.iloc[-1] for c in runs]),
+        "pérdida de prueba final": np.mean([c.test_loss.iloc[-1] for c in runs]),
+        "exactitud de prueba final": np.mean([c.test_accuracy.iloc[-1] for c in runs]),
     }
 print("medias sobre las semillas:")
 pd.DataFrame(rows).T.round(3)
@@ -485,33 +492,37 @@ pd.DataFrame(rows).T.round(3)
 # las diferencias de las tres semillas, y un intervalo $t$ con 2 grados de libertad:
 # `stats.contrast` con un solo grupo).
 
-# %%
+# %% translation={"source": "d2c085bd637cf2a5"}
 from fmnist_lib.stats import compare, contrast
 
 ends = {name: [c.iloc[-1] for c in runs] for name, runs in curves.items()}
 early = [c.loc[c.val_loss.idxmin()] for c in baseline]
 intervals = {}
 for metric, scale in (("test_loss", 1.0), ("test_accuracy", 100.0)):
-    plain = [scale * e[metric] for e in ends["no remedy"]]
-    for name in ("dropout 0.5", "weight decay 1.0", "augmentation (shifts and flips)"):
+    plain = [scale * e[metric] for e in ends["sin remedio"]]
+    for name in (
+        "dropout 0,5",
+        "decaimiento de pesos 1,0",
+        "aumento de datos (desplazamientos y reflejos)",
+    ):
         intervals[(name, metric)] = compare(
             [scale * e[metric] for e in ends[name]], plain
         )
     paired = [
         scale * (e[metric] - last[metric])
-        for e, last in zip(early, ends["no remedy"], strict=True)
+        for e, last in zip(early, ends["sin remedio"], strict=True)
     ]
-    intervals[("early stopping", metric)] = contrast([paired], [1.0])
+    intervals[("detención temprana", metric)] = contrast([paired], [1.0])
 table = pd.DataFrame(
     {
         key: {
-            "difference": c.estimate,
-            "95% interval": f"[{c.low:+.3f}, {c.high:+.3f}]",
+            "diferencia": c.estimate,
+            "intervalo del 95 %": f"[{c.low:+.3f}, {c.high:+.3f}]",
         }
         for key, c in intervals.items()
     }
 ).T
-table.index.names = ["remedy − no remedy", "on the test set"]
+table.index.names = ["remedio − sin remedio", "en el conjunto de prueba"]
 table.round(3)
 
 # %% [markdown] translation={"source": "d7442e34848a08d6"}
@@ -526,9 +537,9 @@ table.round(3)
 #   imágenes conservan su argmax.
 # - **Un remedio puede actuar haciendo más lento el entrenamiento.** El aumento de datos hace que
 #   cada época sea más difícil de ajustar, así que tras 100 épocas puede que simplemente no haya
-#   llegado todavía a su propio mínimo (compara su «lowest val loss at epoch» en la tabla de
-#   arriba); el dropout y el decaimiento de pesos también retrasan la subida. La comparación es a
-#   las 100 épocas; con otra duración los números serían otros.
+#   llegado todavía a su propio mínimo (compara su «época de la pérdida de validación mínima» en
+#   la tabla de arriba); el dropout y el decaimiento de pesos también retrasan la subida. La
+#   comparación es a las 100 épocas; con otra duración los números serían otros.
 #
 # La detención temprana no necesita ningún cambio en el modelo, solo un conjunto de validación
 # para elegir la época, y los otros remedios pueden combinarse con ella. Su menor pérdida de
@@ -554,8 +565,8 @@ from fmnist_lib.arithmetic import receptive_fields
 from fmnist_lib.models import raschka_encoder, raschka_pool_encoder
 
 for label, encoder in (
-    ("strided", raschka_encoder(10, 0.8, classifier=True)),
-    ("pooled", raschka_pool_encoder(10, 0.8)),
+    ("con paso", raschka_encoder(10, 0.8, classifier=True)),
+    ("con agrupamiento", raschka_pool_encoder(10, 0.8)),
 ):
     last_conv = [f for f in receptive_fields(encoder) if not f.whole_image][-1]
     print(
@@ -576,8 +587,8 @@ from fmnist_lib.experiments import run_experiment
 from fmnist_lib.plots import gap_curves
 
 models = {
-    "strided (as published)": "clf-raschka-10",
-    "max pooling": "clf-raschka-10-pool",
+    "con paso (como se publicó)": "clf-raschka-10",
+    "agrupamiento máximo": "clf-raschka-10-pool",
 }
 runs = {k: [run_experiment(n, seed=s) for s in (0, 1, 2)] for k, n in models.items()}
 gaps = {
@@ -587,22 +598,27 @@ gaps = {
 mean_gaps = {
     k: [np.mean(column) for column in zip(*g, strict=False)] for k, g in gaps.items()
 }
-fig = gap_curves(mean_gaps, "train − validation accuracy, mean of three seeds")
+fig = gap_curves(
+    mean_gaps, "exactitud de entrenamiento − validación, media de tres semillas"
+)
 for k, rs in runs.items():
     print(
         f"{k}: {sum(r.seconds for r in rs) / len(rs) / 60:.0f} "
         "min de entrenamiento por semilla"
     )
-pooled, strided = runs["max pooling"], runs["strided (as published)"]
+pooled, strided = runs["agrupamiento máximo"], runs["con paso (como se publicó)"]
 last_gap = compare(
-    [100 * g[-1] for g in gaps["max pooling"]],
-    [100 * g[-1] for g in gaps["strided (as published)"]],
+    [100 * g[-1] for g in gaps["agrupamiento máximo"]],
+    [100 * g[-1] for g in gaps["con paso (como se publicó)"]],
 )
 test_accuracy = compare(
     [100 * r.test["accuracy"] for r in pooled],
     [100 * r.test["accuracy"] for r in strided],
 )
-for what, c in (("gap at the last epoch", last_gap), ("test accuracy", test_accuracy)):
+for what, c in (
+    ("brecha en la última época", last_gap),
+    ("exactitud de prueba", test_accuracy),
+):
     print(
         f"con agrupamiento − con paso, {what}: {c.estimate:+.2f} puntos, "
         f"intervalo del 95 % [{c.low:+.2f}, {c.high:+.2f}]"
@@ -629,7 +645,7 @@ from fmnist_lib.exercises import check_answer
 #    Dedúcela a partir de $|1 - \eta\lambda_i|$, compruébala abajo y luego confírmala con el bucle
 #    de arriba.
 
-# %%
+# %% translation={"source": "4b6ffdfb5209d6dd"}
 answer = ...  # ejercicio 1: la tasa de aprendizaje que converge más rápido
 check_answer("7.1", answer)
 
@@ -734,7 +750,10 @@ more = training_curves(
     EPOCHS,
     progress=False,
 )
-for label, c in (("1,000 images, seed 0", baseline[0]), ("2,000 images, seed 0", more)):
+for label, c in (
+    ("1000 imágenes, semilla 0", baseline[0]),
+    ("2000 imágenes, semilla 0", more),
+):
     low = lowest_point(c)
     print(
         f"{label}: pérdida de validación mínima "
@@ -762,23 +781,23 @@ for label, c in (("1,000 images, seed 0", baseline[0]), ("2,000 images, seed 0",
 # **Ponte a prueba:** [un cuestionario sobre las ideas de este capítulo](quizzes/07_quiz.ipynb),
 # con una explicación para cada respuesta.
 
-# %%
-no_remedy = rows["no remedy"]
+# %% translation={"source": "00684caf554c310b"}
+no_remedy = rows["sin remedio"]
 key_numbers = {
-    "sharpness at the start (8 batches)": (
-        f"{at_start.min():.2f} to {at_start.max():.2f}"
+    "agudeza al comienzo (8 lotes)": f"{at_start.min():.2f} a {at_start.max():.2f}",
+    "agudeza máxima por semilla con η = 0,5": ", ".join(
+        f"{v:.3g}" for v in per_seed["agudeza máxima"]
     ),
-    "largest sharpness per seed at η = 0.5": ", ".join(
-        f"{v:.3g}" for v in per_seed["largest sharpness"]
+    "sin remedio: pérdida de validación mínima (época media)": (
+        f"{no_remedy['pérdida de validación mínima']:.3f} "
+        f"({no_remedy['época de la pérdida de validación mínima']:.0f})"
     ),
-    "no remedy: lowest val loss (mean epoch)": (
-        f"{no_remedy['lowest val loss']:.3f} "
-        f"({no_remedy['lowest val loss at epoch']:.0f})"
+    "sin remedio: pérdida de validación en la última época": (
+        f"{no_remedy['pérdida de validación final']:.3f}"
     ),
-    "no remedy: val loss at the last epoch": f"{no_remedy['last val loss']:.3f}",
 }
 for (name, metric), c in intervals.items():
-    key_numbers[f"{name} − no remedy, {metric}"] = (
+    key_numbers[f"{name} − sin remedio, {metric}"] = (
         f"{c.estimate:+.3f} [{c.low:+.3f}, {c.high:+.3f}]"
     )
 for what, value in key_numbers.items():
