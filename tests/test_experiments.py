@@ -298,6 +298,9 @@ def test_summary_table_has_one_row_per_run_with_its_test_metric(tmp_path, small_
     }
     table = summary_table(results)
     assert list(table.index) == ["ae-feedforward-512", "clf-consigna-10"]
+    assert list(table.columns[:2]) == ["model", "test MSE"]  # what matters first
+    classifier_first = summary_table({"c": results["clf-consigna-10"]}).columns[:2]
+    assert list(classifier_first) == ["model", "test accuracy"]
     assert table.loc["ae-feedforward-512", "test MSE"] == results["ae-feedforward-512"].test["mse"]
     clf = results["clf-consigna-10"]
     assert table.loc["clf-consigna-10", "test accuracy"] == clf.test["accuracy"]

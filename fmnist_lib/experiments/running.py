@@ -335,28 +335,26 @@ def run_experiment(
 
 # --------------------------------------------------------------------------- tables
 def summary_table(results: dict[str, RunResult]) -> pd.DataFrame:
-    """One row per run: settings, epochs, last train/validation metrics, test metric, size, time;
-    its headings and the model's title in the notebook's language (``registry.heading``)."""
+    """One row per run: what matters first (the model and its test metric, then its last
+    validation and training metrics), then its epochs, settings, size and time; its headings
+    and the model's title in the notebook's language (``registry.heading``)."""
     rows = []
     for name, r in results.items():
         e, last = r.experiment, r.history.epochs[-1]
-        row = {
-            "experiment": name,
-            "model": e.title,
+        row: dict[str, Any] = {"experiment": name, "model": e.title}
+        if e.task == "reconstruction":
+            row["test MSE"] = r.test["mse"]
+        else:
+            row |= {"test accuracy": r.test["accuracy"], "val accuracy": last["val_accuracy"]}
+        row |= {
+            "val loss": last["val_loss"],
+            "train loss": last["train_loss"],
+            "epochs run": len(r.history.epochs),
+            "best epoch": r.history.best_epoch,
             "hidden": e.hidden_size,
             "batch": e.batch_size,
             "lr": e.lr,
             "dropout": e.dropout,
-            "epochs run": len(r.history.epochs),
-            "best epoch": r.history.best_epoch,
-            "train loss": last["train_loss"],
-            "val loss": last["val_loss"],
-        }
-        if e.task == "reconstruction":
-            row["test MSE"] = r.test["mse"]
-        else:
-            row |= {"val accuracy": last["val_accuracy"], "test accuracy": r.test["accuracy"]}
-        row |= {
             "parameters": count_parameters(r.model),
             "trainable": count_parameters(r.model, trainable_only=True),
             "seconds": round(r.seconds, 1),
