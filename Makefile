@@ -179,7 +179,7 @@ notebooks: data
 # quizzes' saved JavaScript) on first open.
 lab: data
 	$(BIN)/jupyter trust notebooks/[0-9][0-9]_*.ipynb es/notebooks/[0-9][0-9]_*.ipynb \
-	  notebooks/quizzes/[0-9][0-9]_*.ipynb es/notebooks/quizzes/[0-9][0-9]_*.ipynb > /dev/null
+	  notebooks/quizzes/*_quiz.ipynb es/notebooks/quizzes/*_quiz.ipynb > /dev/null
 	$(BIN)/jupyter lab notebooks/
 
 bench: data

@@ -511,12 +511,16 @@ def test_the_calculator_computes_on_the_page(visit: Visit) -> None:
 
 
 def test_a_quiz_answers_on_the_page(visit: Visit) -> None:
-    """A quiz page (both editions) draws each question of its quiz (fmnist_lib.quiz); choosing
-    an answer shows that answer's explanation, marked right or wrong."""
-    found = re.fullmatch(r"(es/)?notebooks/quizzes/(\d\d)_quiz", visit.docname)
+    """A quiz page (both editions, the chapters' and the final one) draws each question of its
+    quiz (fmnist_lib.quiz); choosing an answer shows that answer's explanation, marked right or
+    wrong."""
+    found = re.fullmatch(r"(es/)?notebooks/quizzes/(\d\d|final)_quiz", visit.docname)
     if found is None:
         return
-    questions = quiz.load(int(found.group(2)), "es" if found.group(1) else "en")
+    name = found.group(2)  # a chapter's number, or the final quiz over the course
+    questions = quiz.load(
+        name if name == quiz.FINAL else int(name), "es" if found.group(1) else "en"
+    )
     drawn = visit.page.locator(".Quiz")
     drawn.first.wait_for()
     assert drawn.count() == len(questions), f"{visit.docname}: {drawn.count()} questions drawn"

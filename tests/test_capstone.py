@@ -28,10 +28,10 @@ def sketch(lang: str) -> str:
     return blocks[0]
 
 
-def test_both_books_list_the_capstone_after_the_last_quiz_and_the_editions_are_twins():
+def test_both_books_list_the_capstone_after_the_final_quiz_and_the_editions_are_twins():
     for toc, name in ((ROOT / "_toc.yml", "capstone"), (ROOT / "es" / "_toc.yml", "proyecto")):
         files = [c["file"] for c in yaml.safe_load(toc.read_text("utf-8"))["chapters"]]
-        assert files[files.index(name) - 1] == "notebooks/quizzes/08_quiz.ipynb", toc
+        assert files[files.index(name) - 1] == "notebooks/quizzes/final_quiz.ipynb", toc
     assert TWIN_PAGES["capstone"] == "proyecto"
     for lang, page in PAGES.items():
         for link in re.findall(r"\]\(([^)#]+)\)", page.read_text("utf-8")):

@@ -1,6 +1,7 @@
-"""The chapters' quizzes (fmnist_lib.quiz): well-formed questions with a reason for every answer,
-two editions of one quiz, numbers that the chapters do print, the stored quiz notebooks, and the
-chapters' front matter (open-in-Colab badge, study time) and closing link to their quiz."""
+"""The course's quizzes (fmnist_lib.quiz), a chapter's and the final one over the course:
+well-formed questions with a reason for every answer, two editions of one quiz, numbers that the
+chapters do print, the stored quiz notebooks, and the chapters' front matter (open-in-Colab badge,
+study time) and closing link to their quiz."""
 
 import importlib.util
 import json
@@ -17,10 +18,20 @@ from fmnist_lib.errors import SettingsError
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = {"en": ROOT / "notebooks", "es": ROOT / "es" / "notebooks"}
 CHAPTERS = list(range(1, 9))
-QUIZZES = [(n, lang) for n in CHAPTERS for lang in ("en", "es")]
-_spec = importlib.util.spec_from_file_location("release", ROOT / "tools" / "release.py")
-release = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(release)
+LANGUAGES = ("en", "es")
+QUIZZES = [(n, lang) for n in CHAPTERS for lang in LANGUAGES]
+#: Every quiz in each language: the chapters' and the final one (``quiz.FINAL``).
+ALL_QUIZZES = [*QUIZZES, *((quiz.FINAL, lang) for lang in LANGUAGES)]
+
+
+def _tool(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+release, run_notebooks = _tool("release"), _tool("run_notebooks")
 
 # A number as each language writes it: English 70,000 and 0.8; Spanish 70 000 (a narrow no-break
 # space) and 0,8. Both may carry a sign (+, -, −) and an exponent (2.8e-06).
@@ -57,8 +68,9 @@ def chapter(n: int, lang: str) -> Path:
     return next(FOLDERS[lang].glob(f"{n:02d}_*.ipynb"))
 
 
-def quiz_notebook(n: int, lang: str) -> Path:
-    return FOLDERS[lang] / "quizzes" / f"{n:02d}_quiz.ipynb"
+def quiz_notebook(n: int | str, lang: str) -> Path:
+    name = n if n == quiz.FINAL else f"{n:02d}"
+    return FOLDERS[lang] / "quizzes" / f"{name}_quiz.ipynb"
 
 
 def printed(notebook: Path) -> str:
@@ -77,10 +89,11 @@ def test_every_chapter_has_a_quiz_in_both_languages():
     assert all(quiz.path(n, "es").is_file() for n in CHAPTERS)
 
 
-@pytest.mark.parametrize(("n", "lang"), QUIZZES)
+@pytest.mark.parametrize(("n", "lang"), ALL_QUIZZES)
 def test_every_question_has_a_right_answer_and_a_reason_for_every_answer(n, lang):
     questions = quiz.load(n, lang)
-    assert 4 <= len(questions) <= 6, f"chapter {n}: {len(questions)} questions, not 4 to 6"
+    fewest, most = (8, 12) if n == quiz.FINAL else (4, 6)
+    assert fewest <= len(questions) <= most, f"quiz {n}: {len(questions)} questions"
     for q in questions:
         assert q["type"] == "multiple_choice" and q["question"].strip()
         assert len(q["answers"]) >= 3, f"{q['question']!r}: fewer than three answers"
@@ -92,7 +105,7 @@ def test_every_question_has_a_right_answer_and_a_reason_for_every_answer(n, lang
             assert a["feedback"] != a["answer"]
 
 
-@pytest.mark.parametrize("n", CHAPTERS)
+@pytest.mark.parametrize("n", [*CHAPTERS, quiz.FINAL])
 def test_the_two_editions_ask_the_same_questions(n):
     english, spanish = quiz.load(n, "en"), quiz.load(n, "es")
     shape = lambda qs: [
@@ -120,12 +133,27 @@ def test_the_numbers_a_question_quotes_are_the_chapters(n, lang):
         assert quoted <= shown, f"chapter {n} no longer prints {quoted - shown}"
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_numbers_the_final_quiz_quotes_are_printed_by_the_chapters(lang):
+    """The final quiz's questions are about the whole course: a number one quotes is in its
+    text and in what some stored chapter of that edition printed."""
+    output = "\n".join(printed(chapter(n, lang)) for n in CHAPTERS)
+    shown = numbers(output, "en") | numbers(output, "es")
+    questions = quiz.load(quiz.FINAL, lang)
+    assert any(q.get("quotes") for q in questions), "the check would check nothing"
+    for q in questions:
+        quoted = {next(iter(numbers(x, "en"))) for x in q.get("quotes", [])}
+        text = numbers(words([q]), lang)
+        assert quoted <= text, f"{q['question'][:60]!r}: quotes {quoted - text} it does not say"
+        assert quoted <= shown, f"no chapter prints {quoted - shown} any longer"
+
+
 def test_the_number_check_reads_both_ways_of_writing():
     assert numbers("70,000 images, +1.48 points, 2.8e-06", "en") == {"70000", "1.48", "2.8e-06"}
     assert numbers("70\u202f000 imágenes, −0,98; 95\u00a0%", "es") == {"70000", "-0.98", "95"}
 
 
-@pytest.mark.parametrize("n", CHAPTERS)
+@pytest.mark.parametrize("n", [*CHAPTERS, quiz.FINAL])
 def test_the_spanish_quiz_writes_numbers_the_spanish_way(n):
     text = words(quiz.load(n, "es"))
     english = re.findall(r"\d\.\d|\d%|\d \d{3}\b", text)
@@ -149,11 +177,32 @@ def test_show_displays_the_quiz_without_touching_the_students_random_draws(monke
 
 
 def test_a_chapter_without_a_quiz_is_a_one_line_error():
-    with pytest.raises(SettingsError, match=r"^no quiz for chapter 9; the quizzes are \[1,") as e:
+    listed = r"; the quizzes are \[1, 2, 3, 4, 5, 6, 7, 8\] and 'final'$"
+    with pytest.raises(SettingsError, match=r"^no quiz for chapter 9" + listed) as e:
         quiz.load(9)
     assert "\n" not in str(e.value)
+    for unknown in ("last", "08", 8.0):
+        with pytest.raises(SettingsError, match=rf"^no quiz {unknown!r}" + listed):
+            quiz.show(unknown)
     with pytest.raises(SettingsError, match="no language 'fr'"):
         quiz.load(1, "fr")
+    with pytest.raises(SettingsError, match="no language 'fr'"):
+        quiz.load(quiz.FINAL, "fr")
+
+
+def test_the_final_quiz_is_apart_from_the_chapters_quizzes(monkeypatch):
+    """``show("final")`` displays the final quiz, which ``chapters()`` does not list; its page
+    element is named apart from every chapter's."""
+    assert quiz.FINAL not in quiz.chapters() and quiz.path(quiz.FINAL, "es").is_file()
+    assert quiz.load(quiz.FINAL) != quiz.load(8)
+    shown = []
+    monkeypatch.setattr("jupyterquiz.dynamic.display.display", lambda obj: shown.append(obj))
+    elements = set()
+    for n in (quiz.FINAL, 8):
+        quiz.show(n, "es")
+        assert json.dumps(quiz.load(n, "es")) in shown[-1].data
+        elements.add(re.search(r'<div id="(\w+)"', shown[-2].data).group(1))
+    assert len(elements) == 2, "the final quiz's element has a chapter quiz's name"
 
 
 # --- the stored notebooks --------------------------------------------------------------------
@@ -170,12 +219,13 @@ def _badge(notebook: Path) -> str | None:
 
 
 @pytest.mark.artifacts
-@pytest.mark.parametrize(("n", "lang"), QUIZZES)
-def test_each_quiz_notebook_shows_its_own_chapters_quiz_as_stored(n, lang):
+@pytest.mark.parametrize(("n", "lang"), ALL_QUIZZES)
+def test_each_quiz_notebook_shows_its_own_quiz_as_stored(n, lang):
     notebook = quiz_notebook(n, lang)
     nb = json.loads(notebook.read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    call = f"show({n})" if lang == "en" else f'show({n}, "es")'
+    name = repr(n).replace("'", '"')  # show(3) or show("final")
+    call = f"show({name})" if lang == "en" else f'show({name}, "es")'
     assert call in "".join(code[-1]["source"]), f"{notebook.name} must call {call}"
     assert nb["metadata"]["fmnist"]["budget"] == "full", "run tools/run_notebooks.py on it"
     scripts = [
@@ -187,7 +237,14 @@ def test_each_quiz_notebook_shows_its_own_chapters_quiz_as_stored(n, lang):
         f"{notebook.relative_to(ROOT)} shows an older quiz: run "
         f"tools/run_notebooks.py --budget full {notebook.relative_to(ROOT).with_suffix('.py')}"
     )
-    assert f"../{chapter(n, lang).name}" in _markdown(notebook)[0], "link back to the chapter"
+    if n == quiz.FINAL:
+        title = {"en": "# Quiz: the whole course", "es": "# Cuestionario: todo el curso"}[lang]
+        capstone = {"en": "../../capstone.md", "es": "../../proyecto.md"}[lang]
+        assert _markdown(notebook)[0].startswith(title + "\n")
+        assert f"]({capstone})" in _markdown(notebook)[0], "lead on to the capstone"
+        assert (notebook.parent / capstone).is_file()
+    else:
+        assert f"../{chapter(n, lang).name}" in _markdown(notebook)[0], "link back to the chapter"
 
 
 @pytest.mark.artifacts
@@ -203,9 +260,10 @@ def test_each_chapter_links_to_its_quiz_and_the_book_lists_it(n, lang):
 
 
 @pytest.mark.artifacts
-@pytest.mark.parametrize(("n", "lang"), QUIZZES)
+@pytest.mark.parametrize(("n", "lang"), ALL_QUIZZES)
 def test_each_notebook_opens_in_colab_at_its_own_path(n, lang):
-    for notebook in (chapter(n, lang), quiz_notebook(n, lang)):
+    own = [] if n == quiz.FINAL else [chapter(n, lang)]
+    for notebook in (*own, quiz_notebook(n, lang)):
         link = _badge(notebook)
         assert link == release.colab_link(notebook, release.version()), (
             f"{notebook.relative_to(ROOT)}: the first cell's Colab badge points to {link}"
@@ -221,3 +279,18 @@ def test_each_chapter_states_its_study_time(n):
         assert found, f"chapter {n} ({lang}): the first cell states its study time ({label} N)"
         minutes[lang] = int(found.group(1))
     assert minutes["en"] == minutes["es"] and 15 <= minutes["en"] <= 240, minutes
+
+
+@pytest.mark.artifacts
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_book_lists_the_final_quiz_after_the_last_chapters_quiz_and_the_intro_links_it(lang):
+    toc = yaml.safe_load((FOLDERS[lang].parent / "_toc.yml").read_text(encoding="utf-8"))
+    files = [e["file"] for e in toc["chapters"]]
+    at = files.index("notebooks/quizzes/final_quiz.ipynb")
+    assert files[at - 1] == f"notebooks/quizzes/{CHAPTERS[-1]:02d}_quiz.ipynb"
+    intro = (FOLDERS[lang].parent / "intro.md").read_text(encoding="utf-8")
+    assert "](notebooks/quizzes/final_quiz.ipynb)" in intro
+    assert quiz_notebook(quiz.FINAL, lang) in [
+        p.with_suffix(".ipynb") for p in run_notebooks.quizzes(lang)
+    ], "tools/run_notebooks.py does not execute the final quiz"
+    assert quiz_notebook(quiz.FINAL, lang) in release.notebooks(), "release.py misses its badge"

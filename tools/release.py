@@ -43,8 +43,13 @@ def colab() -> str:
 
 
 def notebooks() -> list[Path]:
-    """The chapters and quizzes of both editions, .ipynb and .py."""
-    return [p for folder in CHAPTERS for p in sorted((ROOT / folder).glob("[0-9][0-9]_*"))]
+    """The chapters and quizzes of both editions (the final quiz too), .ipynb and .py."""
+    return [
+        p
+        for folder in CHAPTERS
+        for pattern in ("[0-9][0-9]_*", "final_quiz.*")
+        for p in sorted((ROOT / folder).glob(pattern))
+    ]
 
 
 def colab_link(notebook: Path, release: str) -> str:

@@ -1,11 +1,12 @@
 """Execute the course notebooks at a budget and store them with their outputs.
 
 Reads each ``NN_*.py`` (the percent-format twin) of notebooks/ or es/notebooks/ and of their
-quizzes/ folders (each chapter's wrap-up quiz, ``quizzes/NN_quiz.py``), runs it top to
-bottom in a fresh ``python3`` kernel with ``FMNIST_BUDGET`` set and ``FMNIST_LANGUAGE`` the
-language of its folder (``es`` under es/notebooks/, else ``en``: the words on its figures), keeps
-the widget state (so the book can show the widgets), records the budget in the notebook's
-metadata, and writes the pair (.ipynb + .py).
+quizzes/ folders (each chapter's wrap-up quiz, ``quizzes/NN_quiz.py``, and the final one over the
+course, ``quizzes/final_quiz.py``), runs it top to bottom in a fresh ``python3`` kernel with
+``FMNIST_BUDGET`` set and ``FMNIST_LANGUAGE`` the language of its folder (``es`` under
+es/notebooks/, else ``en``: the words on its figures), keeps the widget state (so the book can
+show the widgets), records the budget in the notebook's metadata, and writes the pair (.ipynb +
+.py).
 
     python tools/run_notebooks.py --budget smoke [notebooks/03_autoencoders.py ...]
     python tools/run_notebooks.py --budget smoke --edition both    # every chapter and quiz, both
@@ -95,10 +96,14 @@ def chapters(edition: str) -> list[Path]:
 
 
 def quizzes(edition: str) -> list[Path]:
-    """The quiz notebooks quizzes/NN_quiz.py of an edition (``en``, ``es`` or ``both``)."""
+    """The quiz notebooks of an edition (``en``, ``es`` or ``both``): the chapters'
+    quizzes/NN_quiz.py, then quizzes/final_quiz.py."""
     languages = ["en", "es"] if edition == "both" else [edition]
     return [
-        p for lang in languages for p in sorted((FOLDERS[lang] / QUIZZES).glob("[0-9][0-9]_*.py"))
+        p
+        for lang in languages
+        for pattern in ("[0-9][0-9]_quiz.py", "final_quiz.py")
+        for p in sorted((FOLDERS[lang] / QUIZZES).glob(pattern))
     ]
 
 
