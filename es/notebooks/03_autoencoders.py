@@ -83,7 +83,7 @@ if "google.colab" in str(get_ipython()):  # en Colab: instala la biblioteca del 
 #   valor negativo en lugar de anularlo); luego una capa densa hasta $n = 64$ o $128$;
 #   convoluciones transpuestas y un `Trim` en el camino de vuelta.
 
-# %%
+# %% translation={"source": "23f5d6d29136de7c"}
 import pandas as pd
 
 from fmnist_lib import paper
@@ -98,15 +98,15 @@ for name in paper.TABLE_I:
     shapes = trace_shapes(e.new_model())
     rows.append(
         {
-            "experiment": name,
-            "model": e.title,
-            "code size n": e.hidden_size,
-            "compression 784/n": round(784 / e.hidden_size, 1),
-            "parameters": int(shapes["parameters"].sum()),
-            "multiply-adds per image": int(shapes["multiply-adds"].sum()),
+            "experimento": name,
+            "modelo": e.title,
+            "tamaño del código n": e.hidden_size,
+            "compresión 784/n": round(784 / e.hidden_size, 1),
+            "parámetros": int(shapes["parameters"].sum()),
+            "multiplicaciones-sumas por imagen": int(shapes["multiply-adds"].sum()),
         }
     )
-pd.DataFrame(rows).set_index("experiment")
+pd.DataFrame(rows).set_index("experimento")
 
 # %% [markdown] translation={"source": "161ee6732e388829"}
 # Los pesos y el cómputo son cosas distintas. Una capa densa usa cada peso una vez por imagen; una
@@ -123,11 +123,11 @@ pd.DataFrame(rows).set_index("experiment")
 # detenemos antes si la pérdida de validación no mejora durante 3 épocas (en ese caso se conservan
 # los pesos de la mejor época).
 
-# %% tags=["nbval-check-output"]
+# %% tags=["nbval-check-output"] translation={"source": "3de62a025ab579bd"}
 from fmnist_lib.experiments.registry import SETTINGS_COLUMNS, settings_table
 
 settings_table(
-    paper.TABLE_I, {**SETTINGS_COLUMNS, "early stopping patience": "patience"}
+    paper.TABLE_I, {**SETTINGS_COLUMNS, "paciencia (detención temprana)": "patience"}
 )
 
 # %% [markdown] translation={"source": "05bfb96af585b5a1"}
@@ -140,7 +140,7 @@ settings_table(
 # 2 enseña a calcularlas. Las capas `Dropout` tienen $p = 0$ en la configuración del informe, así
 # que aquí no hacen nada; se conservan para que puedas probar otro valor.
 
-# %%
+# %% translation={"source": "1e947f144439ca44"}
 import torch
 from torch import nn
 
@@ -148,12 +148,12 @@ from fmnist_lib.models import Trim
 
 
 class Raschka(nn.Module):
-    """Raschka's autoencoder: image (1, 28, 28) -> code (hidden_size,) -> image
-    (1, 28, 28)."""
+    """El autocodificador de Raschka: imagen (1, 28, 28) -> código (hidden_size,) ->
+    imagen (1, 28, 28)."""
 
     def __init__(self, hidden_size=128, dropout=0.0):
         super().__init__()
-        self.encoder = nn.Sequential(  # input: (1, 28, 28)
+        self.encoder = nn.Sequential(  # entrada: (1, 28, 28)
             nn.Conv2d(1, 32, kernel_size=3, stride=1, padding=1),  # (32, 28, 28)
             nn.LeakyReLU(0.01),
             nn.Dropout(dropout),
@@ -165,7 +165,7 @@ class Raschka(nn.Module):
             nn.Dropout(dropout),
             nn.Conv2d(64, 64, kernel_size=3, stride=1, padding=1),  # (64, 7, 7)
             nn.Flatten(),  # (3136,)
-            # the code: (hidden_size,), no activation
+            # el código: (hidden_size,), sin activación
             nn.Linear(64 * 7 * 7, hidden_size),
         )
         self.decoder = nn.Sequential(
@@ -185,21 +185,21 @@ class Raschka(nn.Module):
             nn.Dropout(dropout),
             # (1, 29, 29)
             nn.ConvTranspose2d(32, 1, kernel_size=3, stride=1, padding=0),
-            Trim((28, 28)),  # (1, 28, 28): the last row and column cut off
-            nn.Sigmoid(),  # every pixel in [0, 1]
+            Trim((28, 28)),  # (1, 28, 28): sin la última fila ni la última columna
+            nn.Sigmoid(),  # cada píxel en [0, 1]
         )
 
-    def forward(self, x):  # x: (N, 1, 28, 28), a batch of N images
+    def forward(self, x):  # x: (N, 1, 28, 28), un lote de N imágenes
         return self.decoder(self.encoder(x))  # (N, 1, 28, 28)
 
 
 class Consigna(nn.Module):
-    """The «consigna» autoencoder: two convolution + max-pooling stages, then a dense
-    code."""
+    """El autocodificador «consigna»: dos etapas de convolución + agrupamiento máximo,
+    luego un código denso."""
 
     def __init__(self, hidden_size=128, dropout=0.0):
         super().__init__()
-        self.encoder = nn.Sequential(  # input: (1, 28, 28)
+        self.encoder = nn.Sequential(  # entrada: (1, 28, 28)
             nn.Conv2d(1, 16, kernel_size=3),  # (16, 26, 26)
             nn.ReLU(),
             nn.Dropout(dropout),
@@ -207,11 +207,11 @@ class Consigna(nn.Module):
             nn.Conv2d(16, 32, kernel_size=3),  # (32, 11, 11)
             nn.ReLU(),
             nn.Dropout(dropout),
-            # (32, 5, 5): the 11th row and column are dropped
+            # (32, 5, 5): se descartan la fila y la columna 11
             nn.MaxPool2d(kernel_size=2),
             nn.Flatten(),  # (800,)
             nn.Linear(32 * 5 * 5, hidden_size),  # (hidden_size,)
-            nn.ReLU(),  # the code, never negative
+            nn.ReLU(),  # el código, nunca negativo
             nn.Dropout(dropout),
         )
         self.decoder = nn.Sequential(
@@ -225,7 +225,7 @@ class Consigna(nn.Module):
             nn.Dropout(dropout),
             # (1, 28, 28)
             nn.ConvTranspose2d(16, 1, kernel_size=3, stride=2, output_padding=1),
-            nn.Sigmoid(),  # every pixel in [0, 1]
+            nn.Sigmoid(),  # cada píxel en [0, 1]
         )
 
     def forward(self, x):  # x: (N, 1, 28, 28)
@@ -241,7 +241,7 @@ class Consigna(nn.Module):
 # %% tags=["nbval-check-output"] translation={"source": "d1fd190b70a7647b"}
 from fmnist_lib.models import ConsignaAutoencoder, RaschkaAutoencoder
 
-images = torch.rand(16, 1, 28, 28)  # any batch of 16 images will do
+images = torch.rand(16, 1, 28, 28)  # sirve cualquier lote de 16 imágenes
 agree = {}
 pairs = {
     "Raschka (64)": (Raschka(hidden_size=64), RaschkaAutoencoder(hidden_size=64)),
@@ -253,7 +253,7 @@ for title, (written, built) in pairs.items():
     same_shapes = shapes == [
         (name, tuple(p.shape)) for name, p in built.named_parameters()
     ]
-    # the library model's weights, copied into ours
+    # los pesos del modelo de la biblioteca, copiados en el nuestro
     written.load_state_dict(built.state_dict())
     same_outputs = torch.equal(written.eval()(images), built.eval()(images))
     agree[title] = same_shapes and same_outputs
@@ -331,20 +331,20 @@ print(
 
 
 def one_epoch(model, batches, loss_fn, optimizer):
-    """Train ``model`` for one pass over ``batches``; return the mean of the per-batch
-    losses."""
-    model.train()  # training behaviour: dropout on
+    """Entrena ``model`` con una pasada por ``batches``; devuelve la media de las
+    pérdidas de los lotes."""
+    model.train()  # comportamiento de entrenamiento: dropout activo
     losses = []
     for x, _labels in batches:
         optimizer.zero_grad()
-        loss = loss_fn(model(x), x)  # the target is the input
+        loss = loss_fn(model(x), x)  # el objetivo es la entrada
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
     return sum(losses) / len(losses)
 
 
-seed_everything(0)  # the initial weights and the dropout masks
+seed_everything(0)  # los pesos iniciales y las máscaras de dropout
 model = FeedForwardAutoencoder(hidden_size=512, dropout=0.1)
 optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
 batches = Batches(
@@ -353,7 +353,7 @@ batches = Batches(
 ours = []
 for epoch in range(1, 4):
     ours.append(one_epoch(model, batches, nn.MSELoss(), optimizer))
-    val_loss = evaluate(model, splits.val, "reconstruction")["loss"]  # in eval mode
+    val_loss = evaluate(model, splits.val, "reconstruction")["loss"]  # en modo eval
     print(
         f"época {epoch}: pérdida de entrenamiento "
         f"{ours[-1]:.5f}, de validación {val_loss:.5f}"
@@ -433,7 +433,7 @@ summary_table(results)
 # entrenamiento indica que el modelo generaliza; una que empieza a subir mientras la de
 # entrenamiento sigue bajando indica sobreajuste.
 
-# %%
+# %% translation={"source": "dcfabd5b7e361c8d"}
 from fmnist_lib.plots import training_curves
 
 curves = {r.experiment.title: r.history.epochs for r in results.values()}
@@ -441,25 +441,25 @@ fig = training_curves(
     {k: curves[k] for k in ("consigna (128)", "feed-forward (512)")},
     ("loss",),
     ("MSE",),
-    "consigna and feed-forward",
+    "consigna y feed-forward",
     log_scale=True,
 )
 fig = training_curves(
     {k: curves[k] for k in ("Raschka (64)", "Raschka (128)")},
     ("loss",),
     ("MSE",),
-    "Raschka, n = 64 and 128",
+    "Raschka, n = 64 y 128",
     log_scale=True,
 )
 
-# %%
+# %% translation={"source": "d4cc470782cb51aa"}
 gaps = pd.DataFrame(
     {
         r.experiment.title: {
-            "epochs run": len(r.history.epochs),
-            "best epoch": r.history.best_epoch,
-            "stopped early": r.history.stopped_early,
-            "val / train loss, last epoch": r.history.epochs[-1]["val_loss"]
+            "épocas entrenadas": len(r.history.epochs),
+            "mejor época": r.history.best_epoch,
+            "detención temprana": r.history.stopped_early,
+            "pérdida val. / entren., última época": r.history.epochs[-1]["val_loss"]
             / r.history.epochs[-1]["train_loss"],
         }
         for r in results.values()
@@ -513,7 +513,7 @@ reconstruction_browser(models, splits.val, per_class=3)
 
 # %% translation={"source": "a29d8be2da566473"}
 test_mse = pd.Series(
-    {r.experiment.title: r.test["mse"] for r in results.values()}, name="test MSE"
+    {r.experiment.title: r.test["mse"] for r in results.values()}, name="MSE de prueba"
 ).sort_values()
 print(test_mse.to_string(float_format="{:.5f}".format))
 best, runner_up = test_mse.index[:2]
@@ -538,11 +538,11 @@ import torch
 
 consigna = results["ae-consigna-128"].model
 code = torch.randn(4, 128, requires_grad=True)
-rows = consigna.decoder.eval()(code)[0, 0].sum(dim=1)  # one number per output row
+rows = consigna.decoder.eval()(code)[0, 0].sum(dim=1)  # un número por fila de la salida
 for row in (23, 24, 25, 26, 27):
     (gradient,) = torch.autograd.grad(rows[row], code, retain_graph=True)
     print(f"fila {row}: |d fila / d código| = {gradient.abs().sum():.3g}")
-BAND = 3  # rows and columns 25-27: computed from biases alone
+BAND = 3  # filas y columnas 25-27: calculadas solo con sesgos
 
 # %% [markdown] translation={"source": "f0d75578292e71df"}
 # Las filas 25, 26 y 27 (y las mismas columnas) no pueden ver el código. ¿Dónde está el error
@@ -642,7 +642,7 @@ print(f"segunda mitad: {(val[half - 1] - val[-1]) / val[half - 1]:.1%} menor")
 #   perplejidad los redibujan. Léelo por qué puntos quedan juntos, no por cuán lejos están los
 #   grupos.
 
-# %%
+# %% translation={"source": "0576cf1820c8e703"}
 from fmnist_lib import latent
 from fmnist_lib.plots import interpolation_strip, latent_scatter
 
@@ -650,25 +650,26 @@ coders = {
     name: results[name].model for name in ("ae-feedforward-512", "ae-raschka-128")
 }
 test_codes = {name: latent.encode(model, splits.test) for name, model in coders.items()}
-# for the plot
+# para el gráfico
 shown = latent.sample_indices(len(splits.test), 2000, labels=splits.test.labels)
 for name, codes in test_codes.items():
-    pca = latent.pca_2d(codes)  # the axes of all the test codes
+    pca = latent.pca_2d(codes)  # los ejes de todos los códigos de prueba
     fig = latent_scatter(
         pca.points[shown],
         splits.test.labels[shown],
         f"{results[name].experiment.title}: "
-        f"{len(shown):,} test codes, first two principal axes",
-        axis_names=(f"PC 1 ({pca.explained[0]:.0%})", f"PC 2 ({pca.explained[1]:.0%})"),
+        f"{len(shown):,} códigos de prueba, los dos primeros ejes principales",
+        axis_names=(f"CP 1 ({pca.explained[0]:.0%})", f"CP 2 ({pca.explained[1]:.0%})"),
     )
 
-# %%
+# %% translation={"source": "3fc82c729a81c836"}
 for name, codes in test_codes.items():
     tsne = latent.tsne_2d(codes, labels=splits.test.labels, max_points=2000)
     fig = latent_scatter(
         tsne.points,
         splits.test.labels[tsne.indices],
-        f"{results[name].experiment.title}: t-SNE of {len(tsne.indices):,} test codes",
+        f"{results[name].experiment.title}: t-SNE de {len(tsne.indices):,} "
+        "códigos de prueba",
     )
 
 # %% [markdown] translation={"source": "9ef76121bfdba17f"}
@@ -683,14 +684,14 @@ for name, codes in test_codes.items():
 # use esa información (a un autocodificador no le sirven las etiquetas de clase), y una baja no
 # muestra que la información falte (una lectura no lineal podría encontrarla).
 
-# %%
+# %% translation={"source": "8de99d170b82bc1e"}
 train_index = latent.sample_indices(
     len(splits.train), 10_000, labels=splits.train.labels
 )
 probe_train = splits.train.subset(train_index)
 probe_labels = splits.train.labels[train_index]
 probes = {
-    "pixels": latent.probe_accuracy(
+    "píxeles": latent.probe_accuracy(
         probe_train.floats().flatten(1),
         probe_labels,
         splits.test.floats().flatten(1),
@@ -698,13 +699,15 @@ probes = {
     )
 }
 for name, model in coders.items():
-    probes[f"{results[name].experiment.title} codes"] = latent.probe_accuracy(
+    probes[f"códigos de {results[name].experiment.title}"] = latent.probe_accuracy(
         latent.encode(model, probe_train),
         probe_labels,
         test_codes[name],
         splits.test.labels,
     )
-pd.Series(probes, name="linear probe, test accuracy").map("{:.1%}".format).to_frame()
+pd.Series(probes, name="sonda lineal, exactitud de prueba").map(
+    "{:.1%}".format
+).to_frame()
 
 # %% [markdown] translation={"source": "578438e3dc2cb45d"}
 # Lee los mapas y la sonda en conjunto. Las clases que los mapas muestran separadas (pantalones,
@@ -727,17 +730,17 @@ pd.Series(probes, name="linear probe, test accuracy").map("{:.1%}".format).to_fr
 # Toma una zapatilla deportiva (Sneaker) y un botín (Ankle boot), y decodifica puntos sobre la
 # recta que une sus códigos; compara con mezclar las dos imágenes píxel a píxel:
 
-# %%
-# Sneaker, Ankle boot
+# %% translation={"source": "25e69cd9e0ec458a"}
+# Sneaker (zapatilla deportiva), Ankle boot (botín)
 first = {c: int((splits.test.labels == c).nonzero()[0]) for c in (7, 9)}
 a, b = splits.test.images[first[7]], splits.test.images[first[9]]
 raschka = coders["ae-raschka-128"]
 fig = interpolation_strip(
     {
-        "decoded codes": latent.interpolate(raschka, a, b),
-        "pixel blend": latent.pixel_blend(a, b),
+        "códigos decodificados": latent.interpolate(raschka, a, b),
+        "mezcla de píxeles": latent.pixel_blend(a, b),
     },
-    "Raschka (128): from a sneaker to an ankle boot",
+    "Raschka (128): de una zapatilla deportiva a un botín",
 )
 
 # %% [markdown] translation={"source": "1d4b0cdabe57c031"}
@@ -773,19 +776,19 @@ from fmnist_lib.exercises import check_answer
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "35aa6cc935030b3b"}
 # %%solution
 from fmnist_lib.settings import demonstration_budget
 
-demo = demonstration_budget()  # 10,000 training images, 5 epochs
+demo = demonstration_budget()  # 10.000 imágenes de entrenamiento, 5 épocas
 by_size = {
     16: run_experiment("ae-consigna-128", demo, overrides={"hidden_size": 16}),
     128: run_experiment("ae-consigna-128", demo),
 }
 for n, r in by_size.items():
-    print(f"n = {n:>3}: test MSE {r.test['mse']:.5f}")
+    print(f"n = {n:>3}: MSE de prueba {r.test['mse']:.5f}")
 change = by_size[16].test["mse"] / by_size[128].test["mse"] - 1
-print(f"a code of 16 instead of 128: {change:+.0%} test MSE (one seed each)")
+print(f"código de 16 en vez de 128: {change:+.0%} de MSE de prueba (una sola semilla)")
 
 # %% [markdown] translation={"source": "4616cb7913878317"}
 # 2. ¿Qué clase reconstruye peor el autocodificador feed-forward en el conjunto de validación?
@@ -837,12 +840,12 @@ check_answer("3.2", per_class.index[-1], model=feedforward, data=splits.val)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "e98c679796108a9a"}
 # %%solution
 a, b = splits.val.floats()[:2]
-for guess, name in ((a, "guess a"), ((a + b) / 2, "guess the mean")):
+for guess, name in ((a, "elegir a"), ((a + b) / 2, "elegir la media")):
     expected_error = 0.5 * ((guess - a) ** 2).mean() + 0.5 * ((guess - b) ** 2).mean()
-    print(f"{name:>15}: expected MSE {expected_error:.4f}")
+    print(f"{name:>15}: MSE esperado {expected_error:.4f}")
 
 # %% [markdown] translation={"source": "14f8c20d0af060ca"}
 # 4. **Predice primero.** Unidades muertas en el cuello de botella: construye
@@ -880,7 +883,7 @@ for guess, name in ((a, "guess a"), ((a + b) / 2, "guess the mean")):
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "11bf2fd263800983"}
 # %%solution
 from fmnist_lib.stats import compare, compare_paired
 from fmnist_lib.training import TrainConfig, fit
@@ -888,38 +891,40 @@ from fmnist_lib.training import TrainConfig, fit
 demo_splits = splits_for(demo)
 mse_by_code = {"ReLU": [], "LeakyReLU(0.01)": []}
 for seed in (0, 1, 2):
-    # the original, trained by seed
+    # el original, entrenado con cada semilla
     relu = run_experiment("ae-consigna-128", demo, seed=seed)
     epochs = len(relu.history.epochs)
     config = TrainConfig("reconstruction", epochs, batch_size=32, lr=1e-3, seed=seed)
-    # the original's initial weights (and config.seed: its batch order)
+    # los pesos iniciales del original (y config.seed: su orden de lotes)
     seed_everything(seed)
     leaky = ConsignaAutoencoder()
-    leaky.encoder[10] = nn.LeakyReLU(0.01)  # the code's activation
+    leaky.encoder[10] = nn.LeakyReLU(0.01)  # la activación del código
     fit(leaky, demo_splits.train, demo_splits.val, config, progress=False)
     for code_activation, model in (("ReLU", relu.model), ("LeakyReLU(0.01)", leaky)):
         mse = evaluate(model, demo_splits.test, "reconstruction")["loss"]
         dead = dead_units(model, demo_splits.test)["dead"]
         mse_by_code[code_activation].append(mse)
         print(
-            f"seed {seed}, {code_activation:>15}: test MSE {mse:.5f}; code units never "
-            f"positive: {dead['encoder.10']} of 128; "
-            f"dead in decoder.1: {dead['decoder.1']} of 800"
+            f"semilla {seed}, {code_activation:>15}: MSE de prueba {mse:.5f}; "
+            f"unidades del código nunca positivas: {dead['encoder.10']} de 128; "
+            f"muertas en decoder.1: {dead['decoder.1']} de 800"
         )
 per_seed = zip(mse_by_code["LeakyReLU(0.01)"], mse_by_code["ReLU"], strict=True)
 print(
-    "seed by seed, LeakyReLU − ReLU:", ", ".join(f"{a - b:+.5f}" for a, b in per_seed)
+    "semilla por semilla, LeakyReLU − ReLU:",
+    ", ".join(f"{a - b:+.5f}" for a, b in per_seed),
 )
 paired = compare_paired(mse_by_code["LeakyReLU(0.01)"], mse_by_code["ReLU"])
 welch = compare(mse_by_code["LeakyReLU(0.01)"], mse_by_code["ReLU"])
 ratio = paired.mean_a / paired.mean_b - 1
-print(f"LeakyReLU − ReLU, mean test MSE: {paired.estimate:+.5f} ({ratio:+.1%})")
+print(f"LeakyReLU − ReLU, MSE de prueba medio: {paired.estimate:+.5f} ({ratio:+.1%})")
 print(
-    f"  paired by seed, 95%: [{paired.low:+.5f}, "
-    f"{paired.high:+.5f}], df {paired.df:.0f}"
+    f"  pareado por semilla, intervalo del 95 %: [{paired.low:+.5f}, "
+    f"{paired.high:+.5f}], gl {paired.df:.0f}"
 )
 print(
-    f"  Welch, 95%:          [{welch.low:+.5f}, {welch.high:+.5f}], df {welch.df:.1f}"
+    f"  Welch, intervalo del 95 %:               [{welch.low:+.5f}, "
+    f"{welch.high:+.5f}], gl {welch.df:.1f}"
 )
 
 # %% [markdown] translation={"source": "f67c86558a1c2b9a"}
@@ -945,15 +950,17 @@ print(
 # **Ponte a prueba:** [un cuestionario sobre las ideas de este capítulo](quizzes/03_quiz.ipynb),
 # con una explicación para cada respuesta.
 
-# %%
+# %% translation={"source": "4c876b335e72f79e"}
 summary = {
-    "the written models equal the library's": all(agree.values()),
-    "the written loop and train_one_epoch agree": ours == library,
-    "ranking by test MSE (best first)": " < ".join(test_mse.index),
-    "«consigna»: share of the squared error in its edge band": f"{band_share:.0%}",
-    "«consigna»: test MSE outside the band": f"{inner.mean():.5f}",
-    "«consigna»: dead code units": f"{dead_table.loc['encoder.10', 'dead']} of 128",
-    **{f"linear probe on the {k}": f"{v:.1%}" for k, v in probes.items()},
+    "los modelos escritos equivalen a los de la biblioteca": all(agree.values()),
+    "el bucle escrito y train_one_epoch coinciden": ours == library,
+    "orden por MSE de prueba (el mejor primero)": " < ".join(test_mse.index),
+    "«consigna»: parte del error cuadrático en su franja de borde": f"{band_share:.0%}",
+    "«consigna»: MSE de prueba fuera de la franja": f"{inner.mean():.5f}",
+    "«consigna»: unidades muertas del código": (
+        f"{dead_table.loc['encoder.10', 'dead']} de 128"
+    ),
+    **{f"sonda lineal sobre {k}": f"{v:.1%}" for k, v in probes.items()},
 }
 for what, value in summary.items():
     print(f"{what}: {value}")
