@@ -563,6 +563,11 @@ def gradient_footprint(
     reached = grad[0].abs().sum(0) > 0
     rows = reached.any(1).nonzero().flatten().tolist()
     cols = reached.any(0).nonzero().flatten().tolist()
+    if not rows:  # a field partly outside the image whose sparse taps all land on padding
+        raise ReceptiveFieldError(
+            f"no input pixel reaches unit ({u}, {v}) of layer {layer_index}: every tap of its "
+            "field lands on padding; pass a unit nearer the middle of the map"
+        )
     return (rows[0], rows[-1]), (cols[0], cols[-1])
 
 

@@ -315,8 +315,23 @@ def test_any_stack_agrees_with_the_gradient_of_its_middle_unit(specs):
     assert rf.output_hw == tuple(out.shape[-2:])  # the sizes PyTorch produces
     middle = rf.output_hw[0] // 2
     first, last = rf.span(middle)
-    measured = gradient_footprint(model, rf.index, (40, 40))[0]
+    try:
+        measured = gradient_footprint(model, rf.index, (40, 40))[0]
+    except ReceptiveFieldError:  # every tap on padding: only a field that reaches past the image
+        assert first < 0 or last >= 40
+        return
     if first >= 0 and last < 40:
         assert measured == (first, last)
     else:  # part of the field is padding: what the image holds of it
         assert max(first, 0) <= measured[0] <= measured[1] <= min(last, 39)
+
+
+def test_a_unit_whose_taps_all_land_on_padding_is_a_one_line_error():
+    """Strides 2 and 3, then dilated kernels: the middle unit of the last layer reaches past the
+    image, and each of its taps lands on padding (a case hypothesis found)."""
+    model = nn.Sequential(*[_build(spec) for spec in [
+        ("conv", 1, 2, 0, 1), ("conv", 1, 3, 0, 1), ("conv", 4, 1, 0, 2), ("conv", 2, 1, 1, 2)
+    ]])  # fmt: skip
+    rf = receptive_fields(model, (40, 40))[-1]
+    with pytest.raises(ReceptiveFieldError, match="every tap of its field lands on padding"):
+        gradient_footprint(model, rf.index, (40, 40))
