@@ -8,10 +8,12 @@ import matplotlib.pyplot as plt
 import nbformat
 import pytest
 import torch
+from figure_inputs import FIGURES
 from nbclient import NotebookClient
 from PIL import Image
 
 from fmnist_lib import plots
+from fmnist_lib.wording import speaking
 
 
 def test_a_description_is_attached_normalised_and_required() -> None:
@@ -29,7 +31,12 @@ def test_figure_png_has_twice_the_pixels_and_says_its_size() -> None:
     fig.add_subplot().plot([0, 1], [0, 1])
     data, metadata = plots.figure_png(fig)
     width, height = Image.open(io.BytesIO(data)).size
-    assert metadata == {"width": width // 2, "height": height // 2, "alt": "an empty figure"}
+    assert metadata == {
+        "width": width // 2,
+        "height": height // 2,
+        "alt": "an empty figure",
+        "smallest_text_px": round(10 / 72 * plots.DPI, 2),  # the tick labels, 10 points
+    }
     assert 2 * 4 * plots.DPI * 0.8 < width <= 2 * 4 * plots.DPI  # tight bounding box
     plt.close(fig)
 
@@ -69,3 +76,84 @@ def test_a_notebook_shows_figures_sharp_and_with_their_description() -> None:
     assert described["alt"] == "a described figure" and "alt" not in plain
     pixels = Image.open(io.BytesIO(base64.b64decode(images[0]["data"]["image/png"])))
     assert pixels.size == (2 * described["width"], 2 * described["height"])
+
+
+# --------------------------------------------------------------------------- the column
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("name", list(FIGURES))
+def test_every_figure_reads_on_a_phone(name: str, lang: str) -> None:
+    """Each figure of the course, drawn as the chapters and the report draw it, is at most the
+    column wide and its smallest text stays at least MIN_TEXT_PX high in a phone's column."""
+    with speaking(lang):
+        fig = FIGURES[name]()
+    assert fig.get_figwidth() <= plots.COLUMN_INCHES + 1e-9
+    smallest = plots.smallest_text_px(fig)
+    assert smallest is not None and smallest >= plots.MIN_TEXT_PX, (
+        f"{name} ({lang}): its smallest text is {smallest:.2f} px high in a "
+        f"{plots.PHONE_COLUMN_PX} px column"
+    )
+    plt.close(fig)
+
+
+def test_the_measure_flags_a_wide_figure_with_small_text() -> None:
+    """An 11-inch figure with 8-point text, as the chapters drew them before: 8 pt is 8.9 px at
+    the figure's size, and a phone's column shrinks it to 343 / 880, to about 3.5 px."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), dpi=plots.DPI)
+    axes[0].plot([1, 2])
+    axes[1].plot([1, 2], label="a curve")
+    axes[1].legend(fontsize=8)
+    fig.tight_layout()
+    smallest = plots.smallest_text_px(fig)
+    assert smallest is not None and smallest < plots.MIN_TEXT_PX
+    assert smallest == pytest.approx(8 / 72 * plots.DPI * 343 / (11 * plots.DPI), rel=0.03)
+    assert plots.smallest_text_px(fig, column_px=None) == pytest.approx(8 / 72 * plots.DPI)
+    plt.close(fig)
+
+
+def test_only_drawn_text_counts() -> None:
+    """Empty and hidden texts, and the tick labels of axes turned off, are not measured; a
+    figure without text has no smallest text."""
+    fig = plt.figure(figsize=(3, 2), dpi=plots.DPI)
+    ax = fig.add_subplot()
+    ax.axis("off")
+    ax.text(0.5, 0.5, "hidden", fontsize=4, visible=False)
+    ax.set_title("", fontsize=3)
+    assert plots.smallest_text_px(fig) is None
+    ax.text(0.5, 0.5, "shown", fontsize=9)
+    assert plots.smallest_text_px(fig) == pytest.approx(9 / 72 * plots.DPI)
+    plt.close(fig)
+
+
+def test_panels_fill_the_column_and_stack_what_does_not_fit() -> None:
+    fig, axes = plots.panels(3, (plots.COLUMN_INCHES / 2, 2.0))
+    assert len(axes) == 3 and len(fig.axes) == 3  # a 2 x 2 grid, its fourth cell removed
+    assert [ax.get_subplotspec().colspan.start for ax in axes] == [0, 1, 0]
+    assert fig.get_size_inches() == pytest.approx((plots.COLUMN_INCHES, 4.0))
+    wide, stacked = plots.panels(2, (11, 3))
+    assert [ax.get_subplotspec().rowspan.start for ax in stacked] == [0, 1]
+    assert wide.get_figwidth() == pytest.approx(plots.COLUMN_INCHES)
+    plt.close("all")
+
+
+def test_a_legend_below_never_widens_the_figure() -> None:
+    """Many long entries: the legend takes fewer columns rather than more width."""
+    fig, (ax,) = plots.panels(1, (plots.COLUMN_INCHES, 3))
+    for k in range(6):
+        ax.plot([0, 1], [k, k], label=f"a rather long name of model number {k} (validation)")
+    plots.legend_outside(ax)
+    _, metadata = plots.figure_png(fig)
+    assert metadata["width"] <= (plots.COLUMN_INCHES + 0.2) * plots.DPI
+    assert fig.legends and fig.legends[0]._ncols == 1
+    plt.close(fig)
+
+
+def test_figure_png_records_the_smallest_text() -> None:
+    """The stored figure carries its smallest text's height at its stored width; scaled to a
+    phone's column it is what ``smallest_text_px`` measures there."""
+    with speaking("en"):
+        fig = FIGURES["confusion_matrices"]()
+    _, metadata = plots.figure_png(fig)
+    assert metadata["smallest_text_px"] == round(plots.SMALLEST_PT / 72 * plots.DPI, 2)
+    on_a_phone = metadata["smallest_text_px"] * min(1, 343 / metadata["width"])
+    assert on_a_phone == pytest.approx(plots.smallest_text_px(fig), rel=0.01)
+    plt.close(fig)
