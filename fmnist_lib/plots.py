@@ -31,6 +31,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from .data import CLASS_NAMES, ImageSet
 from .numerals import count, number
@@ -69,19 +70,45 @@ def figure_png(fig: Figure) -> tuple[bytes, dict[str, Any]]:
     screens) with metadata that shows it at its ``DPI`` size (``width``, ``height``), its
     description as ``alt``, and ``smallest_text_px``: the height in CSS px of its smallest text
     when it is shown at that size (shown at another width, the text scales with it)."""
+    data, metadata = _drawn_twice(fig)
+    if (alt := alt_text(fig)) is not None:
+        metadata["alt"] = alt
+    return data, metadata
+
+
+#: The prefix of the PNG text chunks in which ``png_bytes`` writes a figure's display size.
+PNG_KEY = "fmnist:"
+
+
+def _drawn_twice(fig: Figure, in_file: bool = False) -> tuple[bytes, dict[str, Any]]:
+    """``fig`` as a PNG at twice ``DPI`` in 256 colours, and how to show it: ``width`` and
+    ``height`` (CSS px at its ``DPI`` size) and ``smallest_text_px`` (at that size). With
+    ``in_file``, the file says so itself: text chunks ``PNG_KEY`` + each name, and a resolution
+    of twice ``DPI``."""
     drawn = io.BytesIO()
     fig.savefig(drawn, format="png", dpi=2 * DPI, bbox_inches="tight")
     image = Image.open(io.BytesIO(drawn.getvalue())).convert("RGB")
+    shown: dict[str, Any] = {"width": image.width // 2, "height": image.height // 2}
+    if (smallest := smallest_text_px(fig, column_px=None)) is not None:
+        shown["smallest_text_px"] = round(smallest, 2)
     # 256 colours, no dithering: a third of the size, the same to the eye for plots
     small = image.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
-    small.save(buffer, format="png", optimize=True)
-    metadata: dict[str, Any] = {"width": image.width // 2, "height": image.height // 2}
-    if (alt := alt_text(fig)) is not None:
-        metadata["alt"] = alt
-    if (smallest := smallest_text_px(fig, column_px=None)) is not None:
-        metadata["smallest_text_px"] = round(smallest, 2)
-    return buffer.getvalue(), metadata
+    if in_file:
+        chunks = PngInfo()
+        for name, value in shown.items():
+            chunks.add_text(PNG_KEY + name, str(value))
+        small.save(buffer, format="png", optimize=True, dpi=(2 * DPI, 2 * DPI), pnginfo=chunks)
+    else:
+        small.save(buffer, format="png", optimize=True)
+    return buffer.getvalue(), shown
+
+
+def shown_size(png: bytes) -> dict[str, float]:
+    """What a PNG written by ``png_bytes`` says of its display (``width``, ``height``,
+    ``smallest_text_px``); empty for any other PNG."""
+    chunks = getattr(Image.open(io.BytesIO(png)), "text", {})
+    return {k[len(PNG_KEY) :]: float(v) for k, v in chunks.items() if k.startswith(PNG_KEY)}
 
 
 def _drawn_text(fig: Figure) -> tuple[list[float], float]:
@@ -147,11 +174,12 @@ def legend_outside(ax: Axes) -> None:
 
 
 def png_bytes(fig: Figure) -> bytes:
-    """``fig`` as a PNG file's bytes; the figure is closed."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
+    """``fig`` as a PNG file's bytes, drawn as the notebooks draw it (twice ``DPI``), the size to
+    show it at written in the file (``shown_size``: the book shows the report's figures at that
+    size, as it shows the chapters'); the figure is closed."""
+    data, _ = _drawn_twice(fig, in_file=True)
     plt.close(fig)
-    return buffer.getvalue()
+    return data
 
 
 def mosaic(images: torch.Tensor, rows: int, gap: int = 2) -> np.ndarray:

@@ -5,14 +5,18 @@ function that draws it. Used by tests/test_figures.py."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
+import matplotlib.pyplot as plt
 import numpy as np
+import optuna
 import pandas as pd
 import torch
 from matplotlib.figure import Figure
 
 from fmnist_lib import diagrams, overfitting, plots
 from fmnist_lib.data import ImageSet
+from fmnist_lib.reproduction import search
 
 RNG = np.random.default_rng(0)
 AUTOENCODERS = ("consigna (128)", "feed-forward (512)", "Raschka (64)", "Raschka (128)")
@@ -83,6 +87,31 @@ def _rates() -> pd.DataFrame:
 def _seed_runs(seeds: int = 3, epochs: int = 30) -> list[pd.Series]:
     index = pd.RangeIndex(1, epochs + 1, name="epoch")
     return [pd.Series(RNG.uniform(0.2, 1, epochs), index=index) for _ in range(seeds)]
+
+
+@cache
+def _study() -> optuna.Study:
+    """A small study of three settings, as ``fmnist_lib.reproduction.search`` runs them."""
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    study = optuna.create_study(
+        study_name="ae-consigna-128", sampler=optuna.samplers.TPESampler(seed=0)
+    )
+    study.optimize(
+        lambda t: (
+            t.suggest_float("lr", 1e-4, 1e-1, log=True) * t.suggest_int("batch_size", 16, 256)
+            + t.suggest_float("weight_decay", 0, 1e-3)
+        ),
+        n_trials=12,
+    )
+    return study
+
+
+def _search_figure(name: str) -> Figure:
+    figures = search.figures(_study())
+    for other, fig in figures.items():
+        if other != name:
+            plt.close(fig)
+    return figures[name]
 
 
 SQUARES = {
@@ -177,4 +206,8 @@ FIGURES: dict[str, Callable[[], Figure]] = {
         "three seeds each",
         log=True,
     ),
+    **{
+        f"search: {name}": (lambda name=name: _search_figure(name))
+        for name in ("optimization_history.png", "param_importances.png", "slice.png")
+    },
 }

@@ -1,19 +1,29 @@
-"""Figures carry a description of what they show (the book's alt text) and are displayed in
-notebooks at twice their pixels, at their size."""
+"""Figures carry a description of what they show (the book's alt text), are displayed in
+notebooks at twice their pixels, at their size, and read on a phone: drawn for the book's column,
+their smallest text at least ``plots.MIN_TEXT_PX`` high in it."""
 
 import base64
 import io
+import sys
+from pathlib import Path
+from types import SimpleNamespace
 
 import matplotlib.pyplot as plt
 import nbformat
 import pytest
 import torch
-from figure_inputs import FIGURES
+from docutils import frontend, nodes
+from docutils.parsers import rst
+from docutils.utils import new_document
+from figure_inputs import FIGURES  # tests/: every figure of the course, on synthetic inputs
 from nbclient import NotebookClient
 from PIL import Image
 
 from fmnist_lib import plots
 from fmnist_lib.wording import speaking
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "book_ext"))
+import fmnist_book as book_ext
 
 
 def test_a_description_is_attached_normalised_and_required() -> None:
@@ -157,3 +167,35 @@ def test_figure_png_records_the_smallest_text() -> None:
     on_a_phone = metadata["smallest_text_px"] * min(1, 343 / metadata["width"])
     assert on_a_phone == pytest.approx(plots.smallest_text_px(fig), rel=0.01)
     plt.close(fig)
+
+
+def test_the_report_figures_are_drawn_twice_and_shown_at_their_size(tmp_path: Path) -> None:
+    """``png_bytes`` (the report's and the search's figures) draws as ``figure_png`` does, at
+    twice the pixels, and writes in the file the size to show it at; the book's extension gives
+    the page's image that width, as myst-nb does for the chapters' figures."""
+    fig = plots.describe(plt.figure(figsize=(4, 2)), "an empty figure")
+    fig.add_subplot().plot([0, 1], [0, 1])
+    _, metadata = plots.figure_png(fig)
+    data = plots.png_bytes(fig)
+    image = Image.open(io.BytesIO(data))
+    assert image.size == (2 * metadata["width"], 2 * metadata["height"])
+    assert image.info["dpi"] == pytest.approx((2 * plots.DPI, 2 * plots.DPI), abs=0.01)
+    shown = plots.shown_size(data)
+    assert shown == {k: metadata[k] for k in ("width", "height", "smallest_text_px")}
+    assert plots.shown_size(base64.b64decode(PNG_1X1)) == {}
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "figure.png").write_bytes(data)
+    (tmp_path / "plain.png").write_bytes(base64.b64decode(PNG_1X1))
+    assert book_ext.shown_width(tmp_path / "results" / "figure.png") == metadata["width"]
+    document = new_document("report.md", frontend.get_default_settings(rst.Parser))
+    twice, plain = nodes.image(uri="results/figure.png"), nodes.image(uri="plain.png")
+    document += [twice, plain]
+    env = SimpleNamespace(docname="report", doc2path=lambda name: tmp_path / f"{name}.md")
+    book_ext.figures_at_their_size(SimpleNamespace(env=env, srcdir=tmp_path), document)
+    assert twice["width"] == f"{metadata['width']}px" and "width" not in plain
+
+
+#: The smallest PNG: one white pixel, no text chunks.
+PNG_1X1 = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4//8/AAX+Av4N70a4AAAAAElFTkSuQmCC"
+)

@@ -65,7 +65,7 @@ from ..experiments.running import RunResult, run_experiment
 from ..experiments.runs import default_runs_dir, file_lock
 from ..names import check_name
 from ..numerals import interval_text, mean_std_text, number, significant
-from ..plots import DPI, describe, png_bytes
+from ..plots import COLUMN_INCHES, DPI, describe, png_bytes
 from ..settings import heartbeat_from_env, resolve_budget
 from ..stats import Comparison, compare
 from ..storage import check_writable_folder, replace_directory
@@ -630,6 +630,8 @@ def figures(study: optuna.Study) -> dict[str, Figure]:
         out["slice.png"] = _figure_of(vm.plot_slice(study))
     for name, fig in out.items():
         fig.set_dpi(DPI)
+        fig.set_size_inches(COLUMN_INCHES, 3.6)  # the book's column (plots.COLUMN_INCHES)
+        fig.set_layout_engine("constrained")
         _in_language(fig)
         describe(fig, text("study.alt", study=study.study_name, what=text(f"study.{name}")))
     return out
