@@ -121,16 +121,21 @@ def local_colab_badge(
         context["body"] = body.replace(f'src="{COLAB_BADGE}"', f'src="{local}"')
 
 
-def described_outputs(notebook: Path) -> dict[str, str]:
-    """{sha256 of an image output's bytes: its alt text} for the notebook's described PNGs."""
+def image_outputs(notebook: Path) -> dict[str, dict[str, Any]]:
+    """{sha256 of an image output's bytes (myst-nb's name for its file): its image/png
+    metadata} for the notebook's PNG outputs."""
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     found = {}
     for output in (o for c in cells for o in c.get("outputs", [])):
-        png = output.get("data", {}).get("image/png")
-        alt = output.get("metadata", {}).get("image/png", {}).get("alt")
-        if png and alt:
-            found[hashlib.sha256(base64.b64decode("".join(png))).hexdigest()] = alt
+        if png := output.get("data", {}).get("image/png"):
+            metadata = output.get("metadata", {}).get("image/png", {})
+            found[hashlib.sha256(base64.b64decode("".join(png))).hexdigest()] = metadata
     return found
+
+
+def described_outputs(notebook: Path) -> dict[str, str]:
+    """{sha256 of an image output's bytes: its alt text} for the notebook's described PNGs."""
+    return {name: m["alt"] for name, m in image_outputs(notebook).items() if m.get("alt")}
 
 
 def figures_alt_text(app: Sphinx, doctree: nodes.document) -> None:
