@@ -43,10 +43,11 @@ DPI = 80  # modest, so that notebooks with figures stay small; notebooks draw at
 PHONE_COLUMN_PX = 343
 MIN_TEXT_PX = 7.0
 #: The smallest font any figure uses (legends, numbers written in cells), in points.
-SMALLEST_PT = 8
+SMALLEST_PT = 9
 #: The widest a figure is drawn, in inches. Shown at ``DPI`` px an inch, with the 0.1 in margins
-#: of a tight bounding box: 5.2 in is 432 px, which a phone's column shrinks to 0.79, so that
-#: 8-point text (8.9 px) keeps 7.06 px there; at 1366 px the book's column shows it whole.
+#: of a tight bounding box: 5.2 in is at most 432 px, which a phone's column shrinks to 0.79, so
+#: that 9-point text (10 px) keeps 7.9 px there, and 7.4 px in the narrower box of a solution
+#: (321 px); at 1366 px the book's column shows it whole.
 COLUMN_INCHES = 5.2
 _ALT: weakref.WeakKeyDictionary[Figure, str] = weakref.WeakKeyDictionary()
 
@@ -156,19 +157,20 @@ def panels(n: int, size: tuple[float, float], **subplots: Any) -> tuple[Figure, 
     return fig, list(axes.flat[:n])
 
 
-def legend_outside(ax: Axes) -> None:
+def legend_outside(ax: Axes, columns: Sequence[int] = (4, 3, 2)) -> None:
     """The axes' legend below the figure's panels, so that it never covers a curve nor widens
-    the figure: in as many columns as fit its width (the figure gets constrained layout)."""
+    the figure: in the first number of ``columns`` that fits its width, else in one (the figure
+    gets constrained layout). Entries fill the columns one after the other."""
     handles, labels = ax.get_legend_handles_labels()
     fig = ax.figure
     if not handles or not isinstance(fig, Figure):
         return
     if not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
         fig.set_layout_engine("constrained")
-    for columns in range(min(len(handles), 4), 0, -1):
-        legend = fig.legend(handles, labels, loc="outside lower center", ncols=columns,
+    for ncols in [*(c for c in columns if c <= len(handles)), 1]:
+        legend = fig.legend(handles, labels, loc="outside lower center", ncols=ncols,
                             fontsize=SMALLEST_PT, frameon=False)  # fmt: skip
-        if columns == 1 or legend.get_window_extent().width <= fig.bbox.width * 0.95:
+        if ncols == 1 or legend.get_window_extent().width <= fig.bbox.width * 0.95:
             return
         legend.remove()
 
@@ -258,19 +260,18 @@ def training_curves(
     fig, axes = panels(len(metrics), (COLUMN_INCHES, 2.8), sharex=True)
     labels = [phrase(y) for y in ylabels or metrics]
     for ax, metric, ylabel in zip(axes, metrics, labels, strict=True):
-        for k, (name, rows) in enumerate(histories.items()):
-            epochs = [r["epoch"] for r in rows]
-            color = f"C{k}"
-            train, val = (text(w, name=phrase(name)) for w in ("train", "validation"))
-            ax.plot(epochs, [r[f"train_{metric}"] for r in rows], color=color, label=train)
-            ax.plot(epochs, [r[f"val_{metric}"] for r in rows], color=color, ls="--", label=val)
+        for split, style in (("train", "-"), ("val", "--")):  # the legend: a column each
+            for k, (name, rows) in enumerate(histories.items()):
+                label = text("train" if split == "train" else "validation", name=phrase(name))
+                ax.plot([r["epoch"] for r in rows], [r[f"{split}_{metric}"] for r in rows],
+                        color=f"C{k}", ls=style, label=label)  # fmt: skip
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(ylabel)
         if log_scale:
             ax.set_yscale("log")
         ax.grid(alpha=0.3)
     axes[-1].set_xlabel(text("epoch"))
-    legend_outside(axes[-1])
+    legend_outside(axes[-1], columns=(2,))  # a model's two curves on one row
     if title:
         fig.suptitle(phrase(title), wrap=True)
     alt = text("training_curves.alt", title=_lead(title), shown=text("and").join(labels),
@@ -363,7 +364,7 @@ def confusion_matrices(matrices: Mapping[str, Sequence[Sequence[float]]], fmt: s
 def signal_profiles(profiles: Mapping[str, pd.DataFrame]) -> Figure:
     """``signal_profile`` tables side by side: the activations' spread (forward signal) and the
     weights' gradient norm (backward signal) against depth, both on a log scale."""
-    fig, axes = panels(2, (COLUMN_INCHES, 2.6))
+    fig, axes = panels(2, (COLUMN_INCHES, 2.9))
     for name, df in profiles.items():
         for ax, column in zip(axes, ("activation_std", "grad_norm"), strict=True):
             ax.semilogy(df["depth"], df[column], marker=".", label=phrase(name))
@@ -372,8 +373,8 @@ def signal_profiles(profiles: Mapping[str, pd.DataFrame]) -> Figure:
         ax.set_title(text(title), wrap=True)
         ax.grid(alpha=0.3)
     legend_outside(axes[1])
-    axes[0].set_ylabel(text("signal.std"))
-    axes[1].set_ylabel(text("signal.grad"))
+    axes[0].set_ylabel(_two_lines(text("signal.std")))
+    axes[1].set_ylabel(_two_lines(text("signal.grad")))
     return describe(fig, text("signal.alt", names=_names(profiles)))
 
 
@@ -386,14 +387,14 @@ def gradient_norms(
     if column not in ("grad_norm", "update_norm"):
         raise ValueError(f"column must be 'grad_norm' or 'update_norm', got {column!r}")
     what = text(f"norms.{column}")
-    fig, (ax_g, ax_l) = panels(2, (COLUMN_INCHES, 2.6))
+    fig, (ax_g, ax_l) = panels(2, (COLUMN_INCHES, 2.9))
     for name, df in tracks.items():
         at = df[df["step"] == (step if step is not None else df["step"].max())]
         ax_g.semilogy(at["depth"], at[column], marker="o", label=phrase(name))
         per_step = df.groupby("step")["loss"].first()
         ax_l.plot(per_step.index, per_step.values, label=phrase(name))
     ax_g.set_xlabel(text("depth"))
-    ax_g.set_ylabel(text("norms.ylabel", what=what))
+    ax_g.set_ylabel(_two_lines(text("norms.ylabel", what=what)))
     ax_g.set_title(text("norms.title", what=what[0].upper() + what[1:]), wrap=True)
     ax_l.set_xlabel(text("step"))
     ax_l.set_ylabel(text("norms.loss"))
@@ -402,6 +403,13 @@ def gradient_norms(
         ax.grid(alpha=0.3)
     legend_outside(ax_l)
     return describe(fig, text("norms.alt", what=what, names=_names(tracks)))
+
+
+def _two_lines(label: str) -> str:
+    """A long axis label with its parenthesis on a line of its own ("standard deviation\n(log
+    scale)"), so that it fits beside a short panel."""
+    head, paren, rest = label.partition(" (")
+    return f"{head}\n({rest}" if paren and len(label) > 20 else label
 
 
 def _as_array(x: np.ndarray | torch.Tensor) -> np.ndarray:
@@ -461,8 +469,8 @@ def interpolation_strip(rows: Mapping[str, torch.Tensor], title: str = "") -> Fi
         for j in range(n):
             _show_image(axes[r, j], pixels[j, 0])
         axes[r, 0].set_ylabel(phrase(name), rotation=0, ha="right", va="center", fontsize=9)
-    ts = np.linspace(0, 1, n)
-    for j in sorted({round(k) for k in np.linspace(0, n - 1, min(n, 6))}):  # room for 6 at most
+    ts, step = np.linspace(0, 1, n), math.ceil(n / 5)  # room for five labels
+    for j in [j for j in range(0, n, step) if n - 1 - j >= step] + [n - 1]:
         axes[0, j].set_title(f"t={number(ts[j], 2, lang=language())}", fontsize=SMALLEST_PT)
     if title:
         fig.suptitle(phrase(title), wrap=True)

@@ -93,16 +93,21 @@ def test_a_notebook_shows_figures_sharp_and_with_their_description() -> None:
 @pytest.mark.parametrize("name", list(FIGURES))
 def test_every_figure_reads_on_a_phone(name: str, lang: str) -> None:
     """Each figure of the course, drawn as the chapters and the report draw it, is at most the
-    column wide and its smallest text stays at least MIN_TEXT_PX high in a phone's column."""
+    column wide and its smallest text stays at least MIN_TEXT_PX high in a phone's column, and
+    in the narrower box (321 px) that a chapter shows a solution's figure in."""
     with speaking(lang):
         fig = FIGURES[name]()
     assert fig.get_figwidth() <= plots.COLUMN_INCHES + 1e-9
-    smallest = plots.smallest_text_px(fig)
-    assert smallest is not None and smallest >= plots.MIN_TEXT_PX, (
-        f"{name} ({lang}): its smallest text is {smallest:.2f} px high in a "
-        f"{plots.PHONE_COLUMN_PX} px column"
-    )
+    for column in (plots.PHONE_COLUMN_PX, SOLUTION_BOX_PX):
+        smallest = plots.smallest_text_px(fig, column)
+        assert smallest is not None and smallest >= plots.MIN_TEXT_PX, (
+            f"{name} ({lang}): its smallest text is {smallest:.2f} px high in a {column} px column"
+        )
     plt.close(fig)
+
+
+#: The width of a solution's output (a folded admonition) in the book at a 390 px viewport.
+SOLUTION_BOX_PX = 321
 
 
 def test_the_measure_flags_a_wide_figure_with_small_text() -> None:

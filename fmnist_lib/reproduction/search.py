@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import matplotlib
 import numpy as np
 import optuna
 from matplotlib.figure import Figure
@@ -622,7 +623,7 @@ def _figure_of(axes: Any) -> Figure:
 def figures(study: optuna.Study) -> dict[str, Figure]:
     """Optimisation history, parameter importances and slices, as matplotlib figures."""
     out: dict[str, Figure] = {}
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), matplotlib.rc_context():  # optuna sets its style globally
         warnings.simplefilter("ignore")
         out["optimization_history.png"] = _figure_of(vm.plot_optimization_history(study))
         with suppress(RuntimeError, ValueError, ZeroDivisionError):  # too few trials for it
