@@ -252,7 +252,8 @@ def training_curves(
     title: str = "",
     log_scale: bool = False,
 ) -> Figure:
-    """Train vs validation curves, one column per metric, one colour per model.
+    """Train vs validation curves, one panel per metric (one above the other), one colour per
+    model.
 
     ``histories`` maps a model's name to its per-epoch rows (``History.epochs``); solid lines are
     training, dashed are validation.
@@ -337,7 +338,8 @@ def reconstructions(originals: torch.Tensor, outputs: Mapping[str, torch.Tensor]
 
 
 def confusion_matrices(matrices: Mapping[str, Sequence[Sequence[float]]], fmt: str = "d") -> Figure:
-    """Side-by-side heatmaps (rows: true class, columns: predicted), e.g. the paper's and ours."""
+    """Heatmaps one above the other (rows: true class, columns: predicted), e.g. the paper's and
+    ours."""
     fig, axes = panels(len(matrices), (COLUMN_INCHES, 4.8))
     short = [n.split("/")[0] for n in CLASS_NAMES]
     for ax, (title, matrix) in zip(axes, matrices.items(), strict=True):
@@ -362,8 +364,9 @@ def confusion_matrices(matrices: Mapping[str, Sequence[Sequence[float]]], fmt: s
 
 
 def signal_profiles(profiles: Mapping[str, pd.DataFrame]) -> Figure:
-    """``signal_profile`` tables side by side: the activations' spread (forward signal) and the
-    weights' gradient norm (backward signal) against depth, both on a log scale."""
+    """``signal_profile`` tables, one panel above the other: the activations' spread (forward
+    signal) and the weights' gradient norm (backward signal) against depth, both on a log
+    scale."""
     fig, axes = panels(2, (COLUMN_INCHES, 2.9))
     for name, df in profiles.items():
         for ax, column in zip(axes, ("activation_std", "grad_norm"), strict=True):
@@ -479,7 +482,7 @@ def interpolation_strip(rows: Mapping[str, torch.Tensor], title: str = "") -> Fi
 
 
 def convolved_images(image: torch.Tensor, outputs: Mapping[str, torch.Tensor]) -> Figure:
-    """An image (H, W) beside its convolution with one kernel at several settings: ``outputs``
+    """An image (H, W) and its convolution with one kernel at several settings: ``outputs``
     maps a setting's name (e.g. ``"S=2, P=1"``) to the output map (H', W'), titled with its
     size; red and blue are the two signs of the response."""
     fig, axes = panels(1 + len(outputs), (COLUMN_INCHES / 2, 2.4))
