@@ -317,9 +317,9 @@ def _image_grid(rows: int, n: int, names: float = 1.6) -> tuple[Figure, np.ndarr
     names (about ``names`` inches) on its left: at most an inch an image, less where ``n`` of
     them would not fit."""
     side = min(1.0, (COLUMN_INCHES - names) / n)
+    tight = ConstrainedLayoutEngine(w_pad=0.01, h_pad=0.01, wspace=0.02, hspace=0.02)
     fig, axes = plt.subplots(rows, n, figsize=(names + n * side, rows * side * 1.12 + 0.4),
-                             dpi=DPI, squeeze=False, layout="constrained")  # fmt: skip
-    fig.get_layout_engine().set(w_pad=0.01, h_pad=0.01, wspace=0.02, hspace=0.02)  # type: ignore[union-attr]
+                             dpi=DPI, squeeze=False, layout=tight)  # fmt: skip
     return fig, axes
 
 
