@@ -615,7 +615,7 @@ def summarize(
 def _figure_of(axes: Any) -> Figure:
     """The figure an Optuna plot drew on (it returns one Axes or an array of them)."""
     first = axes.flat[0] if hasattr(axes, "flat") else axes
-    figure = first.get_figure(root=True)
+    figure = first.figure  # get_figure(root=True) needs matplotlib 3.10; 3.7.3 is supported
     assert isinstance(figure, Figure)
     return figure
 
