@@ -627,6 +627,8 @@ def figure_text_problems(
         if "smallest_text_px" not in record or not record.get("width"):
             problems.append(f"{image.name}: no smallest_text_px recorded (drawn before it was)")
             continue
+        if record["smallest_text_px"] is None:  # a figure without text
+            continue
         px = record["smallest_text_px"] * rendered / record["width"]
         if px < plots.MIN_TEXT_PX:
             problems.append(f"{image.name}: text {px:.1f} px high at {rendered:.0f} px wide")
@@ -661,6 +663,7 @@ def test_figure_text_is_measured_from_the_recorded_size(tmp_path: Path) -> None:
         "a" * 64: {"width": 425, "smallest_text_px": 8.89},  # drawn for the column
         "b" * 64: {"width": 880, "smallest_text_px": 8.89},  # 11 inches wide, 8-point text
         "c" * 64: {"width": 500, "alt": "drawn before the size was recorded"},
+        "d" * 64: {"width": 900, "smallest_text_px": None},  # no text at all
     }
     image = {name: tmp_path / f"{name}.png" for name in recorded}
     assert figure_text_problems([(image["a" * 64], 343.0)], recorded) == []  # 7.2 px
@@ -669,6 +672,7 @@ def test_figure_text_is_measured_from_the_recorded_size(tmp_path: Path) -> None:
     assert "text 3.5 px high at 343 px wide" in wide
     (unknown,) = figure_text_problems([(image["c" * 64], 343.0)], recorded)
     assert "no smallest_text_px" in unknown
+    assert figure_text_problems([(image["d" * 64], 343.0)], recorded) == []
     assert figure_text_problems([(image["b" * 64], 0.0), (tmp_path / "logo.svg", 10.0)], {}) == []
     fig = plt.figure(figsize=(11, 3))
     fig.add_subplot().set_title("8 points", fontsize=8)

@@ -70,7 +70,8 @@ def figure_png(fig: Figure) -> tuple[bytes, dict[str, Any]]:
     """The notebooks' display of a figure: a PNG at twice ``DPI`` (sharp on high-density
     screens) with metadata that shows it at its ``DPI`` size (``width``, ``height``), its
     description as ``alt``, and ``smallest_text_px``: the height in CSS px of its smallest text
-    when it is shown at that size (shown at another width, the text scales with it)."""
+    when it is shown at that size (shown at another width, the text scales with it; None for a
+    figure without text)."""
     data, metadata = _drawn_twice(fig)
     if (alt := alt_text(fig)) is not None:
         metadata["alt"] = alt
@@ -89,27 +90,31 @@ def _drawn_twice(fig: Figure, in_file: bool = False) -> tuple[bytes, dict[str, A
     drawn = io.BytesIO()
     fig.savefig(drawn, format="png", dpi=2 * DPI, bbox_inches="tight")
     image = Image.open(io.BytesIO(drawn.getvalue())).convert("RGB")
+    smallest = smallest_text_px(fig, column_px=None)  # None: a figure without text
     shown: dict[str, Any] = {"width": image.width // 2, "height": image.height // 2}
-    if (smallest := smallest_text_px(fig, column_px=None)) is not None:
-        shown["smallest_text_px"] = round(smallest, 2)
+    shown["smallest_text_px"] = None if smallest is None else round(smallest, 2)
     # 256 colours, no dithering: a third of the size, the same to the eye for plots
     small = image.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
     if in_file:
         chunks = PngInfo()
         for name, value in shown.items():
-            chunks.add_text(PNG_KEY + name, str(value))
+            chunks.add_text(PNG_KEY + name, "none" if value is None else str(value))
         small.save(buffer, format="png", optimize=True, dpi=(2 * DPI, 2 * DPI), pnginfo=chunks)
     else:
         small.save(buffer, format="png", optimize=True)
     return buffer.getvalue(), shown
 
 
-def shown_size(png: bytes) -> dict[str, float]:
+def shown_size(png: bytes) -> dict[str, float | None]:
     """What a PNG written by ``png_bytes`` says of its display (``width``, ``height``,
-    ``smallest_text_px``); empty for any other PNG."""
+    ``smallest_text_px``, None for a figure without text); empty for any other PNG."""
     chunks = getattr(Image.open(io.BytesIO(png)), "text", {})
-    return {k[len(PNG_KEY) :]: float(v) for k, v in chunks.items() if k.startswith(PNG_KEY)}
+    return {
+        k[len(PNG_KEY) :]: None if v == "none" else float(v)
+        for k, v in chunks.items()
+        if k.startswith(PNG_KEY)
+    }
 
 
 def _drawn_text(fig: Figure) -> tuple[list[float], float]:

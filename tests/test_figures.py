@@ -134,6 +134,7 @@ def test_only_drawn_text_counts() -> None:
     ax.text(0.5, 0.5, "hidden", fontsize=4, visible=False)
     ax.set_title("", fontsize=3)
     assert plots.smallest_text_px(fig) is None
+    assert plots.figure_png(fig)[1]["smallest_text_px"] is None  # recorded: no text to read
     ax.text(0.5, 0.5, "shown", fontsize=9)
     assert plots.smallest_text_px(fig) == pytest.approx(9 / 72 * plots.DPI)
     plt.close(fig)
