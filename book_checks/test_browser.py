@@ -20,15 +20,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
+import matplotlib.pyplot as plt
 import pytest
 import yaml
 from browsing import LOCAL_HOST
 from playwright.sync_api import Browser, Page, Request, Route
 from playwright.sync_api import Error as PlaywrightError
 
-from fmnist_lib import quiz
+from fmnist_lib import plots, quiz
 from fmnist_lib.arithmetic import conv_output_size, conv_transpose_output_size, pool_output_size
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -587,6 +588,101 @@ def test_nothing_is_cut_off_or_too_wide(visit: Visit, browser: Browser, server: 
             problems[size["width"]] = found
     context.close()
     assert not problems, f"{visit.docname}: overflowing content at widths {problems}"
+
+
+#: The pages whose figures carry the size of their smallest text: a chapter's outputs drawn by
+#: ``plots.figure_png`` since it records ``smallest_text_px`` (its metadata), the report's figures
+#: written by ``plots.png_bytes`` since it writes that size into the PNG. A page joins when it is
+#: re-executed (a chapter) or regenerated (the report), its Spanish twin too (es/...).
+FIGURES_CHECKED: tuple[str, ...] = ()
+ARTICLE_IMAGES = """() => [...document.querySelectorAll('article img')]
+    .map(i => [i.src, i.getBoundingClientRect().width])"""
+
+
+def recorded_figures(docname: str) -> dict[str, dict[str, Any]]:
+    """{an image's name: its output's image/png metadata} for a notebook page's figures
+    (book_ext.image_outputs); {} for other pages."""
+    source = source_of(docname)
+    return book_ext.image_outputs(source) if source.suffix == ".ipynb" else {}
+
+
+def figure_record(image: Path, recorded: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """What a built image says of its display: its notebook output's metadata (by the image's
+    name), or what its PNG file says (``plots.shown_size``: the report's figures); None for an
+    image that is not one of the course's figures (a badge, a logo)."""
+    if image.stem in recorded:
+        return recorded[image.stem]
+    if image.suffix == ".png" and image.is_file():
+        return plots.shown_size(image.read_bytes()) or None
+    return None
+
+
+def figure_text_problems(
+    shown: list[tuple[Path, float]], recorded: dict[str, dict[str, Any]]
+) -> list[str]:
+    """For each image shown (the built file, its rendered CSS width): its smallest text as
+    rendered, the recorded size scaled by the rendered width over the stored one; what is below
+    ``plots.MIN_TEXT_PX``, or a figure that records no size, is a problem."""
+    problems = []
+    for image, rendered in shown:
+        record = figure_record(image, recorded)
+        if record is None or rendered <= 0:  # not a figure, or hidden (a folded output)
+            continue
+        if "smallest_text_px" not in record or not record.get("width"):
+            problems.append(f"{image.name}: no smallest_text_px recorded (drawn before it was)")
+            continue
+        if record["smallest_text_px"] is None:  # a figure without text
+            continue
+        px = record["smallest_text_px"] * rendered / record["width"]
+        if px < plots.MIN_TEXT_PX:
+            problems.append(f"{image.name}: text {px:.1f} px high at {rendered:.0f} px wide")
+    return problems
+
+
+@pytest.mark.parametrize("docname", FIGURES_CHECKED)
+def test_figure_text_is_readable_on_a_phone(docname: str, browser: Browser, server: Server) -> None:
+    """At a phone's width (390 px) and a desktop's (1280 px), each figure's smallest text, from
+    the size it was drawn with and the width it is shown at, is at least ``plots.MIN_TEXT_PX``
+    high."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(server.url + html_path(docname), wait_until="load")
+    settle(page)
+    recorded, problems = recorded_figures(docname), {}
+    for size in (PHONE, DESKTOP):
+        page.set_viewport_size(size)
+        page.wait_for_timeout(300)
+        shown = [(HTML / unquote(urlsplit(src).path).lstrip("/"), width)
+                 for src, width in page.evaluate(ARTICLE_IMAGES)]  # fmt: skip
+        if found := figure_text_problems(shown, recorded):
+            problems[size["width"]] = found
+    context.close()
+    assert not problems, f"{docname}: figure text below {plots.MIN_TEXT_PX} px: {problems}"
+
+
+def test_figure_text_is_measured_from_the_recorded_size(tmp_path: Path) -> None:
+    """The measure alone (no book needed): the recorded size scales with the rendered width; a
+    figure without a record fails, an image that is no figure (or is hidden) is left alone."""
+    recorded = {
+        "a" * 64: {"width": 425, "smallest_text_px": 8.89},  # drawn for the column
+        "b" * 64: {"width": 880, "smallest_text_px": 8.89},  # 11 inches wide, 8-point text
+        "c" * 64: {"width": 500, "alt": "drawn before the size was recorded"},
+        "d" * 64: {"width": 900, "smallest_text_px": None},  # no text at all
+    }
+    image = {name: tmp_path / f"{name}.png" for name in recorded}
+    assert figure_text_problems([(image["a" * 64], 343.0)], recorded) == []  # 7.2 px
+    assert figure_text_problems([(image["b" * 64], 880.0)], recorded) == []  # its own size
+    (wide,) = figure_text_problems([(image["b" * 64], 343.0)], recorded)
+    assert "text 3.5 px high at 343 px wide" in wide
+    (unknown,) = figure_text_problems([(image["c" * 64], 343.0)], recorded)
+    assert "no smallest_text_px" in unknown
+    assert figure_text_problems([(image["d" * 64], 343.0)], recorded) == []
+    assert figure_text_problems([(image["b" * 64], 0.0), (tmp_path / "logo.svg", 10.0)], {}) == []
+    fig = plt.figure(figsize=(11, 3))
+    fig.add_subplot().set_title("8 points", fontsize=8)
+    (tmp_path / "report.png").write_bytes(plots.png_bytes(fig))  # the report's: the file says
+    (report,) = figure_text_problems([(tmp_path / "report.png", 343.0)], {})
+    assert "report.png: text" in report
 
 
 SIDEBARS = {"primary": ".bd-sidebar-primary", "secondary": ".bd-sidebar-secondary"}

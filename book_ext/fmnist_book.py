@@ -31,10 +31,15 @@ and the two no longer compare equal). sphinx-thebe's `const THEBE_JS_URL = ...` 
    those in TWIN_PAGES (the glossary, the notation page, what next, the capstone), named in each
    language.
 
-6. The open-in-Colab badge: each notebook's first cell shows Colab's badge image, which the lab
+7. The open-in-Colab badge: each notebook's first cell shows Colab's badge image, which the lab
    and Colab fetch from Colab; the book is self-contained (book_checks/test_browser.py blocks
    every other host), so its pages show a local drawing of the badge in the edition's language
    (static/colab-badge.svg, colab-badge-es.svg), the link unchanged.
+
+8. The report's figures at the chapters' size: `fmnist_lib.plots.png_bytes` draws them at twice
+   their pixels and writes in the file the width to show them at (a PNG text chunk,
+   SHOWN_WIDTH); `figures_at_their_size` gives such an image that width, as myst-nb gives the
+   notebooks' figures the width of their output's metadata.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from PIL import Image
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -115,16 +121,21 @@ def local_colab_badge(
         context["body"] = body.replace(f'src="{COLAB_BADGE}"', f'src="{local}"')
 
 
-def described_outputs(notebook: Path) -> dict[str, str]:
-    """{sha256 of an image output's bytes: its alt text} for the notebook's described PNGs."""
+def image_outputs(notebook: Path) -> dict[str, dict[str, Any]]:
+    """{sha256 of an image output's bytes (myst-nb's name for its file): its image/png
+    metadata} for the notebook's PNG outputs."""
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     found = {}
     for output in (o for c in cells for o in c.get("outputs", [])):
-        png = output.get("data", {}).get("image/png")
-        alt = output.get("metadata", {}).get("image/png", {}).get("alt")
-        if png and alt:
-            found[hashlib.sha256(base64.b64decode("".join(png))).hexdigest()] = alt
+        if png := output.get("data", {}).get("image/png"):
+            metadata = output.get("metadata", {}).get("image/png", {})
+            found[hashlib.sha256(base64.b64decode("".join(png))).hexdigest()] = metadata
     return found
+
+
+def described_outputs(notebook: Path) -> dict[str, str]:
+    """{sha256 of an image output's bytes: its alt text} for the notebook's described PNGs."""
+    return {name: m["alt"] for name, m in image_outputs(notebook).items() if m.get("alt")}
 
 
 def figures_alt_text(app: Sphinx, doctree: nodes.document) -> None:
@@ -144,6 +155,32 @@ def figures_alt_text(app: Sphinx, doctree: nodes.document) -> None:
                 "fmnist_lib.plots or call plots.describe(fig, ...) in its cell",
                 location=image,
             )
+
+
+#: The PNG text chunk in which fmnist_lib.plots.png_bytes writes a figure's width (CSS px).
+SHOWN_WIDTH = "fmnist:width"
+
+
+def shown_width(path: Path) -> int | None:
+    """The width (CSS px) that a PNG written by ``plots.png_bytes`` asks to be shown at."""
+    if path.suffix.lower() != ".png" or not path.is_file():
+        return None
+    with Image.open(path) as image:
+        width = getattr(image, "text", {}).get(SHOWN_WIDTH)
+    return round(float(width)) if width else None
+
+
+def figures_at_their_size(app: Sphinx, doctree: nodes.document) -> None:
+    """An image whose PNG asks for a width (the report's figures) is shown at that width."""
+    here = Path(app.env.doc2path(app.env.docname)).parent
+    for image in doctree.findall(nodes.image):
+        uri = image.get("uri", "")
+        if "://" in uri or image.get("width"):
+            continue
+        for path in (Path(app.srcdir) / uri, here / uri):
+            if (width := shown_width(path)) is not None:
+                image["width"] = f"{width}px"
+                break
 
 
 def script_twin(app: Sphinx, docname: str) -> Path | None:
@@ -255,6 +292,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Runs after the other extensions have added the page's scripts (priority 900)."""
     app.connect("config-inited", add_templates_and_styles)
     app.connect("doctree-read", figures_alt_text)
+    app.connect("doctree-read", figures_at_their_size)
     app.connect("html-page-context", offer_script_download, priority=900)
     app.connect("build-finished", copy_script_twins)
     app.add_config_value("fmnist_edition", "en", "html")

@@ -9,7 +9,7 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from .numerals import count
-from .plots import DPI, figure_png
+from .plots import COLUMN_INCHES, DPI, figure_png
 from .settings import (
     BUDGETS,
     budget_from_env,
@@ -46,7 +46,9 @@ def setup(seed: int = 0) -> None:
     budget in the notebook's language (a chapter's runs follow it: ``run_experiment(name)``)."""
     budget = budget_from_env()
     seed_everything(seed)
-    matplotlib.rcParams.update({"figure.dpi": DPI, "savefig.dpi": DPI, "figure.figsize": (7, 3.5)})
+    # a figure of one's own, too, fits the book's column (plots.COLUMN_INCHES)
+    size = (COLUMN_INCHES, 3.2)
+    matplotlib.rcParams.update({"figure.dpi": DPI, "savefig.dpi": DPI, "figure.figsize": size})
     show_figures_with_descriptions()
     teach_solution_cells()
     print(budget_line(budget, str(default_device()), language_from_env()))

@@ -24,7 +24,7 @@ from .checks import check
 from .data import Batches, ImageSet
 from .errors import SettingsError
 from .evaluation import evaluate, loss_function
-from .plots import DPI, describe, legend_outside
+from .plots import COLUMN_INCHES, describe, legend_outside, panels
 from .progress import progress_bar
 from .training import bar_label
 from .wording import phrase, text
@@ -142,7 +142,7 @@ def seed_curves(
     """Several seeds' curves of each setting (a ``pd.Series`` per seed, indexed by epoch or
     step): one thin line per seed and, where a setting's seeds share their index, a band from
     the lowest to the highest of them with their mean as a thick line."""
-    fig, ax = plt.subplots(figsize=(7, 3.6), dpi=DPI)
+    fig, (ax,) = panels(1, (COLUMN_INCHES, 3.2))
     for (name, runs), colour in zip(curves.items(), plt.rcParams["axes.prop_cycle"], strict=False):
         table = pd.concat(list(runs), axis=1)
         for _, run in table.items():
@@ -165,7 +165,7 @@ def seed_curves(
     ax.grid(alpha=0.3)
     legend_outside(ax)
     if title:
-        ax.set_title(phrase(title))
+        ax.set_title(phrase(title), wrap=True)
     names = ", ".join(phrase(n) for n in curves)
     return describe(fig, text("seed_curves.alt", what=phrase(ylabel), names=names))
 

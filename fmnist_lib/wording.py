@@ -132,9 +132,10 @@ TEXTS: Texts = {
     "confusion.predicted": {"en": "predicted class", "es": "clase predicha"},
     "confusion.true": {"en": "true class", "es": "clase verdadera"},
     "confusion.alt": {
-        "en": "Confusion matrices side by side ({names}): rows are the true classes, columns "
-        "the predicted classes, each cell the count of test images, darker for larger counts.",
-        "es": "Matrices de confusión lado a lado ({names}): las filas son las clases "
+        "en": "Confusion matrices one above the other ({names}): rows are the true classes, "
+        "columns the predicted classes, each cell the count of test images, darker for larger "
+        "counts.",
+        "es": "Matrices de confusión una encima de otra ({names}): las filas son las clases "
         "verdaderas; las columnas, las predichas; cada celda, el número de imágenes de prueba, "
         "más oscura cuanto mayor es.",
     },
@@ -152,11 +153,11 @@ TEXTS: Texts = {
     },
     "signal.grad": {"en": "gradient norm (log scale)", "es": "norma del gradiente (escala log.)"},
     "signal.alt": {
-        "en": "Two panels against layer depth, log scale: left, the standard deviation of each "
-        "layer's activations; right, the norm of each layer's weight gradient; one line per "
+        "en": "Two panels against layer depth, log scale: above, the standard deviation of each "
+        "layer's activations; below, the norm of each layer's weight gradient; one line per "
         "initialisation ({names}).",
-        "es": "Dos paneles en función de la profundidad de la capa, en escala logarítmica: a la "
-        "izquierda, la desviación estándar de las activaciones de cada capa; a la derecha, la "
+        "es": "Dos paneles en función de la profundidad de la capa, en escala logarítmica: "
+        "arriba, la desviación estándar de las activaciones de cada capa; abajo, la "
         "norma del gradiente de sus pesos; una línea por inicialización ({names}).",
     },
     "norms.grad_norm": {"en": "gradient norm", "es": "norma del gradiente"},
@@ -166,10 +167,10 @@ TEXTS: Texts = {
     "norms.loss": {"en": "training loss", "es": "pérdida de entrenamiento"},
     "norms.loss_title": {"en": "Loss during training", "es": "Pérdida durante el entrenamiento"},
     "norms.alt": {
-        "en": "Two panels: left, the {what} of each layer against its depth, log scale; "
-        "right, the training loss over the steps; one line per network ({names}).",
-        "es": "Dos paneles: a la izquierda, la {what} de cada capa en función de su "
-        "profundidad, en escala logarítmica; a la derecha, la pérdida de entrenamiento a lo "
+        "en": "Two panels: above, the {what} of each layer against its depth, log scale; "
+        "below, the training loss over the steps; one line per network ({names}).",
+        "es": "Dos paneles: arriba, la {what} de cada capa en función de su "
+        "profundidad, en escala logarítmica; abajo, la pérdida de entrenamiento a lo "
         "largo de los pasos; una línea por red ({names}).",
     },
     "scatter.axes": {"en": "axes {x} and {y}", "es": "ejes {x} y {y}"},
@@ -192,9 +193,9 @@ TEXTS: Texts = {
         "es": "Un núcleo con {n} configuraciones de paso y relleno: cambia el tamaño de salida",
     },
     "convolved.alt": {
-        "en": "An image ({h}x{w}, left) and its convolution with one kernel, red and blue for "
-        "the two signs of the response, at {n} settings: {settings}.",
-        "es": "Una imagen ({h}x{w}, a la izquierda) y su convolución con un núcleo, en rojo y "
+        "en": "An image ({h}x{w}, the first panel) and its convolution with one kernel, red and "
+        "blue for the two signs of the response, at {n} settings: {settings}.",
+        "es": "Una imagen ({h}x{w}, el primer panel) y su convolución con un núcleo, en rojo y "
         "azul los dos signos de la respuesta, con {n} configuraciones: {settings}.",
     },
     "squares.layer": {"en": "layer {layer}: {size}x{size}", "es": "capa {layer}: {size}x{size}"},

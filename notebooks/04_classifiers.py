@@ -455,8 +455,8 @@ fig = training_curves(
 # ## The confusion matrix
 #
 # Row $i$, column $j$ counts the test images of class $i$ predicted as class $j$; the diagonal
-# holds the correct ones. The report's matrix for its Raschka classifier is on the left, ours on
-# the right. Dividing the diagonal by each row's total gives the *per-class accuracy* printed
+# holds the correct ones. The report's matrix for its Raschka classifier is at the top, ours
+# below it. Dividing the diagonal by each row's total gives the *per-class accuracy* printed
 # below, which is the class's **recall**: of the images that are shirts, the share predicted as
 # shirts.
 

@@ -145,7 +145,7 @@ def test_tsne_embeds_a_stratified_sample_and_says_which():
 def test_latent_scatter_names_every_class_and_strip_checks_its_rows():
     points = np.random.default_rng(0).normal(size=(40, 2))
     fig = latent_scatter(points, torch.arange(40) % 10, "codes", axis_names=("PC 1", "PC 2"))
-    legend = fig.axes[0].get_legend()
+    (legend,) = fig.legends  # beside the data, inside the figure's width
     assert [t.get_text() for t in legend.get_texts()] == list(CLASS_NAMES)
     plt.close(fig)
     walk = torch.rand(4, 1, 28, 28)

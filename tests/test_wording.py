@@ -115,13 +115,15 @@ def _every_figure() -> dict[str, Figure]:
 
 
 def _words(fig: Figure) -> str:
-    """Every title, axis label and legend entry of ``fig``, and its description."""
+    """Every title, axis label and legend entry (the figure's and its axes') of ``fig``, and its
+    description."""
     found = [t.get_text() for t in fig.texts]
     for ax in fig.axes:
         found += [ax.get_title(loc) for loc in ("center", "left", "right")]
         found += [ax.get_xlabel(), ax.get_ylabel()]
-        if (legend := ax.get_legend()) is not None:
-            found += [t.get_text() for t in legend.get_texts() if t.get_text() not in _CLASSES]
+    legends = [*fig.legends, *(ax.get_legend() for ax in fig.axes)]  # below the data, or in it
+    for legend in (legend for legend in legends if legend is not None):
+        found += [t.get_text() for t in legend.get_texts() if t.get_text() not in _CLASSES]
     return " | ".join([*found, plots.alt_text(fig) or ""])
 
 

@@ -466,7 +466,7 @@ fig = training_curves(
     "Classifiers: training (solid) vs validation (dashed)",
 )
 
-# %% [markdown] translation={"source": "fea30eb2cd6bcc7f"}
+# %% [markdown] translation={"source": "3fb032378ff38e90"}
 # La exactitud de validación puede quedar *por encima* de la de entrenamiento: la exactitud de
 # entrenamiento se mide con el dropout activo ($p = 0{,}8$ elimina la mayoría de las
 # características) y la de validación, sin él. Por eso la brecha entre las curvas no es, por sí
@@ -475,8 +475,8 @@ fig = training_curves(
 # ## La matriz de confusión
 #
 # La fila $i$, columna $j$ cuenta las imágenes de prueba de la clase $i$ predichas como clase $j$;
-# la diagonal contiene las correctas. A la izquierda está la matriz del informe para su
-# clasificador Raschka; a la derecha, la nuestra. Al dividir la diagonal por el total de cada fila
+# la diagonal contiene las correctas. Arriba está la matriz del informe para su clasificador
+# Raschka; debajo, la nuestra. Al dividir la diagonal por el total de cada fila
 # se obtiene la *exactitud por clase* que se imprime abajo, que es la **exhaustividad** (recall) de
 # la clase: de las imágenes que son camisas, la proporción que se predice como camisas.
 

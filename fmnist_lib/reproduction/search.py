@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import matplotlib
 import numpy as np
 import optuna
 from matplotlib.figure import Figure
@@ -65,7 +66,7 @@ from ..experiments.running import RunResult, run_experiment
 from ..experiments.runs import default_runs_dir, file_lock
 from ..names import check_name
 from ..numerals import interval_text, mean_std_text, number, significant
-from ..plots import DPI, describe, png_bytes
+from ..plots import COLUMN_INCHES, DPI, describe, png_bytes
 from ..settings import heartbeat_from_env, resolve_budget
 from ..stats import Comparison, compare
 from ..storage import check_writable_folder, replace_directory
@@ -614,7 +615,7 @@ def summarize(
 def _figure_of(axes: Any) -> Figure:
     """The figure an Optuna plot drew on (it returns one Axes or an array of them)."""
     first = axes.flat[0] if hasattr(axes, "flat") else axes
-    figure = first.get_figure(root=True)
+    figure = first.figure  # get_figure(root=True) needs matplotlib 3.10; 3.7.3 is supported
     assert isinstance(figure, Figure)
     return figure
 
@@ -622,7 +623,7 @@ def _figure_of(axes: Any) -> Figure:
 def figures(study: optuna.Study) -> dict[str, Figure]:
     """Optimisation history, parameter importances and slices, as matplotlib figures."""
     out: dict[str, Figure] = {}
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), matplotlib.rc_context():  # optuna sets its style globally
         warnings.simplefilter("ignore")
         out["optimization_history.png"] = _figure_of(vm.plot_optimization_history(study))
         with suppress(RuntimeError, ValueError, ZeroDivisionError):  # too few trials for it
@@ -630,6 +631,8 @@ def figures(study: optuna.Study) -> dict[str, Figure]:
         out["slice.png"] = _figure_of(vm.plot_slice(study))
     for name, fig in out.items():
         fig.set_dpi(DPI)
+        fig.set_size_inches(COLUMN_INCHES, 3.6)  # the book's column (plots.COLUMN_INCHES)
+        fig.set_layout_engine("constrained")
         _in_language(fig)
         describe(fig, text("study.alt", study=study.study_name, what=text(f"study.{name}")))
     return out
