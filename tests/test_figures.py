@@ -6,6 +6,7 @@ import io
 
 import matplotlib.pyplot as plt
 import nbformat
+import numpy as np
 import pytest
 import torch
 from nbclient import NotebookClient
@@ -86,3 +87,18 @@ def test_a_spanish_figure_writes_its_tick_labels_with_a_decimal_comma() -> None:
     assert any("." in label for label in labels["en"])
     assert labels["es"] == [label.replace(".", ",") for label in labels["en"]]
     assert not any("." in label for label in labels["es"])
+
+
+def test_a_spanish_figure_writes_numbers_that_label_its_ticks_too() -> None:
+    """seaborn's heatmap labels its ticks with the numbers themselves (a FixedFormatter of
+    floats): they are written the Spanish way too, not refused."""
+    from fmnist_lib.wording import speaking
+
+    fig, ax = plt.subplots()
+    ax.set_xticks([0, 1])
+    ax.set_xticklabels([np.float64(0.001), np.float64(0.01)])
+    with speaking("es"):
+        plots.describe(fig, "two numbers as tick labels")
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0,001", "0,01"]
+    plt.close(fig)
