@@ -83,8 +83,8 @@ class _WrittenIn(Formatter):
     def get_offset(self) -> str:
         return self._written(self.inner.get_offset())
 
-    def _written(self, label: str) -> str:
-        return label.replace(".", ",") if self.lang == "es" else label
+    def _written(self, label: object) -> str:  # a FixedFormatter may hold numbers (seaborn)
+        return str(label).replace(".", ",") if self.lang == "es" else str(label)
 
 
 def written_ticks(fig: Figure, lang: str) -> None:

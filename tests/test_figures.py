@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import matplotlib.pyplot as plt
 import nbformat
+import numpy as np
 import pytest
 import torch
 from docutils import frontend, nodes
@@ -222,3 +223,18 @@ def test_the_report_figures_are_drawn_twice_and_shown_at_their_size(tmp_path: Pa
 PNG_1X1 = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4//8/AAX+Av4N70a4AAAAAElFTkSuQmCC"
 )
+
+
+def test_a_spanish_figure_writes_numbers_that_label_its_ticks_too() -> None:
+    """seaborn's heatmap labels its ticks with the numbers themselves (a FixedFormatter of
+    floats): they are written the Spanish way too, not refused."""
+    from fmnist_lib.wording import speaking
+
+    fig, ax = plt.subplots()
+    ax.set_xticks([0, 1])
+    ax.set_xticklabels([np.float64(0.001), np.float64(0.01)])
+    with speaking("es"):
+        plots.describe(fig, "two numbers as tick labels")
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0,001", "0,01"]
+    plt.close(fig)
