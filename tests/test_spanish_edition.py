@@ -49,6 +49,7 @@ SPANISH_OUTPUTS_CHECKED = (
     "04_classifiers",
     "05_transfer_learning",
     "06_gradients",
+    "07_step_size_and_overfitting",
 )
 #: Words that only an English sentence uses (none is a Spanish word: "a", "no", "on" are left out).
 ENGLISH_FUNCTION_WORDS = frozenset(
