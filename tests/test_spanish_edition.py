@@ -46,6 +46,7 @@ def test_the_spanish_book_lists_every_chapter():
 SPANISH_OUTPUTS_CHECKED = (
     "01_data",
     "02_convolution_arithmetic",
+    "03_autoencoders",
     "04_classifiers",
     "05_transfer_learning",
     "06_gradients",
