@@ -201,11 +201,15 @@ for label, part in (("above", every[too_sharp]), ("below", every[~too_sharp])):
 # What all three seeds show (the figure, and the table's first columns): the surface at the start
 # is flat enough for $\eta = 0.5$, well below the dashed line at $2/\eta$, and it does not stay
 # so: training itself moves the weights to sharper places, and every seed's sharpness crosses the
-# line. How it ends differs from seed to seed, which is the point of running several: here all
-# three runs end with a loss that is no longer a number, each at its own step, after a climb
-# whose height differs by orders of magnitude (the table's last columns). Pooled over the seeds, the measurements above the line come with
-# gradients many times larger and, on average, a loss that has just gone up: the step overshoots
-# along the steep direction. (The table shows the two together, at the same weights; the
+# line. How it ends differs from seed to seed, which is the point of running several: here two
+# of the three runs end with a loss that is no longer a number, each at its own step, after a
+# climb whose height differs by orders of magnitude, and the third lasts its 60 steps at a loss
+# of 2.3, the loss of a uniform guess over ten classes: it has stopped learning (the table's
+# last columns). The outcome is chaotic: the same code on another processor, whose rounding
+# differs in the last bits, can end the other way (when this chapter was executed on a
+# different CPU, all three diverged). Pooled over the seeds, the measurements above the line
+# come with gradients many times larger and, on average, a loss that has just gone up: the step
+# overshoots along the steep direction. (The table shows the two together, at the same weights; the
 # quadratic above is why one expects the first to cause the second.) With full-batch gradient
 # descent, Cohen et al. (2021, *Gradient Descent on Neural Networks Typically Occurs at the Edge
 # of Stability*) found that the sharpness typically rises until it reaches about $2/\eta$ and
@@ -707,7 +711,8 @@ for label, c in (("1,000 images, seed 0", baseline[0]), ("2,000 images, seed 0",
 # - Divergence is a step too large for the curvature: on a quadratic, $\eta\lambda_{\max} > 2$
 #   diverges and smaller rates are slower, not faster. On a network the sharpness is estimated
 #   on a batch (a noisy number) and moves during training: every seed's run at $\eta = 0.5$
-#   sharpened past $2/\eta$ and diverged, each at its own step.
+#   sharpened past $2/\eta$; two of the three diverged, each at its own step, and the third
+#   stopped learning.
 # - A smaller rate, clipping, and `fit`'s loss check guard against divergence.
 # - Over-fitting, on 1,000 images for 100 epochs, draws a U-shaped validation curve in every
 #   seed. Dropout, weight decay, augmentation and early stopping are each compared with no

@@ -46,9 +46,11 @@ def test_the_spanish_book_lists_every_chapter():
 SPANISH_OUTPUTS_CHECKED = (
     "01_data",
     "02_convolution_arithmetic",
+    "03_autoencoders",
     "04_classifiers",
     "05_transfer_learning",
     "06_gradients",
+    "07_step_size_and_overfitting",
 )
 #: Words that only an English sentence uses (none is a Spanish word: "a", "no", "on" are left out).
 ENGLISH_FUNCTION_WORDS = frozenset(

@@ -210,16 +210,19 @@ for label, part in (
         f"{change:+.2f} (media)"
     )
 
-# %% [markdown] translation={"source": "7df8cc53d3e344b6"}
+# %% [markdown] translation={"source": "79d089128d6fc857"}
 # Lo que muestran las tres semillas (la figura y las primeras columnas de la tabla): al principio
 # la superficie es lo bastante plana para $\eta = 0{,}5$, muy por debajo de la línea discontinua en
 # $2/\eta$, y no se queda así: el propio entrenamiento lleva los pesos a lugares más agudos, y la
 # agudeza de cada semilla cruza la línea. Cómo termina difiere de una semilla a otra, y para eso
-# sirve ejecutar varias: aquí las tres corridas terminan con una pérdida que ya no es un número,
-# cada una en su propio paso, tras una subida cuya altura difiere en órdenes de magnitud (las
-# últimas columnas de la tabla). Juntando las semillas, las
-# mediciones por encima de la línea vienen con gradientes muchas veces más grandes y, en promedio,
-# con una pérdida que acaba de subir: el paso se pasa de largo en la dirección empinada. (La tabla
+# sirve ejecutar varias: aquí dos de las tres corridas terminan con una pérdida que ya no es un
+# número, cada una en su propio paso, tras una subida cuya altura difiere en órdenes de magnitud,
+# y la tercera llega a sus 60 pasos con una pérdida de 2,3, la de adivinar al azar entre diez
+# clases: dejó de aprender (las últimas columnas de la tabla). El desenlace es caótico: el mismo
+# código en otro procesador, cuyo redondeo difiere en los últimos bits, puede terminar de la otra
+# manera (cuando este capítulo se ejecutó en otra CPU, divergieron las tres). Juntando las
+# semillas, las mediciones por encima de la línea vienen con gradientes muchas veces más grandes
+# y, en promedio, con una pérdida que acaba de subir: el paso se pasa de largo en la dirección empinada. (La tabla
 # muestra las dos cosas juntas, con los mismos pesos; la cuadrática de arriba es la razón para
 # esperar que la primera cause la segunda.) Con descenso por gradiente de lote completo, Cohen et
 # al. (2021, *Gradient Descent on Neural Networks Typically Occurs at the Edge of Stability*)
@@ -761,14 +764,14 @@ for label, c in (
         f"{c.val_loss.iloc[-1]:.3f} en la época {len(c)}"
     )
 
-# %% [markdown] translation={"source": "8752b1129c7316e7"}
+# %% [markdown] translation={"source": "4c6f80764ab4b7c8"}
 # ## Resumen
 #
 # - La divergencia es un paso demasiado grande para la curvatura: en una cuadrática, con
 #   $\eta\lambda_{\max} > 2$ el descenso diverge, y las tasas más pequeñas son más lentas, no más
 #   rápidas. En una red la agudeza se estima con un lote (un número ruidoso) y se mueve durante el
-#   entrenamiento: la corrida de cada semilla con $\eta = 0{,}5$ se volvió más aguda que $2/\eta$ y
-#   divergió, cada una en su propio paso.
+#   entrenamiento: la corrida de cada semilla con $\eta = 0{,}5$ se volvió más aguda que $2/\eta$;
+#   dos de las tres divergieron, cada una en su propio paso, y la tercera dejó de aprender.
 # - Una tasa más pequeña, el recorte y la verificación de la pérdida de `fit` protegen contra la
 #   divergencia.
 # - El sobreajuste, con 1000 imágenes durante 100 épocas, dibuja una curva de validación en forma
