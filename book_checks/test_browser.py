@@ -594,7 +594,11 @@ def test_nothing_is_cut_off_or_too_wide(visit: Visit, browser: Browser, server: 
 #: ``plots.figure_png`` since it records ``smallest_text_px`` (its metadata), the report's figures
 #: written by ``plots.png_bytes`` since it writes that size into the PNG. A page joins when it is
 #: re-executed (a chapter) or regenerated (the report), its Spanish twin too (es/...).
-FIGURES_CHECKED: tuple[str, ...] = ()
+FIGURES_CHECKED: tuple[str, ...] = tuple(
+    f"{edition}notebooks/{chapter}"
+    for chapter in ("01_data", "02_convolution_arithmetic", "03_autoencoders")
+    for edition in ("", "es/")
+)
 ARTICLE_IMAGES = """() => [...document.querySelectorAll('article img')]
     .map(i => [i.src, i.getBoundingClientRect().width])"""
 
