@@ -398,10 +398,10 @@ print(power.to_string(float_format="{:.0%}".format))
 
 # %% [markdown]
 # Read the table column by column (at the full budget; your numbers move with the spreads).
-# Where both sides spread like the logits runs (a few tenths of a point), three seeds detect a
-# true difference of 1 point nearly always, and one of half a point about half the time. With
-# the softmax side's spread as measured (about 8.5 points), a true difference of 8 points is detected less
-# than one time in five and one of 16 points less than half the time: at these spreads, three
+# Where both sides spread like the logits runs (about half a point), three seeds detect a true
+# difference of 2 points nearly always, one of 1 point about a third of the time, and one of
+# half a point rarely. With the softmax side's spread as measured (about 8.5 points), a true
+# difference of 8 points is detected less than one time in five and one of 16 points less than half the time: at these spreads, three
 # seeds cannot tell. Even ten seeds a side leave a difference of 4 points undetected most of the
 # time. The first row is the false-alarm rate: near 5%, a little above it when the two spreads
 # differ this much (Welch's interval is an approximation, at its roughest with 2 degrees of

@@ -414,12 +414,12 @@ print(
 print("con qué frecuencia el intervalo excluye el cero:")
 print(power.to_string(float_format="{:.0%}".format))
 
-# %% [markdown] translation={"source": "fa99a15b0bebc4d3"}
+# %% [markdown] translation={"source": "54c3295dda2b42cf"}
 # Lee la tabla columna por columna (con el presupuesto `full`; tus números se mueven con las
-# dispersiones). Donde ambos lados se dispersan como las corridas con logits (unas décimas de
-# punto), tres semillas detectan una diferencia verdadera de 1 punto casi siempre, y una de medio
-# punto alrededor de la mitad de las veces. Con la dispersión medida del lado softmax (unos 8,5 puntos), una
-# diferencia verdadera de 8 puntos se detecta menos de una vez de cada cinco, y una de 16 puntos
+# dispersiones). Donde ambos lados se dispersan como las corridas con logits (alrededor de medio
+# punto), tres semillas detectan una diferencia verdadera de 2 puntos casi siempre, una de 1 punto
+# alrededor de un tercio de las veces, y una de medio punto rara vez. Con la dispersión medida del
+# lado softmax (unos 8,5 puntos), una diferencia verdadera de 8 puntos se detecta menos de una vez de cada cinco, y una de 16 puntos
 # menos de la mitad de las veces: con estas dispersiones, tres semillas no pueden decidir. Incluso
 # diez semillas por lado dejan sin detectar la mayoría de las veces una diferencia de 4 puntos. La
 # primera fila es la tasa de falsas alarmas: cerca del 5 %, un poco por encima cuando las dos
