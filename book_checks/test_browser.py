@@ -596,7 +596,13 @@ def test_nothing_is_cut_off_or_too_wide(visit: Visit, browser: Browser, server: 
 #: re-executed (a chapter) or regenerated (the report), its Spanish twin too (es/...).
 FIGURES_CHECKED: tuple[str, ...] = tuple(
     f"{edition}notebooks/{chapter}"
-    for chapter in ("01_data", "02_convolution_arithmetic", "03_autoencoders", "04_classifiers")
+    for chapter in (
+        "01_data",
+        "02_convolution_arithmetic",
+        "03_autoencoders",
+        "04_classifiers",
+        "06_gradients",
+    )
     for edition in ("", "es/")
 )
 ARTICLE_IMAGES = """() => [...document.querySelectorAll('article img')]

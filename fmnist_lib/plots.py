@@ -123,6 +123,13 @@ def figure_png(fig: Figure) -> tuple[bytes, dict[str, Any]]:
 PNG_KEY = "fmnist:"
 
 
+def _as_json_writes_it(x: float) -> float | int:
+    """``x`` to two decimals, a whole number as an int: the value JupyterLab's JavaScript writes
+    back unchanged when it saves a notebook (it writes 10.0 as 10)."""
+    rounded = round(x, 2)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
 def _drawn_twice(fig: Figure, in_file: bool = False) -> tuple[bytes, dict[str, Any]]:
     """``fig`` as a PNG at twice ``DPI`` in 256 colours, and how to show it: ``width`` and
     ``height`` (CSS px at its ``DPI`` size) and ``smallest_text_px`` (at that size). With
@@ -133,7 +140,7 @@ def _drawn_twice(fig: Figure, in_file: bool = False) -> tuple[bytes, dict[str, A
     image = Image.open(io.BytesIO(drawn.getvalue())).convert("RGB")
     smallest = smallest_text_px(fig, column_px=None)  # None: a figure without text
     shown: dict[str, Any] = {"width": image.width // 2, "height": image.height // 2}
-    shown["smallest_text_px"] = None if smallest is None else round(smallest, 2)
+    shown["smallest_text_px"] = None if smallest is None else _as_json_writes_it(smallest)
     # 256 colours, no dithering: a third of the size, the same to the eye for plots
     small = image.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buffer = io.BytesIO()

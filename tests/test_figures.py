@@ -238,3 +238,15 @@ def test_a_spanish_figure_writes_numbers_that_label_its_ticks_too() -> None:
     fig.canvas.draw()
     assert [t.get_text() for t in ax.get_xticklabels()] == ["0,001", "0,01"]
     plt.close(fig)
+
+
+def test_a_recorded_text_size_is_written_as_the_lab_writes_it_back() -> None:
+    """JupyterLab saves 10.0 as 10: a whole size is recorded as an int, so that opening and
+    saving a chapter does not rewrite it (book_checks/test_lab.py)."""
+    fig, ax = plt.subplots(figsize=(4, 3), dpi=plots.DPI)
+    ax.set_title("nine points", fontsize=9)  # 9 pt at 80 dpi: exactly 10 px
+    ax.set_xticks([])
+    ax.set_yticks([])
+    _, metadata = plots.figure_png(plots.describe(fig, "a title only"))
+    assert metadata["smallest_text_px"] == 10 and isinstance(metadata["smallest_text_px"], int)
+    plt.close(fig)
