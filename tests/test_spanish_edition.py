@@ -68,7 +68,8 @@ ENGLISH_FUNCTION_WORDS = frozenset(
 NOT_SENTENCES = re.compile(
     r"T-shirt/to(?:p|…)?|Ankle boot|[\w-]+-ubyte|'(?:train|val|test)'"
     r"|TypeError: list is not a Module subclass|\b(?:ae|clf)-[\w-]+"
-    r"|<Figure size [\w.]+ with \d+ Axes>|<style.*?</style>|data:[\w/+.;=-]+,[\w+/=]+|IPY_MODEL_\w+",
+    r"|<Figure size [\w.]+ with \d+ Axes>|<style.*?</style>"
+    r"|data:[\w/+.;=-]+,[\w+/=]+|IPY_MODEL_\w+",
     re.DOTALL,
 )
 
