@@ -63,6 +63,12 @@ def _written(text: str, lang: str) -> str:
     return sign + whole + decimals
 
 
+def numbers_written(text: str, lang: str) -> str:
+    """Every plain number inside ``text`` (a figure's tick label: ``0.25``, ``10000``) written
+    in ``lang`` as ``number`` writes it; the rest of the text as it is."""
+    return text if lang == "en" else PLAIN.sub(lambda m: _written(m.group(), lang), text)
+
+
 def _percent_sign(lang: str) -> str:
     """``%`` as the language writes it after a number (Spanish: a no-break space first)."""
     suffix = Locale.parse(LOCALES[lang]).percent_formats[None].suffix[0]

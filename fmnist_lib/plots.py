@@ -34,7 +34,7 @@ from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
 from .data import CLASS_NAMES, ImageSet
-from .numerals import count, number
+from .numerals import count, number, numbers_written
 from .wording import language, phrase, text
 
 DPI = 80  # modest, so that notebooks with figures stay small; notebooks draw at 2 x DPI
@@ -64,8 +64,8 @@ def describe(fig: Figure, text: str) -> Figure:
 
 
 class _WrittenIn(Formatter):
-    """A tick formatter that writes what another one writes in ``lang``: the decimal point of
-    Python's numbers as a Spanish comma (``0.5`` → ``0,5``)."""
+    """A tick formatter that writes what another one writes in ``lang``: its numbers as
+    ``numerals`` writes them (Spanish: ``0.5`` → ``0,5``)."""
 
     def __init__(self, inner: Formatter, lang: str) -> None:
         self.inner, self.lang = inner, lang
@@ -84,7 +84,7 @@ class _WrittenIn(Formatter):
         return self._written(self.inner.get_offset())
 
     def _written(self, label: object) -> str:  # a FixedFormatter may hold numbers (seaborn)
-        return str(label).replace(".", ",") if self.lang == "es" else str(label)
+        return numbers_written(str(label), self.lang)
 
 
 def written_ticks(fig: Figure, lang: str) -> None:

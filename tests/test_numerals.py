@@ -90,3 +90,12 @@ def test_every_table_is_looked_up_the_same_way():
     assert wording.translated("seed", "es", {"seed": "semilla"}) == "semilla"
     assert wording.translated("seed", "en", {"seed": "semilla"}) == "seed"
     assert wording.translated("an older note", "es", {}) == "an older note"
+
+
+def test_the_numbers_inside_a_label_are_written_in_its_language():
+    from fmnist_lib.numerals import numbers_written
+
+    assert numbers_written("0.25", "es") == "0,25"
+    assert numbers_written("−0.5 and 10000", "es") == "−0,5 and 10\u202f000"
+    assert numbers_written("$\\mathdefault{10^{-2}}$", "es") == "$\\mathdefault{10^{-2}}$"
+    assert numbers_written("0.25", "en") == "0.25"
