@@ -63,12 +63,12 @@ def describe(fig: Figure, text: str) -> Figure:
     return fig
 
 
-class _WrittenIn(Formatter):
-    """A tick formatter that writes what another one writes in ``lang``: its numbers as
-    ``numerals`` writes them (Spanish: ``0.5`` → ``0,5``)."""
+class _Wrapping(Formatter):
+    """A tick formatter that labels with another one, ``inner``, which sees the same axis and
+    tick locations."""
 
-    def __init__(self, inner: Formatter, lang: str) -> None:
-        self.inner, self.lang = inner, lang
+    def __init__(self, inner: Formatter) -> None:
+        self.inner = inner
 
     def set_axis(self, axis: Any) -> None:
         super().set_axis(axis)
@@ -76,6 +76,18 @@ class _WrittenIn(Formatter):
 
     def set_locs(self, locs: Any) -> None:
         self.inner.set_locs(locs)
+
+    def get_offset(self) -> str:
+        return str(self.inner.get_offset())
+
+
+class _WrittenIn(_Wrapping):
+    """A tick formatter that writes what another one writes in ``lang``: its numbers as
+    ``numerals`` writes them (Spanish: ``0.5`` → ``0,5``)."""
+
+    def __init__(self, inner: Formatter, lang: str) -> None:
+        super().__init__(inner)
+        self.lang = lang
 
     def __call__(self, x: float, pos: int | None = None) -> str:
         return self._written(self.inner(x, pos))
@@ -87,20 +99,10 @@ class _WrittenIn(Formatter):
         return numbers_written(str(label), self.lang)
 
 
-class _HalfDecades(Formatter):
+class _HalfDecades(_Wrapping):
     """A log axis's minor tick labels at 3 × 10^k only, which with the decades' labels make one
     about every half decade: matplotlib labels 2, 3, 4 and 6 × 10^k on an axis that spans less
     than two decades, and on a panel as short as the column's they overlap."""
-
-    def __init__(self, inner: Formatter) -> None:
-        self.inner = inner
-
-    def set_axis(self, axis: Any) -> None:
-        super().set_axis(axis)
-        self.inner.set_axis(axis)
-
-    def set_locs(self, locs: Any) -> None:
-        self.inner.set_locs(locs)
 
     def __call__(self, x: float, pos: int | None = None) -> str:
         coefficient = x / 10 ** math.floor(math.log10(x) + 1e-9)

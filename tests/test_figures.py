@@ -4,6 +4,7 @@ their smallest text at least ``plots.MIN_TEXT_PX`` high in it."""
 
 import base64
 import io
+import itertools
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -40,7 +41,7 @@ def test_a_log_scale_labels_ticks_that_do_not_overlap() -> None:
              if low <= t.get_loc() <= high and t.label1.get_text()]  # fmt: skip
     spans = sorted((b.y0, b.y1) for b in (t.label1.get_window_extent() for t in shown))
     assert len(spans) >= 3, [t.label1.get_text() for t in shown]
-    assert all(upper <= after for (_, upper), (after, _) in zip(spans, spans[1:])), spans
+    assert all(upper <= after for (_, upper), (after, _) in itertools.pairwise(spans)), spans
     plt.close(fig)
 
 
