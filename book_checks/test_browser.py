@@ -590,18 +590,76 @@ def test_nothing_is_cut_off_or_too_wide(visit: Visit, browser: Browser, server: 
     assert not problems, f"{visit.docname}: overflowing content at widths {problems}"
 
 
+LAPTOP = {"width": 1366, "height": 768}
+#: A heading that names a test metric: "test MSE", "linear probe, test accuracy", "evidence
+#: (test metric, ...)"; in Spanish "MSE de prueba", "exactitud de prueba". Not the claims table's
+#: "test" / "prueba" (the statistical test), nor "tested epoch".
+TEST_METRIC = r"\btest\s+\S|\bde prueba\b"
+HIDDEN_TEST_METRICS = """pattern => [...document.querySelectorAll('article table')].flatMap(t => {
+    let box = t.parentElement;  // the scrolling box the table lives in, else the window
+    while (box !== document.body && !['auto', 'scroll', 'hidden']
+           .includes(getComputedStyle(box).overflowX)) box = box.parentElement;
+    const right = Math.min(box.getBoundingClientRect().right, innerWidth);
+    return [...t.querySelectorAll('thead th')]
+        .filter(h => new RegExp(pattern, 'i').test(h.textContent))
+        .map(h => [h.textContent.trim(), Math.round(h.getBoundingClientRect().right - right)]);
+}).filter(([, past]) => past > 1)"""
+WIDE_OUTPUTS = """() => [...document.querySelectorAll('article .cell_output pre')]
+    .filter(p => p.clientWidth > 0 && p.scrollWidth > p.clientWidth + 1)
+    .map(p => `${p.scrollWidth} px in ${p.clientWidth}: ${p.textContent.trim().slice(0, 60)}`)"""
+
+
+def at_laptop_width(page: Page, script: str, arg: Any = None) -> Any:
+    """What ``script`` finds on the page in a 1366 px window (a common laptop's); the page is
+    given back at its own width."""
+    page.set_viewport_size(LAPTOP)
+    page.wait_for_timeout(300)
+    try:
+        return page.evaluate(script, arg)
+    finally:
+        page.set_viewport_size(DESKTOP)
+
+
+def test_no_table_hides_a_test_metric_on_a_laptop(visit: Visit) -> None:
+    """At 1366 px, every table column headed by a test metric ends inside the table's visible
+    box: a results table shows its test metric without scrolling (chapter 4's test accuracy,
+    among its last columns, ended 53 px past its box; the Spanish report's Table II, 31 px)."""
+    hidden = at_laptop_width(visit.page, HIDDEN_TEST_METRICS, TEST_METRIC)
+    where = "test metrics past their box's visible edge (heading, px)"
+    assert not hidden, f"{visit.docname}: {where}: {hidden}"
+
+
+def test_printed_outputs_wrap_on_a_laptop(visit: Visit) -> None:
+    """At 1366 px, no printed output (text, a message, an error) is wider than its column: long
+    lines wrap (book_ext/static/fmnist.css) instead of scrolling sideways."""
+    wide = at_laptop_width(visit.page, WIDE_OUTPUTS)
+    assert not wide, f"{visit.docname}: {len(wide)} output(s) scroll sideways: {wide[:3]}"
+
+
+def test_a_test_metric_heading_is_told_from_a_statistical_test() -> None:
+    """The headings TEST_METRIC finds, and those it leaves alone (no book needed)."""
+    metric = re.compile(TEST_METRIC, re.IGNORECASE)
+    found = ["test MSE", "linear probe, test accuracy", "test accuracy (ours)",
+             "evidence (test metric, mean ± std over seeds)", "MSE de prueba",
+             "sonda lineal, exactitud de prueba", "exactitud de prueba (nuestra)"]  # fmt: skip
+    left = ["test", "prueba", "val accuracy (tested epoch)", "model", "época evaluada"]
+    assert all(metric.search(h) for h in found)
+    assert not any(metric.search(h) for h in left)
+
+
 #: The pages whose figures carry the size of their smallest text: a chapter's outputs drawn by
 #: ``plots.figure_png`` since it records ``smallest_text_px`` (its metadata), the report's figures
 #: written by ``plots.png_bytes`` since it writes that size into the PNG. A page joins when it is
 #: re-executed (a chapter) or regenerated (the report), its Spanish twin too (es/...).
 FIGURES_CHECKED: tuple[str, ...] = tuple(
-    f"{edition}notebooks/{chapter}"
-    for chapter in (
-        "01_data",
-        "02_convolution_arithmetic",
-        "03_autoencoders",
-        "04_classifiers",
-        "06_gradients",
+    f"{edition}{page}"
+    for page in (
+        "notebooks/01_data",
+        "notebooks/02_convolution_arithmetic",
+        "notebooks/03_autoencoders",
+        "notebooks/04_classifiers",
+        "notebooks/06_gradients",
+        "report",
     )
     for edition in ("", "es/")
 )
@@ -618,12 +676,13 @@ def recorded_figures(docname: str) -> dict[str, dict[str, Any]]:
 
 def figure_record(image: Path, recorded: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
     """What a built image says of its display: its notebook output's metadata (by the image's
-    name), or what its PNG file says (``plots.shown_size``: the report's figures); None for an
-    image that is not one of the course's figures (a badge, a logo)."""
+    name), or what its PNG file says (``plots.shown_size``: the report's figures; {} for a PNG
+    that says nothing, which the check then reports); None for an image that is not one of the
+    course's figures (a badge, a logo: SVG files; an image with no file, a widget's)."""
     if image.stem in recorded:
         return recorded[image.stem]
     if image.suffix == ".png" and image.is_file():
-        return plots.shown_size(image.read_bytes()) or None
+        return plots.shown_size(image.read_bytes())
     return None
 
 
@@ -693,6 +752,11 @@ def test_figure_text_is_measured_from_the_recorded_size(tmp_path: Path) -> None:
     (tmp_path / "report.png").write_bytes(plots.png_bytes(fig))  # the report's: the file says
     (report,) = figure_text_problems([(tmp_path / "report.png", 343.0)], {})
     assert "report.png: text" in report
+    fig = plt.figure(figsize=(3, 2))
+    fig.savefig(tmp_path / "plain.png")  # drawn at 1x, before png_bytes wrote its size
+    plt.close(fig)
+    (plain,) = figure_text_problems([(tmp_path / "plain.png", 300.0)], {})
+    assert "plain.png: no smallest_text_px" in plain
 
 
 SIDEBARS = {"primary": ".bd-sidebar-primary", "secondary": ".bd-sidebar-secondary"}

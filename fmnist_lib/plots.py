@@ -63,12 +63,12 @@ def describe(fig: Figure, text: str) -> Figure:
     return fig
 
 
-class _WrittenIn(Formatter):
-    """A tick formatter that writes what another one writes in ``lang``: its numbers as
-    ``numerals`` writes them (Spanish: ``0.5`` → ``0,5``)."""
+class _Wrapping(Formatter):
+    """A tick formatter that labels with another one, ``inner``, which sees the same axis and
+    tick locations."""
 
-    def __init__(self, inner: Formatter, lang: str) -> None:
-        self.inner, self.lang = inner, lang
+    def __init__(self, inner: Formatter) -> None:
+        self.inner = inner
 
     def set_axis(self, axis: Any) -> None:
         super().set_axis(axis)
@@ -76,6 +76,18 @@ class _WrittenIn(Formatter):
 
     def set_locs(self, locs: Any) -> None:
         self.inner.set_locs(locs)
+
+    def get_offset(self) -> str:
+        return str(self.inner.get_offset())
+
+
+class _WrittenIn(_Wrapping):
+    """A tick formatter that writes what another one writes in ``lang``: its numbers as
+    ``numerals`` writes them (Spanish: ``0.5`` → ``0,5``)."""
+
+    def __init__(self, inner: Formatter, lang: str) -> None:
+        super().__init__(inner)
+        self.lang = lang
 
     def __call__(self, x: float, pos: int | None = None) -> str:
         return self._written(self.inner(x, pos))
@@ -85,6 +97,16 @@ class _WrittenIn(Formatter):
 
     def _written(self, label: object) -> str:  # a FixedFormatter may hold numbers (seaborn)
         return numbers_written(str(label), self.lang)
+
+
+class _HalfDecades(_Wrapping):
+    """A log axis's minor tick labels at 3 × 10^k only, which with the decades' labels make one
+    about every half decade: matplotlib labels 2, 3, 4 and 6 × 10^k on an axis that spans less
+    than two decades, and on a panel as short as the column's they overlap."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        coefficient = x / 10 ** math.floor(math.log10(x) + 1e-9)
+        return str(self.inner(x, pos)) if round(coefficient) == 3 else ""
 
 
 def written_ticks(fig: Figure, lang: str) -> None:
@@ -212,8 +234,10 @@ def panels(n: int, size: tuple[float, float], **subplots: Any) -> tuple[Figure, 
 
 def legend_outside(ax: Axes, columns: Sequence[int] = (4, 3, 2)) -> None:
     """The axes' legend below the figure's panels, so that it never covers a curve nor widens
-    the figure: in the first number of ``columns`` that fits its width, else in one (the figure
-    gets constrained layout). Entries fill the columns one after the other."""
+    the figure: in the first number of ``columns`` that fits its width, else in one, and then
+    the figure grows by the legend's height, so that its panels keep theirs (the one column of a
+    Spanish legend had squeezed a panel to a line). The figure gets constrained layout. Entries
+    fill the columns one after the other."""
     handles, labels = ax.get_legend_handles_labels()
     fig = ax.figure
     if not handles or not isinstance(fig, Figure):
@@ -224,8 +248,11 @@ def legend_outside(ax: Axes, columns: Sequence[int] = (4, 3, 2)) -> None:
         legend = fig.legend(handles, labels, loc="outside lower center", ncols=ncols,
                             fontsize=SMALLEST_PT, frameon=False)  # fmt: skip
         if ncols == 1 or legend.get_window_extent().width <= fig.bbox.width * 0.95:
-            return
+            break
         legend.remove()
+    if ncols == 1 < len(handles):
+        width, height = fig.get_size_inches()
+        fig.set_size_inches(width, height + legend.get_window_extent().height / fig.dpi)
 
 
 def png_bytes(fig: Figure) -> bytes:
@@ -323,6 +350,7 @@ def training_curves(
         ax.set_ylabel(ylabel)
         if log_scale:
             ax.set_yscale("log")
+            ax.yaxis.set_minor_formatter(_HalfDecades(ax.yaxis.get_minor_formatter()))
         ax.grid(alpha=0.3)
     axes[-1].set_xlabel(text("epoch"))
     legend_outside(axes[-1], columns=(2,))  # a model's two curves on one row

@@ -4,6 +4,7 @@ their smallest text at least ``plots.MIN_TEXT_PX`` high in it."""
 
 import base64
 import io
+import itertools
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -25,6 +26,23 @@ from fmnist_lib.wording import speaking
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "book_ext"))
 import fmnist_book as book_ext
+
+
+def test_a_log_scale_labels_ticks_that_do_not_overlap() -> None:
+    """Curves over a decade and a half (the report's Figure 5, autoencoders' MSE) on a log scale:
+    every y tick label drawn, major or minor, keeps clear of the next (matplotlib's labels at 2,
+    3, 4 and 6 × 10^k overlapped on the column's short panel); a label every half decade."""
+    rows = [{"epoch": e, "train_mse": 0.07 / e, "val_mse": 0.06 / e} for e in range(1, 21)]
+    fig = plots.training_curves({"a": rows}, ("mse",), ("MSE",), "T", log_scale=True)
+    fig.canvas.draw()
+    (ax,) = fig.axes
+    low, high = ax.get_ylim()
+    shown = [t for t in [*ax.yaxis.get_major_ticks(), *ax.yaxis.get_minor_ticks()]
+             if low <= t.get_loc() <= high and t.label1.get_text()]  # fmt: skip
+    spans = sorted((b.y0, b.y1) for b in (t.label1.get_window_extent() for t in shown))
+    assert len(spans) >= 3, [t.label1.get_text() for t in shown]
+    assert all(upper <= after for (_, upper), (after, _) in itertools.pairwise(spans)), spans
+    plt.close(fig)
 
 
 def test_a_description_is_attached_normalised_and_required() -> None:
@@ -179,6 +197,22 @@ def test_a_legend_below_never_widens_the_figure() -> None:
     assert metadata["width"] <= (plots.COLUMN_INCHES + 0.2) * plots.DPI
     assert fig.legends and fig.legends[0]._ncols == 1
     plt.close(fig)
+
+
+def test_a_legend_in_one_column_leaves_the_panel_its_height() -> None:
+    """A legend too wide for two columns (the Spanish Figure 5's) goes in one and the figure
+    grows by its height: the panel is as tall as with a short legend, not squeezed to a line."""
+    heights = {}
+    for name in ("a", "a rather long name of model number (validation)"):
+        fig, (ax,) = plots.panels(1, (plots.COLUMN_INCHES, 2.8))
+        for k in range(8):
+            ax.plot([0, 1], [k, k], label=f"{name} {k}")
+        plots.legend_outside(ax, columns=(2,))
+        fig.canvas.draw()
+        heights[name] = ax.get_window_extent().height
+        plt.close(fig)
+    short, long = heights.values()
+    assert long >= 0.9 * short, heights
 
 
 def test_figure_png_records_the_smallest_text() -> None:

@@ -109,6 +109,20 @@ def test_the_spanish_report_has_the_english_verdicts(metrics, figures):
     assert en.count(f"| {verdict_word(verdicts.CONFIRMED)} |") > 0
 
 
+@pytest.mark.parametrize("lang", REPORT_LANGUAGES)
+def test_the_papers_tables_lead_with_the_model_and_its_test_metric(metrics, figures, lang):
+    """Tables I and II show the test metric (ours) right after the model, so that a phone or a
+    laptop shows it before the settings that scroll; each row's first cells are the model's and
+    its result over seeds."""
+    text = render_report(metrics, figures, language=lang)
+    say = lambda key: report_words.say(key, lang)
+    for title, metric in (("table1.title", "col.mse_ours"), ("table2.title", "col.accuracy_ours")):
+        lines = text.split(say(title) + "\n", 1)[1].splitlines()
+        header, _, first_row = [line for line in lines if line.startswith("|")][:3]
+        assert header.split(" | ")[:2] == ["| " + say("col.model"), say(metric)], header
+        assert "±" in first_row.split(" | ")[1], first_row
+
+
 def test_a_difference_reads_the_same_in_both_languages():
     c = stats.compare([0.90, 0.91, 0.92], [0.88, 0.885, 0.89])
     en, es = interval_text(c), interval_text(c, lang="es")
