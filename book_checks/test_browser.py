@@ -658,6 +658,7 @@ FIGURES_CHECKED: tuple[str, ...] = tuple(
         "notebooks/02_convolution_arithmetic",
         "notebooks/03_autoencoders",
         "notebooks/04_classifiers",
+        "notebooks/05_transfer_learning",
         "notebooks/06_gradients",
         "report",
     )
