@@ -608,6 +608,14 @@ WIDE_OUTPUTS = """() => [...document.querySelectorAll('article .cell_output pre'
     .filter(p => p.clientWidth > 0 && p.scrollWidth > p.clientWidth + 1)
     .map(p => `${p.scrollWidth} px in ${p.clientWidth}: ${p.textContent.trim().slice(0, 60)}`)"""
 
+#: A code block whose lines fit the course's limit (88 characters: ruff's line length for the
+#: chapters) but still scrolls sideways: the column is too narrow for the code's font.
+WIDE_CODE = """(limit) => [...document.querySelectorAll('article div.highlight pre')]
+    .filter(p => p.clientWidth > 0 && p.scrollWidth > p.clientWidth + 1)
+    .filter(p => Math.max(...p.textContent.split('\\n').map(l => l.length)) <= limit)
+    .map(p => `${p.scrollWidth} px in ${p.clientWidth}: ${p.textContent.trim().slice(0, 60)}`)"""
+CODE_LINE_LIMIT = 88
+
 
 def at_laptop_width(page: Page, script: str, arg: Any = None) -> Any:
     """What ``script`` finds on the page in a 1366 px window (a common laptop's); the page is
@@ -634,6 +642,14 @@ def test_printed_outputs_wrap_on_a_laptop(visit: Visit) -> None:
     lines wrap (book_ext/static/fmnist.css) instead of scrolling sideways."""
     wide = at_laptop_width(visit.page, WIDE_OUTPUTS)
     assert not wide, f"{visit.docname}: {len(wide)} output(s) scroll sideways: {wide[:3]}"
+
+
+def test_code_of_88_characters_fits_on_a_laptop(visit: Visit) -> None:
+    """At 1366 px, a code cell whose lines are at most 88 characters (the chapters' limit) fits
+    its column without scrolling (book_ext/static/fmnist.css sets the code's font for it:
+    at the theme's 14 px, 735 px held 87 characters)."""
+    wide = at_laptop_width(visit.page, WIDE_CODE, CODE_LINE_LIMIT)
+    assert not wide, f"{visit.docname}: {len(wide)} code block(s) scroll sideways: {wide[:3]}"
 
 
 def test_a_test_metric_heading_is_told_from_a_statistical_test() -> None:
