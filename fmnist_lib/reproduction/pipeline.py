@@ -277,7 +277,8 @@ def _finished_runs(
     for name in EXPERIMENTS:
         for seed in finished_seeds(root, budget, name):
             try:
-                run = run_experiment(name, budget, seed, root, splits=splits)
+                # the folders ``finished_seeds`` lists are fp32's, whatever $FMNIST_PRECISION says
+                run = run_experiment(name, budget, seed, root, splits=splits, precision="fp32")
             except (RunDamaged, CheckpointMismatch) as exc:
                 damaged.setdefault(name, {})[str(seed)] = str(exc)
                 continue
