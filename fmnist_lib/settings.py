@@ -6,6 +6,7 @@
 | ``FMNIST_RUNS`` | where runs live (checkpoints, finished models) | ``experiments.runs`` |
 | ``FMNIST_DATA`` | a folder with the four Fashion-MNIST files | searched |
 | ``FMNIST_DEVICE`` | ``cpu``, ``cuda``, ``mps``... | the fastest available |
+| ``FMNIST_PRECISION`` | ``fp32``, or ``bf16`` (training in bfloat16 autocast) | ``fp32`` |
 | ``FMNIST_PROGRESS`` | ``0`` hides progress bars and the lines a run prints | ``1`` |
 | ``FMNIST_DEBUG`` | ``1``: the command line shows tracebacks | ``0`` |
 | ``FMNIST_CACHE`` | downloaded reference runs (outside a checkout) | ``~/.cache/fmnist-course`` |
@@ -31,6 +32,7 @@ BUDGET_VAR = "FMNIST_BUDGET"
 RUNS_VAR = "FMNIST_RUNS"
 DATA_VAR = "FMNIST_DATA"
 DEVICE_VAR = "FMNIST_DEVICE"
+PRECISION_VAR = "FMNIST_PRECISION"
 PROGRESS_VAR = "FMNIST_PROGRESS"
 DEBUG_VAR = "FMNIST_DEBUG"
 CACHE_VAR = "FMNIST_CACHE"
@@ -39,6 +41,9 @@ LANGUAGE_VAR = "FMNIST_LANGUAGE"
 HEARTBEAT_VAR = "FMNIST_HEARTBEAT"
 SOLUTIONS_VAR = "FMNIST_SOLUTIONS"
 LANGUAGES = ("en", "es")
+#: Training's number formats: ``fp32`` (the default, the published runs'), ``bf16`` (the forward
+#: pass and the loss under bfloat16 autocast: faster only on some processors, benchmarks/bf16.py).
+PRECISIONS = ("fp32", "bf16")
 SPANISH_FOLDER = ("es", "notebooks")  # the Spanish edition's notebooks
 
 
@@ -120,6 +125,30 @@ def thinned(values: list[Any], budget: str | None = None) -> list[Any]:
     ``full`` and ``quick``; at ``smoke`` its first and last values."""
     scale = get_budget(resolve_budget(budget)).scale
     return list(values) if scale >= 1 or len(values) <= 2 else [values[0], values[-1]]
+
+
+def check_precision(name: str) -> str:
+    """``name`` if it is a training precision (``PRECISIONS``), else a one-line
+    ``SettingsError``."""
+    if name not in PRECISIONS:
+        raise SettingsError(f"no precision {name!r}; choose one of {list(PRECISIONS)}")
+    return name
+
+
+def precision_from_env(default: str = "fp32") -> str:
+    """The precision named by ``FMNIST_PRECISION`` (``fp32`` or ``bf16``), else ``default``."""
+    name = os.environ.get(PRECISION_VAR) or default
+    if name not in PRECISIONS:
+        raise SettingsError(
+            f"{PRECISION_VAR}={name!r} is not a precision; set it to one of {list(PRECISIONS)} or "
+            "unset it"
+        )
+    return name
+
+
+def resolve_precision(precision: str | None) -> str:
+    """``precision`` validated, or ``$FMNIST_PRECISION`` / ``fp32`` when None."""
+    return precision_from_env() if precision is None else check_precision(precision)
 
 
 def runs_dir_from_env() -> Path | None:

@@ -33,7 +33,7 @@ from .data import NUM_CLASSES, Batches, ImageSet
 from .errors import FmnistError, NoSpace, SettingsError, TrainingInterrupted
 from .evaluation import accuracy, check_task, confusion_matrix, evaluate, loss_function, target_of
 from .progress import progress_bar
-from .settings import default_device, progress_from_env
+from .settings import PRECISIONS, default_device, progress_from_env
 from .wording import Texts, Words, language
 
 OPTIMIZERS: dict[str, Callable[..., torch.optim.Optimizer]] = {
@@ -113,6 +113,7 @@ class TrainConfig:
     eval_batch_size: int = 64  # large eval batches are memory-bound on CPU (profile_epoch.py)
     optimizer: str = "adam"  # "adam" (the paper's, everywhere) or "sgd" (plain, for the lessons)
     channels_last: bool = True  # NHWC weights: faster convolutions on CPU (profile_epoch.py)
+    precision: str = "fp32"  # or "bf16": the forward in bfloat16 (``autocast``; benchmarks/bf16.py)
 
     def __post_init__(self) -> None:
         check_task(self.task)
@@ -120,10 +121,14 @@ class TrainConfig:
                      "eval_batch_size", "restore_best", "channels_last"):  # fmt: skip
             check(name, getattr(self, name))
         check_choice("optimizer", self.optimizer, OPTIMIZERS)
+        check_choice("precision", self.precision, PRECISIONS)
 
     def weight_settings(self) -> dict[str, Any]:
-        """The settings that can change the trained weights (all but the evaluation batch size)."""
-        return {k: v for k, v in dataclasses.asdict(self).items() if k != "eval_batch_size"}
+        """The settings that can change the trained weights (all but the evaluation batch size;
+        the precision only when it is not ``fp32``, so runs from before it keep their
+        fingerprints)."""
+        left_out = {"eval_batch_size"} | ({"precision"} if self.precision == "fp32" else set())
+        return {k: v for k, v in dataclasses.asdict(self).items() if k not in left_out}
 
 
 @dataclass
@@ -212,6 +217,13 @@ BatchHook = Callable[[int, torch.Tensor, torch.Tensor, float], None]
 EpochHook = Callable[[dict[str, float]], None]
 
 
+def autocast(precision: str, device: torch.device) -> torch.autocast:
+    """Where the forward pass computes: in float32 (``fp32``: this does nothing), or in bfloat16
+    (``bf16``: PyTorch's autocast runs convolutions and matrix products in bfloat16 and keeps
+    the loss in float32; the weights and their gradients stay float32)."""
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=precision == "bf16")
+
+
 def train_one_epoch(
     model: nn.Module,
     batches: Iterable[tuple[torch.Tensor, torch.Tensor]],
@@ -220,20 +232,23 @@ def train_one_epoch(
     *,
     task: str = "classification",
     on_batch: BatchHook | None = None,
+    precision: str = "fp32",
 ) -> float:
     """One pass over ``batches``: zero_grad, forward, loss, backward, step. Returns the mean of
     the per-batch losses.
 
     ``task="reconstruction"`` makes the target the input image itself. ``on_batch(batch,
     output, labels, loss)`` is called after each loss is computed and before its step; it may
-    raise to stop the epoch with the weights untouched by that batch.
+    raise to stop the epoch with the weights untouched by that batch. ``precision="bf16"``
+    computes the forward pass in bfloat16 (``autocast``).
     """
     model.train()
     total, count = 0.0, 0
     for x, y in batches:
         optimizer.zero_grad(set_to_none=True)
-        output = model(x)
-        loss = loss_fn(output, target_of(task, x, y))
+        with autocast(precision, x.device):
+            output = model(x)
+            loss = loss_fn(output, target_of(task, x, y))
         value = loss.item()
         if on_batch is not None:
             on_batch(count + 1, output, y, value)
@@ -383,8 +398,9 @@ def _one_epoch(run: _Run, val: ImageSet) -> dict[str, float]:
 
     try:
         train_loss = train_one_epoch(
-            run.model, run.loader, run.loss_fn, run.optimizer, task=task, on_batch=watch
-        )
+            run.model, run.loader, run.loss_fn, run.optimizer,
+            task=task, on_batch=watch, precision=run.config.precision,
+        )  # fmt: skip
     finally:
         bar.close()
     row = {"epoch": epoch, "train_loss": train_loss}
@@ -454,6 +470,8 @@ def fit(
     the cap was reached. ``on_epoch(row)`` is called after each epoch's checkpoint (e.g. to
     report to a hyperparameter search, which may stop the run by raising). ``label`` names the
     run on its progress bars (``run_experiment`` gives the experiment, seed and sweep point).
+    With ``config.precision="bf16"`` the training steps' forward passes run in bfloat16
+    (``autocast``); validation stays in float32.
     """
     if not isinstance(config, TrainConfig):
         raise TypeError("config must be a TrainConfig")

@@ -137,9 +137,15 @@ def test_the_transposed_convolution_rewrites_compute_the_same_function() -> None
                 assert torch.allclose(g, e, rtol=1e-4, atol=1e-4), kind.__name__
 
 
-def test_bf16_is_timed_and_its_distance_from_fp32_measured() -> None:
-    lines = _run("bf16.py", "--steps", "3", "--rounds", "1")
+def test_bf16_is_timed_on_every_paper_model_and_its_distance_from_fp32_measured() -> None:
+    from fmnist_lib.experiments.registry import EXPERIMENTS
+
+    lines = _run("bf16.py", "--steps", "2", "--rounds", "1", "--numerics-steps", "3")
     assert lines[0].startswith("torch ") and "AMX:" in lines[0]
+    assert lines[1].startswith("load average") and "GEMM fp32" in lines[1] and "bf16" in lines[1]
+    paper = {e.name for e in EXPERIMENTS.values() if e.group == "paper"}
+    rows = {line.split()[0]: line for line in lines if line.split()[0] in paper}
+    assert set(rows) == paper and all(float(r.rsplit(" x", 1)[1]) > 0 for r in rows.values())
     gaps = {line.split()[0]: line for line in lines if "from fp32" in line}
     assert set(gaps) == {"fp32", "fp32,", "bf16"}
     assert "weights 0.0e+00 from fp32" in gaps["fp32"]  # the reference against itself

@@ -41,6 +41,10 @@ def _no_training(*args, **kwargs):
         (["train", "clf-consigna-10"], {"FMNIST_BUDGET": "bogus"}, "FMNIST_BUDGET='bogus'"),
         (["train", "clf-consigna-10"], {"FMNIST_DEVICE": "bogus"}, "FMNIST_DEVICE"),
         (["reproduce", "--seeds", "0"], {}, "--seeds"),
+        (["train", "clf-consigna-10", "--precision", "fp16"], {}, "invalid choice: 'fp16'"),
+        (["reproduce", "--precision", "fp16"], {}, "--precision: invalid choice"),
+        (["search", RUN[0], "--trials", "1", "--precision", "fp16"], {}, "(choose from"),
+        (["train", "clf-consigna-10"], {"FMNIST_PRECISION": "fp16"}, "FMNIST_PRECISION='fp16'"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line_before_any_work(argv, env, says, monkeypatch, capsys):

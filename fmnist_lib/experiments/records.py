@@ -21,6 +21,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from ..data import NUM_CLASSES as CLASSES
 from ..errors import DownloadFailed, RunDamaged
 from ..evaluation import TASKS
+from ..settings import PRECISIONS
 
 _NUMBER = {"type": "number", "minimum": 0}
 _FRACTION = {"type": "number", "minimum": 0, "maximum": 1}
@@ -104,6 +105,7 @@ def run_schema(task: str, stored: bool) -> dict[str, Any]:
         "transfer": {"type": "string"},
         "hardware": hardware,
         "warnings": _TEXTS,
+        "precision": {"enum": list(PRECISIONS)},  # absent in records from before it: fp32
         "fingerprint": {"type": "string", "minLength": 1},
         "model_sha256": _SHA256,
     }

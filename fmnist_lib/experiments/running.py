@@ -24,7 +24,7 @@ from ..data import ImageSet, Splits, splits_for
 from ..errors import RunDamaged
 from ..evaluation import final_metrics
 from ..models import count_parameters, encoder_of, freeze, transfer_encoder
-from ..settings import get_budget, progress_from_env, resolve_budget
+from ..settings import get_budget, progress_from_env, resolve_budget, resolve_precision
 from ..training import EpochHook, History, TrainConfig, fit, loss_warnings, seed_everything
 from ..wording import Words, language
 from .machine import keep_freed_memory
@@ -126,6 +126,7 @@ class RunResult:
     transfer: str = ""
     hardware: dict[str, Any] | None = None  # where it was trained (recorded at training time)
     warnings: list[str] = field(default_factory=list)  # e.g. a loss that blew up, though finite
+    precision: str = "fp32"  # the training's (``TrainConfig.precision``)
 
     def summary(self) -> dict[str, Any]:
         """The JSON record of this run (what ``metrics.json`` holds)."""
@@ -141,6 +142,7 @@ class RunResult:
             "trainable_parameters": count_parameters(self.model, trainable_only=True),
             "transfer": self.transfer,
             "hardware": self.hardware or hardware(),
+            "precision": self.precision,
         }
 
 
@@ -169,6 +171,7 @@ class _Where:
     seed: int
     runs_dir: Path
     run_dir: Path
+    precision: str = "fp32"
 
 
 def _where(
@@ -178,19 +181,23 @@ def _where(
     runs_dir: str | os.PathLike[str] | None,
     epochs: int | None,
     overrides: dict[str, Any] | None,
+    precision: str | None = "fp32",
 ) -> _Where:
     exp = get_experiment(name).with_overrides(overrides)
-    budget = resolve_budget(budget)
+    budget, precision = resolve_budget(budget), resolve_precision(precision)
     if epochs is not None:
         check("epochs", epochs)
     root = Path(runs_dir) if runs_dir is not None else default_runs_dir(budget)
-    return _Where(exp, budget, seed, root, run_dir_for(name, budget, seed, epochs, root, overrides))
+    folder = run_dir_for(name, budget, seed, epochs, root, overrides, precision)
+    return _Where(exp, budget, seed, root, folder, precision)
 
 
 def _fetch_published(where: _Where, epochs: int | None, overrides: dict[str, Any] | None) -> None:
     """Without a checkout's reference runs (on Colab), a full-budget run that this release
     publishes is downloaded into its folder, verified, instead of trained (``published``)."""
     if where.budget != PUBLISHED_BUDGET or epochs is not None or overrides:
+        return
+    if where.precision != "fp32":  # the published runs are fp32's
         return
     if (where.run_dir / RECORD).exists() or published_runs_here():
         return
@@ -212,13 +219,14 @@ def _plan(
     splits = splits if splits is not None else splits_for(budget)
     source = None
     if exp.init_from:  # the pretrained start is part of the run: its fingerprint too
-        source = _plan(_where(exp.init_from, budget, where.seed, where.runs_dir, None, None),
-                       None, splits, None).fingerprint  # fmt: skip
+        source = _plan(_where(exp.init_from, budget, where.seed, where.runs_dir, None, None,
+                              where.precision), None, splits, None).fingerprint  # fmt: skip
     if exp.protocol == "paper":
         splits = paper_protocol(splits)
     n_epochs = epochs or min(exp.epochs, get_budget(budget).max_epochs or exp.epochs)
     config = TrainConfig(task=exp.task, epochs=n_epochs, batch_size=exp.batch_size, lr=exp.lr,
-                         seed=where.seed, patience=exp.patience)  # fmt: skip
+                         seed=where.seed, patience=exp.patience,
+                         precision=where.precision)  # fmt: skip
     identity = run_identity(exp, budget, where.seed, splits.sizes(), overrides, source)
     fingerprint = experiment_fingerprint(exp, config, identity)
     return _Plan(exp, budget, where.seed, where.run_dir, where.runs_dir, splits, config, identity,
@@ -241,7 +249,7 @@ def _reload(plan: _Plan, record: dict[str, Any], shown: bool) -> RunResult:
     history = History(record["history"], record["best_epoch"], record["stopped_early"])
     return RunResult(plan.exp, plan.seed, plan.budget, model, history, record["test"],
                      record["seconds"], plan.run_dir, record["transfer"], record["hardware"],
-                     record.get("warnings", []))  # fmt: skip
+                     record.get("warnings", []), record.get("precision", "fp32"))  # fmt: skip
 
 
 def _pretrained(plan: _Plan, model: nn.Module, progress: bool, wait: bool) -> str:
@@ -250,7 +258,8 @@ def _pretrained(plan: _Plan, model: nn.Module, progress: bool, wait: bool) -> st
     if not exp.init_from:
         return ""
     source = run_experiment(exp.init_from, plan.budget, plan.seed, plan.runs_dir,
-                            progress=progress, splits=plan.splits, wait=wait)  # fmt: skip
+                            progress=progress, splits=plan.splits, wait=wait,
+                            precision=plan.config.precision)  # fmt: skip
     report = transfer_encoder(source.model, model, allow_partial=exp.allow_partial)
     if exp.freeze_encoder:
         freeze(encoder_of(model))
@@ -280,7 +289,8 @@ def _train(plan: _Plan, progress: bool, wait: bool, on_epoch: EpochHook | None =
         test = final_metrics(model, plan.splits.test, exp.task)
         seconds = sum(e["seconds"] for e in history.epochs)
         result = RunResult(exp, plan.seed, plan.budget, model, history, test, seconds,
-                           plan.run_dir, transfer, machine, loss_warnings(history))  # fmt: skip
+                           plan.run_dir, transfer, machine, loss_warnings(history),
+                           plan.config.precision)  # fmt: skip
         extra = {"fingerprint": plan.fingerprint, "warnings": result.warnings}
         write_run(plan.run_dir, model, result.summary() | extra)
     _say(plan, progress, "trained", epochs=len(history.epochs), seconds=seconds)
@@ -298,6 +308,7 @@ def run_experiment(
     overrides: dict[str, Any] | None = None,
     wait: bool = False,
     on_epoch: EpochHook | None = None,
+    precision: str | None = None,
 ) -> RunResult:
     """Train experiment ``name`` (dependencies first), or resume it, or reload a finished run.
 
@@ -313,9 +324,12 @@ def run_experiment(
     finished run that is reloaded trains no epoch, so it never calls it). With ``progress``
     (default: ``$FMNIST_PROGRESS``, on unless ``0``) the run prints a line as it starts training
     and as it ends (or is reloaded), and its bars name it: experiment, sweep point and seed.
+    ``precision`` (default: ``$FMNIST_PRECISION`` or ``fp32``): ``bf16`` trains the forward
+    passes in bfloat16 (``training.autocast``); such a run has its own folder (``-bf16``) and
+    fingerprint, and records its precision (records from before it hold none: fp32).
     """
     progress = progress_from_env() if progress is None else progress
-    where = _where(name, budget, seed, runs_dir, epochs, overrides)
+    where = _where(name, budget, seed, runs_dir, epochs, overrides, precision)
     _fetch_published(where, epochs, overrides)
     if not wait and not (where.run_dir / RECORD).exists():
         refuse_if_locked(where.run_dir)  # at once, before loading any data

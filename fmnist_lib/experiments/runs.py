@@ -1,6 +1,6 @@
 """Where runs live and what a finished run leaves behind.
 
-``<runs>/<budget>/<experiment>/seed<k>[-epochs<n>][-<key><value>...]/`` holds a run's
+``<runs>/<budget>/<experiment>/seed<k>[-epochs<n>][-<key><value>...][-bf16]/`` holds a run's
 ``checkpoint.pt`` while it trains, then its ``model.pt`` (the weights) and ``result.json``
 (the record: history, test metrics, time, hardware and the run's fingerprint).
 
@@ -38,7 +38,7 @@ from .. import __version__
 from ..checkpoints import load_tensors
 from ..errors import NoSpace, RunDamaged, RunLocked, SettingsError
 from ..names import check_name, path_inside
-from ..settings import default_device, project_root, runs_dir_from_env
+from ..settings import check_precision, default_device, project_root, runs_dir_from_env
 from ..storage import atomic_save, atomic_write, sweep_temporaries
 from ..training import TrainConfig, run_fingerprint
 from .published import RECORD, WEIGHTS, cached_runs_dir
@@ -79,10 +79,13 @@ def run_dir_for(
     epochs: int | None,
     runs_dir: str | os.PathLike[str],
     overrides: dict[str, Any] | None = None,
+    precision: str = "fp32",
 ) -> Path:
-    """``<runs>/<budget>/<name>/seed<k>[-epochs<n>][-<key><value>...]``: one folder per run."""
+    """``<runs>/<budget>/<name>/seed<k>[-epochs<n>][-<key><value>...][-bf16]``: one folder per
+    run (a precision other than fp32 names its own)."""
     suffix = f"-epochs{epochs}" if epochs is not None else ""
     suffix += "".join(f"-{k}{v}" for k, v in sorted((overrides or {}).items()))
+    suffix += "" if precision == "fp32" else f"-{check_precision(precision)}"
     check_name(budget, "the budget")
     check_name(name, "the experiment")
     return path_inside(runs_dir, budget, name, f"seed{seed}{suffix}", what="the run's folder")

@@ -190,6 +190,8 @@ def _check_alike(models: list[nn.Module], configs: list[TrainConfig]) -> None:
             raise SettingsError("runs trained together must share the task and the batch size")
     if config.optimizer != "adam":
         raise SettingsError("runs are trained together with Adam only")
+    if any(c.precision != "fp32" for c in configs):
+        raise SettingsError("runs are trained together in fp32 only; train bf16 runs one at a time")
 
 
 def _member(model: nn.Module, config: TrainConfig, checkpoint: Path | None,

@@ -23,9 +23,22 @@ from ..experiments.release import RELEASE
 from ..experiments.running import run_experiment
 from ..experiments.runs import default_runs_dir, reference_runs_dir
 from ..names import check_folder, check_name, path_inside, shown
-from ..settings import BUDGETS, budget_from_env, debug_from_env, default_device
+from ..settings import (
+    BUDGETS,
+    PRECISIONS,
+    budget_from_env,
+    debug_from_env,
+    default_device,
+    precision_from_env,
+)
 from . import search
-from .pipeline import check_results_folder, report_finished, reproduce, results_root
+from .pipeline import (
+    check_results_folder,
+    report_finished,
+    reproduce,
+    results_folder,
+    results_root,
+)
 
 #: numpy's seeds are 32-bit.
 MAX_SEED = 2**32 - 1
@@ -68,11 +81,14 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     result = run_experiment(args.name, budget=args.budget, seed=args.seed,
-                            runs_dir=args.runs_dir, epochs=args.epochs, wait=args.wait)  # fmt: skip
+                            runs_dir=args.runs_dir, epochs=args.epochs, wait=args.wait,
+                            precision=args.precision)  # fmt: skip
     last = result.history.epochs[-1]
     metric = "mse" if "mse" in result.test else "accuracy"
+    precision = "" if result.precision == "fp32" else f", {result.precision}"
     print(
-        f"{args.name} seed {args.seed} ({result.budget}): {len(result.history.epochs)} epochs, "
+        f"{args.name} seed {args.seed} ({result.budget}{precision}): "
+        f"{len(result.history.epochs)} epochs, "
         f"train loss {last['train_loss']:.5f}, val loss {last['val_loss']:.5f}; "
         f"test {metric} {result.test[metric]}"
     )
@@ -93,9 +109,11 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
         results_dir=args.results_dir,
         names=args.only,
         jobs=args.jobs,
+        precision=args.precision,
     )
     print(
-        f"wrote {args.results_dir or 'results'}/{metrics['budget']}/metrics.json, REPORT.md and "
+        f"wrote {args.results_dir or 'results'}/{results_folder(metrics['budget'], args.precision)}"
+        "/metrics.json, REPORT.md and "
         "REPORT.es.md "
         f"({metrics['wall_seconds'] / 60:.1f} min)"
     )
@@ -108,9 +126,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     check_results_folder(args.results_dir)  # before the search, not after hours of it
     study = search.search(args.name, args.trials, args.budget, storage=args.storage,
                           study_name=args.study, jobs=args.jobs, seed=args.seed,
-                          runs_dir=args.runs_dir)  # fmt: skip
+                          runs_dir=args.runs_dir, precision=args.precision)  # fmt: skip
     runs_dir = Path(args.runs_dir) if args.runs_dir else default_runs_dir(args.budget)
-    summary = search.summarize(study, args.name, args.budget, runs_dir)
+    summary = search.summarize(study, args.name, args.budget, runs_dir,
+                               precision=args.precision)  # fmt: skip
     # beside the report's folder, which `report` replaces as a whole
     out = path_inside(results_root(args.results_dir), "searches", args.budget,
                       summary.study_name, what="the study name")  # fmt: skip
@@ -197,6 +216,13 @@ def _add_common(p: argparse.ArgumentParser) -> None:
                         "cache of downloaded ones; else runs/)")  # fmt: skip
 
 
+def _add_precision(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--precision", choices=PRECISIONS, default=None,
+                   help="fp32, or bf16 (the forward passes in bfloat16: faster only on some "
+                        "CPUs and GPUs, see benchmarks/bf16.py; its own run folders, -bf16); "
+                        "default: $FMNIST_PRECISION or fp32")  # fmt: skip
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line's parser."""
     top = OneLineParser(prog="python -m fmnist_lib", description=__doc__,
@@ -209,17 +235,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--offline", action="store_true", help="never try to download")
     p.set_defaults(func=cmd_data)
     sub.add_parser("list", help="list the experiments").set_defaults(func=cmd_list)
-    p = sub.add_parser("train", help="train (or resume, or reload) one experiment")
-    p.add_argument("name", choices=list(EXPERIMENTS))
-    _add_common(p)
-    p.add_argument("--seed", type=whole_number(0, MAX_SEED), default=0)
-    p.add_argument("--epochs", type=whole_number(1, MAX_EPOCHS), default=None,
-                   help="override the experiment's epochs")  # fmt: skip
-    p.add_argument("--wait", action="store_true",
-                   help="if another process is training this run, wait for it")  # fmt: skip
-    p.set_defaults(func=cmd_train)
+    _add_train(sub)
     p = sub.add_parser("reproduce", help="run every experiment and write results/<budget>/")
     _add_common(p)
+    _add_precision(p)
     p.add_argument(
         "--seeds",
         type=whole_number(1, MAX_SEEDS),
@@ -258,10 +277,24 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _add_train(sub: Any) -> None:
+    p = sub.add_parser("train", help="train (or resume, or reload) one experiment")
+    p.add_argument("name", choices=list(EXPERIMENTS))
+    _add_common(p)
+    _add_precision(p)
+    p.add_argument("--seed", type=whole_number(0, MAX_SEED), default=0)
+    p.add_argument("--epochs", type=whole_number(1, MAX_EPOCHS), default=None,
+                   help="override the experiment's epochs")  # fmt: skip
+    p.add_argument("--wait", action="store_true",
+                   help="if another process is training this run, wait for it")  # fmt: skip
+    p.set_defaults(func=cmd_train)
+
+
 def _add_search(sub: Any) -> None:
     p = sub.add_parser("search", help="search an experiment's hyperparameters (Optuna, pruning)")
     p.add_argument("name", choices=list(SEARCH_SPACES))
     _add_common(p)
+    _add_precision(p)
     p.add_argument("--trials", type=whole_number(1, MAX_TRIALS), required=True,
                    help="finished (complete or pruned) trials the study should hold")  # fmt: skip
     p.add_argument("--storage", default=None,
@@ -283,6 +316,8 @@ def _settle(args: argparse.Namespace, cli: argparse.ArgumentParser) -> None:
     try:
         if getattr(args, "budget", "x") is None:
             args.budget = budget_from_env()
+        if getattr(args, "precision", "x") is None:
+            args.precision = precision_from_env()
         if args.command in ("train", "reproduce", "report", "search"):
             default_device()
         unknown = [n for n in getattr(args, "only", None) or [] if n not in EXPERIMENTS]

@@ -178,14 +178,22 @@ def publish(
     wall_seconds: float,
     missing: dict[str, str],
     damaged: dict[str, dict[str, str]] | None = None,
+    precision: str = "fp32",
 ) -> dict[str, Any]:
     """Build ``metrics.json``'s content from finished runs and write it with the report and
-    figures under ``<results_dir>/<budget>/``."""
+    figures under ``<results_dir>/<budget>/`` (runs of another precision than fp32:
+    ``<budget>-<precision>/``, e.g. ``full-bf16``, beside fp32's, not over them)."""
     metrics = build_metrics(budget, splits, results, wall_seconds, missing, damaged)
-    out_dir = path_inside(results_root(results_dir), budget, what="the budget")
+    out_dir = path_inside(results_root(results_dir), results_folder(budget, precision),
+                          what="the budget")  # fmt: skip
     first_of_class = [int((splits.val.labels == c).nonzero()[0]) for c in range(10)]
     write_results(metrics, results, out_dir, images=splits.val.images[first_of_class])
     return metrics
+
+
+def results_folder(budget: str, precision: str = "fp32") -> str:
+    """The folder of a budget's results under ``results/``: ``full``; ``full-bf16`` for bf16's."""
+    return budget if precision == "fp32" else f"{budget}-{precision}"
 
 
 def results_root(results_dir: str | os.PathLike[str] | None) -> Path:
@@ -207,13 +215,15 @@ def reproduce(
     names: Iterable[str] | None = None,
     progress: bool | None = None,
     jobs: int = 1,
+    precision: str = "fp32",
 ) -> dict[str, Any]:
     """Run every experiment (classifiers with ``seeds`` seeds, autoencoders with ``ae_seeds``),
     then write ``metrics.json``, ``REPORT.md`` (and ``REPORT.es.md``) and the figures under
     ``results/<budget>/`` — after every experiment, so that a long run leaves usable partial
     results. ``jobs`` > 1 trains that many runs at once, in worker processes that share the
     machine's cores (``workers.train_runs``), without progress bars, and publishes after every
-    run."""
+    run. ``precision`` is the runs' (``run_experiment``; bf16's results go to ``<budget>-bf16/``).
+    """
     if seeds < 1 or ae_seeds < 1 or jobs < 1:
         raise SettingsError("seeds, ae_seeds and jobs must be >= 1")
     names = list(names) if names is not None else list(EXPERIMENTS)
@@ -229,9 +239,8 @@ def reproduce(
         nonlocal metrics
         results[name] = sorted(runs, key=lambda r: r.seed)
         missing = {n: m for n, m in missing_runs(results, seeds, ae_seeds).items() if n in names}
-        metrics = publish(
-            budget, splits, results, results_dir, time.perf_counter() - start, missing
-        )
+        metrics = publish(budget, splits, results, results_dir, time.perf_counter() - start,
+                          missing, precision=precision)  # fmt: skip
 
     if jobs > 1:
         tasks = [(n, s) for n in names for s in range(seeds_required(n, seeds, ae_seeds))]
@@ -244,16 +253,18 @@ def reproduce(
                   f"({time.perf_counter() - start:.0f} s)", flush=True)  # fmt: skip
             if name in names:  # not a dependency trained for them
                 runs = {r.seed: r for r in results.get(name, [])}
-                runs[seed] = run_experiment(name, budget, seed, runs_dir, splits=splits)  # reload
+                runs[seed] = run_experiment(name, budget, seed, runs_dir, splits=splits,
+                                            precision=precision)  # reload  # fmt: skip
                 finished(name, list(runs.values()))
 
-        train_runs(tasks, budget, None if runs_dir is None else str(runs_dir), jobs, done)
+        train_runs(tasks, budget, None if runs_dir is None else str(runs_dir), jobs, done,
+                   precision)  # fmt: skip
         return metrics
     for name in names:
         k = seeds_required(name, seeds, ae_seeds)
         print(f"[reproduce] {name}: {k} seed(s), budget {budget}", flush=True)
-        finished(name, [run_experiment(name, budget, s, runs_dir, progress=progress, splits=splits)
-                        for s in range(k)])  # fmt: skip
+        finished(name, [run_experiment(name, budget, s, runs_dir, progress=progress, splits=splits,
+                                       precision=precision) for s in range(k)])  # fmt: skip
     return metrics
 
 
@@ -266,7 +277,8 @@ def _finished_runs(
     for name in EXPERIMENTS:
         for seed in finished_seeds(root, budget, name):
             try:
-                run = run_experiment(name, budget, seed, root, splits=splits)
+                # the folders ``finished_seeds`` lists are fp32's, whatever $FMNIST_PRECISION says
+                run = run_experiment(name, budget, seed, root, splits=splits, precision="fp32")
             except (RunDamaged, CheckpointMismatch) as exc:
                 damaged.setdefault(name, {})[str(seed)] = str(exc)
                 continue

@@ -67,7 +67,7 @@ from ..experiments.runs import default_runs_dir, file_lock
 from ..names import check_name
 from ..numerals import interval_text, mean_std_text, number, significant
 from ..plots import COLUMN_INCHES, DPI, describe, png_bytes
-from ..settings import heartbeat_from_env, resolve_budget
+from ..settings import heartbeat_from_env, resolve_budget, resolve_precision
 from ..stats import Comparison, compare
 from ..storage import check_writable_folder, replace_directory
 from ..training import TrainingDiverged
@@ -285,6 +285,7 @@ class Job:
     trials: int
     runs_dir: Path
     seed: int
+    precision: str = "fp32"  # the trials' runs' (``run_experiment``)
 
 
 def run_trial(study: optuna.Study, trial: Trial, job: Job, splits: Any) -> None:
@@ -307,7 +308,7 @@ def run_trial(study: optuna.Study, trial: Trial, job: Job, splits: Any) -> None:
         with _heartbeat(study, trial):
             result = run_experiment(job.name, job.budget, job.seed, job.runs_dir, progress=False,
                                     splits=splits, overrides=dict(trial.params),
-                                    on_epoch=report)  # fmt: skip
+                                    on_epoch=report, precision=job.precision)  # fmt: skip
         trial.set_user_attr("run_dir", str(result.run_dir))
     except optuna.TrialPruned:
         study.tell(trial, state=TrialState.PRUNED, skip_if_finished=True)
@@ -540,11 +541,13 @@ def search(
     jobs: int = 1,
     seed: int = 0,
     runs_dir: str | os.PathLike[str] | None = None,
+    precision: str | None = None,
 ) -> optuna.Study:
     """Run the search until the study holds ``trials`` finished (complete or pruned) trials;
     return the study. Everything is checked before any training. ``budget`` defaults to
-    ``$FMNIST_BUDGET`` or ``full``, as for ``run_experiment``."""
-    budget = resolve_budget(budget)
+    ``$FMNIST_BUDGET`` or ``full``, and ``precision`` to ``$FMNIST_PRECISION`` or ``fp32``, as
+    for ``run_experiment`` (a bf16 search is its own study: ``NAME-BUDGET-bf16``)."""
+    budget, precision = resolve_budget(budget), resolve_precision(precision)
     get_experiment(name)
     distributions(name)
     if trials < 1 or jobs < 1:
@@ -554,7 +557,8 @@ def search(
     root = Path(runs_dir) if runs_dir is not None else default_runs_dir(budget)
     check_writable_folder(root, RUNS_FOLDER_ADVICE)
     url = storage or default_storage(name, budget, root)
-    job = Job(name, budget, url, study_name or f"{name}-{budget}", trials, root, seed)
+    default_name = f"{name}-{budget}" + ("" if precision == "fp32" else f"-{precision}")
+    job = Job(name, budget, url, study_name or default_name, trials, root, seed, precision)
     open_study(name, budget, url, job.study_name, seed)  # refuse a bad storage or study at once
     _start_workers(job, jobs)
     return open_study(name, budget, url, job.study_name, seed)
@@ -585,11 +589,12 @@ def summarize(
     budget: str | None = None,
     runs_dir: str | os.PathLike[str] | None = None,
     seeds: int = 3,
+    precision: str | None = None,
 ) -> SearchSummary:
     """Retrain the best settings and the registered ones with ``seeds`` seeds; compare them on
     the test set with the course's rule (this is the only time the test set is used).
-    ``budget`` defaults to ``$FMNIST_BUDGET`` or ``full``, as for ``run_experiment``."""
-    budget = resolve_budget(budget)
+    ``budget`` and ``precision`` default as for ``run_experiment``."""
+    budget, precision = resolve_budget(budget), resolve_precision(precision)
     complete = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
     if not complete:
         raise SettingsError(f"the study {study.study_name!r} has no complete trial yet")
@@ -600,7 +605,8 @@ def summarize(
 
     def tested(overrides: dict[str, Any] | None) -> list[float]:
         runs = [run_experiment(name, budget, s, root, progress=False, splits=splits,
-                               overrides=overrides) for s in range(seeds)]  # fmt: skip
+                               overrides=overrides, precision=precision)
+                for s in range(seeds)]  # fmt: skip
         return [r.test[metric] for r in runs]
 
     searched, registered = tested(dict(best.params)), tested(None)

@@ -140,10 +140,10 @@ def worker_processes(jobs: int, interrupted: str) -> Iterator[Callable[..., Futu
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _train(task: Task, budget: str, runs_dir: str | None) -> Task:
+def _train(task: Task, budget: str, runs_dir: str | None, precision: str) -> Task:
     """A worker's job: train (or resume, or reload) one run, quietly; a run that another
     process is training is refused (``RunLocked``), as ``reproduce`` refuses it."""
-    run_experiment(task[0], budget, task[1], runs_dir, progress=False)
+    run_experiment(task[0], budget, task[1], runs_dir, progress=False, precision=precision)
     return task
 
 
@@ -153,6 +153,7 @@ def train_runs(
     runs_dir: str | None = None,
     jobs: int = 2,
     on_done: Callable[[Task], None] | None = None,
+    precision: str = "fp32",
 ) -> None:
     """Train ``tasks`` (and the runs they start from) in ``jobs`` worker processes
     (``worker_processes``), in the order of ``longest_first``, each run after the run it starts
@@ -166,7 +167,7 @@ def train_runs(
         def start_next() -> None:
             for task in startable(queue, running.values(), jobs) if error is None else []:
                 queue.remove(task)
-                running[submit(_train, task, budget, runs_dir)] = task
+                running[submit(_train, task, budget, runs_dir, precision)] = task
 
         while running or (queue and error is None):
             start_next()
