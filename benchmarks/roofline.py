@@ -43,7 +43,7 @@ PROFILED = "ae-raschka-64"
 
 def forward_macs(model: nn.Module) -> int:
     """Multiply-adds of one image's forward pass, from the layer shapes."""
-    return int(trace_shapes(model)["multiply-adds"].sum())
+    return int(trace_shapes(model, lang="en")["multiply-adds"].sum())
 
 
 def sample_set(n: int, seed: int = 0) -> ImageSet:

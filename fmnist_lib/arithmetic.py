@@ -26,12 +26,12 @@ from torch import nn
 
 from .errors import FmnistError
 from .evaluation import eval_mode, model_device
-from .wording import Texts, Words
+from .wording import Texts, Words, language
 
 Size = int | tuple[int, int]
 
-#: The words this module prints (its size errors, its receptive-field table), in every language
-#: of the course; the notebook's language (``wording.language``) picks one.
+#: The words this module prints (its size errors, its layer and receptive-field tables), in every
+#: language of the course; the notebook's language (``wording.language``) picks one.
 TEXTS: Texts = {
     "at_least_1": {
         "en": "{name} must be >= 1, got {value}",
@@ -78,9 +78,17 @@ TEXTS: Texts = {
         "es": "la salida tendría {out} píxeles: padding={padding} recorta más de lo que produce la "
         "convolución transpuesta. Usa menos relleno.",
     },
-    # the receptive-field table's headings and words
+    # the layer table's (``trace_shapes``) and the receptive-field table's headings and words
     "layer": {"en": "layer", "es": "capa"},
     "type": {"en": "type", "es": "tipo"},
+    "output shape": {"en": "output shape", "es": "forma de salida"},
+    "parameters": {"en": "parameters", "es": "parámetros"},
+    "multiply-adds": {"en": "multiply-adds", "es": "multiplicaciones-sumas"},
+    "formula": {"en": "formula", "es": "fórmula"},
+    "dropped": {
+        "en": " - 1 (a last window starting in the padding is dropped)",
+        "es": " - 1 (se descarta una última ventana que empieza en el relleno)",
+    },
     "output size": {"en": "output size", "es": "tamaño de salida"},
     "receptive field": {"en": "receptive field", "es": "campo receptivo"},
     "jump": {"en": "jump", "es": "salto"},
@@ -223,7 +231,7 @@ def conv_transpose_output_size(
 
 
 # --------------------------------------------------------------------------- formulas as text
-def _formula_1d(layer: nn.Module, size: int, i: int) -> str:
+def _formula_1d(layer: nn.Module, size: int, i: int, lang: str) -> str:
     def get(attr: str) -> int:
         v = getattr(layer, attr, 1)  # AvgPool2d has no dilation
         return v[i] if isinstance(v, (tuple, list)) else v
@@ -242,16 +250,17 @@ def _formula_1d(layer: nn.Module, size: int, i: int) -> str:
     )
     text = f"{'ceil' if ceil else 'floor'}(({size} - {kernel} + 2*{p}) / {s}) + 1"
     if ceil and out != math.ceil((size + 2 * p - (d * (k - 1) + 1)) / s) + 1:
-        text += " - 1 (a last window starting in the padding is dropped)"
+        text += ARITHMETIC_WORDS("dropped", lang)
     return f"{text} = {out}"
 
 
-def formula(layer: nn.Module, in_hw: tuple[int, int]) -> str:
+def formula(layer: nn.Module, in_hw: tuple[int, int], lang: str | None = None) -> str:
     """The layer's output-size formula with its own numbers, e.g.
     ``floor((28 - 3 + 2*1) / 2) + 1 = 14``.
 
     One formula when height and width agree, ``H: ...; W: ...`` otherwise; ``""`` for layers
-    that do not change the spatial size by a formula.
+    that do not change the spatial size by a formula. Its words (a dropped last window) in
+    ``lang`` (default: the notebook's, ``wording.language``).
     """
     if not isinstance(layer, (nn.Conv2d, nn.ConvTranspose2d, nn.MaxPool2d, nn.AvgPool2d)):
         return ""
@@ -259,7 +268,7 @@ def formula(layer: nn.Module, in_hw: tuple[int, int]) -> str:
         getattr(layer, "padding", 0), str
     ):  # padding="same"/"valid": no formula to fill in
         return f"padding={layer.padding!r}"
-    parts = [_formula_1d(layer, in_hw[i], i) for i in range(2)]
+    parts = [_formula_1d(layer, in_hw[i], i, lang or language()) for i in range(2)]
     return parts[0] if parts[0] == parts[1] else f"H: {parts[0]}; W: {parts[1]}"
 
 
@@ -281,30 +290,33 @@ def multiply_adds(layer: nn.Module, in_shape: tuple[int, ...], out_shape: tuple[
     return 0
 
 
-def trace_shapes(model: nn.Module, input_shape: tuple[int, ...] = (1, 28, 28)):
+def trace_shapes(
+    model: nn.Module, input_shape: tuple[int, ...] = (1, 28, 28), lang: str | None = None
+) -> pd.DataFrame:
     """One row per leaf layer: name, type, output shape, parameter count, multiply-adds and formula.
 
     Runs one dummy sample through ``model`` in eval mode without gradients and restores the
-    model's mode afterwards. Returns a ``pandas.DataFrame`` (a table in a notebook).
+    model's mode afterwards. Returns a ``pandas.DataFrame`` (a table in a notebook), its headings
+    in ``lang`` (default: the notebook's, ``wording.language``: ``"multiply-adds"`` is
+    ``"multiplicaciones-sumas"`` in a Spanish notebook); code that reads a column passes
+    ``lang="en"``.
     """
+    lang = lang or language()
     rows: list[dict] = []
     hooks = []
 
     def hook(name: str):
         def record(module: nn.Module, inputs, output) -> None:
-            x = inputs[0]
-            rows.append(
-                {
-                    "layer": name,
-                    "type": type(module).__name__,
-                    "output shape": tuple(output.shape[1:]),
-                    "parameters": sum(p.numel() for p in module.parameters(recurse=False)),
-                    "multiply-adds": multiply_adds(
-                        module, tuple(x.shape[1:]), tuple(output.shape[1:])
-                    ),
-                    "formula": formula(module, tuple(x.shape[-2:])) if x.dim() == 4 else "",
-                }
-            )
+            x, shape = inputs[0], tuple(output.shape[1:])
+            row = {
+                "layer": name,
+                "type": type(module).__name__,
+                "output shape": shape,
+                "parameters": sum(p.numel() for p in module.parameters(recurse=False)),
+                "multiply-adds": multiply_adds(module, tuple(x.shape[1:]), shape),
+                "formula": formula(module, tuple(x.shape[-2:]), lang) if x.dim() == 4 else "",
+            }
+            rows.append({ARITHMETIC_WORDS(head, lang): value for head, value in row.items()})
 
         return record
 
@@ -317,10 +329,9 @@ def trace_shapes(model: nn.Module, input_shape: tuple[int, ...] = (1, 28, 28)):
     finally:
         for h in hooks:
             h.remove()
-    table = pd.DataFrame(
-        rows, columns=["layer", "type", "output shape", "parameters", "multiply-adds", "formula"]
-    )
-    return table.set_index("layer")
+    headings = ["layer", "type", "output shape", "parameters", "multiply-adds", "formula"]
+    table = pd.DataFrame(rows, columns=[ARITHMETIC_WORDS(h, lang) for h in headings])
+    return table.set_index(ARITHMETIC_WORDS("layer", lang))
 
 
 # --------------------------------------------------------------------------- receptive fields

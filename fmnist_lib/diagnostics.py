@@ -16,6 +16,15 @@ from .data import Batches, ImageSet
 from .errors import SettingsError
 from .evaluation import eval_mode, loss_function, model_device, target_of
 from .training import OPTIMIZERS, seed_everything
+from .wording import Texts, Words, language
+
+#: The headings of ``dead_units``' table, in every language of the course.
+TEXTS: Texts = {
+    "layer": {"en": "layer", "es": "capa"},
+    "units": {"en": "units", "es": "unidades"},
+    "dead": {"en": "dead", "es": "muertas"},
+}
+DIAGNOSTICS_WORDS = Words(TEXTS, "fmnist_lib.diagnostics.TEXTS")
 
 #: The activation modules whose output ``signal_profile`` measures.
 ACTIVATIONS = (nn.ReLU, nn.LeakyReLU, nn.Tanh, nn.Sigmoid)
@@ -212,15 +221,19 @@ def signal_profile(
     return table.set_index("layer")
 
 
-def dead_units(model: nn.Module, data: ImageSet, batch_size: int = 500) -> pd.DataFrame:
+def dead_units(
+    model: nn.Module, data: ImageSet, batch_size: int = 500, lang: str | None = None
+) -> pd.DataFrame:
     """Units that are positive on *no* image of ``data``, after each ReLU or LeakyReLU.
 
     A ReLU unit whose input stays negative outputs 0 and passes no gradient: once dead, it
     stays dead, and the layer works with fewer units than it has. A LeakyReLU unit in the same
     state still passes its input times the small slope, and a small gradient, so it can recover:
     counted here the same way, it is "dead" only in that sense. One row per activation: its name,
-    its units per image (channels × positions for a convolution) and how many are dead. Runs
-    in eval mode without gradients (dropout off), and restores the model's mode.
+    its units per image (channels × positions for a convolution) and how many are dead, its
+    headings in ``lang`` (default: the notebook's, ``wording.language``: ``"dead"`` is
+    ``"muertas"`` in a Spanish notebook). Runs in eval mode without gradients (dropout off), and
+    restores the model's mode.
     """
     alive: dict[str, torch.Tensor] = {}
 
@@ -240,8 +253,9 @@ def dead_units(model: nn.Module, data: ImageSet, batch_size: int = 500) -> pd.Da
     finally:
         for h in hooks:
             h.remove()
-    rows = [{"layer": n, "units": len(a), "dead": int((~a).sum())} for n, a in alive.items()]
-    return pd.DataFrame(rows, columns=["layer", "units", "dead"]).set_index("layer")
+    layer, units, dead = (DIAGNOSTICS_WORDS(h, lang or language()) for h in TEXTS)
+    rows = [{layer: n, units: len(a), dead: int((~a).sum())} for n, a in alive.items()]
+    return pd.DataFrame(rows, columns=[layer, units, dead]).set_index(layer)
 
 
 def error_map(model: nn.Module, data: ImageSet, batch_size: int = 500) -> torch.Tensor:

@@ -181,7 +181,7 @@ def _transposed_settings(size: int, target: int, kernel_size: int, stride: int) 
 
 def _first_conv_multiply_adds() -> int:
     """Multiply-adds of the consigna encoder's first convolution for one image."""
-    table = trace_shapes(ConsignaAutoencoder(hidden_size=128))
+    table = trace_shapes(ConsignaAutoencoder(hidden_size=128), lang="en")
     return int(table[table["type"] == "Conv2d"]["multiply-adds"].iloc[0])
 
 

@@ -1,6 +1,6 @@
 """The course's numbers in text: one place that writes a number, a sample's mean ± standard
 deviation and a difference with its interval, for the chapters, the figures, the reproduction
-report and the search summary.
+report and the search summary, and the numbers a chapter's code prints (``numeral``).
 
 Every function takes the language (``lang``, English by default). English writes ``0.8``,
 ``70,000`` and ``95%``. Spanish writes numbers as the RAE and ASALE's *Ortografía* (2010) asks, in
@@ -16,13 +16,15 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from babel import Locale
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
 from .settings import check_language
 from .stats import Contrast, mean, variance
-from .wording import Texts, Words
+from .wording import Texts, Words, language
 
 #: The words around numbers: a missing sample, an interval, a gap to a reference.
 TEXTS: Texts = {
@@ -49,7 +51,7 @@ THOUSANDS = {"es": "\u202f"}  # a narrow no-break space (the Ortografía), not C
 PLAIN = re.compile(r"([+-]?)(\d+)(?:\.(\d+))?")
 
 
-def _written(text: str, lang: str) -> str:
+def _write(text: str, lang: str) -> str:
     """A number Python wrote (``-1234.50``, ``70,000`` without its commas) in ``lang``."""
     found = PLAIN.fullmatch(text)
     if lang == "en" or found is None:
@@ -66,7 +68,48 @@ def _written(text: str, lang: str) -> str:
 def numbers_written(text: str, lang: str) -> str:
     """Every plain number inside ``text`` (a figure's tick label: ``0.25``, ``10000``) written
     in ``lang`` as ``number`` writes it; the rest of the text as it is."""
-    return text if lang == "en" else PLAIN.sub(lambda m: _written(m.group(), lang), text)
+    return text if lang == "en" else PLAIN.sub(lambda m: _write(m.group(), lang), text)
+
+
+#: A format spec: its fill and alignment, sign and flags, zero padding, width, and the rest
+#: (grouping, precision, type).
+SPEC = re.compile(r"(?:(.)?([<>=^]))?([-+ ]?z?#?)(0?)(\d*)(.*)", re.S)
+
+
+def formatted(x: Any, spec: str = "", lang: str = "en") -> str:
+    """``format(x, spec)`` written in ``lang`` as ``number`` writes it, padded to the spec's
+    width: ``formatted(25450, ",", "es")`` is ``25 450``, ``formatted(0.612, ".1%", "es")``
+    ``61,2 %``, ``formatted(1.5e-05, ".1e", "es")`` ``1,5e-05``."""
+    found = SPEC.fullmatch(spec)
+    if check_language(lang) == "en" or found is None:
+        return format(x, spec)
+    fill, align, flags, zero, width, rest = found.groups()
+    if zero:  # Python pads with zeros, then the number is written
+        rest, width = zero + width + rest, ""
+    text = format(x, flags + rest).replace(",", "")
+    mantissa, e, exponent = text.removesuffix("%").partition("e")
+    text = _write(mantissa, lang) + e + exponent + (_percent_sign(lang) if "%" in text else "")
+    return format(text, f"{fill or ''}{align or '>'}{width}") if width else text
+
+
+@dataclass(frozen=True)
+class Written:
+    """A number that a format spec writes in the notebook's language (``wording.language``)."""
+
+    x: Any
+
+    def __format__(self, spec: str) -> str:
+        return formatted(self.x, spec, language())
+
+    def __str__(self) -> str:
+        return format(self, "")
+
+
+def numeral(x: Any) -> Written:
+    """``x`` for an f-string of a chapter, written in the notebook's language with the cell's
+    format spec: ``f"{numeral(0.6123):.3f}"`` prints ``0.612`` in an English notebook and
+    ``0,612`` in a Spanish one, ``f"{numeral(25450):,}"`` ``25,450`` and ``25 450``."""
+    return Written(x)
 
 
 def _percent_sign(lang: str) -> str:
@@ -85,27 +128,27 @@ def number(
     text = format(x * 100 if percent else x, f"{'+' if sign else ''}.{digits}f")
     if lang == "en":
         return text + ("%" if percent else "")
-    return _written(text, lang) + (_percent_sign(lang) if percent else "")
+    return _write(text, lang) + (_percent_sign(lang) if percent else "")
 
 
 def significant(x: float, digits: int = 4, lang: str = "en") -> str:
     """``x`` to ``digits`` significant digits (``0.001234``, ``1.5e-05``), written in ``lang``."""
     check_language(lang)
     mantissa, e, exponent = format(x, f".{digits}g").partition("e")
-    return _written(mantissa, lang) + e + exponent
+    return _write(mantissa, lang) + e + exponent
 
 
 def count(n: int, lang: str = "en") -> str:
     """A whole number with its thousands marked (``60,000``), written in ``lang``."""
     check_language(lang)
-    return format(n, ",") if lang == "en" else _written(str(n), lang)
+    return format(n, ",") if lang == "en" else _write(str(n), lang)
 
 
 def setting(x: float, lang: str = "en") -> str:
     """A setting's value as Python writes it (``0.0005``, ``1e-05``, ``0.8``), in ``lang``."""
     check_language(lang)
     mantissa, e, exponent = str(x).partition("e")
-    return _written(mantissa, lang) + e + exponent
+    return _write(mantissa, lang) + e + exponent
 
 
 def mean_std(xs: Sequence[float]) -> tuple[float, float]:

@@ -357,6 +357,7 @@ PHRASES_ES: dict[str, str] = {
     "congelado",
     "from scratch": "desde cero",
     "consigna frozen (128)": "consigna (128) congelado",
+    "feed-forward": "prealimentado",  # the glossary's «red prealimentada»: a model, masculine
     "with max pooling": "con agrupamiento máximo",
     "the paper's protocol": "el protocolo del informe",
     "Classifiers": "Clasificadores",

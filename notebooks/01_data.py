@@ -54,6 +54,7 @@ if "google.colab" in str(get_ipython()):  # on Colab: install the course's libra
 # %%
 from fmnist_lib.course import setup
 from fmnist_lib.data import CLASS_NAMES
+from fmnist_lib.numerals import numeral
 
 setup()  # seeds the random generators and sets up the figures
 for label, name in enumerate(CLASS_NAMES):
@@ -83,7 +84,7 @@ for status in data.file_statuses(source.directory):
 
 # %% tags=["nbval-check-output"]
 for name, (size, sha256) in data.FILES.items():
-    print(f"{name:<26} {size:>9,} bytes  sha256 {sha256[:16]}...")
+    print(f"{name:<26} {numeral(size):>9,} bytes  sha256 {sha256[:16]}...")
 
 # %% [markdown]
 # ## A first look
@@ -119,7 +120,7 @@ fig = sample_grid(train_official, per_class=10)
 # %% tags=["nbval-check-output"]
 pixels = train_official.images.double() / 255
 pixel_mean, pixel_std = pixels.mean().item(), pixels.std().item()
-print(f"mean {pixel_mean:.4f}, std {pixel_std:.4f}")
+print(f"mean {numeral(pixel_mean):.4f}, std {numeral(pixel_std):.4f}")
 
 # %% [markdown]
 # ## Train, validation, test
@@ -196,8 +197,8 @@ batches = Batches(
 x, y = next(iter(batches))
 print(
     f"{len(batches)} batches per epoch; x: "
-    f"{tuple(x.shape)} {x.dtype} in [{x.min():.1f}, "
-    f"{x.max():.1f}]; "
+    f"{tuple(x.shape)} {x.dtype} in [{numeral(x.min()):.1f}, "
+    f"{numeral(x.max()):.1f}]; "
     f"y: {tuple(y.shape)} {y.dtype}"
 )
 
@@ -235,7 +236,7 @@ ink = torch.stack(
     ]
 )
 for c in ink.argsort(descending=True).tolist():
-    print(f"{CLASS_NAMES[c]:<12} {ink[c]:.4f}")
+    print(f"{CLASS_NAMES[c]:<12} {numeral(ink[c]):.4f}")
 check_answer("1.1", CLASS_NAMES[int(ink.argmax())])
 
 # %% [markdown]
@@ -275,7 +276,7 @@ pairs = sorted(
     for b in range(a + 1, len(CLASS_NAMES))
 )
 for distance, a, b in pairs[:4]:
-    print(f"{a:<12} {b:<12} {distance:.2f}")
+    print(f"{a:<12} {b:<12} {numeral(distance):.2f}")
 check_answer("1.2", {pairs[0][1], pairs[0][2]})
 
 # %% [markdown]
@@ -397,11 +398,14 @@ measured = (
     )
     / n_test
 )
-print(f"one epoch's measured accuracy, on average:   {measured[:, 0].mean():.4f}")
 print(
-    f"the best epoch's measured accuracy, average: {measured.max(1).values.mean():.4f}"
+    f"one epoch's measured accuracy, on average:   {numeral(measured[:, 0].mean()):.4f}"
 )
-print(f"true accuracy of every epoch:                {true_accuracy:.4f}")
+print(
+    f"the best epoch's measured accuracy, average: "
+    f"{numeral(measured.max(1).values.mean()):.4f}"
+)
+print(f"true accuracy of every epoch:                {numeral(true_accuracy):.4f}")
 
 # %% [markdown]
 # ## Summary
@@ -422,10 +426,14 @@ print(f"true accuracy of every epoch:                {true_accuracy:.4f}")
 # %%
 print(f"data found via: {source.origin}")
 print(
-    f"official images: {len(train_official):,} training, {len(test_official):,} test, "
+    f"official images: {numeral(len(train_official)):,} training, "
+    f"{numeral(len(test_official)):,} test, "
     f"{len(CLASS_NAMES)} classes"
 )
-print(f"pixel mean {pixel_mean:.4f}, std {pixel_std:.4f} (training images, in [0, 1])")
+print(
+    f"pixel mean {numeral(pixel_mean):.4f}, std {numeral(pixel_std):.4f} (training "
+    f"images, in [0, 1])"
+)
 print(
     f"splits: {full.sizes()}; validation images per class: "
     f"{set(full.val.class_counts())}"

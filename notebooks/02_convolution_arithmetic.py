@@ -65,6 +65,7 @@ import torch
 
 from fmnist_lib.course import setup
 from fmnist_lib.diagrams import convolution_diagram
+from fmnist_lib.numerals import numeral
 
 setup()  # seeds the random generators and sets up the figures
 small_grid = torch.arange(1, 26).reshape(5, 5)  # the numbers 1 to 25
@@ -252,11 +253,13 @@ with torch.no_grad():
     x = torch.randn(1, 1, 28, 28, dtype=torch.float64)
     y = torch.randn(1, 1, 14, 14, dtype=torch.float64)
     inner_cx_y, inner_x_cty = (conv(x) * y).sum().item(), (x * up(y)).sum().item()
-    print(f"<C x, y> = {inner_cx_y:.12f}")
-    print(f"<x, Cᵀy> = {inner_x_cty:.12f}")
+    print(f"<C x, y> = {numeral(inner_cx_y):.12f}")
+    print(f"<x, Cᵀy> = {numeral(inner_x_cty):.12f}")
     back = up(conv(x))
     inverse_error = ((back - x).norm() / x.norm()).item()
-    print(f"|CᵀC x − x| / |x| = {inverse_error:.2f}  (0 would mean an inverse)")
+    print(
+        f"|CᵀC x − x| / |x| = {numeral(inverse_error):.2f}  (0 would mean an inverse)"
+    )
 
 # %% [markdown]
 # So a decoder's transposed convolutions do not undo the encoder: they are layers with their own
@@ -501,11 +504,13 @@ print(nn.Sequential(*layers))  # the fix: unpack the list
 torch.manual_seed(0)
 pixels = torch.sigmoid(torch.randn(1, 784))
 dropped = nn.Dropout(0.2).train()(pixels)
-print(f"after Sigmoid: min {pixels.min():.3f}, max {pixels.max():.3f}")
+print(
+    f"after Sigmoid: min {numeral(pixels.min()):.3f}, max {numeral(pixels.max()):.3f}"
+)
 print(
     "after Sigmoid + Dropout(0.2): "
     f"{int((dropped == 0).sum())} of 784 pixels zeroed, max "
-    f"{dropped.max():.3f} > 1"
+    f"{numeral(dropped.max()):.3f} > 1"
 )
 
 # %% [markdown]
@@ -738,9 +743,9 @@ for name, row in consigna_table[consigna_table["type"] == "Conv2d"].iterrows():
     weights = row["parameters"] - c_out  # one bias per output channel
     by_hand[name] = weights * h_out * w_out
     print(
-        f"{name}: {weights:,} weights x {h_out} "
-        f"x {w_out} positions = {by_hand[name]:,} "
-        f"multiply-adds (table: {row['multiply-adds']:,})"
+        f"{name}: {numeral(weights):,} weights x {h_out} "
+        f"x {w_out} positions = {numeral(by_hand[name]):,} "
+        f"multiply-adds (table: {numeral(row['multiply-adds']):,})"
     )
 check_answer("2.5", next(iter(by_hand.values())))
 
@@ -773,13 +778,14 @@ print(
     f"of {len(calculator_checks)} settings, transposed convolutions included"
 )
 print(
-    f"<C x, y> - <x, Cᵀy> = {inner_cx_y - inner_x_cty:.1e}; "
-    f"|CᵀC x − x| / |x| = {inverse_error:.2f}"
+    f"<C x, y> - <x, Cᵀy> = {numeral(inner_cx_y - inner_x_cty):.1e}; "
+    f"|CᵀC x − x| / |x| = {numeral(inverse_error):.2f}"
 )
 for name, rows in unreached.items():
     print(f"{name}: output rows left to the bias {rows}")
 convolutions = consigna_table[consigna_table["type"] == "Conv2d"]
 print(
-    f"consigna's convolutions: {convolutions['parameters'].sum():,} parameters, "
-    f"{convolutions['multiply-adds'].sum():,} multiply-adds per image"
+    f"consigna's convolutions: {numeral(convolutions['parameters'].sum()):,} "
+    f"parameters, "
+    f"{numeral(convolutions['multiply-adds'].sum()):,} multiply-adds per image"
 )

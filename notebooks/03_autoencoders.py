@@ -82,6 +82,8 @@ from fmnist_lib import paper
 from fmnist_lib.arithmetic import trace_shapes
 from fmnist_lib.course import setup
 from fmnist_lib.experiments.registry import EXPERIMENTS
+from fmnist_lib.numerals import numeral
+from fmnist_lib.wording import phrase
 
 setup()
 rows = []
@@ -91,7 +93,7 @@ for name in paper.TABLE_I:
     rows.append(
         {
             "experiment": name,
-            "model": e.title,
+            "model": phrase(e.title),
             "code size n": e.hidden_size,
             "compression 784/n": round(784 / e.hidden_size, 1),
             "parameters": int(shapes["parameters"].sum()),
@@ -310,7 +312,10 @@ from fmnist_lib.models import FeedForwardAutoencoder
 from fmnist_lib.training import seed_everything
 
 splits = splits_for()
-print(f"{len(splits.train):,} training images, {len(splits.val):,} validation images")
+print(
+    f"{numeral(len(splits.train)):,} training images, {numeral(len(splits.val)):,} "
+    f"validation images"
+)
 
 
 def one_epoch(model, batches, loss_fn, optimizer):
@@ -338,7 +343,8 @@ for epoch in range(1, 4):
     ours.append(one_epoch(model, batches, nn.MSELoss(), optimizer))
     val_loss = evaluate(model, splits.val, "reconstruction")["loss"]  # in eval mode
     print(
-        f"epoch {epoch}: training loss {ours[-1]:.5f}, validation loss {val_loss:.5f}"
+        f"epoch {epoch}: training loss {numeral(ours[-1]):.5f}, validation loss "
+        f"{numeral(val_loss):.5f}"
     )
 
 # %% [markdown]
@@ -429,7 +435,7 @@ fig = training_curves(
 # %%
 gaps = pd.DataFrame(
     {
-        r.experiment.title: {
+        phrase(r.experiment.title): {
             "epochs run": len(r.history.epochs),
             "best epoch": r.history.best_epoch,
             "stopped early": r.history.stopped_early,
@@ -468,7 +474,7 @@ fig = reconstructions(
 # %%
 from fmnist_lib.widgets import reconstruction_browser
 
-models = {r.experiment.title: r.model for r in results.values()}
+models = {phrase(r.experiment.title): r.model for r in results.values()}
 reconstruction_browser(models, splits.val, per_class=3)
 
 # %% [markdown]
@@ -483,15 +489,18 @@ reconstruction_browser(models, splits.val, per_class=3)
 
 # %%
 test_mse = pd.Series(
-    {r.experiment.title: r.test["mse"] for r in results.values()}, name="test MSE"
+    {phrase(r.experiment.title): r.test["mse"] for r in results.values()},
+    name="test MSE",
 ).sort_values()
-print(test_mse.to_string(float_format="{:.5f}".format))
+print(test_mse.to_string(float_format=lambda x: f"{numeral(x):.5f}"))
 best, runner_up = test_mse.index[:2]
 print(f"\nbest: {best}; second: {runner_up}")
 r128, ff = test_mse["Raschka (128)"], test_mse["feed-forward (512)"]
 print(
-    f"Raschka (128) vs feed-forward: {r128:.5f} vs {ff:.5f} -> Raschka is "
-    f"{'lower' if r128 < ff else 'higher'} by {abs(ff - r128) / ff:.0%}, after "
+    f"Raschka (128) vs feed-forward: {numeral(r128):.5f} vs {numeral(ff):.5f} -> "
+    f"Raschka is "
+    f"{'lower' if r128 < ff else 'higher'} by {numeral(abs(ff - r128) / ff):.0%}, "
+    f"after "
     f"{len(results['ae-raschka-128'].history.epochs)} vs "
     f"{len(results['ae-feedforward-512'].history.epochs)} epochs"
 )
@@ -511,7 +520,7 @@ code = torch.randn(4, 128, requires_grad=True)
 rows = consigna.decoder.eval()(code)[0, 0].sum(dim=1)  # one number per output row
 for row in (23, 24, 25, 26, 27):
     (gradient,) = torch.autograd.grad(rows[row], code, retain_graph=True)
-    print(f"row {row}: |d row / d code| = {gradient.abs().sum():.3g}")
+    print(f"row {row}: |d row / d code| = {numeral(gradient.abs().sum()):.3g}")
 BAND = 3  # rows and columns 25-27: computed from biases alone
 
 # %% [markdown]
@@ -526,13 +535,17 @@ errors = error_map(consigna, splits.test)
 inner = errors[: 28 - BAND, : 28 - BAND]
 band_share = 1 - inner.sum() / errors.sum()
 print(
-    f"test MSE {errors.mean():.5f}; on the pixels outside the band {inner.mean():.5f}"
+    f"test MSE {numeral(errors.mean()):.5f}; on the pixels outside the band "
+    f"{numeral(inner.mean()):.5f}"
 )
 pixel_share = 1 - inner.numel() / errors.numel()
 print(
-    f"the band: {pixel_share:.0%} of the pixels, {band_share:.0%} of the squared error"
+    f"the band: {numeral(pixel_share):.0%} of the pixels, {numeral(band_share):.0%} of "
+    f"the squared error"
 )
-others = ", ".join(f"{t} {m:.5f}" for t, m in test_mse.items() if t != "consigna (128)")
+others = ", ".join(
+    f"{t} {numeral(m):.5f}" for t, m in test_mse.items() if t != "consigna (128)"
+)
 print(f"for comparison, test MSE of the other models: {others}")
 
 # %% [markdown]
@@ -555,10 +568,11 @@ dead_table
 val = [e["val_loss"] for e in results["ae-consigna-128"].history.epochs]
 half = len(val) // 2
 print(
-    f"validation MSE: epoch 1 {val[0]:.5f}, epoch {half} {val[half - 1]:.5f}, "
-    f"epoch {len(val)} {val[-1]:.5f}"
+    f"validation MSE: epoch 1 {numeral(val[0]):.5f}, epoch {half} "
+    f"{numeral(val[half - 1]):.5f}, "
+    f"epoch {len(val)} {numeral(val[-1]):.5f}"
 )
-print(f"second half: {(val[half - 1] - val[-1]) / val[half - 1]:.1%} lower")
+print(f"second half: {numeral((val[half - 1] - val[-1]) / val[half - 1]):.1%} lower")
 
 # %% [markdown]
 # At the full budget, the band, a fifth of the pixels, holds most
@@ -618,8 +632,11 @@ for name, codes in test_codes.items():
         pca.points[shown],
         splits.test.labels[shown],
         f"{results[name].experiment.title}: "
-        f"{len(shown):,} test codes, first two principal axes",
-        axis_names=(f"PC 1 ({pca.explained[0]:.0%})", f"PC 2 ({pca.explained[1]:.0%})"),
+        f"{numeral(len(shown)):,} test codes, first two principal axes",
+        axis_names=(
+            f"PC 1 ({numeral(pca.explained[0]):.0%})",
+            f"PC 2 ({numeral(pca.explained[1]):.0%})",
+        ),
     )
 
 # %%
@@ -628,7 +645,8 @@ for name, codes in test_codes.items():
     fig = latent_scatter(
         tsne.points,
         splits.test.labels[tsne.indices],
-        f"{results[name].experiment.title}: t-SNE of {len(tsne.indices):,} test codes",
+        f"{results[name].experiment.title}: t-SNE of {numeral(len(tsne.indices)):,} "
+        f"test codes",
     )
 
 # %% [markdown]
@@ -657,13 +675,15 @@ probes = {
     )
 }
 for name, model in coders.items():
-    probes[f"{results[name].experiment.title} codes"] = latent.probe_accuracy(
+    probes[f"{phrase(results[name].experiment.title)} codes"] = latent.probe_accuracy(
         latent.encode(model, probe_train),
         probe_labels,
         test_codes[name],
         splits.test.labels,
     )
-pd.Series(probes, name="linear probe, test accuracy").map("{:.1%}".format).to_frame()
+pd.Series(probes, name="linear probe, test accuracy").map(
+    lambda x: f"{numeral(x):.1%}"
+).to_frame()
 
 # %% [markdown]
 # Read the maps and the probe together. Classes that the maps show apart (trousers, bags,
@@ -738,9 +758,9 @@ by_size = {
     128: run_experiment("ae-consigna-128", demo),
 }
 for n, r in by_size.items():
-    print(f"n = {n:>3}: test MSE {r.test['mse']:.5f}")
+    print(f"n = {n:>3}: test MSE {numeral(r.test['mse']):.5f}")
 change = by_size[16].test["mse"] / by_size[128].test["mse"] - 1
-print(f"a code of 16 instead of 128: {change:+.0%} test MSE (one seed each)")
+print(f"a code of 16 instead of 128: {numeral(change):+.0%} test MSE (one seed each)")
 
 # %% [markdown]
 # 2. Which class does the feed-forward autoencoder rebuild worst on the validation set? Compute
@@ -770,7 +790,7 @@ feedforward = results["ae-feedforward-512"].model
 per_class = pd.Series(
     mse_by_class(feedforward, splits.val), index=CLASS_NAMES
 ).sort_values()
-print(per_class.to_string(float_format="{:.5f}".format))
+print(per_class.to_string(float_format=lambda x: f"{numeral(x):.5f}"))
 check_answer("3.2", per_class.index[-1], model=feedforward, data=splits.val)
 
 # %% [markdown]
@@ -793,7 +813,7 @@ check_answer("3.2", per_class.index[-1], model=feedforward, data=splits.val)
 a, b = splits.val.floats()[:2]
 for guess, name in ((a, "guess a"), ((a + b) / 2, "guess the mean")):
     expected_error = 0.5 * ((guess - a) ** 2).mean() + 0.5 * ((guess - b) ** 2).mean()
-    print(f"{name:>15}: expected MSE {expected_error:.4f}")
+    print(f"{name:>15}: expected MSE {numeral(expected_error):.4f}")
 
 # %% [markdown]
 # 4. **Predict first.** Dead units at the bottleneck: build `ConsignaAutoencoder()`, replace its
@@ -850,24 +870,29 @@ for seed in (0, 1, 2):
         dead = dead_units(model, demo_splits.test)["dead"]
         mse_by_code[code_activation].append(mse)
         print(
-            f"seed {seed}, {code_activation:>15}: test MSE {mse:.5f}; code units never "
+            f"seed {seed}, {code_activation:>15}: test MSE {numeral(mse):.5f}; code "
+            f"units never "
             f"positive: {dead['encoder.10']} of 128; "
             f"dead in decoder.1: {dead['decoder.1']} of 800"
         )
 per_seed = zip(mse_by_code["LeakyReLU(0.01)"], mse_by_code["ReLU"], strict=True)
 print(
-    "seed by seed, LeakyReLU − ReLU:", ", ".join(f"{a - b:+.5f}" for a, b in per_seed)
+    "seed by seed, LeakyReLU − ReLU:", ", ".join(f"{numeral(a - b):+.5f}" for a, b in per_seed)
 )
 paired = compare_paired(mse_by_code["LeakyReLU(0.01)"], mse_by_code["ReLU"])
 welch = compare(mse_by_code["LeakyReLU(0.01)"], mse_by_code["ReLU"])
 ratio = paired.mean_a / paired.mean_b - 1
-print(f"LeakyReLU − ReLU, mean test MSE: {paired.estimate:+.5f} ({ratio:+.1%})")
 print(
-    f"  paired by seed, 95%: [{paired.low:+.5f}, "
-    f"{paired.high:+.5f}], df {paired.df:.0f}"
+    f"LeakyReLU − ReLU, mean test MSE: {numeral(paired.estimate):+.5f} "
+    f"({numeral(ratio):+.1%})"
 )
 print(
-    f"  Welch, 95%:          [{welch.low:+.5f}, {welch.high:+.5f}], df {welch.df:.1f}"
+    f"  paired by seed, 95%: [{numeral(paired.low):+.5f}, "
+    f"{numeral(paired.high):+.5f}], df {numeral(paired.df):.0f}"
+)
+print(
+    f"  Welch, 95%:          [{numeral(welch.low):+.5f}, {numeral(welch.high):+.5f}], "
+    f"df {numeral(welch.df):.1f}"
 )
 
 # %% [markdown]
@@ -895,10 +920,12 @@ summary = {
     "the written models equal the library's": all(agree.values()),
     "the written loop and train_one_epoch agree": ours == library,
     "ranking by test MSE (best first)": " < ".join(test_mse.index),
-    "«consigna»: share of the squared error in its edge band": f"{band_share:.0%}",
-    "«consigna»: test MSE outside the band": f"{inner.mean():.5f}",
+    "«consigna»: share of the squared error in its edge band": (
+        f"{numeral(band_share):.0%}"
+    ),
+    "«consigna»: test MSE outside the band": f"{numeral(inner.mean()):.5f}",
     "«consigna»: dead code units": f"{dead_table.loc['encoder.10', 'dead']} of 128",
-    **{f"linear probe on the {k}": f"{v:.1%}" for k, v in probes.items()},
+    **{f"linear probe on the {k}": f"{numeral(v):.1%}" for k, v in probes.items()},
 }
 for what, value in summary.items():
     print(f"{what}: {value}")

@@ -55,6 +55,7 @@ import pandas as pd
 
 from fmnist_lib.course import setup
 from fmnist_lib.data import splits_for
+from fmnist_lib.numerals import numeral
 from fmnist_lib.settings import demonstration_budget, scaled
 
 setup()
@@ -113,11 +114,11 @@ first_vs_head = pd.DataFrame(
     }
 ).T
 print("first layer relative to the head, at the last step:")
-print(first_vs_head.to_string(float_format="{:.1e}".format))
+print(first_vs_head.to_string(float_format=lambda x: f"{numeral(x):.1e}"))
 print("loss at the first and last step:")
 for a, t in tracks.items():
     losses = t.groupby("step").loss.first()
-    print(f"  {a:<10} {losses.iloc[0]:.3f} -> {losses.iloc[-1]:.3f}")
+    print(f"  {a:<10} {numeral(losses.iloc[0]):.3f} -> {numeral(losses.iloc[-1]):.3f}")
 
 # %% [markdown]
 # With sigmoids the first layer receives a gradient orders of magnitude smaller than the head's
@@ -152,7 +153,9 @@ for batch_size in (16, 512):
         every=1,
     ).set_index("depth")
     ratio = one_step.grad_norm.iloc[0] / one_step.grad_norm.iloc[-1]
-    print(f"batch {batch_size:>3}: first layer's gradient / head's = {ratio:.1e}")
+    print(
+        f"batch {batch_size:>3}: first layer's gradient / head's = {numeral(ratio):.1e}"
+    )
 
 # %% [markdown]
 # Both are of the same tiny order. The batch size changes how noisy a step is (chapter 8), not
@@ -201,7 +204,7 @@ pd.DataFrame(
         }
         for label, p in profiles.items()
     }
-).T.map("{:.2g}".format)
+).T.map(lambda x: f"{numeral(x):.2g}")
 
 # %% [markdown]
 # Read the two panels together. Too small a scale (tanh × 0.5, or ReLU with Glorot's variance,
@@ -241,8 +244,8 @@ for label, (gain, clip) in trials.items():
     losses = run.groupby("step").loss.first()
     first, last = losses.iloc[0], losses.iloc[-5:].mean()
     print(
-        f"{label:<26} loss at step 1: {first:.2f}, "
-        f"mean of the last 5 records: {last:.2f}"
+        f"{label:<26} loss at step 1: {numeral(first):.2f}, "
+        f"mean of the last 5 records: {numeral(last):.2f}"
     )
 
 # %% [markdown]
@@ -273,10 +276,14 @@ conv = nn.Conv2d(1, 16, kernel_size=3)  # (1, 28, 28) -> (16, 26, 26)
 outputs = 16 * 26 * 26
 dense_weights = 28 * 28 * outputs + outputs
 conv_weights = sum(p.numel() for p in conv.parameters())
-print(f"Conv2d(1, 16, 3): {conv_weights:,} weights for {outputs:,} outputs")
 print(
-    f"a dense layer with the same input and output sizes: {dense_weights:,} weights "
-    f"({dense_weights // conv_weights:,} times more)"
+    f"Conv2d(1, 16, 3): {numeral(conv_weights):,} weights for {numeral(outputs):,} "
+    f"outputs"
+)
+print(
+    f"a dense layer with the same input and output sizes: {numeral(dense_weights):,} "
+    f"weights "
+    f"({numeral(dense_weights // conv_weights):,} times more)"
 )
 
 # %% tags=["nbval-check-output"]
@@ -306,7 +313,7 @@ sizes
 ratio = (
     sizes.loc["Raschka (10)", "parameters"] / sizes.loc["consigna (10)", "parameters"]
 )
-print(f"Raschka (10) has {ratio:.1f} times the weights of consigna (10)")
+print(f"Raschka (10) has {numeral(ratio):.1f} times the weights of consigna (10)")
 
 # %% [markdown]
 # The feed-forward classifier is all dense layer: the most weights, and each is used once per
@@ -357,10 +364,13 @@ for depth in (3, 8):
         every=1,
     ).set_index("depth")
     by_depth[depth] = step.grad_norm.iloc[0] / step.grad_norm.iloc[-1]
-    print(f"depth {depth}: first layer's gradient / head's = {by_depth[depth]:.1e}")
+    print(
+        f"depth {depth}: first layer's gradient / head's = "
+        f"{numeral(by_depth[depth]):.1e}"
+    )
 print(
     "three layers instead of eight: the ratio is "
-    f"{by_depth[3] / by_depth[8]:.0f} times larger"
+    f"{numeral(by_depth[3] / by_depth[8]):.0f} times larger"
 )
 check_answer("6.1", (1 / 0.25) ** (8 - 3))  # the prediction: 4 per layer removed
 
@@ -394,8 +404,8 @@ amplified = signal_profile(
 )
 spread = amplified.activation_std.dropna()  # the head has no activation after it
 print(
-    f"layer {len(spread)} / layer 1: {spread.iloc[-1] / spread.iloc[0]:.0f} "
-    f"(1.2^{len(spread) - 1} = {1.2 ** (len(spread) - 1):.0f})"
+    f"layer {len(spread)} / layer 1: {numeral(spread.iloc[-1] / spread.iloc[0]):.0f} "
+    f"(1.2^{len(spread) - 1} = {numeral(1.2 ** (len(spread) - 1)):.0f})"
 )
 check_answer("6.2", 1.2 ** (len(spread) - 1))  # the prediction, not the measured ratio
 
@@ -440,12 +450,12 @@ check_answer("6.3", count_parameters(nn.Conv2d(3, 8, kernel_size=5)))
 # %%
 key_numbers = {
     "sigmoid, 8 layers: first layer's gradient / head's": (
-        f"{first_vs_head.gradient['sigmoid']:.1e}"
+        f"{numeral(first_vs_head.gradient['sigmoid']):.1e}"
     ),
     "ReLU, 8 layers: first layer's gradient / head's": (
-        f"{first_vs_head.gradient['relu']:.1e}"
+        f"{numeral(first_vs_head.gradient['relu']):.1e}"
     ),
-    "Raschka (10) / consigna (10) weights": f"{ratio:.1f}",
+    "Raschka (10) / consigna (10) weights": f"{numeral(ratio):.1f}",
 }
 for what, value in key_numbers.items():
     print(f"{what}: {value}")

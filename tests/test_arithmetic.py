@@ -240,3 +240,22 @@ def test_a_size_error_speaks_the_notebooks_language():
         conv_transpose_output_size(7, 3, stride=2, output_padding=2)
     with speaking("es"), pytest.raises(ValueError, match=r"^la ventana de agrupamiento abarca 3"):
         pool_output_size(1, 3, stride=1)
+
+
+def test_the_layer_table_speaks_the_notebooks_language():
+    """In a notebook of es/notebooks the table's headings (and a formula's words) are Spanish,
+    with the same numbers; code that reads a column asks for the English ones."""
+    model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.MaxPool2d(2, 2, padding=1, ceil_mode=True))
+    english = trace_shapes(model, (1, 5, 5))
+    with speaking("es"):
+        spanish = trace_shapes(model, (1, 5, 5))
+        assert trace_shapes(model, (1, 5, 5), lang="en").equals(english)
+    assert spanish.index.name == "capa"
+    assert list(spanish.columns) == [
+        "tipo", "forma de salida", "parámetros", "multiplicaciones-sumas", "fórmula"
+    ]  # fmt: skip
+    assert spanish["multiplicaciones-sumas"].tolist() == english["multiply-adds"].tolist()
+    assert english["formula"].iloc[1].endswith("- 1 (a last window starting in the padding is "
+                                               "dropped) = 2")  # fmt: skip
+    assert spanish["fórmula"].iloc[1].endswith("- 1 (se descarta una última ventana que empieza "
+                                               "en el relleno) = 2")  # fmt: skip

@@ -49,6 +49,7 @@ def test_dead_units_are_those_zero_on_every_image(small_splits):
     from torch import nn
 
     from fmnist_lib.diagnostics import dead_units
+    from fmnist_lib.wording import speaking
 
     linear = nn.Linear(784, 4)
     with torch.no_grad():
@@ -61,6 +62,10 @@ def test_dead_units_are_those_zero_on_every_image(small_splits):
     assert model.training  # its mode is restored
     leaky = nn.Sequential(nn.Flatten(), linear, nn.LeakyReLU(0.01))
     assert dead_units(leaky, small_splits.test).loc["2", "dead"] == 2  # never positive
+    with speaking("es"):  # a notebook of es/notebooks: Spanish headings, the same counts
+        spanish = dead_units(model, small_splits.test)
+    assert spanish.index.name == "capa" and spanish.loc["2", "muertas"] == 2
+    assert spanish.loc["2", "unidades"] == 4
 
 
 def test_the_error_map_averages_to_the_mse(small_splits):

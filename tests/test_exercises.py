@@ -212,6 +212,12 @@ def test_the_language_is_the_notebooks(monkeypatch):
     assert check_answer("2.3", (1, 1)).message.startswith("✓ exercise 2.3: right.")
 
 
+def test_an_answer_read_from_the_layer_table_is_checked_in_a_spanish_notebook(monkeypatch):
+    """Exercise 2.5's answer comes from ``trace_shapes``, whose headings are Spanish there."""
+    monkeypatch.setenv("FMNIST_LANGUAGE", "es")
+    assert check_answer("2.5", 97_344).right
+
+
 @pytest.mark.parametrize("exercise", exercise_ids())
 def test_every_hint_and_explanation_is_translated_with_the_same_numbers(exercise):
     """The Spanish notebooks' outputs must hold the English outputs' digits in the same order

@@ -99,3 +99,21 @@ def test_the_numbers_inside_a_label_are_written_in_its_language():
     assert numbers_written("−0.5 and 10000", "es") == "−0,5 and 10\u202f000"
     assert numbers_written("$\\mathdefault{10^{-2}}$", "es") == "$\\mathdefault{10^{-2}}$"
     assert numbers_written("0.25", "en") == "0.25"
+
+
+def test_a_chapters_format_spec_writes_the_notebooks_language():
+    """``numeral`` keeps the cell's format spec (both editions run the same code) and writes
+    what it gives as ``number`` and ``count`` do: in English exactly Python's text."""
+    from fmnist_lib.numerals import formatted, numeral
+
+    cases = [(0.6123, ".3f"), (25450, ","), (4608, ","), (0.612, ".1%"), (-0.00097, "+.5f"),
+             (1.5e-05, ".1e"), (97344, ">9,"), (7.62, ".3g"), (3, ">3")]  # fmt: skip
+    assert [f"{numeral(x):{spec}}" for x, spec in cases] == [format(x, s) for x, s in cases]
+    with wording.speaking("es"):
+        shown = [f"{numeral(x):{spec}}" for x, spec in cases]
+    assert shown == ["0,612", "25\u202f450", "4608", "61,2\u00a0%", "-0,00097", "1,5e-05",
+                     "   97\u202f344", "7,62", "  3"]  # fmt: skip
+    assert shown[1] == count(25450, "es") and shown[0] == number(0.6123, 3, lang="es")
+    assert formatted(float("nan"), ".2f", "es") == "nan" and str(numeral(0.5)) == "0.5"
+    with pytest.raises(SettingsError):
+        formatted(1, "", "fr")

@@ -75,9 +75,10 @@ def test_phrases_are_translated_whole_and_names_are_kept() -> None:
     assert wording.phrase("consigna (10), seed 0: logits vs softmax output", "es") == (
         "consigna (10), semilla 0: logits vs salida softmax"
     )
-    # inside other words nothing is replaced: "seedling", "random", "feed-forward (512)"
+    # inside other words nothing is replaced ("seedling", "random"); a model's title is
+    # translated whole, its name and size kept
     assert wording.phrase("seedling, random, feed-forward (512)", "es") == (
-        "seedling, random, feed-forward (512)"
+        "seedling, random, prealimentado (512)"
     )
     with pytest.raises(SettingsError, match="no language 'fr'"):
         wording.text("epoch", "fr")

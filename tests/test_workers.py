@@ -158,3 +158,12 @@ def test_keeping_freed_memory_is_asked_once_and_only_of_glibc(monkeypatch) -> No
     assert machine.keep_freed_memory() is False  # not glibc (macOS, musl): nothing asked
     monkeypatch.setattr(machine.platform, "libc_ver", lambda: ("glibc", "2.41"))
     assert machine.keep_freed_memory() is False  # decided once per process
+
+
+def test_the_run_order_is_the_same_in_a_spanish_notebook(monkeypatch) -> None:
+    """The cost reads the layer table's English column whatever the notebook's language."""
+    from fmnist_lib.reproduction.workers import expected_cost
+
+    english = expected_cost(("ae-consigna-128", 0), "full")
+    monkeypatch.setenv("FMNIST_LANGUAGE", "es")
+    assert expected_cost(("ae-consigna-128", 0), "full") == english > 0

@@ -55,9 +55,10 @@ if "google.colab" in str(get_ipython()):  # en Colab: instala la biblioteca del 
 # dígitos manuscritos de MNIST: mismo tamaño y mismo formato, pero más difícil. Cada imagen es una
 # matriz $x \in \{0, \dots, 255\}^{28 \times 28}$ y cada etiqueta, $y \in \{0, \dots, 9\}$.
 
-# %% translation={"source": "2594548eebaea79f"}
+# %% translation={"source": "c430bd3356eac0ce"}
 from fmnist_lib.course import setup
 from fmnist_lib.data import CLASS_NAMES
+from fmnist_lib.numerals import numeral
 
 setup()  # fija las semillas de los generadores aleatorios y prepara las figuras
 for label, name in enumerate(CLASS_NAMES):
@@ -89,7 +90,7 @@ for status in data.file_statuses(source.directory):
 
 # %% tags=["nbval-check-output"]
 for name, (size, sha256) in data.FILES.items():
-    print(f"{name:<26} {size:>9,} bytes  sha256 {sha256[:16]}...")
+    print(f"{name:<26} {numeral(size):>9,} bytes  sha256 {sha256[:16]}...")
 
 # %% [markdown] translation={"source": "a4df8b00c71040c7"}
 # ## Un primer vistazo
@@ -122,10 +123,10 @@ fig = sample_grid(train_official, per_class=10)
 # Las intensidades de los píxeles se guardan como bytes; las redes las ven divididas por 255, en
 # $[0, 1]$. La media y la desviación estándar sobre el conjunto de entrenamiento:
 
-# %% tags=["nbval-check-output"] translation={"source": "12438aa338a9a186"}
+# %% tags=["nbval-check-output"] translation={"source": "d0e4dd1976ffc9e6"}
 pixels = train_official.images.double() / 255
 pixel_mean, pixel_std = pixels.mean().item(), pixels.std().item()
-print(f"media {pixel_mean:.4f}, desviación estándar {pixel_std:.4f}")
+print(f"media {numeral(pixel_mean):.4f}, desviación estándar {numeral(pixel_std):.4f}")
 
 # %% [markdown] translation={"source": "5174dc3608de4d29"}
 # ## Entrenamiento, validación, prueba
@@ -194,7 +195,7 @@ print("imágenes de validación por clase:", set(demonstration.val.class_counts(
 # es más de diez veces más rápido que leer las imágenes una por una a través de un `Dataset` y un
 # `DataLoader` (`benchmarks/data_pipeline.py` lo mide).
 
-# %% tags=["nbval-check-output"] translation={"source": "78b61cfcd0f048c4"}
+# %% tags=["nbval-check-output"] translation={"source": "b9a2cf2c71e12df2"}
 import torch
 
 from fmnist_lib.data import Batches
@@ -204,8 +205,9 @@ batches = Batches(
 )
 x, y = next(iter(batches))
 print(
-    f"{len(batches)} lotes por época; x: {tuple(x.shape)} {x.dtype} en [{x.min():.1f}, "
-    f"{x.max():.1f}]; "
+    f"{len(batches)} lotes por época; x: {tuple(x.shape)} {x.dtype} en "
+    f"[{numeral(x.min()):.1f}; "
+    f"{numeral(x.max()):.1f}]; "
     f"y: {tuple(y.shape)} {y.dtype}"
 )
 
@@ -245,7 +247,7 @@ ink = torch.stack(
     ]
 )
 for c in ink.argsort(descending=True).tolist():
-    print(f"{CLASS_NAMES[c]:<12} {ink[c]:.4f}")
+    print(f"{CLASS_NAMES[c]:<12} {numeral(ink[c]):.4f}")
 check_answer("1.1", CLASS_NAMES[int(ink.argmax())])
 
 # %% [markdown] translation={"source": "2bc209d0d6303491"}
@@ -286,7 +288,7 @@ pairs = sorted(
     for b in range(a + 1, len(CLASS_NAMES))
 )
 for distance, a, b in pairs[:4]:
-    print(f"{a:<12} {b:<12} {distance:.2f}")
+    print(f"{a:<12} {b:<12} {numeral(distance):.2f}")
 check_answer("1.2", {pairs[0][1], pairs[0][2]})
 
 # %% [markdown] translation={"source": "0ba8e9b62b8628ea"}
@@ -410,7 +412,7 @@ check_answer("1.4", (len(batches_128), batch_sizes[-1]))
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "be4293c748089086"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "3ccdda64735d5c8c"}
 # %%solution
 true_accuracy, epochs, repetitions, n_test = 0.9, 20, 1000, 10_000
 measured = (
@@ -421,12 +423,15 @@ measured = (
     )
     / n_test
 )
-print(f"exactitud medida de una época, en promedio:       {measured[:, 0].mean():.4f}")
+print(
+    f"exactitud medida de una época, en promedio:       "
+    f"{numeral(measured[:, 0].mean()):.4f}"
+)
 print(
     "exactitud medida de la mejor época, "
-    f"en promedio: {measured.max(1).values.mean():.4f}"
+    f"en promedio: {numeral(measured.max(1).values.mean()):.4f}"
 )
-print(f"exactitud verdadera de cada época:                {true_accuracy:.4f}")
+print(f"exactitud verdadera de cada época:                {numeral(true_accuracy):.4f}")
 
 # %% [markdown] translation={"source": "2c5ef147013a1a0f"}
 # ## Resumen
@@ -449,15 +454,16 @@ print(f"exactitud verdadera de cada época:                {true_accuracy:.4f}")
 # **Ponte a prueba:** [un cuestionario sobre las ideas de este capítulo](quizzes/01_quiz.ipynb),
 # con una explicación para cada respuesta.
 
-# %% translation={"source": "88540a04cfe0a0a2"}
+# %% translation={"source": "42d035e4a82e2452"}
 print(f"origen de los datos: {source.origin}")
 print(
-    f"imágenes oficiales: {len(train_official):,} "
-    f"de entrenamiento, {len(test_official):,} de "
+    f"imágenes oficiales: {numeral(len(train_official)):,} "
+    f"de entrenamiento, {numeral(len(test_official)):,} de "
     f"prueba, {len(CLASS_NAMES)} clases"
 )
 print(
-    f"media de los píxeles {pixel_mean:.4f}, desviación estándar {pixel_std:.4f} "
+    f"media de los píxeles {numeral(pixel_mean):.4f}, desviación estándar "
+    f"{numeral(pixel_std):.4f} "
     "(imágenes de entrenamiento, en [0, 1])"
 )
 print(

@@ -65,11 +65,12 @@ if "google.colab" in str(get_ipython()):  # en Colab: instala la biblioteca del 
 # debajo del núcleo) y un paso $S = 2$. Cada fila de la figura muestra una posición del núcleo y
 # la celda de salida que llena.
 
-# %% translation={"source": "1fa750b304d0d78b"}
+# %% translation={"source": "296ced788e05c2bb"}
 import torch
 
 from fmnist_lib.course import setup
 from fmnist_lib.diagrams import convolution_diagram
+from fmnist_lib.numerals import numeral
 
 setup()  # fija las semillas de los generadores aleatorios y prepara las figuras
 small_grid = torch.arange(1, 26).reshape(5, 5)  # los números del 1 al 25
@@ -154,8 +155,8 @@ def real(layer: nn.Module, size: int) -> int:
 
 cases = [
     ("Conv2d(1, 16, k=3)", conv_output_size(28, 3), real(nn.Conv2d(1, 16, 3), 28)),
-    ("MaxPool2d(2) on 26", pool_output_size(26, 2), real(nn.MaxPool2d(2), 26)),
-    ("MaxPool2d(2) on 11", pool_output_size(11, 2), real(nn.MaxPool2d(2), 11)),
+    ("MaxPool2d(2) sobre 26", pool_output_size(26, 2), real(nn.MaxPool2d(2), 26)),
+    ("MaxPool2d(2) sobre 11", pool_output_size(11, 2), real(nn.MaxPool2d(2), 11)),
     (
         "Conv2d(32, 64, k=3, s=2, p=1)",
         conv_output_size(28, 3, 2, 1),
@@ -255,7 +256,7 @@ for op in (0, 1):
 # convolución con paso 2 descarta información, y ninguna aplicación puede recuperarla). Ambos
 # hechos, verificados en doble precisión sobre entradas aleatorias:
 
-# %% translation={"source": "ed02bdea65124539"}
+# %% translation={"source": "73e4abc093057671"}
 torch.manual_seed(0)
 conv = nn.Conv2d(1, 1, 3, stride=2, padding=1, bias=False).double()  # 28 -> 14
 up = nn.ConvTranspose2d(
@@ -266,11 +267,14 @@ with torch.no_grad():
     x = torch.randn(1, 1, 28, 28, dtype=torch.float64)
     y = torch.randn(1, 1, 14, 14, dtype=torch.float64)
     inner_cx_y, inner_x_cty = (conv(x) * y).sum().item(), (x * up(y)).sum().item()
-    print(f"<C x, y> = {inner_cx_y:.12f}")
-    print(f"<x, Cᵀy> = {inner_x_cty:.12f}")
+    print(f"<C x, y> = {numeral(inner_cx_y):.12f}")
+    print(f"<x, Cᵀy> = {numeral(inner_x_cty):.12f}")
     back = up(conv(x))
     inverse_error = ((back - x).norm() / x.norm()).item()
-    print(f"|CᵀC x − x| / |x| = {inverse_error:.2f}  (0 significaría una inversa)")
+    print(
+        f"|CᵀC x − x| / |x| = {numeral(inverse_error):.2f}  (0 significaría una "
+        f"inversa)"
+    )
 
 # %% [markdown] translation={"source": "32991b6572b516ad"}
 # Así que las convoluciones transpuestas de un decodificador no deshacen el codificador
@@ -524,15 +528,15 @@ print(nn.Sequential(*layers))  # la corrección: desempaquetar la lista
 # en $[0, 1]$ y la pérdida (loss) castiga a la red por píxeles que nunca eligió. La corrección:
 # terminar el decodificador en la sigmoide (el dropout va entre capas ocultas).
 
-# %% tags=["nbval-check-output"] translation={"source": "2fdfb389fbd1515b"}
+# %% tags=["nbval-check-output"] translation={"source": "d659246908c138c2"}
 torch.manual_seed(0)
 pixels = torch.sigmoid(torch.randn(1, 784))
 dropped = nn.Dropout(0.2).train()(pixels)
-print(f"tras Sigmoid: mín {pixels.min():.3f}, máx {pixels.max():.3f}")
+print(f"tras Sigmoid: mín {numeral(pixels.min()):.3f}, máx {numeral(pixels.max()):.3f}")
 print(
     "tras Sigmoid + Dropout(0.2): "
     f"{int((dropped == 0).sum())} de 784 píxeles puestos a cero, máx "
-    f"{dropped.max():.3f} > 1"
+    f"{numeral(dropped.max()):.3f} > 1"
 )
 
 # %% [markdown] translation={"source": "db99987fbd598949"}
@@ -563,13 +567,13 @@ print(nn.Conv2d(1, 32, kernel_size=3, stride=1, padding=1))
 print(
     "comentario (7-1)*2+2+1 =",
     (7 - 1) * 2 + 2 + 1,
-    "| equation (2):",
+    "| ecuación (2):",
     conv_transpose_output_size(7, 3, stride=2, padding=1),
 )
 print(
     "comentario (27-1)*3+29 =",
     (27 - 1) * 3 + 29,
-    "| equation (2):",
+    "| ecuación (2):",
     conv_transpose_output_size(27, 3, stride=1, padding=0),
 )
 
@@ -767,16 +771,17 @@ check_answer("2.5", answer)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "537f26257065acb7"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "d45a6d027d6805b6"}
 # %%solution
 by_hand = {}
-for name, row in consigna_table[consigna_table["type"] == "Conv2d"].iterrows():
-    c_out, h_out, w_out = row["output shape"]
-    weights = row["parameters"] - c_out  # un sesgo por canal de salida
+for name, row in consigna_table[consigna_table["tipo"] == "Conv2d"].iterrows():
+    c_out, h_out, w_out = row["forma de salida"]
+    weights = row["parámetros"] - c_out  # un sesgo por canal de salida
     by_hand[name] = weights * h_out * w_out
     print(
-        f"{name}: {weights:,} pesos x {h_out} x {w_out} posiciones = {by_hand[name]:,} "
-        f"multiplicaciones-sumas (tabla: {row['multiply-adds']:,})"
+        f"{name}: {numeral(weights):,} pesos x {h_out} x {w_out} posiciones = "
+        f"{numeral(by_hand[name]):,} "
+        f"multiplicaciones-sumas (tabla: {numeral(row['multiplicaciones-sumas']):,})"
     )
 check_answer("2.5", next(iter(by_hand.values())))
 
@@ -800,7 +805,7 @@ check_answer("2.5", next(iter(by_hand.values())))
 # **Ponte a prueba:** [un cuestionario sobre las ideas de este capítulo](quizzes/02_quiz.ipynb),
 # con una explicación para cada respuesta.
 
-# %% translation={"source": "bdc05519a429f7a9"}
+# %% translation={"source": "bd865e4a1271b5d1"}
 print(
     "ecuación (1) = PyTorch en "
     f"{sum(o == p for _, o, p in cases)} de {len(cases)} casos"
@@ -811,13 +816,14 @@ print(
     f"de {len(calculator_checks)} configuraciones, convoluciones transpuestas incluidas"
 )
 print(
-    f"<C x, y> - <x, Cᵀy> = {inner_cx_y - inner_x_cty:.1e}; "
-    f"|CᵀC x − x| / |x| = {inverse_error:.2f}"
+    f"<C x, y> - <x, Cᵀy> = {numeral(inner_cx_y - inner_x_cty):.1e}; "
+    f"|CᵀC x − x| / |x| = {numeral(inverse_error):.2f}"
 )
 for name, rows in unreached.items():
     print(f"{name}: filas de salida que quedan en manos del sesgo {rows}")
-convolutions = consigna_table[consigna_table["type"] == "Conv2d"]
+convolutions = consigna_table[consigna_table["tipo"] == "Conv2d"]
 print(
-    f"convoluciones de consigna: {convolutions['parameters'].sum():,} parámetros, "
-    f"{convolutions['multiply-adds'].sum():,} multiplicaciones-sumas por imagen"
+    f"convoluciones de consigna: {numeral(convolutions['parámetros'].sum()):,} "
+    f"parámetros, {numeral(convolutions['multiplicaciones-sumas'].sum()):,} "
+    "multiplicaciones-sumas por imagen"
 )

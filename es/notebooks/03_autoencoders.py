@@ -83,13 +83,15 @@ if "google.colab" in str(get_ipython()):  # en Colab: instala la biblioteca del 
 #   valor negativo en lugar de anularlo); luego una capa densa hasta $n = 64$ o $128$;
 #   convoluciones transpuestas y un `Trim` en el camino de vuelta.
 
-# %% translation={"source": "23f5d6d29136de7c"}
+# %% translation={"source": "20cae52a49b5c28a"}
 import pandas as pd
 
 from fmnist_lib import paper
 from fmnist_lib.arithmetic import trace_shapes
 from fmnist_lib.course import setup
 from fmnist_lib.experiments.registry import EXPERIMENTS
+from fmnist_lib.numerals import numeral
+from fmnist_lib.wording import phrase
 
 setup()
 rows = []
@@ -99,11 +101,13 @@ for name in paper.TABLE_I:
     rows.append(
         {
             "experimento": name,
-            "modelo": e.title,
+            "modelo": phrase(e.title),
             "tamaño del código n": e.hidden_size,
             "compresión 784/n": round(784 / e.hidden_size, 1),
-            "parámetros": int(shapes["parameters"].sum()),
-            "multiplicaciones-sumas por imagen": int(shapes["multiply-adds"].sum()),
+            "parámetros": int(shapes["parámetros"].sum()),
+            "multiplicaciones-sumas por imagen": int(
+                shapes["multiplicaciones-sumas"].sum()
+            ),
         }
     )
 pd.DataFrame(rows).set_index("experimento")
@@ -317,7 +321,7 @@ for title, (written, built) in pairs.items():
 # (lote de 1000, tasa de aprendizaje $10^{-3}$) durante unas pocas épocas con las imágenes de
 # entrenamiento:
 
-# %% translation={"source": "c59c32c9900fb9bb"}
+# %% translation={"source": "8088254e853801f2"}
 from fmnist_lib.data import Batches, splits_for
 from fmnist_lib.evaluation import evaluate
 from fmnist_lib.models import FeedForwardAutoencoder
@@ -325,8 +329,8 @@ from fmnist_lib.training import seed_everything
 
 splits = splits_for()
 print(
-    f"{len(splits.train):,} imágenes de entrenamiento, "
-    f"{len(splits.val):,} de validación"
+    f"{numeral(len(splits.train)):,} imágenes de entrenamiento, "
+    f"{numeral(len(splits.val)):,} de validación"
 )
 
 
@@ -356,7 +360,7 @@ for epoch in range(1, 4):
     val_loss = evaluate(model, splits.val, "reconstruction")["loss"]  # en modo eval
     print(
         f"época {epoch}: pérdida de entrenamiento "
-        f"{ours[-1]:.5f}, de validación {val_loss:.5f}"
+        f"{numeral(ours[-1]):.5f}, de validación {numeral(val_loss):.5f}"
     )
 
 # %% [markdown] translation={"source": "74fef707ca0571a9"}
@@ -441,7 +445,7 @@ fig = training_curves(
     {k: curves[k] for k in ("consigna (128)", "feed-forward (512)")},
     ("loss",),
     ("MSE",),
-    "consigna y feed-forward",
+    "consigna y prealimentado",
     log_scale=True,
 )
 fig = training_curves(
@@ -452,10 +456,10 @@ fig = training_curves(
     log_scale=True,
 )
 
-# %% translation={"source": "d4cc470782cb51aa"}
+# %% translation={"source": "c5b3576d5d5d4f9a"}
 gaps = pd.DataFrame(
     {
-        r.experiment.title: {
+        phrase(r.experiment.title): {
             "épocas entrenadas": len(r.history.epochs),
             "mejor época": r.history.best_epoch,
             "detención temprana": r.history.stopped_early,
@@ -496,7 +500,7 @@ fig = reconstructions(
 # %%
 from fmnist_lib.widgets import reconstruction_browser
 
-models = {r.experiment.title: r.model for r in results.values()}
+models = {phrase(r.experiment.title): r.model for r in results.values()}
 reconstruction_browser(models, splits.val, per_class=3)
 
 # %% [markdown] translation={"source": "90d1f7adbaee09a4"}
@@ -511,17 +515,20 @@ reconstruction_browser(models, splits.val, per_class=3)
 # El MSE de prueba por píxel, medido una sola vez en las 10 000 imágenes de prueba después del
 # entrenamiento:
 
-# %% translation={"source": "a29d8be2da566473"}
+# %% translation={"source": "4d11db9b15e572c4"}
 test_mse = pd.Series(
-    {r.experiment.title: r.test["mse"] for r in results.values()}, name="MSE de prueba"
+    {phrase(r.experiment.title): r.test["mse"] for r in results.values()},
+    name="MSE de prueba",
 ).sort_values()
-print(test_mse.to_string(float_format="{:.5f}".format))
+print(test_mse.to_string(float_format=lambda x: f"{numeral(x):.5f}"))
 best, runner_up = test_mse.index[:2]
 print(f"\nel mejor: {best}; el segundo: {runner_up}")
-r128, ff = test_mse["Raschka (128)"], test_mse["feed-forward (512)"]
+r128, ff = test_mse["Raschka (128)"], test_mse["prealimentado (512)"]
 print(
-    f"Raschka (128) vs prealimentada: {r128:.5f} vs {ff:.5f} -> el de Raschka es "
-    f"{'menor' if r128 < ff else 'mayor'} en un {abs(ff - r128) / ff:.0%}, tras "
+    f"Raschka (128) vs prealimentado: {numeral(r128):.5f} vs {numeral(ff):.5f} -> el "
+    f"de Raschka es "
+    f"{'menor' if r128 < ff else 'mayor'} en un {numeral(abs(ff - r128) / ff):.0%}, "
+    f"tras "
     f"{len(results['ae-raschka-128'].history.epochs)} vs "
     f"{len(results['ae-feedforward-512'].history.epochs)} épocas"
 )
@@ -533,7 +540,7 @@ print(
 # la imagen? Autograd lo responde: el gradiente de cada fila de salida con respecto al código es
 # exactamente cero cuando la fila no puede ver el código.
 
-# %% translation={"source": "b7ff08adf4c03fed"}
+# %% translation={"source": "fc0eee131335c245"}
 import torch
 
 consigna = results["ae-consigna-128"].model
@@ -541,7 +548,7 @@ code = torch.randn(4, 128, requires_grad=True)
 rows = consigna.decoder.eval()(code)[0, 0].sum(dim=1)  # un número por fila de la salida
 for row in (23, 24, 25, 26, 27):
     (gradient,) = torch.autograd.grad(rows[row], code, retain_graph=True)
-    print(f"fila {row}: |d fila / d código| = {gradient.abs().sum():.3g}")
+    print(f"fila {row}: |d fila / d código| = {numeral(gradient.abs().sum()):.3g}")
 BAND = 3  # filas y columnas 25-27: calculadas solo con sesgos
 
 # %% [markdown] translation={"source": "f0d75578292e71df"}
@@ -550,22 +557,24 @@ BAND = 3  # filas y columnas 25-27: calculadas solo con sesgos
 # proporción que corresponde a la franja, y el MSE en los demás píxeles, dicen cuánto explica la
 # franja:
 
-# %% translation={"source": "f1257c8adc11533b"}
+# %% translation={"source": "96a3048bec9ff54c"}
 from fmnist_lib.diagnostics import dead_units, error_map
 
 errors = error_map(consigna, splits.test)
 inner = errors[: 28 - BAND, : 28 - BAND]
 band_share = 1 - inner.sum() / errors.sum()
 print(
-    f"MSE de prueba {errors.mean():.5f}; "
-    f"en los píxeles fuera de la franja {inner.mean():.5f}"
+    f"MSE de prueba {numeral(errors.mean()):.5f}; "
+    f"en los píxeles fuera de la franja {numeral(inner.mean()):.5f}"
 )
 pixel_share = 1 - inner.numel() / errors.numel()
 print(
-    f"la franja: {pixel_share:.0%} de los píxeles, "
-    f"{band_share:.0%} del error cuadrático"
+    f"la franja: {numeral(pixel_share):.0%} de los píxeles, "
+    f"{numeral(band_share):.0%} del error cuadrático"
 )
-others = ", ".join(f"{t} {m:.5f}" for t, m in test_mse.items() if t != "consigna (128)")
+others = ", ".join(
+    f"{t} {numeral(m):.5f}" for t, m in test_mse.items() if t != "consigna (128)"
+)
 print(f"para comparar, MSE de prueba de los otros modelos: {others}")
 
 # %% [markdown] translation={"source": "f56b67f1a62966b9"}
@@ -585,14 +594,15 @@ dead_table
 # sus 128 nominales. Por último, la curva de aprendizaje: ¿cuánto siguió mejorando la pérdida de
 # validación en la segunda mitad del entrenamiento?
 
-# %% translation={"source": "83ee4377fd9e1717"}
+# %% translation={"source": "ac69c6d0718a3480"}
 val = [e["val_loss"] for e in results["ae-consigna-128"].history.epochs]
 half = len(val) // 2
 print(
-    f"MSE de validación: época 1 {val[0]:.5f}, época {half} {val[half - 1]:.5f}, "
-    f"época {len(val)} {val[-1]:.5f}"
+    f"MSE de validación: época 1 {numeral(val[0]):.5f}, época {half} "
+    f"{numeral(val[half - 1]):.5f}, "
+    f"época {len(val)} {numeral(val[-1]):.5f}"
 )
-print(f"segunda mitad: {(val[half - 1] - val[-1]) / val[half - 1]:.1%} menor")
+print(f"segunda mitad: {numeral((val[half - 1] - val[-1]) / val[half - 1]):.1%} menor")
 
 # %% [markdown] translation={"source": "047ebd56c80a9658"}
 # Con el presupuesto full, la franja, una quinta parte de los píxeles, concentra la mayor parte del
@@ -642,7 +652,7 @@ print(f"segunda mitad: {(val[half - 1] - val[-1]) / val[half - 1]:.1%} menor")
 #   perplejidad los redibujan. Léelo por qué puntos quedan juntos, no por cuán lejos están los
 #   grupos.
 
-# %% translation={"source": "0576cf1820c8e703"}
+# %% translation={"source": "4528eddf02d24423"}
 from fmnist_lib import latent
 from fmnist_lib.plots import interpolation_strip, latent_scatter
 
@@ -658,17 +668,20 @@ for name, codes in test_codes.items():
         pca.points[shown],
         splits.test.labels[shown],
         f"{results[name].experiment.title}: "
-        f"{len(shown):,} códigos de prueba, los dos primeros ejes principales",
-        axis_names=(f"CP 1 ({pca.explained[0]:.0%})", f"CP 2 ({pca.explained[1]:.0%})"),
+        f"{numeral(len(shown)):,} códigos de prueba, los dos primeros ejes principales",
+        axis_names=(
+            f"CP 1 ({numeral(pca.explained[0]):.0%})",
+            f"CP 2 ({numeral(pca.explained[1]):.0%})",
+        ),
     )
 
-# %% translation={"source": "3fc82c729a81c836"}
+# %% translation={"source": "4587bfdea32b41bc"}
 for name, codes in test_codes.items():
     tsne = latent.tsne_2d(codes, labels=splits.test.labels, max_points=2000)
     fig = latent_scatter(
         tsne.points,
         splits.test.labels[tsne.indices],
-        f"{results[name].experiment.title}: t-SNE de {len(tsne.indices):,} "
+        f"{results[name].experiment.title}: t-SNE de {numeral(len(tsne.indices)):,} "
         "códigos de prueba",
     )
 
@@ -684,7 +697,7 @@ for name, codes in test_codes.items():
 # use esa información (a un autocodificador no le sirven las etiquetas de clase), y una baja no
 # muestra que la información falte (una lectura no lineal podría encontrarla).
 
-# %% translation={"source": "8de99d170b82bc1e"}
+# %% translation={"source": "aed78a7fd4f689d4"}
 train_index = latent.sample_indices(
     len(splits.train), 10_000, labels=splits.train.labels
 )
@@ -699,14 +712,16 @@ probes = {
     )
 }
 for name, model in coders.items():
-    probes[f"códigos de {results[name].experiment.title}"] = latent.probe_accuracy(
-        latent.encode(model, probe_train),
-        probe_labels,
-        test_codes[name],
-        splits.test.labels,
+    probes[f"códigos de {phrase(results[name].experiment.title)}"] = (
+        latent.probe_accuracy(
+            latent.encode(model, probe_train),
+            probe_labels,
+            test_codes[name],
+            splits.test.labels,
+        )
     )
 pd.Series(probes, name="sonda lineal, exactitud de prueba").map(
-    "{:.1%}".format
+    lambda x: f"{numeral(x):.1%}"
 ).to_frame()
 
 # %% [markdown] translation={"source": "578438e3dc2cb45d"}
@@ -776,7 +791,7 @@ from fmnist_lib.exercises import check_answer
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "35aa6cc935030b3b"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "c213ffa1111e81cd"}
 # %%solution
 from fmnist_lib.settings import demonstration_budget
 
@@ -786,9 +801,12 @@ by_size = {
     128: run_experiment("ae-consigna-128", demo),
 }
 for n, r in by_size.items():
-    print(f"n = {n:>3}: MSE de prueba {r.test['mse']:.5f}")
+    print(f"n = {n:>3}: MSE de prueba {numeral(r.test['mse']):.5f}")
 change = by_size[16].test["mse"] / by_size[128].test["mse"] - 1
-print(f"código de 16 en vez de 128: {change:+.0%} de MSE de prueba (una sola semilla)")
+print(
+    f"código de 16 en vez de 128: {numeral(change):+.0%} de MSE de prueba (una sola "
+    f"semilla)"
+)
 
 # %% [markdown] translation={"source": "4616cb7913878317"}
 # 2. ¿Qué clase reconstruye peor el autocodificador feed-forward en el conjunto de validación?
@@ -821,7 +839,7 @@ feedforward = results["ae-feedforward-512"].model
 per_class = pd.Series(
     mse_by_class(feedforward, splits.val), index=CLASS_NAMES
 ).sort_values()
-print(per_class.to_string(float_format="{:.5f}".format))
+print(per_class.to_string(float_format=lambda x: f"{numeral(x):.5f}"))
 check_answer("3.2", per_class.index[-1], model=feedforward, data=splits.val)
 
 # %% [markdown] translation={"source": "7226f91edf11435c"}
@@ -840,12 +858,12 @@ check_answer("3.2", per_class.index[-1], model=feedforward, data=splits.val)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "e98c679796108a9a"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "dae8a3e27cb5fd29"}
 # %%solution
 a, b = splits.val.floats()[:2]
 for guess, name in ((a, "elegir a"), ((a + b) / 2, "elegir la media")):
     expected_error = 0.5 * ((guess - a) ** 2).mean() + 0.5 * ((guess - b) ** 2).mean()
-    print(f"{name:>15}: MSE esperado {expected_error:.4f}")
+    print(f"{name:>15}: MSE esperado {numeral(expected_error):.4f}")
 
 # %% [markdown] translation={"source": "14f8c20d0af060ca"}
 # 4. **Predice primero.** Unidades muertas en el cuello de botella: construye
@@ -883,7 +901,7 @@ for guess, name in ((a, "elegir a"), ((a + b) / 2, "elegir la media")):
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "11bf2fd263800983"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "7830bd43a3b4c1e5"}
 # %%solution
 from fmnist_lib.stats import compare, compare_paired
 from fmnist_lib.training import TrainConfig, fit
@@ -902,29 +920,32 @@ for seed in (0, 1, 2):
     fit(leaky, demo_splits.train, demo_splits.val, config, progress=False)
     for code_activation, model in (("ReLU", relu.model), ("LeakyReLU(0.01)", leaky)):
         mse = evaluate(model, demo_splits.test, "reconstruction")["loss"]
-        dead = dead_units(model, demo_splits.test)["dead"]
+        dead = dead_units(model, demo_splits.test)["muertas"]
         mse_by_code[code_activation].append(mse)
         print(
-            f"semilla {seed}, {code_activation:>15}: MSE de prueba {mse:.5f}; "
+            f"semilla {seed}, {code_activation:>15}: MSE de prueba {numeral(mse):.5f}; "
             f"unidades del código nunca positivas: {dead['encoder.10']} de 128; "
             f"muertas en decoder.1: {dead['decoder.1']} de 800"
         )
 per_seed = zip(mse_by_code["LeakyReLU(0.01)"], mse_by_code["ReLU"], strict=True)
 print(
     "semilla por semilla, LeakyReLU − ReLU:",
-    ", ".join(f"{a - b:+.5f}" for a, b in per_seed),
+    "; ".join(f"{numeral(a - b):+.5f}" for a, b in per_seed),
 )
 paired = compare_paired(mse_by_code["LeakyReLU(0.01)"], mse_by_code["ReLU"])
 welch = compare(mse_by_code["LeakyReLU(0.01)"], mse_by_code["ReLU"])
 ratio = paired.mean_a / paired.mean_b - 1
-print(f"LeakyReLU − ReLU, MSE de prueba medio: {paired.estimate:+.5f} ({ratio:+.1%})")
 print(
-    f"  pareado por semilla, intervalo del 95 %: [{paired.low:+.5f}, "
-    f"{paired.high:+.5f}], gl {paired.df:.0f}"
+    f"LeakyReLU − ReLU, MSE de prueba medio: {numeral(paired.estimate):+.5f} "
+    f"({numeral(ratio):+.1%})"
 )
 print(
-    f"  Welch, intervalo del 95 %:               [{welch.low:+.5f}, "
-    f"{welch.high:+.5f}], gl {welch.df:.1f}"
+    f"  pareado por semilla, intervalo del 95 %: [{numeral(paired.low):+.5f}; "
+    f"{numeral(paired.high):+.5f}], gl {numeral(paired.df):.0f}"
+)
+print(
+    f"  Welch, intervalo del 95 %:               [{numeral(welch.low):+.5f}; "
+    f"{numeral(welch.high):+.5f}], gl {numeral(welch.df):.1f}"
 )
 
 # %% [markdown] translation={"source": "f67c86558a1c2b9a"}
@@ -950,17 +971,19 @@ print(
 # **Ponte a prueba:** [un cuestionario sobre las ideas de este capítulo](quizzes/03_quiz.ipynb),
 # con una explicación para cada respuesta.
 
-# %% translation={"source": "4c876b335e72f79e"}
+# %% translation={"source": "d44d4c8053ce4db7"}
 summary = {
     "los modelos escritos equivalen a los de la biblioteca": all(agree.values()),
     "el bucle escrito y train_one_epoch coinciden": ours == library,
     "orden por MSE de prueba (el mejor primero)": " < ".join(test_mse.index),
-    "«consigna»: parte del error cuadrático en su franja de borde": f"{band_share:.0%}",
-    "«consigna»: MSE de prueba fuera de la franja": f"{inner.mean():.5f}",
-    "«consigna»: unidades muertas del código": (
-        f"{dead_table.loc['encoder.10', 'dead']} de 128"
+    "«consigna»: parte del error cuadrático en su franja de borde": (
+        f"{numeral(band_share):.0%}"
     ),
-    **{f"sonda lineal sobre {k}": f"{v:.1%}" for k, v in probes.items()},
+    "«consigna»: MSE de prueba fuera de la franja": f"{numeral(inner.mean()):.5f}",
+    "«consigna»: unidades muertas del código": (
+        f"{dead_table.loc['encoder.10', 'muertas']} de 128"
+    ),
+    **{f"sonda lineal sobre {k}": f"{numeral(v):.1%}" for k, v in probes.items()},
 }
 for what, value in summary.items():
     print(f"{what}: {value}")

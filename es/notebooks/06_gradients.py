@@ -57,6 +57,7 @@ import pandas as pd
 
 from fmnist_lib.course import setup
 from fmnist_lib.data import splits_for
+from fmnist_lib.numerals import numeral
 from fmnist_lib.settings import demonstration_budget, scaled
 
 setup()
@@ -102,7 +103,7 @@ for activation in ("sigmoid", "relu", "leaky_relu"):
     )
 fig = gradient_norms(tracks)
 
-# %% translation={"source": "da71e276962cf3c7"}
+# %% translation={"source": "b682ca1e5f536dbe"}
 last = {a: t[t.step == t.step.max()].set_index("depth") for a, t in tracks.items()}
 first_vs_head = pd.DataFrame(
     {
@@ -116,11 +117,11 @@ first_vs_head = pd.DataFrame(
     }
 ).T
 print("primera capa respecto de la cabeza, en el último paso:")
-print(first_vs_head.to_string(float_format="{:.1e}".format))
+print(first_vs_head.to_string(float_format=lambda x: f"{numeral(x):.1e}"))
 print("pérdida en el primer y en el último paso:")
 for a, t in tracks.items():
     losses = t.groupby("step").loss.first()
-    print(f"  {a:<10} {losses.iloc[0]:.3f} -> {losses.iloc[-1]:.3f}")
+    print(f"  {a:<10} {numeral(losses.iloc[0]):.3f} -> {numeral(losses.iloc[-1]):.3f}")
 
 # %% [markdown] translation={"source": "2edefb45a14aed76"}
 # Con sigmoides, la primera capa recibe un gradiente varios órdenes de magnitud menor que el de la
@@ -147,7 +148,7 @@ for a, t in tracks.items():
 # del producto dependen de los pesos y de las activaciones, no de cuántas imágenes se promedian.
 # Medido con los mismos pesos iniciales:
 
-# %% translation={"source": "312768070201dcb6"}
+# %% translation={"source": "e4c71cf400e96a6e"}
 for batch_size in (16, 512):
     seed_everything(0)
     one_step = track_gradients(
@@ -161,7 +162,7 @@ for batch_size in (16, 512):
     ratio = one_step.grad_norm.iloc[0] / one_step.grad_norm.iloc[-1]
     print(
         f"lote {batch_size:>3}: gradiente de la "
-        f"primera capa / el de la cabeza = {ratio:.1e}"
+        f"primera capa / el de la cabeza = {numeral(ratio):.1e}"
     )
 
 # %% [markdown] translation={"source": "4bb6c08e7dbf24be"}
@@ -201,7 +202,7 @@ for label, (activation, scheme, gain) in inits.items():
     )
 fig = signal_profiles(profiles)
 
-# %% translation={"source": "4eaaa6af68083bba"}
+# %% translation={"source": "f367b50555b3e866"}
 pd.DataFrame(
     {
         label: {
@@ -212,7 +213,7 @@ pd.DataFrame(
         }
         for label, p in profiles.items()
     }
-).T.map("{:.2g}".format)
+).T.map(lambda x: f"{numeral(x):.2g}")
 
 # %% [markdown] translation={"source": "0ff2122c89959aaf"}
 # Lee los dos paneles juntos. Una escala demasiado pequeña (tanh × 0,5, o ReLU con la varianza de
@@ -229,7 +230,7 @@ pd.DataFrame(
 # simple durante unos cientos de pasos desde la inicialización buena y desde la demasiado grande,
 # y desde la demasiado grande con recorte:
 
-# %% translation={"source": "d59f09f4d193f1f6"}
+# %% translation={"source": "b195061e6bd2b7ed"}
 trials = {
     "LeCun": (1.0, None),
     "LeCun × 2.5": (2.5, None),
@@ -253,8 +254,8 @@ for label, (gain, clip) in trials.items():
     losses = run.groupby("step").loss.first()
     first, last = losses.iloc[0], losses.iloc[-5:].mean()
     print(
-        f"{label:<26} pérdida en el paso 1: {first:.2f}, "
-        f"media de los 5 últimos registros: {last:.2f}"
+        f"{label:<26} pérdida en el paso 1: {numeral(first):.2f}, "
+        f"media de los 5 últimos registros: {numeral(last):.2f}"
     )
 
 # %% [markdown] translation={"source": "85d01ba2ae931dfc"}
@@ -276,7 +277,7 @@ for label, (gain, clip) in trials.items():
 # mantienen la cantidad de pesos baja compartiéndolos entre posiciones. Compara una convolución
 # con una capa densa que produce una salida del mismo tamaño a partir de la misma imagen:
 
-# %% tags=["nbval-check-output"] translation={"source": "6f985f8bb733f9ef"}
+# %% tags=["nbval-check-output"] translation={"source": "9b759d19974ed71f"}
 from torch import nn
 
 from fmnist_lib.arithmetic import trace_shapes
@@ -285,11 +286,14 @@ conv = nn.Conv2d(1, 16, kernel_size=3)  # (1, 28, 28) -> (16, 26, 26)
 outputs = 16 * 26 * 26
 dense_weights = 28 * 28 * outputs + outputs
 conv_weights = sum(p.numel() for p in conv.parameters())
-print(f"Conv2d(1, 16, 3): {conv_weights:,} pesos para {outputs:,} salidas")
+print(
+    f"Conv2d(1, 16, 3): {numeral(conv_weights):,} pesos para {numeral(outputs):,} "
+    f"salidas"
+)
 print(
     "una capa densa con los mismos tamaños de "
-    f"entrada y de salida: {dense_weights:,} pesos "
-    f"({dense_weights // conv_weights:,} veces más)"
+    f"entrada y de salida: {numeral(dense_weights):,} pesos "
+    f"({numeral(dense_weights // conv_weights):,} veces más)"
 )
 
 # %% tags=["nbval-check-output"] translation={"source": "e901f4909feed721"}
@@ -301,25 +305,25 @@ from fmnist_lib.models import (
 
 sizes = {}
 for name, model in {
-    "feed-forward (512)": FeedForwardClassifier(),
+    "prealimentado (512)": FeedForwardClassifier(),
     "consigna (10)": ConsignaClassifier(),
     "Raschka (10)": RaschkaClassifier(),
 }.items():
     t = trace_shapes(model)
-    dense = t[t["type"] == "Linear"]["parameters"].sum()
+    dense = t[t["tipo"] == "Linear"]["parámetros"].sum()
     sizes[name] = {
-        "parámetros": int(t["parameters"].sum()),
-        "proporción en capas densas": round(dense / t["parameters"].sum(), 2),
-        "multiplicaciones-sumas": int(t["multiply-adds"].sum()),
+        "parámetros": int(t["parámetros"].sum()),
+        "proporción en capas densas": round(dense / t["parámetros"].sum(), 2),
+        "multiplicaciones-sumas": int(t["multiplicaciones-sumas"].sum()),
     }
 sizes = pd.DataFrame(sizes).T
 sizes
 
-# %% tags=["nbval-check-output"] translation={"source": "efdfd0aa99f305a2"}
+# %% tags=["nbval-check-output"] translation={"source": "b42632fead628aac"}
 ratio = (
     sizes.loc["Raschka (10)", "parámetros"] / sizes.loc["consigna (10)", "parámetros"]
 )
-print(f"Raschka (10) tiene {ratio:.1f} veces los pesos de consigna (10)")
+print(f"Raschka (10) tiene {numeral(ratio):.1f} veces los pesos de consigna (10)")
 
 # %% [markdown] translation={"source": "0acc6e63acf2b294"}
 # El clasificador prealimentado (feed-forward) es todo capa densa: tiene la mayor cantidad de
@@ -359,7 +363,7 @@ check_answer("6.1", answer)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "0d5a9bdfa7e5bbf2"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "b5994e54c58d9bc3"}
 # %%solution
 by_depth = {}
 for depth in (3, 8):
@@ -374,11 +378,11 @@ for depth in (3, 8):
     by_depth[depth] = step.grad_norm.iloc[0] / step.grad_norm.iloc[-1]
     print(
         f"profundidad {depth}: gradiente de la primera capa / el de la cabeza = "
-        f"{by_depth[depth]:.1e}"
+        f"{numeral(by_depth[depth]):.1e}"
     )
 print(
     "tres capas en lugar de ocho: el cociente es "
-    f"{by_depth[3] / by_depth[8]:.0f} veces mayor"
+    f"{numeral(by_depth[3] / by_depth[8]):.0f} veces mayor"
 )
 check_answer("6.1", (1 / 0.25) ** (8 - 3))  # la predicción: 4 por capa quitada
 
@@ -403,7 +407,7 @@ check_answer("6.2", answer)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "bea1ffe9fe464d86"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "6ae9ec4dce1be29f"}
 # %%solution
 seed_everything(0)
 amplified = signal_profile(
@@ -413,8 +417,8 @@ amplified = signal_profile(
 )
 spread = amplified.activation_std.dropna()  # the head has no activation after it
 print(
-    f"capa {len(spread)} / capa 1: {spread.iloc[-1] / spread.iloc[0]:.0f} "
-    f"(1.2^{len(spread) - 1} = {1.2 ** (len(spread) - 1):.0f})"
+    f"capa {len(spread)} / capa 1: {numeral(spread.iloc[-1] / spread.iloc[0]):.0f} "
+    f"(1.2^{len(spread) - 1} = {numeral(1.2 ** (len(spread) - 1)):.0f})"
 )
 check_answer("6.2", 1.2 ** (len(spread) - 1))  # la predicción, no el cociente medido
 
@@ -461,12 +465,12 @@ check_answer("6.3", count_parameters(nn.Conv2d(3, 8, kernel_size=5)))
 # %%
 key_numbers = {
     "sigmoid, 8 layers: first layer's gradient / head's": (
-        f"{first_vs_head.gradient['sigmoid']:.1e}"
+        f"{numeral(first_vs_head.gradient['sigmoid']):.1e}"
     ),
     "ReLU, 8 layers: first layer's gradient / head's": (
-        f"{first_vs_head.gradient['relu']:.1e}"
+        f"{numeral(first_vs_head.gradient['relu']):.1e}"
     ),
-    "Raschka (10) / consigna (10) weights": f"{ratio:.1f}",
+    "Raschka (10) / consigna (10) weights": f"{numeral(ratio):.1f}",
 }
 for what, value in key_numbers.items():
     print(f"{what}: {value}")

@@ -57,7 +57,7 @@ def expected_cost(task: Task, budget: str) -> float:
     exp, b = get_experiment(task[0]), get_budget(budget)
     epochs = min(exp.epochs, b.max_epochs or exp.epochs)
     images = b.train_size or TRAIN_IMAGES
-    macs = float(trace_shapes(exp.new_model())["multiply-adds"].sum())
+    macs = float(trace_shapes(exp.new_model(), lang="en")["multiply-adds"].sum())
     return epochs * (macs * images + STEP_OVERHEAD_MACS * -(-images // exp.batch_size))
 
 
