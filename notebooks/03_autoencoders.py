@@ -877,7 +877,8 @@ for seed in (0, 1, 2):
         )
 per_seed = zip(mse_by_code["LeakyReLU(0.01)"], mse_by_code["ReLU"], strict=True)
 print(
-    "seed by seed, LeakyReLU − ReLU:", ", ".join(f"{numeral(a - b):+.5f}" for a, b in per_seed)
+    "seed by seed, LeakyReLU − ReLU:",
+    ", ".join(f"{numeral(a - b):+.5f}" for a, b in per_seed),
 )
 paired = compare_paired(mse_by_code["LeakyReLU(0.01)"], mse_by_code["ReLU"])
 welch = compare(mse_by_code["LeakyReLU(0.01)"], mse_by_code["ReLU"])

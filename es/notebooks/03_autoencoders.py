@@ -901,7 +901,7 @@ for guess, name in ((a, "elegir a"), ((a + b) / 2, "elegir la media")):
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "7830bd43a3b4c1e5"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "a237bfefb840e706"}
 # %%solution
 from fmnist_lib.stats import compare, compare_paired
 from fmnist_lib.training import TrainConfig, fit
