@@ -647,7 +647,7 @@ def test_printed_outputs_wrap_on_a_laptop(visit: Visit) -> None:
 def test_code_of_88_characters_fits_on_a_laptop(visit: Visit) -> None:
     """At 1366 px, a code cell whose lines are at most 88 characters (the chapters' limit) fits
     its column without scrolling (book_ext/static/fmnist.css sets the code's font for it:
-    at the theme's 14 px, 735 px held 87 characters)."""
+    at the theme's 14 px, 735 px held 87 characters; a solution's box is 723 px)."""
     wide = at_laptop_width(visit.page, WIDE_CODE, CODE_LINE_LIMIT)
     assert not wide, f"{visit.docname}: {len(wide)} code block(s) scroll sideways: {wide[:3]}"
 
