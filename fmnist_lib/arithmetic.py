@@ -26,6 +26,7 @@ from torch import nn
 
 from .errors import FmnistError
 from .evaluation import eval_mode, model_device
+from .numerals import numeral
 from .wording import Texts, Words, language
 
 Size = int | tuple[int, int]
@@ -616,7 +617,7 @@ def receptive_field_table(
             "output size": f"{rf.output_hw[0]}x{rf.output_hw[1]}" if rf.output_hw else _say("flat"),
             "receptive field": f"{rf.size}x{rf.size}" if spatial else _say("whole image", h=h, w=w),
             "jump": rf.jump if spatial else "-",
-            "start": rf.start if spatial else "-",
+            "start": f"{numeral(rf.start):g}" if spatial else "-",
         }
         if measure:
             measured = receptive_field_by_gradient(model, rf.index, (h, w)) if spatial else None

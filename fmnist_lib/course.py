@@ -1,14 +1,15 @@
 """What every notebook does first: read the budget, seed, set modest figure defaults, show
 figures sharp and described (``plots.figure_png``), say the budget in the notebook's language
-(``settings.language_from_env``), and teach the kernel ``%%solution`` (a solution Run All
-leaves)."""
+(``settings.language_from_env``), write tables' numbers in that language, and teach the kernel
+``%%solution`` (a solution Run All leaves)."""
 
 from __future__ import annotations
 
 import matplotlib
+import pandas as pd
 from matplotlib.figure import Figure
 
-from .numerals import count
+from .numerals import count, formatted
 from .plots import COLUMN_INCHES, DPI, figure_png
 from .settings import (
     BUDGETS,
@@ -51,7 +52,17 @@ def setup(seed: int = 0) -> None:
     matplotlib.rcParams.update({"figure.dpi": DPI, "savefig.dpi": DPI, "figure.figsize": size})
     show_figures_with_descriptions()
     teach_solution_cells()
+    write_table_numbers(language_from_env())
     print(budget_line(budget, str(default_device()), language_from_env()))
+
+
+def write_table_numbers(lang: str) -> None:
+    """Tables that pandas prints or draws write their decimal numbers in ``lang`` (Spanish:
+    ``0,0005``, ``12 920,5``), to six significant digits; English keeps pandas' own format."""
+    if lang == "en":
+        pd.reset_option("display.float_format")
+    else:
+        pd.set_option("display.float_format", lambda x: formatted(x, ".6g", lang))
 
 
 def budget_line(budget: str, device: str, lang: str = "en") -> str:

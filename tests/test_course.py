@@ -4,7 +4,7 @@
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
-from fmnist_lib.course import budget_line, setup, teach_solution_cells
+from fmnist_lib.course import budget_line, setup, teach_solution_cells, write_table_numbers
 from fmnist_lib.settings import BUDGETS
 
 
@@ -64,3 +64,21 @@ def test_an_error_in_a_solution_fails_the_cell(shell, monkeypatch):
     monkeypatch.setenv("FMNIST_SOLUTIONS", "run")
     result = shell.run_cell("%%solution\nfound = 1 / 0")
     assert isinstance(result.error_in_exec, ZeroDivisionError)
+
+
+def test_tables_write_their_decimal_numbers_in_the_notebooks_language():
+    import pandas as pd
+
+    table = pd.DataFrame({"lr": [0.0005, float("nan")], "seconds": [12920.5, 541.0]})
+    english = table.to_string()
+    try:
+        write_table_numbers("en")
+        assert table.to_string() == english  # pandas' own format, untouched
+        write_table_numbers("es")
+        spanish = table.to_string()
+        assert "0,0005" in spanish and "12\u202f920,5" in spanish and "NaN" in spanish
+        assert "<td>0,0005</td>" in table.to_html()  # the book's tables too
+        assert "." not in spanish
+    finally:
+        pd.reset_option("display.float_format")
+    assert table.to_string() == english

@@ -288,6 +288,33 @@ def test_a_sweep_at_equal_updates_scales_the_epochs_with_the_batch(tmp_path):
 
 
 @pytest.mark.slow
+def test_results_table_leads_with_the_model_and_its_test_metric_over_seeds(tmp_path):
+    import statistics
+
+    from fmnist_lib.experiments.running import results_table
+    from fmnist_lib.wording import speaking
+
+    names = ["ae-feedforward-512", "clf-consigna-10"]
+    table = results_table(names, seeds=(0, 1), budget="smoke", runs_dir=tmp_path, progress=False)
+    assert table.index.name == "model"
+    assert list(table.index) == ["feed-forward (512)", "consigna (10)"]
+    assert list(table.columns) == ["test MSE (mean ± sd)", "seeds", "test accuracy, % (mean ± sd)"]
+    mse = [run_experiment("ae-feedforward-512", "smoke", s, tmp_path).test["mse"] for s in (0, 1)]
+    assert mse[0] != mse[1]  # two seeds, two runs: a spread to write
+    expected = f"{statistics.mean(mse):.5f} ± {statistics.stdev(mse):.5f}"
+    assert table.loc["feed-forward (512)", "test MSE (mean ± sd)"] == expected
+    assert table.loc["consigna (10)", "seeds"] == 2
+    accuracy = table.loc["consigna (10)", "test accuracy, % (mean ± sd)"]
+    assert accuracy.count(".") == 2 and " ± " in accuracy  # percent points, two decimals
+    with speaking("es"):
+        spanish = results_table(names[1:], seeds=(0,), budget="smoke", runs_dir=tmp_path)
+    assert spanish.index.name == "modelo"
+    assert list(spanish.columns) == ["exactitud de prueba, % (media ± d. e.)", "semillas"]
+    one = spanish.iloc[0, 0]
+    assert "," in one and "." not in one and "±" not in one  # one seed: no spread to write
+
+
+@pytest.mark.slow
 def test_summary_table_has_one_row_per_run_with_its_test_metric(tmp_path, small_splits):
     from fmnist_lib.experiments.running import summary_table
     from fmnist_lib.wording import speaking

@@ -254,6 +254,7 @@ def test_the_table():
     assert list(table["receptive field"]) == ["3x3", "4x4", "8x8", "10x10", "whole image (28x28)"]
     assert list(table["measured"]) == ["3x3", "4x4", "8x8", "10x10", "-"]
     assert list(table["output size"]) == ["26x26", "13x13", "11x11", "5x5", "flat"]
+    assert list(table["start"]) == ["1", "1.5", "3.5", "4.5", "-"]  # the first pixel's centre
     assert table.loc["4", "type"] == "Conv2d(16 -> 32, k=3, s=1, p=0)"
     assert "measured" not in receptive_field_table(consigna_encoder(10, 0.5)).columns
 
@@ -271,7 +272,9 @@ def test_the_table_speaks_the_notebooks_language():
     ]  # fmt: skip
     assert list(spanish["campo receptivo"])[-1] == "imagen entera (28x28)"
     assert list(spanish["tamaño de salida"])[-1] == "plano"
-    assert spanish.iloc[:-1].to_numpy().tolist() == english.iloc[:-1].to_numpy().tolist()
+    assert list(spanish["inicio"]) == ["1", "1,5", "3,5", "4,5", "-"]  # a decimal comma
+    same = spanish.drop(columns="inicio").iloc[:-1].to_numpy().tolist()
+    assert same == english.drop(columns="start").iloc[:-1].to_numpy().tolist()
 
 
 # --------------------------------------------------------------------------- any stack

@@ -283,7 +283,8 @@ NOTES_ES: dict[str, str] = {
     "como conjunto de validación",
 }
 
-#: The headings of ``settings_table`` and ``summary_table``, in every language of the course.
+#: The headings of ``settings_table``, ``summary_table`` and ``results_table``, in every language
+#: of the course.
 HEADINGS: Texts = {
     heading: {"en": heading, "es": spanish}
     for heading, spanish in {
@@ -304,6 +305,9 @@ HEADINGS: Texts = {
         "parameters": "parámetros",
         "trainable": "entrenables",
         "seconds": "segundos",
+        "seeds": "semillas",
+        "test MSE (mean ± sd)": "MSE de prueba (media ± d. e.)",
+        "test accuracy, % (mean ± sd)": "exactitud de prueba, % (media ± d. e.)",
     }.items()
 }
 HEADING_WORDS = Words(HEADINGS, "fmnist_lib.experiments.registry.HEADINGS")

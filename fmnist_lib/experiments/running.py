@@ -24,6 +24,7 @@ from ..data import ImageSet, Splits, splits_for
 from ..errors import RunDamaged
 from ..evaluation import final_metrics
 from ..models import count_parameters, encoder_of, freeze, transfer_encoder
+from ..numerals import mean_std, number
 from ..settings import get_budget, progress_from_env, resolve_budget, resolve_precision
 from ..training import EpochHook, History, TrainConfig, fit, loss_warnings, seed_everything
 from ..wording import Words, language
@@ -54,6 +55,7 @@ from .runs import (
 __all__ = [
     "EXPERIMENTS",
     "RunResult",
+    "results_table",
     "run_experiment",
     "splits_for",
     "summary_table",
@@ -375,6 +377,41 @@ def summary_table(results: dict[str, RunResult]) -> pd.DataFrame:
         }
         rows.append({heading(head): in_language(value) for head, value in row.items()})
     return pd.DataFrame(rows).set_index(heading("experiment"))
+
+
+#: The test metric that ``results_table`` shows per task: its heading, the record's key, the
+#: scale it is shown at and its decimals.
+TEST_METRICS = {
+    "reconstruction": ("test MSE (mean ± sd)", "mse", 1, 5),
+    "classification": ("test accuracy, % (mean ± sd)", "accuracy", 100, 2),
+}
+
+
+def results_table(
+    names: Sequence[str],
+    seeds: Sequence[int] = (0, 1, 2),
+    budget: str | None = None,
+    progress: bool | None = None,
+    runs_dir: str | os.PathLike[str] | None = None,
+) -> pd.DataFrame:
+    """One row per experiment, led by its model: its test metric over ``seeds`` as mean ± sd
+    (each run trained, or reloaded, by ``run_experiment``), and the number of seeds; narrow
+    enough for a phone. ``summary_table`` gives one run's details. Headings, titles and numbers
+    in the notebook's language."""
+    rows: dict[str, dict[str, Any]] = {}
+    for name in names:
+        runs = [run_experiment(name, budget, s, runs_dir, progress=progress) for s in seeds]
+        e = runs[0].experiment
+        head, key, scale, digits = TEST_METRICS[e.task]
+        m, sd = mean_std([r.test[key] * scale for r in runs])
+        spread = "" if math.isnan(sd) else f" ± {number(sd, digits, lang=language())}"
+        rows[in_language(e.title)] = {
+            heading(head): number(m, digits, lang=language()) + spread,
+            heading("seeds"): len(runs),
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = heading("model")
+    return table
 
 
 def _epochs_for(updates: int | None, train_size: int, batch_size: int) -> int | None:
