@@ -48,6 +48,7 @@ import matplotlib
 import numpy as np
 import optuna
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator
 from optuna.distributions import (
     BaseDistribution,
     CategoricalDistribution,
@@ -639,6 +640,11 @@ def figures(study: optuna.Study) -> dict[str, Figure]:
         fig.set_dpi(DPI)
         fig.set_size_inches(COLUMN_INCHES, 3.6)  # the book's column (plots.COLUMN_INCHES)
         fig.set_layout_engine("constrained")
+        for ax in fig.axes:  # a narrow panel's log axis: its two ends labelled, nothing between
+            if ax.get_xscale() == "log":
+                ends = ax.get_xlim()
+                ax.xaxis.set_minor_locator(NullLocator())
+                ax.set_xticks(ends, labels=[f"{x:.1g}" for x in ends])
         _in_language(fig)
         describe(fig, text("study.alt", study=study.study_name, what=text(f"study.{name}")))
     return out
