@@ -42,12 +42,15 @@ def worked(lang: str) -> str:
 
 def printed(lang: str) -> str:
     """What the page says the worked example prints: the ``text`` block right after its code."""
-    page = PAGES[lang].read_text("utf-8")
-    found = re.search(
-        r"```python\n.*?```\s*```text\n(.*?)```", page[page.index(worked(lang)) - 10 :], flags=re.S
+    fenced = r"((?:(?!```).)*)```"  # a fenced block's text, up to its closing fence
+    found = re.findall(
+        rf"```python\n{fenced}\s*```text\n{fenced}", PAGES[lang].read_text("utf-8"), re.S
     )
-    assert found, f"{PAGES[lang].name}: the worked example's output, in a text block after its code"
-    return found.group(1)
+    code_and_output = dict(found)
+    assert worked(lang) in code_and_output, (
+        f"{PAGES[lang].name}: the worked example's output, in a text block right after its code"
+    )
+    return code_and_output[worked(lang)]
 
 
 def test_both_books_list_the_capstone_after_the_final_quiz_and_the_editions_are_twins():
