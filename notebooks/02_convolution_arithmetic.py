@@ -356,19 +356,22 @@ grid = [
     ("ConvTranspose2d", 13, 3, 2, 0),
     ("ConvTranspose2d", 5, 4, 2, 0),
 ]
-calculator_checks = pd.DataFrame(
-    [
+checks = []
+for k, d, kk, s, p in grid:
+    check = check_against_pytorch(k, d, kk, s, p)
+    checks.append(
         {
             "layer": k,
             "D_in": d,
             "K": kk,
             "S": s,
             "P": p,
-            **check_against_pytorch(k, d, kk, s, p),
+            "formula": check["ours"],
+            "PyTorch": check["pytorch"],
+            "message": check["message"],
         }
-        for k, d, kk, s, p in grid
-    ]
-)
+    )
+calculator_checks = pd.DataFrame(checks)
 calculator_checks
 
 # %% [markdown]
@@ -449,7 +452,7 @@ for name, encoder in {
     ),
 }.items():
     print(f"«{name}»")
-    print(receptive_field_table(encoder, measure=True).to_string(), end="\n\n")
+    display(receptive_field_table(encoder, measure=True))
 
 # %% [markdown]
 # After its last pooling, a unit of «consigna» sees $10 \times 10$ pixels, a good part of a
@@ -622,7 +625,10 @@ probe[..., 12, :] = 1.0  # only the last row
 probe[..., :, 12] = 1.0  # and the last column are non-zero
 pooled = nn.MaxPool2d(2)(probe)
 print(
-    "output shape:", tuple(pooled.shape), "| largest pooled value:", pooled.max().item()
+    "output shape:",
+    tuple(pooled.shape),
+    "| largest pooled value:",
+    f"{numeral(pooled.max().item())}",
 )
 check_answer("2.2", pooled.shape[-1])
 
@@ -774,7 +780,7 @@ print(
 )
 print(
     "calculator table: formula = PyTorch in "
-    f"{(calculator_checks['message'] == 'match').sum()} "
+    f"{(calculator_checks['formula'] == calculator_checks['PyTorch']).sum()} "
     f"of {len(calculator_checks)} settings, transposed convolutions included"
 )
 print(

@@ -122,7 +122,7 @@ library_net = models.RaschkaClassifier(hidden_size=10, dropout=0.8)
 print(chapter_net)
 shapes = {name: tuple(p.shape) for name, p in chapter_net.state_dict().items()}
 library_shapes = {name: tuple(p.shape) for name, p in library_net.state_dict().items()}
-print("same parameter names and shapes:", shapes == library_shapes)
+print("same parameter names and shapes:", "yes" if shapes == library_shapes else "no")
 # the library's weights, in our module
 chapter_net.load_state_dict(library_net.state_dict())
 images = torch.rand(8, 1, 28, 28)
@@ -170,6 +170,8 @@ print("consigna classifier:", ConsignaClassifier(hidden_size=10, dropout=0.8), s
 # four images, checked against PyTorch's `torch.log_softmax` and `nn.CrossEntropyLoss`:
 
 # %% tags=["nbval-check-output"]
+from fmnist_lib.numerals import numeral
+
 logits = torch.tensor(
     [
         [2.0, -1.0, 0.5, 0.0, 1.0, -2.0, 0.3, 0.0, -0.5, 1.5],
@@ -188,18 +190,16 @@ library_loss = nn.CrossEntropyLoss()(logits, labels)
 torch.testing.assert_close(log_softmax, torch.log_softmax(logits, dim=1))
 torch.testing.assert_close(by_hand, library_loss)
 print(
-    f"cross-entropy by hand {by_hand.item():.4f}, "
-    f"nn.CrossEntropyLoss {library_loss.item():.4f}"
+    f"cross-entropy by hand {numeral(by_hand.item()):.4f}, "
+    f"nn.CrossEntropyLoss {numeral(library_loss.item()):.4f}"
 )
-print(
-    "each image's loss: "
-    f"{[round(x, 3) for x in (-log_softmax[range(4), labels]).tolist()]}"
-)
+each_loss = (-log_softmax[range(4), labels]).tolist()
+print("each image's loss:", ", ".join(f"{numeral(x):.3f}" for x in each_loss))
 huge = torch.tensor([1000.0, 0.0])
 as_written = huge.exp().sum().log().item()  # e^1000 overflows to inf
 print(
-    f"log-sum-exp of {huge.tolist()}: "
-    f"as written {as_written}, max first {huge.logsumexp(0)}"
+    f"log-sum-exp of {huge.int().tolist()}: "
+    f"as written {as_written}, max first {numeral(huge.logsumexp(0).item()):g}"
 )
 
 # %% [markdown]
@@ -229,9 +229,10 @@ for confidence in (2.0, 5.0, 10.0):
     softmax_loss = loss(z.softmax(1), target)
     (g_softmax,) = torch.autograd.grad(softmax_loss, z)
     print(
-        f"logit {confidence:>4}: loss on logits {logits_loss.item():6.3f} (|grad| "
-        f"{g_logits.norm():.3f})   "
-        f"loss on softmax {softmax_loss.item():6.3f} (|grad| {g_softmax.norm():.4f})"
+        f"logit {numeral(confidence):>4}: loss on logits "
+        f"{numeral(logits_loss.item()):6.3f} (|grad| {numeral(g_logits.norm()):.3f})   "
+        f"loss on softmax {numeral(softmax_loss.item()):6.3f} "
+        f"(|grad| {numeral(g_softmax.norm()):.4f})"
     )
 
 # %% [markdown]
@@ -270,7 +271,8 @@ softmax_accuracy = {
     for k, runs in softmax_runs.items()
 }
 for k, accuracies in softmax_accuracy.items():
-    print(f"{k:<28} validation accuracy: {[round(100 * a, 1) for a in accuracies]}")
+    in_points = ", ".join(f"{numeral(100 * a):.1f}" for a in accuracies)
+    print(f"{k:<28} validation accuracy: {in_points}")
 
 # %% [markdown]
 # ## Is the difference real? Welch's interval
@@ -315,13 +317,17 @@ low, high = (
     difference + t_quantile * standard_error,
 )
 print(
-    f"spreads (standard deviations): {a.std(ddof=1):.2f} and {b.std(ddof=1):.2f} points"
+    f"spreads (standard deviations): {numeral(a.std(ddof=1)):.2f} and "
+    f"{numeral(b.std(ddof=1)):.2f} points"
 )
 print(
-    f"difference {difference:+.2f} points, "
-    f"standard error {standard_error:.2f}, df {df:.2f}"
+    f"difference {numeral(difference):+.2f} points, "
+    f"standard error {numeral(standard_error):.2f}, df {numeral(df):.2f}"
 )
-print(f"t quantile {t_quantile:.2f}: 95% interval [{low:+.2f}, {high:+.2f}]")
+print(
+    f"t quantile {numeral(t_quantile):.2f}: "
+    f"95% interval [{numeral(low):+.2f}, {numeral(high):+.2f}]"
+)
 
 softmax_effect = compare(list(a), list(b))  # the course's rule
 ours_by_hand = (difference, low, high, df)
@@ -390,11 +396,11 @@ power = pd.DataFrame(
     index=pd.Index(true_differences, name="true difference (points)"),
 )
 print(
-    f"spreads: logits {spread_logits:.2f} points, "
-    f"softmax output {spread_softmax:.2f} points"
+    f"spreads: logits {numeral(spread_logits):.2f} points, "
+    f"softmax output {numeral(spread_softmax):.2f} points"
 )
 print("how often the interval excludes zero:")
-print(power.to_string(float_format="{:.0%}".format))
+power.map(lambda share: f"{numeral(share):.0%}")
 
 # %% [markdown]
 # Read the table column by column (at the full budget; your numbers move with the spreads).
@@ -431,6 +437,16 @@ settings_table(paper.TABLE_II, {**SETTINGS_COLUMNS, **start})
 # (chapter 5 is about that choice).
 #
 # ## Training
+#
+# Three seeds of each classifier, their test accuracy as mean ± standard deviation:
+
+# %%
+from fmnist_lib.experiments import results_table
+
+results_table(paper.TABLE_II)
+
+# %% [markdown]
+# The rest of the chapter looks inside seed 0's run of each. Its details:
 
 # %%
 results = {name: run_experiment(name) for name in paper.TABLE_II}
@@ -478,8 +494,7 @@ per_class = pd.DataFrame(
     {"report": paper.per_class_accuracy(), "ours": ours.test["per_class_accuracy"]},
     index=CLASS_NAMES,
 )
-print(per_class.to_string(float_format="{:.1%}".format))
-print()
+display(per_class.map(lambda share: f"{numeral(share):.1%}"))
 for who, recall in per_class.items():
     best_three = ", ".join(recall.nlargest(3).index)
     print(f"{who:>6}: worst class {recall.idxmin()}; best three {best_three}")
@@ -527,14 +542,14 @@ accuracy = {
     n: [100 * run_experiment(n, seed=s).test["accuracy"] for s in SEEDS] for n in names
 }
 for n in names:
-    print(f"{n:<20} test accuracy {[round(x, 2) for x in accuracy[n]]}")
+    print(f"{n:<20} test accuracy", ", ".join(f"{numeral(x):.2f}" for x in accuracy[n]))
 dense_comparisons = {
     n: compare(accuracy[n], accuracy["clf-feedforward-512"]) for n in names[1:]
 }
 for n, c in dense_comparisons.items():
     print(
-        f"{n} − feed-forward: {c.estimate:+.2f} points, 95% interval "
-        f"[{c.low:+.2f}, {c.high:+.2f}] (df {c.df:.1f})"
+        f"{n} − feed-forward: {numeral(c.estimate):+.2f} points, 95% interval "
+        f"[{numeral(c.low):+.2f}, {numeral(c.high):+.2f}] (df {numeral(c.df):.1f})"
     )
 
 # %% [markdown]
@@ -594,8 +609,8 @@ from fmnist_lib.models import count_parameters
 raschka = RaschkaClassifier(hidden_size=10)
 for name, layer in raschka.named_modules():
     if isinstance(layer, nn.Conv2d | nn.Linear):
-        print(f"{name:<10} {layer!s:<70} {count_parameters(layer):>7,}")
-print(f"{'total':<81} {count_parameters(raschka):>7,}")
+        print(f"{name:<10} {layer!s:<64} {numeral(count_parameters(layer)):>7,}")
+print(f"{'total':<75} {numeral(count_parameters(raschka)):>7,}")
 check_answer("4.1", count_parameters(raschka))
 
 # %% [markdown]
@@ -632,15 +647,19 @@ every_class = torch.arange(NUM_CLASSES)  # one row per true class
 uniform_loss = cross_entropy(torch.zeros(NUM_CLASSES, NUM_CLASSES), every_class).item()
 print(
     "ten equal logits, every true class: "
-    f"loss {uniform_loss:.4f} (ln 10 = {math.log(10):.4f})"
+    f"loss {numeral(uniform_loss):.4f} (ln 10 = {numeral(math.log(10)):.4f})"
 )
 perfect_softmax = cross_entropy(torch.eye(NUM_CLASSES), every_class).item()
-print(f"a softmax output with probability 1 on the truth: loss {perfect_softmax:.4f}")
+print(
+    "a softmax output with probability 1 on the truth: "
+    f"loss {numeral(perfect_softmax):.4f}"
+)
 for r in results.values():
     first = r.history.epochs[0]
     print(
-        f"{r.experiment.title:<18} epoch 1: training loss {first['train_loss']:.3f}, "
-        f"validation loss {first['val_loss']:.3f}"
+        f"{r.experiment.title:<18} epoch 1: training loss "
+        f"{numeral(first['train_loss']):.3f}, "
+        f"validation loss {numeral(first['val_loss']):.3f}"
     )
 check_answer("4.2", uniform_loss)
 
@@ -692,10 +711,14 @@ with torch.no_grad():
     largest_gap = (trained(images) - merged(features(images))).abs().max().item()
 print(
     "largest difference between the two sets of "
-    f"logits on 500 test images: {largest_gap:.1e}"
+    f"logits on 500 test images: {numeral(largest_gap):.1e}"
 )
 pair = count_parameters(last) + count_parameters(head)
-print(f"parameters: the pair {pair:,}, the merged layer {count_parameters(merged):,}")
+merged_count = count_parameters(merged)
+print(
+    f"parameters: the pair {numeral(pair):,}, "
+    f"the merged layer {numeral(merged_count):,}"
+)
 check_answer("4.3", count_parameters(merged))
 
 # %% [markdown]
@@ -732,8 +755,8 @@ print(f"test images per class: {torch.bincount(test_labels).tolist()}")
 recall = per_class_accuracy(always_tshirt)
 balanced = sum(recall) / len(recall)
 print(
-    f"always T-shirt/top: accuracy {accuracy_of(always_tshirt):.3f}, "
-    f"balanced {balanced:.3f}"
+    f"always T-shirt/top: accuracy {numeral(accuracy_of(always_tshirt)):.3f}, "
+    f"balanced {numeral(balanced):.3f}"
 )
 check_answer("4.4", accuracy_of(always_tshirt))
 
@@ -782,19 +805,21 @@ fig = training_curves(
 )
 for k, r in dropout_runs.items():
     last_epoch = r.history.epochs[-1]
+    accuracy_gap = last_epoch["train_accuracy"] - last_epoch["val_accuracy"]
     print(
         f"{k:<25} after {len(r.history.epochs)} epochs: validation − training loss "
-        f"{last_epoch['val_loss'] - last_epoch['train_loss']:+.3f}, "
+        f"{numeral(last_epoch['val_loss'] - last_epoch['train_loss']):+.3f}, "
         "training − validation accuracy "
-        f"{100 * (last_epoch['train_accuracy'] - last_epoch['val_accuracy']):+.1f} "
-        "points"
+        f"{numeral(100 * accuracy_gap):+.1f} points"
     )
 loss_gap = {
     k: r.history.epochs[-1]["val_loss"] - r.history.epochs[-1]["train_loss"]
     for k, r in dropout_runs.items()
 }
 larger = loss_gap["dropout 0"] > loss_gap["dropout 0.8 (registered)"]
-print(f"validation − training loss is larger without dropout: {larger}")
+print(
+    "validation − training loss is larger without dropout:", "yes" if larger else "no"
+)
 
 # %% [markdown]
 # ## Summary
@@ -828,25 +853,29 @@ from fmnist_lib.models import count_parameters
 
 for r in results.values():
     print(
-        f"{r.experiment.title:<18} test accuracy {r.test['accuracy']:.2%} "
-        f"({count_parameters(r.model):,} parameters, {len(r.history.epochs)} epochs)"
+        f"{r.experiment.title:<18} test accuracy {numeral(r.test['accuracy']):.2%} "
+        f"({numeral(count_parameters(r.model)):,} parameters, "
+        f"{len(r.history.epochs)} epochs)"
     )
 e = softmax_effect
 print(
     "logits − softmax output (demonstration runs, "
-    f"validation accuracy): {e.estimate:+.2f} "
-    f"points [{e.low:+.2f}, {e.high:+.2f}], df {e.df:.1f}"
+    f"validation accuracy): {numeral(e.estimate):+.2f} "
+    f"points [{numeral(e.low):+.2f}, {numeral(e.high):+.2f}], df {numeral(e.df):.1f}"
 )
 at_eight = power.loc[8, "3 seeds, spreads as measured"]
 print(
     "power of 3 seeds a side at those spreads, "
-    f"true difference 8 points: {at_eight:.0%}"
+    f"true difference 8 points: {numeral(at_eight):.0%}"
 )
 worst = per_class["ours"].idxmin()
 print(
     "our Raschka classifier's worst class: "
-    f"{worst} ({per_class['ours'][worst]:.1%} recall)"
+    f"{worst} ({numeral(per_class['ours'][worst]):.1%} recall)"
 )
 for n, c in dense_comparisons.items():
-    interval = f"[{c.low:+.2f}, {c.high:+.2f}]"
-    print(f"{n} − feed-forward (test accuracy): {c.estimate:+.2f} points {interval}")
+    interval = f"[{numeral(c.low):+.2f}, {numeral(c.high):+.2f}]"
+    print(
+        f"{n} − feed-forward (test accuracy): "
+        f"{numeral(c.estimate):+.2f} points {interval}"
+    )

@@ -248,7 +248,7 @@ def test_text_outputs_keep_only_the_text(books):
         {"output_type": "stream", "name": "stdout", "text": "ab\n"},
         {"output_type": "stream", "name": "stderr", "text": "careful\n"},
         {"output_type": "display_data", "data": {"text/plain": "HBox()"}},
-        {"output_type": "display_data", "data": {"text/plain": FIGURE_TEXT}},
+        {"output_type": "display_data", "data": {}},  # a figure: its image is its own
         {"output_type": "execute_result", "data": {"text/html": "<b>1</b>"}},
         {"output_type": "error", "ename": "ValueError", "evalue": "no"},
     ]
@@ -438,4 +438,20 @@ def test_a_wrapped_table_is_compared_by_its_html_not_its_wrapped_text():
     other = table("a  1.95  0.009", html.replace("0.009", "0.010"))
     assert translations.digits([translations.textual(other)]) != translations.digits(
         [translations.textual(english)]
+    )
+
+
+def test_a_figures_drawn_size_is_not_a_number_to_compare():
+    """A figure's text/plain is its size (``<Figure size 416x448 with 2 Axes>``): a Spanish
+    legend that takes another row draws it taller, and that is no difference in the results."""
+
+    def figure(plain):
+        return {"output_type": "display_data", "data": {"text/plain": plain, "image/png": "x"}}
+
+    english, spanish = (
+        figure("<Figure size 416x448 with 2 Axes>"),
+        figure("<Figure size 416x512.609 with 2 Axes>"),
+    )
+    assert translations.digits([translations.textual(english)]) == translations.digits(
+        [translations.textual(spanish)]
     )

@@ -361,7 +361,7 @@ from fmnist_lib.widgets import size_calculator
 
 size_calculator()
 
-# %% tags=["nbval-check-output"]
+# %% tags=["nbval-check-output"] translation={"source": "066743d2e68cf8a7"}
 import pandas as pd
 
 from fmnist_lib.widgets import check_against_pytorch
@@ -376,19 +376,22 @@ grid = [
     ("ConvTranspose2d", 13, 3, 2, 0),
     ("ConvTranspose2d", 5, 4, 2, 0),
 ]
-calculator_checks = pd.DataFrame(
-    [
+checks = []
+for k, d, kk, s, p in grid:
+    check = check_against_pytorch(k, d, kk, s, p)
+    checks.append(
         {
-            "layer": k,
+            "capa": k,
             "D_in": d,
             "K": kk,
             "S": s,
             "P": p,
-            **check_against_pytorch(k, d, kk, s, p),
+            "fórmula": check["ours"],
+            "PyTorch": check["pytorch"],
+            "mensaje": check["message"],
         }
-        for k, d, kk, s, p in grid
-    ]
-)
+    )
+calculator_checks = pd.DataFrame(checks)
 calculator_checks
 
 # %% [markdown] translation={"source": "a8d403ca633c5654"}
@@ -464,7 +467,7 @@ trace_shapes(RaschkaAutoencoder(hidden_size=128))
 # no deja pasar gradiente, y el agrupamiento máximo lo envía solo al píxel más grande de cada
 # ventana (`help(gradient_footprint)` lo explica).
 
-# %% tags=["nbval-check-output"] translation={"source": "334fc7c72ae63f24"}
+# %% tags=["nbval-check-output"] translation={"source": "fd498fdc67bef60f"}
 from fmnist_lib.arithmetic import receptive_field_table
 from fmnist_lib.models import raschka_pool_encoder
 
@@ -476,7 +479,7 @@ for name, encoder in {
     ),
 }.items():
     print(f"«{name}»")
-    print(receptive_field_table(encoder, measure=True).to_string(), end="\n\n")
+    display(receptive_field_table(encoder, measure=True))
 
 # %% [markdown] translation={"source": "e31fffee9b9a1568"}
 # Después de su último agrupamiento, una unidad de «consigna» ve $10 \times 10$ píxeles: buena
@@ -642,7 +645,7 @@ check_answer("2.2", answer)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "ecdeab55bd421409"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "e867770c3eba56b8"}
 # %%solution
 probe = torch.zeros(1, 1, 13, 13)
 probe[..., 12, :] = 1.0  # solo la última fila
@@ -652,7 +655,7 @@ print(
     "forma de la salida:",
     tuple(pooled.shape),
     "| mayor valor agrupado:",
-    pooled.max().item(),
+    f"{numeral(pooled.max().item())}",
 )
 check_answer("2.2", pooled.shape[-1])
 
@@ -805,14 +808,14 @@ check_answer("2.5", next(iter(by_hand.values())))
 # **Ponte a prueba:** [un cuestionario sobre las ideas de este capítulo](quizzes/02_quiz.ipynb),
 # con una explicación para cada respuesta.
 
-# %% translation={"source": "bd865e4a1271b5d1"}
+# %% translation={"source": "3f63ecb6a88dafdc"}
 print(
     "ecuación (1) = PyTorch en "
     f"{sum(o == p for _, o, p in cases)} de {len(cases)} casos"
 )
 print(
     "tabla de la calculadora: fórmula = PyTorch en "
-    f"{(calculator_checks['message'] == 'match').sum()} "
+    f"{(calculator_checks['fórmula'] == calculator_checks['PyTorch']).sum()} "
     f"de {len(calculator_checks)} configuraciones, convoluciones transpuestas incluidas"
 )
 print(

@@ -119,7 +119,7 @@ class RaschkaClassifier(nn.Module):
 # biblioteca se carguen en el nuestro; y, con esos pesos, los mismos logits para las mismas
 # imágenes (en modo de evaluación, donde el dropout no hace nada).
 
-# %% tags=["nbval-check-output"] translation={"source": "a5a895b358c2b4fa"}
+# %% tags=["nbval-check-output"] translation={"source": "25c04f65c2b9015f"}
 from fmnist_lib import models
 
 chapter_net = RaschkaClassifier(hidden_size=10, dropout=0.8)
@@ -127,7 +127,9 @@ library_net = models.RaschkaClassifier(hidden_size=10, dropout=0.8)
 print(chapter_net)
 shapes = {name: tuple(p.shape) for name, p in chapter_net.state_dict().items()}
 library_shapes = {name: tuple(p.shape) for name, p in library_net.state_dict().items()}
-print("mismos nombres y formas de parámetros:", shapes == library_shapes)
+print(
+    "mismos nombres y formas de parámetros:", "sí" if shapes == library_shapes else "no"
+)
 # the library's weights, in our module
 chapter_net.load_state_dict(library_net.state_dict())
 images = torch.rand(8, 1, 28, 28)
@@ -179,7 +181,9 @@ print(
 # construidas así para cuatro imágenes, comprobadas frente a `torch.log_softmax` y
 # `nn.CrossEntropyLoss` de PyTorch:
 
-# %% tags=["nbval-check-output"] translation={"source": "cac8a4e730fbc3cc"}
+# %% tags=["nbval-check-output"] translation={"source": "e88db002cc466ad7"}
+from fmnist_lib.numerals import numeral
+
 logits = torch.tensor(
     [
         [2.0, -1.0, 0.5, 0.0, 1.0, -2.0, 0.3, 0.0, -0.5, 1.5],
@@ -198,19 +202,16 @@ library_loss = nn.CrossEntropyLoss()(logits, labels)
 torch.testing.assert_close(log_softmax, torch.log_softmax(logits, dim=1))
 torch.testing.assert_close(by_hand, library_loss)
 print(
-    f"entropía cruzada a mano {by_hand.item():.4f}, "
-    f"nn.CrossEntropyLoss {library_loss.item():.4f}"
+    f"entropía cruzada a mano {numeral(by_hand.item()):.4f}, "
+    f"nn.CrossEntropyLoss {numeral(library_loss.item()):.4f}"
 )
-print(
-    "la pérdida de cada imagen: "
-    f"{[round(x, 3) for x in (-log_softmax[range(4), labels]).tolist()]}"
-)
+each_loss = (-log_softmax[range(4), labels]).tolist()
+print("la pérdida de cada imagen:", ", ".join(f"{numeral(x):.3f}" for x in each_loss))
 huge = torch.tensor([1000.0, 0.0])
 as_written = huge.exp().sum().log().item()  # e^1000 overflows to inf
 print(
-    f"log-sum-exp de {huge.tolist()}: "
-    f"tal como está escrita {as_written}, restando antes el "
-    f"máximo {huge.logsumexp(0)}"
+    f"log-sum-exp de {huge.int().tolist()}: tal como está escrita {as_written}, "
+    f"restando antes el máximo {numeral(huge.logsumexp(0).item()):g}"
 )
 
 # %% [markdown] translation={"source": "c48387e8f5f3cbb9"}
@@ -229,7 +230,7 @@ print(
 # (una respuesta equivocada dada con mucha confianza), y el gradiente se comprime al pasar por dos
 # softmax:
 
-# %% tags=["nbval-check-output"] translation={"source": "c8f6577269f3d95b"}
+# %% tags=["nbval-check-output"] translation={"source": "1181a7d73a8f17b7"}
 loss = nn.CrossEntropyLoss()
 target = torch.tensor([1])
 for confidence in (2.0, 5.0, 10.0):
@@ -241,11 +242,10 @@ for confidence in (2.0, 5.0, 10.0):
     softmax_loss = loss(z.softmax(1), target)
     (g_softmax,) = torch.autograd.grad(softmax_loss, z)
     print(
-        f"logit {confidence:>4}: pérdida sobre los "
-        f"logits {logits_loss.item():6.3f} (|grad| "
-        f"{g_logits.norm():.3f})   "
-        f"pérdida sobre la softmax {softmax_loss.item():6.3f} "
-        f"(|grad| {g_softmax.norm():.4f})"
+        f"logit {numeral(confidence):>4}: pérdida sobre los logits "
+        f"{numeral(logits_loss.item()):6.3f} (|grad| {numeral(g_logits.norm()):.3f})   "
+        f"pérdida sobre la softmax {numeral(softmax_loss.item()):6.3f} "
+        f"(|grad| {numeral(g_softmax.norm()):.4f})"
     )
 
 # %% [markdown] translation={"source": "134b703bb7c67f86"}
@@ -255,7 +255,7 @@ for confidence in (2.0, 5.0, 10.0):
 # de demostración (un subconjunto de 10 000 imágenes, cinco épocas) para que sea breve. Las curvas
 # son las de la semilla 0.
 
-# %% translation={"source": "59581c030bc3d7a5"}
+# %% translation={"source": "1445493d9a95b562"}
 from fmnist_lib.experiments import run_experiment, summary_table
 from fmnist_lib.plots import training_curves
 from fmnist_lib.settings import demonstration_budget
@@ -285,7 +285,8 @@ softmax_accuracy = {
     for k, runs in softmax_runs.items()
 }
 for k, accuracies in softmax_accuracy.items():
-    print(f"{k:<28} exactitud de validación: {[round(100 * a, 1) for a in accuracies]}")
+    in_points = ", ".join(f"{numeral(100 * a):.1f}" for a in accuracies)
+    print(f"{k:<28} exactitud de validación: {in_points}")
 
 # %% [markdown] translation={"source": "ece358e60ad6b790"}
 # ## ¿La diferencia es real? El intervalo de Welch
@@ -312,7 +313,7 @@ for k, accuracies in softmax_accuracy.items():
 # cuantos menos grados de libertad, mayor es. Diez líneas, en puntos de exactitud, comprobadas
 # frente a `fmnist_lib.stats.compare` del curso:
 
-# %% translation={"source": "e3fc9aa45fc3bdc0"}
+# %% translation={"source": "a4d16db1a6c0e3c1"}
 import numpy as np
 from scipy.stats import t as student_t
 
@@ -331,14 +332,17 @@ low, high = (
     difference + t_quantile * standard_error,
 )
 print(
-    "dispersiones (desviaciones estándar): "
-    f"{a.std(ddof=1):.2f} y {b.std(ddof=1):.2f} puntos"
+    f"dispersiones (desviaciones estándar): {numeral(a.std(ddof=1)):.2f} y "
+    f"{numeral(b.std(ddof=1)):.2f} puntos"
 )
 print(
-    f"diferencia {difference:+.2f} puntos, "
-    f"error estándar {standard_error:.2f}, gl {df:.2f}"
+    f"diferencia {numeral(difference):+.2f} puntos, "
+    f"error estándar {numeral(standard_error):.2f}, gl {numeral(df):.2f}"
 )
-print(f"cuantil t {t_quantile:.2f}: intervalo del 95 % [{low:+.2f}, {high:+.2f}]")
+print(
+    f"cuantil t {numeral(t_quantile):.2f}: "
+    f"intervalo del 95 % [{numeral(low):+.2f}, {numeral(high):+.2f}]"
+)
 
 softmax_effect = compare(list(a), list(b))  # the course's rule
 ours_by_hand = (difference, low, high, df)
@@ -386,7 +390,7 @@ print("fmnist_lib.stats.compare da el mismo intervalo")
 # experimentos simulados (`fmnist_lib.stats.power_by_simulation`, veinte líneas). Con
 # $\delta = 0$, el conteo es la tasa de falsas alarmas, que debería estar cerca del 5 %.
 
-# %% translation={"source": "b792c1aa93a77373"}
+# %% translation={"source": "c2c0656255bfeded"}
 import pandas as pd
 
 from fmnist_lib.stats import power_by_simulation
@@ -408,11 +412,11 @@ power = pd.DataFrame(
     index=pd.Index(true_differences, name="diferencia verdadera (puntos)"),
 )
 print(
-    f"dispersiones: logits {spread_logits:.2f} puntos, "
-    f"salida softmax {spread_softmax:.2f} puntos"
+    f"dispersiones: logits {numeral(spread_logits):.2f} puntos, "
+    f"salida softmax {numeral(spread_softmax):.2f} puntos"
 )
 print("con qué frecuencia el intervalo excluye el cero:")
-print(power.to_string(float_format="{:.0%}".format))
+power.map(lambda share: f"{numeral(share):.0%}")
 
 # %% [markdown] translation={"source": "54c3295dda2b42cf"}
 # Lee la tabla columna por columna (con el presupuesto `full`; tus números se mueven con las
@@ -445,11 +449,21 @@ from fmnist_lib.experiments.registry import SETTINGS_COLUMNS, settings_table
 start = {"inicializado desde": lambda e: e.init_from or "al azar"}
 settings_table(paper.TABLE_II, {**SETTINGS_COLUMNS, **start})
 
-# %% [markdown] translation={"source": "100f392a121e4b89"}
+# %% [markdown] translation={"source": "6f2313c48eb210d6"}
 # «consigna FE» tiene $n = 128$ y parte del codificador del autocodificador «consigna» ya entrenado
 # (el capítulo 5 trata sobre esa elección).
 #
 # ## Entrenamiento
+#
+# Tres semillas de cada clasificador, con su exactitud de prueba como media ± desviación estándar:
+
+# %%
+from fmnist_lib.experiments import results_table
+
+results_table(paper.TABLE_II)
+
+# %% [markdown] translation={"source": "d489d1da77b606cd"}
+# The rest of the chapter looks inside seed 0's run of each. Its details:
 
 # %%
 results = {name: run_experiment(name) for name in paper.TABLE_II}
@@ -491,15 +505,14 @@ fig = confusion_matrices(
     }
 )
 
-# %% translation={"source": "1ffdb5a97039030d"}
+# %% translation={"source": "06d1943db5596620"}
 from fmnist_lib.data import CLASS_NAMES
 
 per_class = pd.DataFrame(
     {"informe": paper.per_class_accuracy(), "nuestra": ours.test["per_class_accuracy"]},
     index=CLASS_NAMES,
 )
-print(per_class.to_string(float_format="{:.1%}".format))
-print()
+display(per_class.map(lambda share: f"{numeral(share):.1%}"))
 for who, recall in per_class.items():
     best_three = ", ".join(recall.nlargest(3).index)
     print(f"{who:>6}: peor clase {recall.idxmin()}; las tres mejores {best_three}")
@@ -537,24 +550,27 @@ confusion_browser(ours.model, splits_for().test)
 #
 # El informe concluye que sus redes convolucionales superan a la red prealimentada (feed-forward)
 # en ambas tareas, pero no entrenó ningún *clasificador* prealimentado. `clf-feedforward-512` es
-# uno: el codificador del autocodificador feed-forward (784 → 512, ReLU, dropout 0,1) y una cabeza
+# uno: el codificador del autocodificador prealimentado (784 → 512, ReLU, dropout 0,1) y una cabeza
 # lineal, entrenado como los demás. Tres semillas de cada modelo y la regla escrita arriba: el
 # intervalo del 95 % de Welch para la diferencia entre las exactitudes medias de prueba, en puntos.
 
-# %% translation={"source": "1cb0c892515a72e1"}
+# %% translation={"source": "00312f6bf878cfa3"}
 names = ("clf-feedforward-512", "clf-consigna-10", "clf-raschka-10")
 accuracy = {
     n: [100 * run_experiment(n, seed=s).test["accuracy"] for s in SEEDS] for n in names
 }
 for n in names:
-    print(f"{n:<20} exactitud de prueba {[round(x, 2) for x in accuracy[n]]}")
+    print(
+        f"{n:<20} exactitud de prueba",
+        ", ".join(f"{numeral(x):.2f}" for x in accuracy[n]),
+    )
 dense_comparisons = {
     n: compare(accuracy[n], accuracy["clf-feedforward-512"]) for n in names[1:]
 }
 for n, c in dense_comparisons.items():
     print(
-        f"{n} − prealimentada: {c.estimate:+.2f} puntos, intervalo del 95 % "
-        f"[{c.low:+.2f}, {c.high:+.2f}] (gl {c.df:.1f})"
+        f"{n} − prealimentado: {numeral(c.estimate):+.2f} puntos, intervalo del 95 % "
+        f"[{numeral(c.low):+.2f}, {numeral(c.high):+.2f}] (gl {numeral(c.df):.1f})"
     )
 
 # %% [markdown] translation={"source": "89d354c5fe909eea"}
@@ -617,8 +633,8 @@ from fmnist_lib.models import count_parameters
 raschka = RaschkaClassifier(hidden_size=10)
 for name, layer in raschka.named_modules():
     if isinstance(layer, nn.Conv2d | nn.Linear):
-        print(f"{name:<10} {layer!s:<70} {count_parameters(layer):>7,}")
-print(f"{'total':<81} {count_parameters(raschka):>7,}")
+        print(f"{name:<10} {layer!s:<64} {numeral(count_parameters(layer)):>7,}")
+print(f"{'total':<75} {numeral(count_parameters(raschka)):>7,}")
 check_answer("4.1", count_parameters(raschka))
 
 # %% [markdown] translation={"source": "f0957cb1cdab4391"}
@@ -647,7 +663,7 @@ check_answer("4.2", answer)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "a59f500b282895ea"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "bd22e0dc9f0ce946"}
 # %%solution
 import math
 
@@ -657,20 +673,20 @@ cross_entropy = nn.CrossEntropyLoss()
 every_class = torch.arange(NUM_CLASSES)  # one row per true class
 uniform_loss = cross_entropy(torch.zeros(NUM_CLASSES, NUM_CLASSES), every_class).item()
 print(
-    f"diez logits iguales, cada clase verdadera: pérdida {uniform_loss:.4f} "
-    f"(ln 10 = {math.log(10):.4f})"
+    "diez logits iguales, cada clase verdadera: "
+    f"pérdida {numeral(uniform_loss):.4f} (ln 10 = {numeral(math.log(10)):.4f})"
 )
 perfect_softmax = cross_entropy(torch.eye(NUM_CLASSES), every_class).item()
 print(
-    "una salida softmax con probabilidad 1 en la "
-    f"clase verdadera: pérdida {perfect_softmax:.4f}"
+    "una salida softmax con probabilidad 1 en la clase verdadera: "
+    f"pérdida {numeral(perfect_softmax):.4f}"
 )
 for r in results.values():
     first = r.history.epochs[0]
     print(
-        f"{r.experiment.title:<18} época 1: "
-        f"pérdida de entrenamiento {first['train_loss']:.3f}, "
-        f"pérdida de validación {first['val_loss']:.3f}"
+        f"{r.experiment.title:<18} época 1: pérdida de entrenamiento "
+        f"{numeral(first['train_loss']):.3f}, "
+        f"pérdida de validación {numeral(first['val_loss']):.3f}"
     )
 check_answer("4.2", uniform_loss)
 
@@ -709,7 +725,7 @@ check_answer("4.3", answer)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "484452708c8ff913"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "ade3675eca645d03"}
 # %%solution
 from fmnist_lib.data import splits_for
 
@@ -722,11 +738,15 @@ with torch.no_grad():
     images = splits_for().test.floats()[:500]
     largest_gap = (trained(images) - merged(features(images))).abs().max().item()
 print(
-    "mayor diferencia entre los dos conjuntos de logits en 500 imágenes de prueba: "
-    f"{largest_gap:.1e}"
+    "mayor diferencia entre los dos conjuntos de "
+    f"logits en 500 imágenes de prueba: {numeral(largest_gap):.1e}"
 )
 pair = count_parameters(last) + count_parameters(head)
-print(f"parámetros: el par {pair:,}, la capa fusionada {count_parameters(merged):,}")
+merged_count = count_parameters(merged)
+print(
+    f"parámetros: el par {numeral(pair):,}, "
+    f"la capa fusionada {numeral(merged_count):,}"
+)
 check_answer("4.3", count_parameters(merged))
 
 # %% [markdown] translation={"source": "be0abefb05906905"}
@@ -753,7 +773,7 @@ check_answer("4.4", answer)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "5f55a2ff0a7065e4"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "6464c223efbbd23d"}
 # %%solution
 from fmnist_lib.evaluation import accuracy as accuracy_of
 from fmnist_lib.evaluation import confusion_matrix, per_class_accuracy
@@ -764,8 +784,8 @@ print(f"imágenes de prueba por clase: {torch.bincount(test_labels).tolist()}")
 recall = per_class_accuracy(always_tshirt)
 balanced = sum(recall) / len(recall)
 print(
-    f"siempre T-shirt/top: exactitud {accuracy_of(always_tshirt):.3f}, "
-    f"balanceada {balanced:.3f}"
+    f"siempre T-shirt/top: exactitud {numeral(accuracy_of(always_tshirt)):.3f}, "
+    f"balanceada {numeral(balanced):.3f}"
 )
 check_answer("4.4", accuracy_of(always_tshirt))
 
@@ -801,7 +821,7 @@ check_answer("4.4", accuracy_of(always_tshirt))
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "19052d7cd6de31b7"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "099ffce5ca49b2ee"}
 # %%solution
 dropout_runs = {
     "dropout 0,8 (registrado)": run_experiment("clf-raschka-10", demonstration),
@@ -817,20 +837,23 @@ fig = training_curves(
 )
 for k, r in dropout_runs.items():
     last_epoch = r.history.epochs[-1]
+    accuracy_gap = last_epoch["train_accuracy"] - last_epoch["val_accuracy"]
     print(
         f"{k:<25} tras {len(r.history.epochs)} épocas: "
         "pérdida de validación − entrenamiento "
-        f"{last_epoch['val_loss'] - last_epoch['train_loss']:+.3f}, "
+        f"{numeral(last_epoch['val_loss'] - last_epoch['train_loss']):+.3f}, "
         "exactitud de entrenamiento − validación "
-        f"{100 * (last_epoch['train_accuracy'] - last_epoch['val_accuracy']):+.1f} "
-        "puntos"
+        f"{numeral(100 * accuracy_gap):+.1f} puntos"
     )
 loss_gap = {
     k: r.history.epochs[-1]["val_loss"] - r.history.epochs[-1]["train_loss"]
     for k, r in dropout_runs.items()
 }
 larger = loss_gap["dropout 0"] > loss_gap["dropout 0,8 (registrado)"]
-print(f"la pérdida de validación − entrenamiento es mayor sin dropout: {larger}")
+print(
+    "la pérdida de validación − entrenamiento es mayor sin dropout:",
+    "sí" if larger else "no",
+)
 
 # %% [markdown] translation={"source": "12b7076c302d49a2"}
 # ## Resumen
@@ -862,33 +885,35 @@ print(f"la pérdida de validación − entrenamiento es mayor sin dropout: {larg
 #
 # Los números del capítulo:
 
-# %% translation={"source": "269069122ae541eb"}
+# %% translation={"source": "5a059de395ae80ea"}
 from fmnist_lib.models import count_parameters
 
 for r in results.values():
     print(
-        f"{r.experiment.title:<18} exactitud de prueba {r.test['accuracy']:.2%} "
-        f"({count_parameters(r.model):,} parámetros, {len(r.history.epochs)} épocas)"
+        f"{r.experiment.title:<18} exactitud de prueba "
+        f"{numeral(r.test['accuracy']):.2%} "
+        f"({numeral(count_parameters(r.model)):,} parámetros, "
+        f"{len(r.history.epochs)} épocas)"
     )
 e = softmax_effect
 print(
-    "logits − salida softmax (corridas de demostración, exactitud de validación): "
-    f"{e.estimate:+.2f} puntos [{e.low:+.2f}, {e.high:+.2f}], gl {e.df:.1f}"
+    "logits − salida softmax (corridas de demostración, "
+    f"exactitud de validación): {numeral(e.estimate):+.2f} "
+    f"puntos [{numeral(e.low):+.2f}, {numeral(e.high):+.2f}], gl {numeral(e.df):.1f}"
 )
 at_eight = power.loc[8, "3 semillas, dispersiones medidas"]
 print(
     "potencia de 3 semillas por lado con esas dispersiones, "
-    "diferencia verdadera de 8 puntos: "
-    f"{at_eight:.0%}"
+    f"diferencia verdadera de 8 puntos: {numeral(at_eight):.0%}"
 )
 worst = per_class["nuestra"].idxmin()
 print(
     f"la peor clase de nuestro clasificador Raschka: {worst} "
-    f"(exhaustividad {per_class['nuestra'][worst]:.1%})"
+    f"(exhaustividad {numeral(per_class['nuestra'][worst]):.1%})"
 )
 for n, c in dense_comparisons.items():
-    interval = f"[{c.low:+.2f}, {c.high:+.2f}]"
+    interval = f"[{numeral(c.low):+.2f}, {numeral(c.high):+.2f}]"
     print(
-        f"{n} − prealimentada (exactitud de prueba): "
-        f"{c.estimate:+.2f} puntos {interval}"
+        f"{n} − prealimentado (exactitud de prueba): "
+        f"{numeral(c.estimate):+.2f} puntos {interval}"
     )
