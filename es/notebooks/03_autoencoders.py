@@ -71,10 +71,10 @@ if "google.colab" in str(get_ipython()):  # en Colab: instala la biblioteca del 
 #
 # Los tres modelos difieren en la forma de comprimir:
 #
-# - **feed-forward**: una capa densa $784 \to 512$, seguida de una **ReLU** (unidad lineal
-#   rectificada), $\mathrm{ReLU}(t) = \max(0, t)$, aplicada a cada número: los valores negativos
-#   pasan a 0 y los positivos quedan igual; luego otra capa densa de vuelta. Cada píxel está
-#   conectado con cada unidad oculta;
+# - **prealimentado** (*feed-forward*): una capa densa $784 \to 512$, seguida de una **ReLU**
+#   (unidad lineal rectificada), $\mathrm{ReLU}(t) = \max(0, t)$, aplicada a cada número: los
+#   valores negativos pasan a 0 y los positivos quedan igual; luego otra capa densa de vuelta.
+#   Cada píxel está conectado con cada unidad oculta;
 # - **«consigna»**: dos etapas de convolución + agrupamiento máximo (max pooling), y luego una
 #   capa densa hasta $n = 128$;
 # - **«Raschka»**: cuatro convoluciones, que reducen el tamaño mediante el paso (stride) y no con
@@ -115,7 +115,7 @@ pd.DataFrame(rows).set_index("experimento")
 # %% [markdown] translation={"source": "161ee6732e388829"}
 # Los pesos y el cómputo son cosas distintas. Una capa densa usa cada peso una vez por imagen; una
 # convolución reutiliza cada uno de sus pocos pesos en todas las posiciones de la imagen. Por eso
-# la red feed-forward tiene aproximadamente tantos pesos como Raschka (128), pero necesita muchas
+# la red prealimentada tiene aproximadamente tantos pesos como Raschka (128), pero necesita muchas
 # menos multiplicaciones-sumas, y los modelos Raschka son los que más calculan: sus
 # convoluciones operan sobre mapas de tamaño completo de $28 \times 28$ y de $14 \times 14$ con
 # 32–64 canales, sin agrupamiento que los reduzca.
@@ -242,7 +242,7 @@ class Consigna(nn.Module):
 # modelo recibe los pesos del modelo de la biblioteca (`load_state_dict`), exactamente las mismas
 # salidas para un lote de imágenes.
 
-# %% tags=["nbval-check-output"] translation={"source": "d1fd190b70a7647b"}
+# %% tags=["nbval-check-output"] translation={"source": "c96fa53ecafb9d75"}
 from fmnist_lib.models import ConsignaAutoencoder, RaschkaAutoencoder
 
 images = torch.rand(16, 1, 28, 28)  # sirve cualquier lote de 16 imágenes
@@ -263,8 +263,8 @@ for title, (written, built) in pairs.items():
     agree[title] = same_shapes and same_outputs
     print(
         f"{title}: {len(shapes)} tensores de pesos; "
-        f"los mismos nombres y formas: {same_shapes}; "
-        f"las mismas salidas: {same_outputs}"
+        f"los mismos nombres y formas: {'sí' if same_shapes else 'no'}; "
+        f"las mismas salidas: {'sí' if same_outputs else 'no'}"
     )
 
 # %% [markdown] translation={"source": "f4674c96b515ede9"}
@@ -317,7 +317,7 @@ for title, (written, built) in pairs.items():
 # $10^{-3}$ (el valor por defecto de Adam) y $5 \cdot 10^{-4}$.
 #
 # Una pasada por todas las imágenes de entrenamiento es una **época**. Aquí está el ciclo, escrito
-# explícitamente, entrenando el autocodificador feed-forward con su configuración de la Tabla I
+# explícitamente, entrenando el autocodificador prealimentado con su configuración de la Tabla I
 # (lote de 1000, tasa de aprendizaje $10^{-3}$) durante unas pocas épocas con las imágenes de
 # entrenamiento:
 
@@ -381,7 +381,7 @@ for epoch in range(1, 4):
 # permite a quien la llama observar cada lote. Con la misma semilla y el mismo orden de lotes da
 # exactamente los mismos pasos:
 
-# %% translation={"source": "5e3ec620bfc0bca3"}
+# %% translation={"source": "f13bac984bb73959"}
 from fmnist_lib.training import train_one_epoch
 
 seed_everything(0)
@@ -397,10 +397,11 @@ library = [
     for _ in range(3)
 ]
 weights = zip(model.state_dict().values(), twin.state_dict().values(), strict=True)
-print("las mismas pérdidas:", ours == library)
-print("los mismos pesos:", all(torch.equal(a, b) for a, b in weights))
+same_weights = all(torch.equal(a, b) for a, b in weights)
+print("las mismas pérdidas:", "sí" if ours == library else "no")
+print("los mismos pesos:", "sí" if same_weights else "no")
 
-# %% [markdown] translation={"source": "ec9cf893f194f9da"}
+# %% [markdown] translation={"source": "9f1cdeb27f55993e"}
 # `fit`, a la que llama `run_experiment`, envuelve este ciclo con lo que necesita una corrida de
 # entrenamiento real:
 #
@@ -421,11 +422,21 @@ print("los mismos pesos:", all(torch.equal(a, b) for a, b in weights))
 #
 # `run_experiment` entrena un modelo con Adam (o reanuda una corrida interrumpida desde su último
 # punto de control, o vuelve a cargar una ya terminada) y al final lo evalúa una sola vez en el
-# conjunto de prueba.
+# conjunto de prueba. `results_table` lo hace con tres semillas de cada modelo (tres pesos
+# iniciales y tres órdenes de los lotes) y escribe el MSE de prueba de cada modelo como media ±
+# desviación estándar entre ellas: una corrida sola es un sorteo, y la dispersión dice cuán lejos
+# podría caer otro.
 
 # %%
-from fmnist_lib.experiments import run_experiment, summary_table
+from fmnist_lib.experiments import results_table, run_experiment, summary_table
 
+results_table(paper.TABLE_I)
+
+# %% [markdown] translation={"source": "89a036660b2adde0"}
+# The rest of the chapter looks inside one run of each model, seed 0's. Its details — epochs,
+# settings, size and training time:
+
+# %%
 results = {name: run_experiment(name) for name in paper.TABLE_I}
 summary_table(results)
 
@@ -456,13 +467,13 @@ fig = training_curves(
     log_scale=True,
 )
 
-# %% translation={"source": "c5b3576d5d5d4f9a"}
+# %% translation={"source": "a4b7112f64b71c75"}
 gaps = pd.DataFrame(
     {
         phrase(r.experiment.title): {
             "épocas entrenadas": len(r.history.epochs),
             "mejor época": r.history.best_epoch,
-            "detención temprana": r.history.stopped_early,
+            "detención temprana": "sí" if r.history.stopped_early else "no",
             "pérdida val. / entren., última época": r.history.epochs[-1]["val_loss"]
             / r.history.epochs[-1]["train_loss"],
         }
@@ -604,7 +615,7 @@ print(
 )
 print(f"segunda mitad: {numeral((val[half - 1] - val[-1]) / val[half - 1]):.1%} menor")
 
-# %% [markdown] translation={"source": "047ebd56c80a9658"}
+# %% [markdown] translation={"source": "4a35a12eab40b75c"}
 # Con el presupuesto full, la franja, una quinta parte de los píxeles, concentra la mayor parte del
 # error cuadrático de «consigna»: un decodificador que no puede dibujar sus últimas tres filas y
 # columnas pierde ahí, aprenda lo que aprenda. Fuera de la franja su error es mucho menor, pero
@@ -613,16 +624,20 @@ print(f"segunda mitad: {numeral((val[half - 1] - val[-1]) / val[half - 1]):.1%} 
 # explicar el resto; solo candidatas: no hemos cambiado nada ni vuelto a entrenar. El ejercicio 4
 # pone a prueba una de ellas.
 #
-# El informe encontró que los mejores modelos eran el feed-forward y Raschka-128: Raschka-128
-# alcanzó en 14 épocas un error menor que el del feed-forward en 60, y Raschka-64 quedó
-# ligeramente por detrás de Raschka-128. Compara con el orden impreso arriba: en esta reproducción
-# (una semilla por modelo) Raschka-64 queda más atrás, también por detrás del modelo feed-forward.
-# El [informe de reproducción](../report.md) repite la comparación con varias semillas, con barras
-# de error.
+# El informe encontró que los mejores modelos eran el prealimentado y Raschka-128: Raschka-128
+# alcanzó en 14 épocas un error menor que el del prealimentado en 60, y Raschka-64 quedó
+# ligeramente por detrás de Raschka-128. Compara con el orden impreso arriba (las corridas de la
+# semilla 0) y con la tabla de tres semillas al comienzo de la sección de entrenamiento: las dos
+# dan el mismo orden, con Raschka-64 más atrás que en el informe, también por detrás del modelo
+# prealimentado. De una semilla a otra, el MSE de prueba de los tres mejores modelos se mueve unos
+# 0,00005 o menos (sus desviaciones estándar), mientras que las distancias entre ellos son de
+# 0,0005 o más: el orden no es un accidente de una semilla. El capítulo 5 convierte una
+# comparación así en un intervalo; el [informe de reproducción](../report.md) lo hace con cada
+# afirmación.
 #
 # Dos cosas para notar:
 #
-# - **La compresión no lo explica todo.** El código del feed-forward tiene 512 números, más que
+# - **La compresión no lo explica todo.** El código del prealimentado tiene 512 números, más que
 #   los de los otros; es más fácil reconstruir a partir de él. Raschka-64 comprime 12× y aun así
 #   compite.
 # - **Las convoluciones ven estructura.** Una capa densa tiene que aprender por separado que una
@@ -632,7 +647,7 @@ print(f"segunda mitad: {numeral((val[half - 1] - val[-1]) / val[half - 1]):.1%} 
 # %% [markdown] translation={"source": "7679d25af2492714"}
 # ## El espacio de códigos
 #
-# El codificador convierte cada imagen en su *código*: 512 números para el modelo feed-forward,
+# El codificador convierte cada imagen en su *código*: 512 números para el modelo prealimentado,
 # 128 para Raschka (128). ¿Las imágenes de la misma clase reciben códigos parecidos? Nadie puede
 # dibujar 512 dimensiones, así que miramos dos mapas planos de los códigos de las imágenes de
 # prueba. El informe no examina sus códigos; la clase de STAT 453 de Raschka sí lo hace.
@@ -809,7 +824,7 @@ print(
 )
 
 # %% [markdown] translation={"source": "4616cb7913878317"}
-# 2. ¿Qué clase reconstruye peor el autocodificador feed-forward en el conjunto de validación?
+# 2. ¿Qué clase reconstruye peor el autocodificador prealimentado en el conjunto de validación?
 #    Calcula el MSE por clase (`fmnist_lib.evaluation.mse_by_class`) y comprueba tu respuesta más
 #    abajo.
 
@@ -971,10 +986,12 @@ print(
 # **Ponte a prueba:** [un cuestionario sobre las ideas de este capítulo](quizzes/03_quiz.ipynb),
 # con una explicación para cada respuesta.
 
-# %% translation={"source": "d44d4c8053ce4db7"}
+# %% translation={"source": "4b591eb8749424f0"}
 summary = {
-    "los modelos escritos equivalen a los de la biblioteca": all(agree.values()),
-    "el bucle escrito y train_one_epoch coinciden": ours == library,
+    "los modelos escritos equivalen a los de la biblioteca": (
+        "sí" if all(agree.values()) else "no"
+    ),
+    "el bucle escrito y train_one_epoch coinciden": "sí" if ours == library else "no",
     "orden por MSE de prueba (el mejor primero)": " < ".join(test_mse.index),
     "«consigna»: parte del error cuadrático en su franja de borde": (
         f"{numeral(band_share):.0%}"
