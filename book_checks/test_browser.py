@@ -663,6 +663,41 @@ def test_a_test_metric_heading_is_told_from_a_statistical_test() -> None:
     assert not any(metric.search(h) for h in left)
 
 
+#: The chapters whose results tables (``experiments.results_table``: the model, then its test
+#: metric over seeds as mean ± sd) must fit a phone's column, both editions.
+RESULTS_TABLE_PAGES = tuple(
+    f"{edition}{page}"
+    for page in ("notebooks/03_autoencoders", "notebooks/04_classifiers")
+    for edition in ("", "es/")
+)
+#: Each results table on the page (a heading "(mean ± sd)" or "(media ± d. e.)"): its heading and
+#: how far, in px, its right edge passes the visible edge of the box it scrolls in.
+RESULTS_TABLES = r"""() => [...document.querySelectorAll('article table')]
+    .filter(t => /\((mean ± sd|media ± d\. e\.)\)/.test(t.querySelector('thead')?.textContent))
+    .map(t => {
+        let box = t.parentElement;
+        while (box !== document.body && !['auto', 'scroll', 'hidden']
+               .includes(getComputedStyle(box).overflowX)) box = box.parentElement;
+        const right = Math.min(box.getBoundingClientRect().right, innerWidth);
+        return [t.querySelector('thead th:nth-child(2)').textContent.trim(),
+                Math.round(t.getBoundingClientRect().right - right)];
+    })"""
+
+
+@pytest.mark.parametrize("docname", RESULTS_TABLE_PAGES)
+def test_a_results_table_fits_a_phone(docname: str, browser: Browser, server: Server) -> None:
+    """At 390 px, the chapter's results table (model, test metric as mean ± sd over seeds, seeds)
+    shows all its columns without scrolling (chapter 3's 14-column table hid 64% on a phone)."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(server.url + html_path(docname), wait_until="load")
+    settle(page)
+    tables = page.evaluate(RESULTS_TABLES)
+    context.close()
+    assert tables, f"{docname}: no results table (a heading with mean ± sd) on the page"
+    assert all(past <= 1 for _, past in tables), f"{docname}: past the column (px): {tables}"
+
+
 #: The pages whose figures carry the size of their smallest text: a chapter's outputs drawn by
 #: ``plots.figure_png`` since it records ``smallest_text_px`` (its metadata), the report's figures
 #: written by ``plots.png_bytes`` since it writes that size into the PNG. A page joins when it is

@@ -9,7 +9,7 @@ import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .numerals import count, formatted
+from .numerals import count, table_written
 from .plots import COLUMN_INCHES, DPI, figure_png
 from .settings import (
     BUDGETS,
@@ -56,13 +56,41 @@ def setup(seed: int = 0) -> None:
     print(budget_line(budget, str(default_device()), language_from_env()))
 
 
-def write_table_numbers(lang: str) -> None:
-    """Tables that pandas prints or draws write their decimal numbers in ``lang`` (Spanish:
-    ``0,0005``, ``12 920,5``), to six significant digits; English keeps pandas' own format."""
-    if lang == "en":
-        pd.reset_option("display.float_format")
-    else:
-        pd.set_option("display.float_format", lambda x: formatted(x, ".6g", lang))
+def write_table_numbers(lang: str) -> bool:
+    """In an IPython kernel, a pandas table that a cell shows writes its numbers in ``lang``
+    (Spanish ``0,0005``, ``401 920``: ``numerals.table_written``), the same digits as pandas'
+    own format, which English keeps. Returns whether it could."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    formatters = shell.display_formatter.formatters
+    for kind in (pd.DataFrame, pd.Series):
+        for mime, html in (("text/html", True), ("text/plain", False)):
+            if lang == "en":
+                formatters[mime].type_printers.pop(kind, None)
+            else:
+                formatters[mime].for_type(kind, _table_printer(lang, html))
+    return True
+
+
+def _table_printer(lang: str, html: bool):
+    """The printer of a pandas table for one IPython display format, its numbers in ``lang``."""
+
+    def printer(table, *args):  # the plain format passes its pretty printer and cycle flag
+        if html:
+            drawn = table._repr_html_() if isinstance(table, pd.DataFrame) else None
+            return None if drawn is None else table_written(drawn, lang)
+        text = table_written(repr(table), lang, html=False)
+        if args:  # IPython's plain-text printer writes through its pretty printer
+            args[0].text(text)
+            return None
+        return text
+
+    return printer
 
 
 def budget_line(budget: str, device: str, lang: str = "en") -> str:

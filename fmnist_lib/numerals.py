@@ -71,6 +71,23 @@ def numbers_written(text: str, lang: str) -> str:
     return text if lang == "en" else PLAIN.sub(lambda m: _write(m.group(), lang), text)
 
 
+#: A table cell (HTML) that holds a plain number and nothing else, and a number standing alone
+#: between spaces in a table printed as text (pandas' ``to_string``).
+NUMBER_CELL = re.compile(r"(<t[dh][^>]*>)\s*([+-]?\d+(?:\.\d+)?)\s*(</t[dh]>)")
+NUMBER_ALONE = re.compile(r"(?<!\S)[+-]?\d+(?:\.\d+)?(?!\S)")
+
+
+def table_written(table: str, lang: str, html: bool = True) -> str:
+    """A table as pandas draws it (``html``) or prints it, with the numbers that fill a cell
+    written in ``lang`` as ``number`` writes them, digit for digit (Spanish ``0,0005``,
+    ``401 920``); words, names and reprs in a cell (``Dropout(p=0.1)``) as they are."""
+    if check_language(lang) == "en":
+        return table
+    if html:
+        return NUMBER_CELL.sub(lambda m: m[1] + _write(m[2], lang) + m[3], table)
+    return NUMBER_ALONE.sub(lambda m: _write(m[0], lang), table)
+
+
 #: A format spec: its fill and alignment, sign and flags, zero padding, width, and the rest
 #: (grouping, precision, type).
 SPEC = re.compile(r"(?:(.)?([<>=^]))?([-+ ]?z?#?)(0?)(\d*)(.*)", re.S)

@@ -131,7 +131,8 @@ def check_against_pytorch(
     dilation: int = 1,
     output_padding: int = 0,
 ) -> dict:
-    """Our formula's output size and a real PyTorch layer's, for one square input."""
+    """Our formula's output size and a real PyTorch layer's, for one square input, and a message
+    in the notebook's language: whether they are the same, or why the layer is impossible."""
     layer: nn.Module
     try:
         if kind == "Conv2d":
@@ -153,7 +154,11 @@ def check_against_pytorch(
         return {"ours": None, "pytorch": None, "message": str(exc)}
     with torch.no_grad():
         real = layer(torch.zeros(1, 1, size, size)).shape[-1]
-    return {"ours": ours, "pytorch": real, "message": "match" if ours == real else "MISMATCH"}
+    return {
+        "ours": ours,
+        "pytorch": real,
+        "message": widget_text("match" if ours == real else "mismatch"),
+    }
 
 
 class SizeCalculator(anywidget.AnyWidget):

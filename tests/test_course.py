@@ -66,19 +66,26 @@ def test_an_error_in_a_solution_fails_the_cell(shell, monkeypatch):
     assert isinstance(result.error_in_exec, ZeroDivisionError)
 
 
-def test_tables_write_their_decimal_numbers_in_the_notebooks_language():
+def test_a_shown_table_writes_its_numbers_in_the_notebooks_language(shell):
     import pandas as pd
 
-    table = pd.DataFrame({"lr": [0.0005, float("nan")], "seconds": [12920.5, 541.0]})
-    english = table.to_string()
+    table = pd.DataFrame(
+        {"lr": [0.0005, float("nan")], "parameters": [401920, 12], "layer": ["Dropout(p=0.1)", "x"]}
+    )
+    english = shell.display_formatter.format(table)[0]
     try:
-        write_table_numbers("en")
-        assert table.to_string() == english  # pandas' own format, untouched
-        write_table_numbers("es")
-        spanish = table.to_string()
-        assert "0,0005" in spanish and "12\u202f920,5" in spanish and "NaN" in spanish
-        assert "<td>0,0005</td>" in table.to_html()  # the book's tables too
-        assert "." not in spanish
+        assert write_table_numbers("es")
+        spanish = shell.display_formatter.format(table)[0]
+        assert "<td>0,0005</td>" in spanish["text/html"]
+        assert "<td>401\u202f920</td>" in spanish["text/html"]
+        assert "<td>Dropout(p=0.1)</td>" in spanish["text/html"]  # a repr, not a number
+        assert "0,0005" in spanish["text/plain"] and "NaN" in spanish["text/plain"]
+        assert "0,0005" in shell.display_formatter.format(table["lr"])[0]["text/plain"]
+        assert digits(spanish["text/html"]) == digits(english["text/html"])  # the same digits
     finally:
-        pd.reset_option("display.float_format")
-    assert table.to_string() == english
+        write_table_numbers("en")
+    assert shell.display_formatter.format(table)[0] == english  # pandas' own format again
+
+
+def digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())

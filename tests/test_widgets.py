@@ -101,6 +101,15 @@ def test_the_calculator_checks_each_setting_against_pytorch_in_the_kernel():
     assert calc._esm == widgets.CALCULATOR_JS.read_text(encoding="utf-8")  # drawn by its JS
 
 
+def test_the_check_against_pytorch_says_whether_the_sizes_agree_in_the_notebooks_language():
+    agree = widgets.check_against_pytorch("Conv2d", 28, 3, 1, 0)
+    assert agree == {"ours": 26, "pytorch": 26, "message": "the same"}
+    with speaking("es"):
+        assert widgets.check_against_pytorch("Conv2d", 28, 3, 1, 0)["message"] == "el mismo"
+    impossible = widgets.check_against_pytorch("Conv2d", 4, 7, 1, 0)
+    assert impossible["ours"] is None and "kernel spans 7 pixels" in impossible["message"]
+
+
 def test_the_widgets_speak_the_notebooks_language(small_splits):
     with speaking("es"):
         calc = widgets.size_calculator()
