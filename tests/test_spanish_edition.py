@@ -5,6 +5,7 @@ import importlib.util
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -124,14 +125,20 @@ def spanish_texts(stem: str) -> list[tuple[str, str]]:
     return texts + [("widget state", t) for t in widget_texts(nb)]
 
 
+def found_in(stem: str, finder: Callable[[str], list[str]]) -> str:
+    """``where: [what finder found]`` for each text of a Spanish chapter where it found some,
+    one a line."""
+    return "\n".join(
+        f"{where}: {sorted(set(found))}"
+        for where, text in spanish_texts(stem)
+        if (found := finder(text))
+    )
+
+
 @pytest.mark.parametrize("stem", SPANISH_OUTPUTS_CHECKED)
 def test_a_spanish_chapter_prints_no_english_sentence(stem):
-    found = [
-        f"{where}: {sorted(set(words))}"
-        for where, text in spanish_texts(stem)
-        if (words := english_words(text))
-    ]
-    assert not found, f"English in es/notebooks/{stem}.ipynb's outputs:\n" + "\n".join(found)
+    found = found_in(stem, english_words)
+    assert not found, f"English in es/notebooks/{stem}.ipynb's outputs:\n{found}"
 
 
 def test_the_english_function_words_are_found():
@@ -165,12 +172,8 @@ def english_decimals(text: str) -> list[str]:
 
 @pytest.mark.parametrize("stem", SPANISH_NUMBERS_CHECKED)
 def test_a_spanish_chapter_writes_numbers_the_spanish_way(stem):
-    found = [
-        f"{where}: {numbers}"
-        for where, text in spanish_texts(stem)
-        if (numbers := english_decimals(text))
-    ]
-    assert not found, f"English decimals in es/notebooks/{stem}.ipynb:\n" + "\n".join(found)
+    found = found_in(stem, english_decimals)
+    assert not found, f"English decimals in es/notebooks/{stem}.ipynb's outputs:\n{found}"
 
 
 def test_the_english_decimals_are_found():
