@@ -59,6 +59,7 @@ import pandas as pd
 
 from fmnist_lib.course import setup
 from fmnist_lib.experiments import run_experiment
+from fmnist_lib.numerals import numeral
 
 setup()
 seeds = {seed: run_experiment("clf-consigna-10", seed=seed) for seed in (0, 1, 2)}
@@ -72,8 +73,8 @@ spread = pd.DataFrame(
     }
 ).T
 val_range = spread["val accuracy"].max() - spread["val accuracy"].min()
-print(spread.to_string(float_format="{:.2%}".format))
-print(f"\nrange of validation accuracy over seeds: {val_range:.2%}")
+display(spread.map(lambda x: f"{numeral(x):.2%}"))
+print(f"range of validation accuracy over seeds: {numeral(val_range):.2%}")
 
 # %% [markdown]
 # Any difference between two models has to be weighed against this spread. The report compared
@@ -91,12 +92,13 @@ wide = [run_experiment("clf-consigna-128", seed=s).test["accuracy"] for s in (0,
 narrow = [r.test["accuracy"] for r in seeds.values()]
 n_effect = compare(wide, narrow)
 points = lambda c: (
-    f"{100 * c.estimate:+.2f} points [{100 * c.low:+.2f}, {100 * c.high:+.2f}]"
+    f"{numeral(100 * c.estimate):+.2f} points "
+    f"[{numeral(100 * c.low):+.2f}, {numeral(100 * c.high):+.2f}]"
 )
 print("test accuracy, n = 128 − n = 10:", points(n_effect))
 print(
-    f"degrees of freedom (Welch): {n_effect.df:.1f}; "
-    f"the interval excludes 0: {n_effect.real}"
+    f"degrees of freedom (Welch): {numeral(n_effect.df):.1f}; "
+    f"the interval excludes 0: {'yes' if n_effect.real else 'no'}"
 )
 
 # %% [markdown]
@@ -208,8 +210,8 @@ for n in ("clf-consigna-128", "clf-consigna-fe-128", "clf-consigna-frozen-128"):
     h = results[n].history.epochs
     print(
         f"{phrase(results[n].experiment.title):<28} validation accuracy after epoch 1: "
-        f"{h[0]['val_accuracy']:.1%}, "
-        f"after epoch {len(h)}: {h[-1]['val_accuracy']:.1%}"
+        f"{numeral(h[0]['val_accuracy']):.1%}, "
+        f"after epoch {len(h)}: {numeral(h[-1]['val_accuracy']):.1%}"
     )
 
 # %% [markdown]
@@ -254,9 +256,9 @@ for how in ("requires_grad_(False) only", "freeze()"):
         same = torch.equal(model.encoder(x), model.encoder(x))
     history = fit(model, subset.train, subset.val, config, progress=False)
     heads[how] = {
-        "encoder gives the same output twice in train mode": same,
+        "encoder gives the same output twice in train mode": "yes" if same else "no",
         "validation accuracy after 5 epochs": (
-            f"{history.epochs[-1]['val_accuracy']:.2%}"
+            f"{numeral(history.epochs[-1]['val_accuracy']):.2%}"
         ),
     }
 pd.DataFrame(heads).T
@@ -280,7 +282,8 @@ frozen_model = results["clf-consigna-frozen-128"].model
 frozen_model.train()  # what training does before every epoch
 for where, layer in frozen_model.named_modules():
     if isinstance(layer, torch.nn.Dropout):
-        print(f"{where}: {layer}, in training mode: {layer.training}")
+        training = "yes" if layer.training else "no"
+        print(f"{where}: {layer}, in training mode: {training}")
 frozen_model.eval()
 print("the head:", frozen_model.head)
 
@@ -309,13 +312,12 @@ design_runs = [
 ]
 cells = [[[r.test["accuracy"] for r in runs] for runs in row] for row in design_runs]
 print("test accuracy, mean over three seeds")
-print(
-    pd.DataFrame(
-        [[sum(c) / len(c) for c in row] for row in cells],
-        index=["n = 10", "n = 128"],
-        columns=["random start", "pretrained start"],
-    ).to_string(float_format="{:.2%}".format)
+means = pd.DataFrame(
+    [[sum(c) / len(c) for c in row] for row in cells],
+    index=["n = 10", "n = 128"],
+    columns=["random start", "pretrained start"],
 )
+display(means.map(lambda x: f"{numeral(x):.2%}"))
 design = design_2x2(cells)
 EFFECTS = [
     "hidden size (128 − 10), averaged over the start",
@@ -328,7 +330,7 @@ welch = contrasts_of(design)  # the five contrasts, in the order of EFFECTS
 pd.DataFrame(
     {
         "Welch, 95% (points)": [points(c) for c in welch],
-        "excludes 0": [c.real for c in welch],
+        "excludes 0": ["yes" if c.real else "no" for c in welch],
     },
     index=EFFECTS,
 )
@@ -372,7 +374,7 @@ per_seed = pd.DataFrame(
 )
 per_seed["interaction"] = per_seed["start at n = 128"] - per_seed["start at n = 10"]
 print("pretrained − random start, test accuracy (points), seed by seed:")
-print((100 * per_seed).round(2).to_string())
+display((100 * per_seed).map(lambda x: f"{numeral(x):.2f}"))
 
 d = per_seed["start at n = 10"]
 k = len(d)
@@ -383,7 +385,7 @@ by_hand, library = [d.mean() - half, d.mean() + half], [paired.low, paired.high]
 torch.testing.assert_close(
     torch.tensor(by_hand), torch.tensor(library, dtype=torch.float64)
 )
-print("\nstart at n = 10, paired by seed:", points(paired))
+print("start at n = 10, paired by seed:", points(paired))
 print("start at n = 10, Welch:         ", points(design.column_effect_in_row[0]))
 
 # %% [markdown]
@@ -420,9 +422,9 @@ validation = contrasts_of(design_2x2_paired(val_cells))
 pd.DataFrame(
     {
         "paired, 95% (points)": [points(c) for c in together.contrasts],
-        "p": [f"{x:.3f}" for x in p],
-        "Holm p": [f"{x:.3f}" for x in together.adjusted],
-        "real (Holm)": together.real,
+        "p": [f"{numeral(x):.3f}" for x in p],
+        "Holm p": [f"{numeral(x):.3f}" for x in together.adjusted],
+        "real (Holm)": ["yes" if real else "no" for real in together.real],
         "validation, paired": [points(c) for c in validation],
     },
     index=EFFECTS,
@@ -444,11 +446,13 @@ pd.DataFrame(
 spread_of_differences = per_seed["start at n = 10"].std()
 print(
     "spread of the per-seed differences at n = 10: "
-    f"{100 * spread_of_differences:.2f} points"
+    f"{numeral(100 * spread_of_differences):.2f} points"
 )
 for k in (3, 5, 10, 20):
     half = student_t.ppf(0.975, k - 1) * spread_of_differences / k**0.5
-    print(f"{k:>2} seeds: a paired interval about ±{100 * half:.2f} points wide")
+    print(
+        f"{k:>2} seeds: a paired interval about ±{numeral(100 * half):.2f} points wide"
+    )
 
 # %% [markdown]
 # Each pretrained seed starts from the autoencoder trained with the same seed, so the
@@ -489,7 +493,9 @@ from fmnist_lib.models import count_parameters
 frozen = ConsignaClassifier(hidden_size=128)
 freeze(frozen.encoder)
 trained = count_parameters(frozen, trainable_only=True)
-print(f"{trained:,} of {count_parameters(frozen):,} weights are trained")
+print(
+    f"{numeral(trained):,} of {numeral(count_parameters(frozen)):,} weights are trained"
+)
 check_answer("5.1", trained)
 
 # %% [markdown]
@@ -527,7 +533,7 @@ for how in ("convolutions frozen", "nothing frozen"):
     if how == "convolutions frozen":
         freeze(model.encoder[:6])  # Conv, ReLU, MaxPool, Conv, ReLU, MaxPool
     history = fit(model, subset.train, subset.val, config, progress=False)
-    partly[how] = f"{history.epochs[-1]['val_accuracy']:.2%}"
+    partly[how] = f"{numeral(history.epochs[-1]['val_accuracy']):.2%}"
 pd.Series(partly, name="validation accuracy after 5 epochs")
 
 # %% [markdown]
@@ -554,7 +560,7 @@ optimizer = torch.optim.Adam(
         {"params": model.head.parameters(), "lr": 5e-4},  # new: the usual rate
     ]
 )
-print([group["lr"] for group in optimizer.param_groups])
+print(", ".join(f"{numeral(group['lr'])}" for group in optimizer.param_groups))
 
 # %% [markdown]
 # 4. **Predict first.** Would a pretrained start help more with fewer labelled images? Predict,
@@ -593,11 +599,14 @@ for start in ("random", "pretrained"):
     few_labels[start] = evaluate(model, few.test, "classification")["accuracy"]
 effect = few_labels["pretrained"] - few_labels["random"]
 print(
-    f"1,000 labels, test accuracy: random start {few_labels['random']:.2%}, "
-    f"pretrained {few_labels['pretrained']:.2%}: {100 * effect:+.2f} points (one seed)"
+    f"{numeral(1000):,} labels, test accuracy: "
+    f"random start {numeral(few_labels['random']):.2%}, "
+    f"pretrained {numeral(few_labels['pretrained']):.2%}: "
+    f"{numeral(100 * effect):+.2f} points (one seed)"
 )
 print(
-    "all 50,000 labels, n = 128 (three seeds):", points(design.column_effect_in_row[1])
+    f"all {numeral(50000):,} labels, n = 128 (three seeds):",
+    points(design.column_effect_in_row[1]),
 )
 
 # %% [markdown]
@@ -631,7 +640,7 @@ for n in DESIGN[0]:
     h = results[n].history.column("val_accuracy")
     middle = len(h) // 2
     epochs = f"epochs 1 / {middle + 1} / {len(h)}"
-    accuracies = f"{h[0]:.2%} / {h[middle]:.2%} / {h[-1]:.2%}"
+    accuracies = " / ".join(f"{numeral(h[i]):.2%}" for i in (0, middle, -1))
     print(
         f"{results[n].experiment.title:<22} validation accuracy, {epochs}: {accuracies}"
     )
@@ -659,13 +668,13 @@ for n in DESIGN[0]:
 
 # %%
 key_numbers = {
-    "seed spread of consigna (10), validation accuracy": f"{val_range:.2%}",
+    "seed spread of consigna (10), validation accuracy": f"{numeral(val_range):.2%}",
     "n = 128 − n = 10, test accuracy": points(n_effect),
     "freeze(): the encoder gives the same output twice in train mode": heads[
         "freeze()"
     ]["encoder gives the same output twice in train mode"],
     "2 x 2, hidden size (128 − 10), test, paired": points(together.contrasts[0]),
-    "2 x 2, hidden size, Holm-adjusted p": f"{together.adjusted[0]:.3f}",
+    "2 x 2, hidden size, Holm-adjusted p": f"{numeral(together.adjusted[0]):.3f}",
     "2 x 2, pretrained start at n = 10, test, Welch": points(welch[2]),
     "2 x 2, pretrained start at n = 10, test, paired": points(paired),
     "2 x 2, pretrained start at n = 10, validation, paired": points(validation[2]),

@@ -114,7 +114,7 @@ first_vs_head = pd.DataFrame(
     }
 ).T
 print("first layer relative to the head, at the last step:")
-print(first_vs_head.to_string(float_format=lambda x: f"{numeral(x):.1e}"))
+display(first_vs_head.map(lambda x: f"{numeral(x):.1e}"))
 print("loss at the first and last step:")
 for a, t in tracks.items():
     losses = t.groupby("step").loss.first()
@@ -178,9 +178,9 @@ from fmnist_lib.models import init_weights
 from fmnist_lib.plots import signal_profiles
 
 inits = {
-    "tanh, LeCun × 0.5": ("tanh", "lecun", 0.5),
+    f"tanh, LeCun × {numeral(0.5)}": ("tanh", "lecun", 0.5),
     "tanh, LeCun": ("tanh", "lecun", 1.0),
-    "tanh, LeCun × 2.5": ("tanh", "lecun", 2.5),
+    f"tanh, LeCun × {numeral(2.5)}": ("tanh", "lecun", 2.5),
     "ReLU, Glorot": ("relu", "glorot", 1.0),
     "ReLU, He": ("relu", "he", 1.0),
 }
@@ -223,8 +223,8 @@ pd.DataFrame(
 # %%
 trials = {
     "LeCun": (1.0, None),
-    "LeCun × 2.5": (2.5, None),
-    "LeCun × 2.5, clipped at 1": (2.5, 1.0),
+    f"LeCun × {numeral(2.5)}": (2.5, None),
+    f"LeCun × {numeral(2.5)}, clipped at 1": (2.5, 1.0),
 }
 for label, (gain, clip) in trials.items():
     seed_everything(0)
@@ -307,7 +307,12 @@ for name, model in {
         "multiply-adds": int(t["multiply-adds"].sum()),
     }
 sizes = pd.DataFrame(sizes).T
-sizes
+formats = {
+    "parameters": ",.0f",
+    "share in dense layers": ".2f",
+    "multiply-adds": ",.0f",
+}
+sizes.apply(lambda column: column.map(lambda x: f"{numeral(x):{formats[column.name]}}"))
 
 # %% tags=["nbval-check-output"]
 ratio = (
@@ -405,7 +410,7 @@ amplified = signal_profile(
 spread = amplified.activation_std.dropna()  # the head has no activation after it
 print(
     f"layer {len(spread)} / layer 1: {numeral(spread.iloc[-1] / spread.iloc[0]):.0f} "
-    f"(1.2^{len(spread) - 1} = {numeral(1.2 ** (len(spread) - 1)):.0f})"
+    f"({numeral(1.2)}^{len(spread) - 1} = {numeral(1.2 ** (len(spread) - 1)):.0f})"
 )
 check_answer("6.2", 1.2 ** (len(spread) - 1))  # the prediction, not the measured ratio
 

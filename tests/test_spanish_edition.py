@@ -5,6 +5,7 @@ import importlib.util
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -124,14 +125,20 @@ def spanish_texts(stem: str) -> list[tuple[str, str]]:
     return texts + [("widget state", t) for t in widget_texts(nb)]
 
 
+def found_in(stem: str, finder: Callable[[str], list[str]]) -> str:
+    """``where: [what finder found]`` for each text of a Spanish chapter where it found some,
+    one a line."""
+    return "\n".join(
+        f"{where}: {sorted(set(found))}"
+        for where, text in spanish_texts(stem)
+        if (found := finder(text))
+    )
+
+
 @pytest.mark.parametrize("stem", SPANISH_OUTPUTS_CHECKED)
 def test_a_spanish_chapter_prints_no_english_sentence(stem):
-    found = [
-        f"{where}: {sorted(set(words))}"
-        for where, text in spanish_texts(stem)
-        if (words := english_words(text))
-    ]
-    assert not found, f"English in es/notebooks/{stem}.ipynb's outputs:\n" + "\n".join(found)
+    found = found_in(stem, english_words)
+    assert not found, f"English in es/notebooks/{stem}.ipynb's outputs:\n{found}"
 
 
 def test_the_english_function_words_are_found():
@@ -142,6 +149,40 @@ def test_the_english_function_words_are_found():
     assert english_words("la pérdida de validación es menor sin dropout: True") == []
     assert english_words("clf-consigna-10-from-128: 10 de 128") == []  # an experiment's name
     assert english_words("la pérdida allí, sólo esto") == []  # accented words are whole words
+
+
+#: The Spanish chapters whose code writes every number it prints the Spanish way
+#: (``numerals.numeral``): the lead adds a chapter here once its Spanish twin is executed again.
+SPANISH_NUMBERS_CHECKED = ("01_data", "05_transfer_learning", "06_gradients")
+#: What a text output may hold with a decimal point that is not a number the course writes: a
+#: module's or a tensor's repr (``Dropout(p=0.8, inplace=False)``, ``LeakyReLU(0.01)``,
+#: ``tensor([0.5])``: code, as PyTorch prints it), a figure's repr (its size in pixels), a widget
+#: library's version in the saved widget state (``2.0.0``, ``~0.11.*``) and an exercise's number
+#: (``ejercicio 5.1``).
+NOT_DECIMALS = re.compile(
+    r"\b(?:tensor|[A-Z]\w*)\([^()]*\)|<Figure size [\w.]+ with \d+ Axes>"
+    r"|~?\b\d+\.\d+\.(?:\d+|\*)|\bejercicio \d+\.\d+"
+)
+
+
+def english_decimals(text: str) -> list[str]:
+    """The numbers of a text written with a decimal point (``87.91``), once code is left out."""
+    return re.findall(r"\d+\.\d+", NOT_DECIMALS.sub(" ", text))
+
+
+@pytest.mark.parametrize("stem", SPANISH_NUMBERS_CHECKED)
+def test_a_spanish_chapter_writes_numbers_the_spanish_way(stem):
+    found = found_in(stem, english_decimals)
+    assert not found, f"English decimals in es/notebooks/{stem}.ipynb's outputs:\n{found}"
+
+
+def test_the_english_decimals_are_found():
+    assert english_decimals("exactitud 87.91 %, rango 0,64 %: +1.48 puntos") == ["87.91", "1.48"]
+    assert english_decimals("<td>0.8791</td><td>1,5e-05</td>") == ["0.8791"]
+    assert english_decimals("encoder.7: Dropout(p=0.8, inplace=False), LeakyReLU(0.01)") == []
+    assert english_decimals("tensor([0.5000, 1.2500]) <Figure size 416x193.28 with 50 Axes>") == []
+    assert english_decimals("✓ ejercicio 5.1: correcto. ~0.11.* 2.0.0") == []
+    assert english_decimals("semilla 0, LeakyReLU(0.01): MSE 0.02892") == ["0.02892"]
 
 
 def test_the_twin_check_fails_when_a_spanish_output_holds_another_number():

@@ -59,11 +59,12 @@ if "google.colab" in str(get_ipython()):  # en Colab: instala la biblioteca del 
 # idéntica; solo cambia la semilla, es decir, los pesos iniciales aleatorios, las máscaras de
 # dropout y el orden de los lotes.
 
-# %% translation={"source": "220eec82b3f685c4"}
+# %% translation={"source": "18d4638881a6fe9d"}
 import pandas as pd
 
 from fmnist_lib.course import setup
 from fmnist_lib.experiments import run_experiment
+from fmnist_lib.numerals import numeral
 
 setup()
 seeds = {seed: run_experiment("clf-consigna-10", seed=seed) for seed in (0, 1, 2)}
@@ -79,8 +80,8 @@ spread = pd.DataFrame(
 val_range = (
     spread["exactitud de validación"].max() - spread["exactitud de validación"].min()
 )
-print(spread.to_string(float_format="{:.2%}".format))
-print(f"\nrango de la exactitud de validación entre semillas: {val_range:.2%}")
+display(spread.map(lambda x: f"{numeral(x):.2%}"))
+print(f"rango de la exactitud de validación entre semillas: {numeral(val_range):.2%}")
 
 # %% [markdown] translation={"source": "7c272f615411237d"}
 # Cualquier diferencia entre dos modelos tiene que sopesarse frente a esta dispersión. El informe
@@ -92,19 +93,20 @@ print(f"\nrango de la exactitud de validación entre semillas: {val_range:.2%}")
 # semilla corresponde mejor al diseño; el diseño $2 \times 2$ de más abajo muestra cuándo
 # importa.) Por ejemplo, el mismo clasificador con una capa oculta de 128 en lugar de 10:
 
-# %% translation={"source": "c01342395fc34b61"}
+# %% translation={"source": "38b2890050362982"}
 from fmnist_lib.stats import compare
 
 wide = [run_experiment("clf-consigna-128", seed=s).test["accuracy"] for s in (0, 1, 2)]
 narrow = [r.test["accuracy"] for r in seeds.values()]
 n_effect = compare(wide, narrow)
 points = lambda c: (
-    f"{100 * c.estimate:+.2f} puntos [{100 * c.low:+.2f}, {100 * c.high:+.2f}]"
+    f"{numeral(100 * c.estimate):+.2f} puntos "
+    f"[{numeral(100 * c.low):+.2f}, {numeral(100 * c.high):+.2f}]"
 )
 print("exactitud de prueba, n = 128 − n = 10:", points(n_effect))
 print(
-    f"grados de libertad (Welch): {n_effect.df:.1f}; "
-    f"el intervalo excluye el 0: {n_effect.real}"
+    f"grados de libertad (Welch): {numeral(n_effect.df):.1f}; "
+    f"el intervalo excluye el 0: {'sí' if n_effect.real else 'no'}"
 )
 
 # %% [markdown] translation={"source": "4c210b23737beb93"}
@@ -219,7 +221,7 @@ fig = training_curves(
     "n = 128: desde cero, con ajuste fino, codificador congelado",
 )
 
-# %% translation={"source": "8ef51105b86947ca"}
+# %% translation={"source": "a2a2b7ac0c209647"}
 # el título de un modelo en el idioma del cuaderno
 from fmnist_lib.wording import phrase
 
@@ -228,8 +230,8 @@ for n in ("clf-consigna-128", "clf-consigna-fe-128", "clf-consigna-frozen-128"):
     print(
         f"{phrase(results[n].experiment.title):<28} "
         "exactitud de validación tras la época 1: "
-        f"{h[0]['val_accuracy']:.1%}, "
-        f"tras la época {len(h)}: {h[-1]['val_accuracy']:.1%}"
+        f"{numeral(h[0]['val_accuracy']):.1%}, "
+        f"tras la época {len(h)}: {numeral(h[-1]['val_accuracy']):.1%}"
     )
 
 # %% [markdown] translation={"source": "37e23ea6c71abb74"}
@@ -250,7 +252,7 @@ for n in ("clf-consigna-128", "clf-consigna-fe-128", "clf-consigna-frozen-128"):
 # codificador preentrenado, entrenando solo la cabeza durante 5 épocas con un subconjunto de
 # 10 000 imágenes de entrenamiento:
 
-# %% translation={"source": "ab5ae4c04c498aa9"}
+# %% translation={"source": "40af6e09469e63db"}
 import torch
 
 from fmnist_lib.data import Batches, splits_for
@@ -276,9 +278,11 @@ for how in ("solo requires_grad_(False)", "freeze()"):
         same = torch.equal(model.encoder(x), model.encoder(x))
     history = fit(model, subset.train, subset.val, config, progress=False)
     heads[how] = {
-        "el codificador da dos veces la misma salida en modo de entrenamiento": same,
+        "el codificador da dos veces la misma salida en modo de entrenamiento": (
+            "sí" if same else "no"
+        ),
         "exactitud de validación tras 5 épocas": (
-            f"{history.epochs[-1]['val_accuracy']:.2%}"
+            f"{numeral(history.epochs[-1]['val_accuracy']):.2%}"
         ),
     }
 pd.DataFrame(heads).T
@@ -299,12 +303,13 @@ pd.DataFrame(heads).T
 # se entrenan con dropout 0,8 delante de su capa densa. Las capas de dropout del modelo, después de
 # `model.train()`:
 
-# %% translation={"source": "bbdfbdb2d3e4fced"}
+# %% translation={"source": "d868fd627e4705ec"}
 frozen_model = results["clf-consigna-frozen-128"].model
 frozen_model.train()  # what training does before every epoch
 for where, layer in frozen_model.named_modules():
     if isinstance(layer, torch.nn.Dropout):
-        print(f"{where}: {layer}, en modo de entrenamiento: {layer.training}")
+        training = "sí" if layer.training else "no"
+        print(f"{where}: {layer}, en modo de entrenamiento: {training}")
 frozen_model.eval()
 print("la cabeza:", frozen_model.head)
 
@@ -323,7 +328,7 @@ print("la cabeza:", frozen_model.head)
 # partir de él, y (agregamos nosotros) entrenar $n = 128$ desde cero. Eso completa un diseño
 # $2 \times 2$:
 
-# %% translation={"source": "11e9f3d5d27a37b3"}
+# %% translation={"source": "e08993e5937f6638"}
 from fmnist_lib.stats import contrasts_of, design_2x2
 
 DESIGN = [
@@ -335,13 +340,12 @@ design_runs = [
 ]
 cells = [[[r.test["accuracy"] for r in runs] for runs in row] for row in design_runs]
 print("exactitud de prueba, media sobre tres semillas")
-print(
-    pd.DataFrame(
-        [[sum(c) / len(c) for c in row] for row in cells],
-        index=["n = 10", "n = 128"],
-        columns=["inicio al azar", "inicio preentrenado"],
-    ).to_string(float_format="{:.2%}".format)
+means = pd.DataFrame(
+    [[sum(c) / len(c) for c in row] for row in cells],
+    index=["n = 10", "n = 128"],
+    columns=["inicio al azar", "inicio preentrenado"],
 )
+display(means.map(lambda x: f"{numeral(x):.2%}"))
 design = design_2x2(cells)
 EFFECTS = [
     "tamaño del código (128 − 10), promediado sobre el inicio",
@@ -354,7 +358,7 @@ welch = contrasts_of(design)  # los cinco contrastes, en el orden de EFFECTS
 pd.DataFrame(
     {
         "Welch, 95 % (puntos)": [points(c) for c in welch],
-        "excluye el 0": [c.real for c in welch],
+        "excluye el 0": ["sí" if c.real else "no" for c in welch],
     },
     index=EFFECTS,
 )
@@ -383,7 +387,7 @@ pd.DataFrame(
 # celdas, y la diferencia la cancela); cuando no la comparten, solo hace perder grados de
 # libertad: 2 aquí, frente a los 4 a 7 de Welch.
 
-# %% translation={"source": "a20fecd37e1b3e8f"}
+# %% translation={"source": "6081081da26fe8b0"}
 from scipy.stats import t as student_t
 
 from fmnist_lib.stats import compare_paired
@@ -403,7 +407,7 @@ per_seed["interacción"] = per_seed["inicio con n = 128"] - per_seed["inicio con
 print(
     "inicio preentrenado − al azar, exactitud de prueba (puntos), semilla por semilla:"
 )
-print((100 * per_seed).round(2).to_string())
+display((100 * per_seed).map(lambda x: f"{numeral(x):.2f}"))
 
 d = per_seed["inicio con n = 10"]
 k = len(d)
@@ -415,7 +419,7 @@ by_hand, library = [d.mean() - half, d.mean() + half], [paired.low, paired.high]
 torch.testing.assert_close(
     torch.tensor(by_hand), torch.tensor(library, dtype=torch.float64)
 )
-print("\ninicio con n = 10, pareado por semilla:", points(paired))
+print("inicio con n = 10, pareado por semilla:", points(paired))
 print("inicio con n = 10, Welch:              ", points(design.column_effect_in_row[0]))
 
 # %% [markdown] translation={"source": "dd922e5287bed3ab"}
@@ -433,7 +437,7 @@ print("inicio con n = 10, Welch:              ", points(design.column_effect_in_
 # dejar nunca que un valor ajustado quede por debajo del anterior; un contraste es real para la
 # familia cuando su valor ajustado es menor que 0,05.
 
-# %% translation={"source": "1177a1dbc6feeb4c"}
+# %% translation={"source": "751a47be1512a843"}
 from fmnist_lib.stats import design_2x2_paired, family
 
 # los cinco, pareados, leídos juntos
@@ -454,9 +458,9 @@ validation = contrasts_of(design_2x2_paired(val_cells))
 pd.DataFrame(
     {
         "pareado, 95 % (puntos)": [points(c) for c in together.contrasts],
-        "p": [f"{x:.3f}" for x in p],
-        "p de Holm": [f"{x:.3f}" for x in together.adjusted],
-        "real (Holm)": together.real,
+        "p": [f"{numeral(x):.3f}" for x in p],
+        "p de Holm": [f"{numeral(x):.3f}" for x in together.adjusted],
+        "real (Holm)": ["sí" if real else "no" for real in together.real],
         "validación, pareado": [points(c) for c in validation],
     },
     index=EFFECTS,
@@ -476,17 +480,17 @@ pd.DataFrame(
 # bastantes semillas más antes de que su intervalo pueda excluir el cero, y más aún una vez
 # aplicada la corrección de Holm:
 
-# %% translation={"source": "f3bc7e67d5c3b2fe"}
+# %% translation={"source": "a6f5abfef71f14a1"}
 spread_of_differences = per_seed["inicio con n = 10"].std()
 print(
     "dispersión de las diferencias por semilla con n = 10: "
-    f"{100 * spread_of_differences:.2f} puntos"
+    f"{numeral(100 * spread_of_differences):.2f} puntos"
 )
 for k in (3, 5, 10, 20):
     half = student_t.ppf(0.975, k - 1) * spread_of_differences / k**0.5
     print(
         f"{k:>2} semillas: un intervalo pareado "
-        f"de unos ±{100 * half:.2f} puntos de ancho"
+        f"de unos ±{numeral(100 * half):.2f} puntos de ancho"
     )
 
 # %% [markdown] translation={"source": "ba33aecc79dcb646"}
@@ -523,14 +527,16 @@ check_answer("5.1", answer)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "17206a655b87c8a4"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "c7d21e373441df24"}
 # %%solution
 from fmnist_lib.models import count_parameters
 
 frozen = ConsignaClassifier(hidden_size=128)
 freeze(frozen.encoder)
 trained = count_parameters(frozen, trainable_only=True)
-print(f"se entrenan {trained:,} de {count_parameters(frozen):,} pesos")
+print(
+    f"se entrenan {numeral(trained):,} de {numeral(count_parameters(frozen)):,} pesos"
+)
 check_answer("5.1", trained)
 
 # %% [markdown] translation={"source": "1b694e18ae8ae430"}
@@ -559,7 +565,7 @@ check_answer("5.1", trained)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "ac0bfeb850b0e0c5"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "bf9fd004b173dfed"}
 # %%solution
 partly = {
     "todo congelado (arriba)": heads["freeze()"][
@@ -573,7 +579,7 @@ for how in ("convolutions frozen", "nada congelado"):
     if how == "convolutions frozen":
         freeze(model.encoder[:6])  # Conv, ReLU, MaxPool, Conv, ReLU, MaxPool
     history = fit(model, subset.train, subset.val, config, progress=False)
-    partly[how] = f"{history.epochs[-1]['val_accuracy']:.2%}"
+    partly[how] = f"{numeral(history.epochs[-1]['val_accuracy']):.2%}"
 pd.Series(partly, name="exactitud de validación tras 5 épocas")
 
 # %% [markdown] translation={"source": "0580fc243c3433ce"}
@@ -602,7 +608,7 @@ optimizer = torch.optim.Adam(
         {"params": model.head.parameters(), "lr": 5e-4},  # new: the usual rate
     ]
 )
-print([group["lr"] for group in optimizer.param_groups])
+print(", ".join(f"{numeral(group['lr'])}" for group in optimizer.param_groups))
 
 # %% [markdown] translation={"source": "80932f69044c3a5e"}
 # 4. **Predice primero.** ¿Ayudaría más un inicio preentrenado con menos imágenes etiquetadas?
@@ -623,7 +629,7 @@ print([group["lr"] for group in optimizer.param_groups])
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "daea79c024f2aa9f"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "f2318d6b9202145b"}
 # %%solution
 from fmnist_lib.data import load_splits
 from fmnist_lib.evaluation import evaluate
@@ -644,12 +650,13 @@ for start in ("random", "pretrained"):
     few_labels[start] = evaluate(model, few.test, "classification")["accuracy"]
 effect = few_labels["pretrained"] - few_labels["random"]
 print(
-    f"1000 etiquetas, exactitud de prueba: inicio al azar {few_labels['random']:.2%}, "
-    f"preentrenado {few_labels['pretrained']:.2%}: "
-    f"{100 * effect:+.2f} puntos (una semilla)"
+    f"{numeral(1000):,} etiquetas, exactitud de prueba: "
+    f"inicio al azar {numeral(few_labels['random']):.2%}, "
+    f"preentrenado {numeral(few_labels['pretrained']):.2%}: "
+    f"{numeral(100 * effect):+.2f} puntos (una semilla)"
 )
 print(
-    "las 50 000 etiquetas, n = 128 (tres semillas):",
+    f"las {numeral(50000):,} etiquetas, n = 128 (tres semillas):",
     points(design.column_effect_in_row[1]),
 )
 
@@ -674,7 +681,7 @@ print(
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "074563feef10acaa"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "01c80344d0930cab"}
 # %%solution
 fig = training_curves(
     {results[n].experiment.title: results[n].history.epochs for n in DESIGN[0]},
@@ -686,7 +693,7 @@ for n in DESIGN[0]:
     h = results[n].history.column("val_accuracy")
     middle = len(h) // 2
     epochs = f"épocas 1 / {middle + 1} / {len(h)}"
-    accuracies = f"{h[0]:.2%} / {h[middle]:.2%} / {h[-1]:.2%}"
+    accuracies = " / ".join(f"{numeral(h[i]):.2%}" for i in (0, middle, -1))
     print(
         f"{results[n].experiment.title:<22} exactitud "
         f"de validación, {epochs}: {accuracies}"
@@ -714,10 +721,10 @@ for n in DESIGN[0]:
 # **Ponte a prueba:** [un cuestionario sobre las ideas de este capítulo](quizzes/05_quiz.ipynb),
 # con una explicación para cada respuesta.
 
-# %% translation={"source": "58d381543b0f1850"}
+# %% translation={"source": "6b0b4ba7f3f8e619"}
 key_numbers = {
     "dispersión entre semillas de consigna (10), exactitud de validación": (
-        f"{val_range:.2%}"
+        f"{numeral(val_range):.2%}"
     ),
     "n = 128 − n = 10, exactitud de prueba": points(n_effect),
     "freeze(): el codificador da dos veces la misma salida en modo de entrenamiento": (
@@ -728,7 +735,9 @@ key_numbers = {
     "2 x 2, tamaño del código (128 − 10), prueba, pareado": points(
         together.contrasts[0]
     ),
-    "2 x 2, tamaño del código, p ajustado por Holm": f"{together.adjusted[0]:.3f}",
+    "2 x 2, tamaño del código, p ajustado por Holm": (
+        f"{numeral(together.adjusted[0]):.3f}"
+    ),
     "2 x 2, inicio preentrenado con n = 10, prueba, Welch": points(welch[2]),
     "2 x 2, inicio preentrenado con n = 10, prueba, pareado": points(paired),
     "2 x 2, inicio preentrenado con n = 10, validación, pareado": points(validation[2]),

@@ -103,7 +103,7 @@ for activation in ("sigmoid", "relu", "leaky_relu"):
     )
 fig = gradient_norms(tracks)
 
-# %% translation={"source": "b682ca1e5f536dbe"}
+# %% translation={"source": "a610abc0696e97f4"}
 last = {a: t[t.step == t.step.max()].set_index("depth") for a, t in tracks.items()}
 first_vs_head = pd.DataFrame(
     {
@@ -117,7 +117,7 @@ first_vs_head = pd.DataFrame(
     }
 ).T
 print("primera capa respecto de la cabeza, en el último paso:")
-print(first_vs_head.to_string(float_format=lambda x: f"{numeral(x):.1e}"))
+display(first_vs_head.map(lambda x: f"{numeral(x):.1e}"))
 print("pérdida en el primer y en el último paso:")
 for a, t in tracks.items():
     losses = t.groupby("step").loss.first()
@@ -187,9 +187,9 @@ from fmnist_lib.models import init_weights
 from fmnist_lib.plots import signal_profiles
 
 inits = {
-    "tanh, LeCun × 0.5": ("tanh", "lecun", 0.5),
+    f"tanh, LeCun × {numeral(0.5)}": ("tanh", "lecun", 0.5),
     "tanh, LeCun": ("tanh", "lecun", 1.0),
-    "tanh, LeCun × 2.5": ("tanh", "lecun", 2.5),
+    f"tanh, LeCun × {numeral(2.5)}": ("tanh", "lecun", 2.5),
     "ReLU, Glorot": ("relu", "glorot", 1.0),
     "ReLU, He": ("relu", "he", 1.0),
 }
@@ -230,11 +230,11 @@ pd.DataFrame(
 # simple durante unos cientos de pasos desde la inicialización buena y desde la demasiado grande,
 # y desde la demasiado grande con recorte:
 
-# %% translation={"source": "b195061e6bd2b7ed"}
+# %% translation={"source": "435cc961fd92384c"}
 trials = {
     "LeCun": (1.0, None),
-    "LeCun × 2.5": (2.5, None),
-    "LeCun × 2.5, recortado a 1": (2.5, 1.0),
+    f"LeCun × {numeral(2.5)}": (2.5, None),
+    f"LeCun × {numeral(2.5)}, recortado a 1": (2.5, 1.0),
 }
 for label, (gain, clip) in trials.items():
     seed_everything(0)
@@ -296,7 +296,7 @@ print(
     f"({numeral(dense_weights // conv_weights):,} veces más)"
 )
 
-# %% tags=["nbval-check-output"] translation={"source": "e901f4909feed721"}
+# %% tags=["nbval-check-output"] translation={"source": "8856840e9ce427f1"}
 from fmnist_lib.models import (
     ConsignaClassifier,
     FeedForwardClassifier,
@@ -317,7 +317,12 @@ for name, model in {
         "multiplicaciones-sumas": int(t["multiplicaciones-sumas"].sum()),
     }
 sizes = pd.DataFrame(sizes).T
-sizes
+formats = {
+    "parámetros": ",.0f",
+    "proporción en capas densas": ".2f",
+    "multiplicaciones-sumas": ",.0f",
+}
+sizes.apply(lambda column: column.map(lambda x: f"{numeral(x):{formats[column.name]}}"))
 
 # %% tags=["nbval-check-output"] translation={"source": "b42632fead628aac"}
 ratio = (
@@ -407,7 +412,7 @@ check_answer("6.2", answer)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "6ae9ec4dce1be29f"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "820684b76679ac52"}
 # %%solution
 seed_everything(0)
 amplified = signal_profile(
@@ -418,7 +423,7 @@ amplified = signal_profile(
 spread = amplified.activation_std.dropna()  # the head has no activation after it
 print(
     f"capa {len(spread)} / capa 1: {numeral(spread.iloc[-1] / spread.iloc[0]):.0f} "
-    f"(1.2^{len(spread) - 1} = {numeral(1.2 ** (len(spread) - 1)):.0f})"
+    f"({numeral(1.2)}^{len(spread) - 1} = {numeral(1.2 ** (len(spread) - 1)):.0f})"
 )
 check_answer("6.2", 1.2 ** (len(spread) - 1))  # la predicción, no el cociente medido
 
