@@ -153,7 +153,14 @@ def test_the_english_function_words_are_found():
 
 #: The Spanish chapters whose code writes every number it prints the Spanish way
 #: (``numerals.numeral``): the lead adds a chapter here once its Spanish twin is executed again.
-SPANISH_NUMBERS_CHECKED = ("01_data", "05_transfer_learning", "06_gradients")
+SPANISH_NUMBERS_CHECKED = (
+    "01_data",
+    "02_convolution_arithmetic",
+    "03_autoencoders",
+    "04_classifiers",
+    "05_transfer_learning",
+    "06_gradients",
+)
 #: What a text output may hold with a decimal point that is not a number the course writes: a
 #: module's or a tensor's repr (``Dropout(p=0.8, inplace=False)``, ``LeakyReLU(0.01)``,
 #: ``tensor([0.5])``: code, as PyTorch prints it), a figure's repr (its size in pixels), a widget
