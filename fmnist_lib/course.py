@@ -5,6 +5,8 @@ figures sharp and described (``plots.figure_png``), say the budget in the notebo
 
 from __future__ import annotations
 
+from typing import Any
+
 import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
@@ -56,15 +58,20 @@ def setup(seed: int = 0) -> None:
     print(budget_line(budget, str(default_device()), language_from_env()))
 
 
+def ipython_shell() -> Any:
+    """The IPython shell this code runs in, or None (plain Python, or no IPython installed)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    return get_ipython()
+
+
 def write_table_numbers(lang: str) -> bool:
     """In an IPython kernel, a pandas table that a cell shows writes its numbers in ``lang``
     (Spanish ``0,0005``, ``401 920``: ``numerals.table_written``), the same digits as pandas'
     own format, which English keeps. Returns whether it could."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
+    shell = ipython_shell()
     if shell is None:
         return False
     formatters = shell.display_formatter.formatters
@@ -112,11 +119,7 @@ def budget_line(budget: str, device: str, lang: str = "en") -> str:
 def show_figures_with_descriptions() -> bool:
     """In an IPython kernel, display every matplotlib figure with ``plots.figure_png``: twice the
     pixels, shown at its size, with its description as alt text. Returns whether it could."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
+    shell = ipython_shell()
     if shell is None or not hasattr(shell, "kernel"):
         return False
     shell.run_line_magic("matplotlib", "inline")  # first: it registers its own PNG formatter
@@ -139,11 +142,7 @@ def solution(line: str, cell: str) -> None:
 
 def teach_solution_cells() -> bool:
     """Register ``%%solution`` in an IPython shell. Returns whether it could."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
+    shell = ipython_shell()
     if shell is None:
         return False
     shell.register_magic_function(solution, "cell", "solution")

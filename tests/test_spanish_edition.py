@@ -153,13 +153,10 @@ def test_the_english_function_words_are_found():
 
 #: The Spanish chapters whose code writes every number it prints the Spanish way
 #: (``numerals.numeral``): the lead adds a chapter here once its Spanish twin is executed again.
-SPANISH_NUMBERS_CHECKED = (
-    "01_data",
-    "02_convolution_arithmetic",
-    "03_autoencoders",
-    "04_classifiers",
-    "05_transfer_learning",
-    "06_gradients",
+#: Not yet: chapter 7, whose code still prints Python's numbers (its edit waits for a run of
+#: both editions at the full budget, about 50 minutes each on 2 cores).
+SPANISH_NUMBERS_CHECKED = tuple(
+    stem for stem in SPANISH_OUTPUTS_CHECKED if stem != "07_step_size_and_overfitting"
 )
 #: What a text output may hold with a decimal point that is not a number the course writes: a
 #: module's or a tensor's repr (``Dropout(p=0.8, inplace=False)``, ``LeakyReLU(0.01)``,
