@@ -341,7 +341,7 @@ print(
 )
 print(
     f"cuantil t {numeral(t_quantile):.2f}: "
-    f"intervalo del 95 % [{numeral(low):+.2f}, {numeral(high):+.2f}]"
+    f"intervalo del 95 % [{numeral(low):+.2f}; {numeral(high):+.2f}]"
 )
 
 softmax_effect = compare(list(a), list(b))  # the course's rule
@@ -570,7 +570,7 @@ dense_comparisons = {
 for n, c in dense_comparisons.items():
     print(
         f"{n} − prealimentado: {numeral(c.estimate):+.2f} puntos, intervalo del 95 % "
-        f"[{numeral(c.low):+.2f}, {numeral(c.high):+.2f}] (gl {numeral(c.df):.1f})"
+        f"[{numeral(c.low):+.2f}; {numeral(c.high):+.2f}] (gl {numeral(c.df):.1f})"
     )
 
 # %% [markdown] translation={"source": "89d354c5fe909eea"}
@@ -899,7 +899,7 @@ e = softmax_effect
 print(
     "logits − salida softmax (corridas de demostración, "
     f"exactitud de validación): {numeral(e.estimate):+.2f} "
-    f"puntos [{numeral(e.low):+.2f}, {numeral(e.high):+.2f}], gl {numeral(e.df):.1f}"
+    f"puntos [{numeral(e.low):+.2f}; {numeral(e.high):+.2f}], gl {numeral(e.df):.1f}"
 )
 at_eight = power.loc[8, "3 semillas, dispersiones medidas"]
 print(
@@ -912,7 +912,7 @@ print(
     f"(exhaustividad {numeral(per_class['nuestra'][worst]):.1%})"
 )
 for n, c in dense_comparisons.items():
-    interval = f"[{numeral(c.low):+.2f}, {numeral(c.high):+.2f}]"
+    interval = f"[{numeral(c.low):+.2f}; {numeral(c.high):+.2f}]"
     print(
         f"{n} − prealimentado (exactitud de prueba): "
         f"{numeral(c.estimate):+.2f} puntos {interval}"
