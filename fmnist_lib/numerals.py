@@ -36,12 +36,14 @@ TEXTS: Texts = {
     },
     "interval": {
         "en": "{head}, {level} CI [{low}, {high}] ({method}, df {df})",
-        "es": "{head}, IC del {level} [{low}, {high}] ({method}, gl {df})",
+        "es": "{head}, IC del {level} [{low}; {high}] ({method}, gl {df})",
     },
     # how the interval was made (``stats.WELCH``, ``stats.PAIRED``)
     "Welch": {"en": "Welch", "es": "Welch"},
     "paired": {"en": "paired by seed", "es": "pareado por semilla"},
-    "short": {"en": "{estimate} points [{low}, {high}]", "es": "{estimate} puntos [{low}, {high}]"},
+    # Spanish separates an interval's ends with a semicolon: with decimal commas, [-1,66, -0,26]
+    # reads as three numbers
+    "short": {"en": "{estimate} points [{low}, {high}]", "es": "{estimate} puntos [{low}; {high}]"},
     "below": {"en": "{x} percentage points below", "es": "{x} puntos porcentuales por debajo de"},
     "above": {"en": "{x} percentage points above", "es": "{x} puntos porcentuales por encima de"},
 }

@@ -54,12 +54,12 @@ def test_a_sample_and_a_difference_in_both_languages():
     assert interval_text(c) == f"+2.50 points, 95% CI [{low}, {high}] (Welch, df {df})"
     es_low, es_high, es_df = (x.replace(".", ",") for x in (low, high, df))
     assert interval_text(c, lang="es") == (
-        f"+2,50 puntos, IC del 95\xa0% [{es_low}, {es_high}] (Welch, gl {es_df})"
+        f"+2,50 puntos, IC del 95\xa0% [{es_low}; {es_high}] (Welch, gl {es_df})"
     )
     assert interval_text(c, scale=1, digits=5, unit="").startswith("+0.02500, 95% CI [")
     assert interval_text(None, lang="es") == "sin corridas"
     assert short_interval(c) == f"+2.50 points [{low}, {high}]"
-    assert short_interval(c, "es").startswith("+2,50 puntos [")
+    assert short_interval(c, "es") == f"+2,50 puntos [{es_low}; {es_high}]"  # a semicolon
     assert points_apart(-0.0069) == "0.69 percentage points below"
     assert points_apart(0.0069, "es") == "0,69 puntos porcentuales por encima de"
 
