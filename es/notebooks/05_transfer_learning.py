@@ -101,7 +101,7 @@ narrow = [r.test["accuracy"] for r in seeds.values()]
 n_effect = compare(wide, narrow)
 points = lambda c: (
     f"{numeral(100 * c.estimate):+.2f} puntos "
-    f"[{numeral(100 * c.low):+.2f}, {numeral(100 * c.high):+.2f}]"
+    f"[{numeral(100 * c.low):+.2f}; {numeral(100 * c.high):+.2f}]"
 )
 print("exactitud de prueba, n = 128 − n = 10:", points(n_effect))
 print(
