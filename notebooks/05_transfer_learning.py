@@ -526,12 +526,12 @@ check_answer("5.1", trained)
 partly = {
     "everything frozen (above)": heads["freeze()"]["validation accuracy after 5 epochs"]
 }
-for how in ("convolutions frozen", "nothing frozen"):
+for how, frozen_layers in (("convolutions frozen", 6), ("nothing frozen", 0)):
     seed_everything(0)
     model = ConsignaClassifier(hidden_size=128)
     transfer_encoder(pretrained, model)
-    if how == "convolutions frozen":
-        freeze(model.encoder[:6])  # Conv, ReLU, MaxPool, Conv, ReLU, MaxPool
+    if frozen_layers:  # the first six: Conv, ReLU, MaxPool, Conv, ReLU, MaxPool
+        freeze(model.encoder[:frozen_layers])
     history = fit(model, subset.train, subset.val, config, progress=False)
     partly[how] = f"{numeral(history.epochs[-1]['val_accuracy']):.2%}"
 pd.Series(partly, name="validation accuracy after 5 epochs")

@@ -565,19 +565,19 @@ check_answer("5.1", trained)
 #
 # </details>
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "bf9fd004b173dfed"}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell", "solution"] translation={"source": "890e7efb15de46f2"}
 # %%solution
 partly = {
     "todo congelado (arriba)": heads["freeze()"][
         "exactitud de validación tras 5 épocas"
     ]
 }
-for how in ("convolutions frozen", "nada congelado"):
+for how, frozen_layers in (("convoluciones congeladas", 6), ("nada congelado", 0)):
     seed_everything(0)
     model = ConsignaClassifier(hidden_size=128)
     transfer_encoder(pretrained, model)
-    if how == "convolutions frozen":
-        freeze(model.encoder[:6])  # Conv, ReLU, MaxPool, Conv, ReLU, MaxPool
+    if frozen_layers:  # las seis primeras: Conv, ReLU, MaxPool, Conv, ReLU, MaxPool
+        freeze(model.encoder[:frozen_layers])
     history = fit(model, subset.train, subset.val, config, progress=False)
     partly[how] = f"{numeral(history.epochs[-1]['val_accuracy']):.2%}"
 pd.Series(partly, name="exactitud de validación tras 5 épocas")
